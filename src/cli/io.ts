@@ -1,0 +1,31 @@
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../clock.js';
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface InputStream extends AsyncIterable<string | Uint8Array> {
+  isTTY?: boolean;
+}
+
+/**
+ * Everything a command touches outside the process: `main(argv, io)` takes it whole, so tests run
+ * the CLI in process with their own streams, environment, clock and HTTP dispatcher.
+ */
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** Read for apply's confirmation prompt; only when it is a TTY. */
+  stdin?: InputStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Defaults to the system clock. */
+  clock?: Clock;
+  /** The undici dispatcher for API requests (tests pass a MockAgent); defaults to a pool per base URL. */
+  dispatcher?: Dispatcher;
+  /** Aborted to stop an apply as Ctrl-C does; `main` wires SIGINT to one when absent. */
+  signal?: AbortSignal;
+}

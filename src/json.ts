@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+
+/** A value that survives `JSON.stringify` → `JSON.parse` unchanged. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON with object keys sorted at every depth, so equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (isJsonObject(value)) {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      if (value[key] !== undefined) sorted[key] = sortKeys(value[key]);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+/** Short content digest (sha256 of the canonical JSON, 16 hex chars); never used for secrets. */
+export function digest(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** Escapes one reference token of a JSON Pointer (RFC 6901). */
+export function escapePointerToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function unescapePointerToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function joinPointer(...tokens: (string | number)[]): string {
+  return tokens.map((token) => '/' + escapePointerToken(String(token))).join('');
+}
+
+export function splitPointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map(unescapePointerToken);
+}
+
+/** The value at `pointer`, or undefined when any step is missing. */
+export function getAtPointer(root: unknown, pointer: string): unknown {
+  let current: unknown = root;
+  for (const token of splitPointer(pointer)) {
+    if (Array.isArray(current)) current = current[Number(token)];
+    else if (isJsonObject(current)) current = current[token];
+    else return undefined;
+  }
+  return current;
+}
+
+/** Sets the value at `pointer`, creating plain objects for missing steps. */
+export function setAtPointer(root: JsonObject, pointer: string, value: JsonValue): void {
+  const tokens = splitPointer(pointer);
+  const last = tokens.pop();
+  if (last === undefined) throw new Error('setAtPointer needs a non-empty pointer');
+  let current: JsonObject | JsonValue[] = root;
+  for (const token of tokens) {
+    const next: JsonValue | undefined = Array.isArray(current) ? current[Number(token)] : current[token];
+    if (isJsonObject(next) || Array.isArray(next)) {
+      current = next;
+    } else {
+      const created: JsonObject = {};
+      if (Array.isArray(current)) current[Number(token)] = created;
+      else current[token] = created;
+      current = created;
+    }
+  }
+  if (Array.isArray(current)) current[Number(last)] = value;
+  else current[last] = value;
+}
+
+/** Removes the value at `pointer` if present; returns whether something was removed. */
+export function deleteAtPointer(root: JsonObject, pointer: string): boolean {
+  const tokens = splitPointer(pointer);
+  const last = tokens.pop();
+  if (last === undefined) return false;
+  const parent = getAtPointer(root, tokens.length ? joinPointer(...tokens) : '');
+  if (!isJsonObject(parent) || !(last in parent)) return false;
+  delete parent[last];
+  return true;
+}

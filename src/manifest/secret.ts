@@ -1,0 +1,34 @@
+import { inspect } from 'node:util';
+
+const REDACTED = '(sensitive value)';
+
+/**
+ * A write-only value read from the environment. It never prints itself: `String()`, JSON and
+ * `util.inspect` all show `(sensitive value)`, so a secret that reaches a log or a plan file by
+ * mistake is still not disclosed. Only the request body builder in apply calls `reveal()`.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [inspect.custom](): string {
+    return REDACTED;
+  }
+}
+
+export { REDACTED as SENSITIVE_PLACEHOLDER };

@@ -1,0 +1,193 @@
+import type { AgentDoc, SetField } from '../cekura/agent-doc.js';
+import type { JsonObject, JsonValue } from '../json.js';
+
+// Plain data only (no classes, Map or Set): a Plan is printed by `plan --json` as it is, saved by
+// `plan --out`, and read back by `apply PLANFILE`. Raise PLAN_FORMAT_VERSION on any breaking change.
+
+export const PLAN_FORMAT_VERSION = '1';
+
+/** Terraform's action strings. */
+export type Action = 'create' | 'update' | 'delete' | 'no-op';
+
+/**
+ * Where a difference comes from, judged against the state record's digest of what was last applied:
+ * `manifest` (the manifest changed), `drift` (Cekura changed since the last apply and apply will
+ * revert it), `conflict` (both changed). Unknown history counts as `manifest`.
+ */
+export type ChangeOrigin = 'manifest' | 'drift' | 'conflict';
+
+/**
+ * One JSON Patch operation on the normalized agent document (see `AgentDoc`), keeping the value
+ * before as well. Set items are addressed by name: `/mock_tools/get_order/description`; a created
+ * item is one `add` of the whole item, a deleted one a `remove`.
+ */
+export interface FieldChange {
+  op: 'add' | 'remove' | 'replace';
+  /** JSON Pointer in manifest/API names. */
+  path: string;
+  /** The value after; absent for `remove`. `(sensitive value)` when `sensitive`. */
+  value?: JsonValue;
+  /** The value before; absent for `add`. `(sensitive value)` when `sensitive`. */
+  before?: JsonValue;
+  /** A write-only secret: only its fingerprint was compared; its value is in no plan. */
+  sensitive?: true;
+  /** Present on updates only. */
+  origin?: ChangeOrigin;
+}
+
+/** Why an item changes; for display only, never read by apply. */
+export type ItemReason =
+  /** Live has the item and the manifest's complete set does not: the write deletes it. */
+  | 'not_in_manifest'
+  /** A dynamic variable Cekura derives from a `{{name}}` placeholder in the description. */
+  | 'description_placeholder'
+  /** A knowledge-base file whose local content changed: replaced by a new upload. */
+  | 'content_changed';
+
+/** One mock tool, dynamic variable or knowledge-base file that the write creates, changes or deletes. */
+export interface ItemChange {
+  set: SetField;
+  name: string;
+  action: Exclude<Action, 'no-op'>;
+  /** Live id; null for a create. */
+  id: number | null;
+  reason?: ItemReason;
+  /** Live marks the tool `is_shared`: the change reaches this many agents, not just this one. */
+  subscriber_count?: number;
+  origin?: ChangeOrigin;
+}
+
+/** Why an agent has its action; for display only, never read by apply (Terraform's ActionReason rule). */
+export type ResourceReason =
+  /** Bound to the only live agent of that name in the project, which the state record did not know. */
+  | 'adopted_by_name'
+  /** Bound through the manifest's `id:`. */
+  | 'pinned_id'
+  /** The state record binds an id that no longer exists in Cekura: created anew. */
+  | 'bound_agent_missing'
+  /** A live agent in a managed project that no manifest names, deleted because of prune. */
+  | 'not_in_manifest';
+
+/**
+ * A value apply adds to a request body just before sending it, so that no plan holds a secret or a
+ * file's content. Apply refuses when the value it reads no longer matches the plan.
+ */
+export type BodyInsert =
+  | { path: string; source: 'env'; env: string; fingerprint: string }
+  | { path: string; source: 'file'; file: string; sha256: string };
+
+/** A create (POST) or update (PATCH) of one agent. */
+export interface WriteRequest {
+  method: 'POST' | 'PATCH';
+  /**
+   * Exactly what is sent, minus `inserts`: for a PATCH, the changed fields only (objects as merge
+   * patches, lists whole) and each changed set complete, carrying the live ids of kept items.
+   */
+  body: JsonObject;
+  inserts: BodyInsert[];
+}
+
+export interface DeleteRequest {
+  method: 'DELETE';
+  /** Cekura's default (true) also deletes the agent's calls, evaluators, results and runs. */
+  delete_related: boolean;
+}
+
+/** What apply stores in the state record for an address once its write succeeds. */
+export interface RecordUpdate {
+  /** Fingerprints of all desired secrets, by path. */
+  secrets: Record<string, string>;
+  /** Digests of all managed units as desired, by pointer (see `RecordedAgent.applied`). */
+  applied: Record<string, string>;
+}
+
+interface ResourceChangeCommon {
+  /** `agent.<key>`, or `agent[<id>]` for a live agent no manifest names. */
+  address: string;
+  /** The agent's name: desired, or live for a delete. */
+  name: string;
+  project: number;
+  /** Sorted by path. Empty for a delete and a no-op. */
+  changes: FieldChange[];
+  /** Sorted by set, then name. */
+  items: ItemChange[];
+  reason?: ResourceReason;
+}
+
+/** Creates and updates carry the managed desired document; apply checks each write's response against it. */
+interface WriteChange {
+  request: WriteRequest;
+  /** Managed fields as desired, secrets excluded: what the response of the write must show. */
+  desired: AgentDoc;
+  record: RecordUpdate;
+}
+
+export type ResourceChange =
+  | (ResourceChangeCommon & WriteChange & { action: 'create'; id: null })
+  | (ResourceChangeCommon & WriteChange & { action: 'update'; id: number })
+  | (ResourceChangeCommon & { action: 'delete'; id: number; request: DeleteRequest })
+  | (ResourceChangeCommon & { action: 'no-op'; id: number; record: RecordUpdate });
+
+/** A mock-tool mode to reach by toggle + polling after the agent's write. */
+export interface MockModeChange {
+  address: string;
+  /** Null when the agent is created by the same apply. */
+  id: number | null;
+  from: boolean;
+  to: boolean;
+}
+
+export interface UnmanagedAgent {
+  id: number;
+  name: string;
+  project: number;
+}
+
+/** Things the user should know before applying; rendering turns the code into words. */
+export type PlanWarning =
+  /** A changed or deleted tool is shared with other agents. */
+  | { code: 'shared_mock_tool'; address: string; tool: string; subscriber_count: number }
+  /** Mock mode asked for on a provider whose mocks Cekura does not switch (custom, self_hosted). */
+  | { code: 'self_managed_mock_mode'; address: string; provider: string }
+  /** `description` set together with `provider.auto_sync_prompt: true`: the provider will rewrite it. */
+  | { code: 'description_auto_sync'; address: string };
+
+export interface PlanSummary {
+  add: number;
+  change: number;
+  destroy: number;
+  mock_mode_toggles: number;
+}
+
+export interface PlanOptions {
+  /** Delete live agents of managed projects that no manifest names. */
+  prune: boolean;
+  /** Let such deletes take the agents' calls, evaluators, results and runs with them. */
+  delete_related: boolean;
+}
+
+export interface Plan {
+  format_version: typeof PLAN_FORMAT_VERSION;
+  /** What the plan was computed from; apply of a saved plan refuses when any of it moved. */
+  created_from: {
+    manifest_hash: string;
+    live_fingerprint: string;
+    state_lineage: string;
+    state_serial: number;
+  };
+  options: PlanOptions;
+  /** One per address, sorted by address; includes no-ops. */
+  resource_changes: ResourceChange[];
+  /** Sorted by address. */
+  mock_mode_changes: MockModeChange[];
+  /** Live agents of managed projects that no address binds and that are not deleted; sorted by project, id. */
+  unmanaged: UnmanagedAgent[];
+  warnings: PlanWarning[];
+  summary: PlanSummary;
+}
+
+/** True when applying the plan would send nothing. */
+export function hasChanges(plan: Plan): boolean {
+  const { add, change, destroy, mock_mode_toggles } = plan.summary;
+  return add + change + destroy + mock_mode_toggles > 0;
+}

@@ -1,0 +1,88 @@
+import {
+  sortMockData,
+  type DynamicVariableDoc,
+  type KnowledgeBaseFileDoc,
+  type MockDataRow,
+  type MockToolDoc,
+  type ServedVia,
+} from '../cekura/agent-doc.js';
+import { SECRET_PATHS, SERVER_DEFAULTS } from '../cekura/fields.js';
+import type { WireAgent, WireMockTool } from '../api/types.js';
+import { deleteAtPointer, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import type { LiveAgent, LiveAgentDoc } from './types.js';
+
+/**
+ * An agent as the API returned it → the canonical live form (see `AgentDoc`). Pure. Drops
+ * server-computed fields (ids go to `item_ids`, `served_via.url`, timestamps), fills server
+ * defaults the API may leave out, keys sets by name, and removes any secret a server might echo.
+ */
+export function normalizeAgent(wire: WireAgent): LiveAgent {
+  const tools = wire.mock_tools ?? [];
+  const variables = wire.dynamic_variables ?? [];
+  const files = wire.knowledge_base_files ?? [];
+
+  const doc: LiveAgentDoc = {
+    name: wire.name,
+    description: wire.description ?? '',
+    language: wire.language || SERVER_DEFAULTS.language,
+    agent_speaks_first: wire.agent_speaks_first ?? null,
+    telephony: { inbound: SERVER_DEFAULTS.telephony_inbound, ...objectOrEmpty(wire.telephony) },
+    provider: objectOrEmpty(wire.provider),
+    webhook_url: wire.webhook_url ?? null,
+    mock_tools: keyByName(tools.map(normalizeMockTool)),
+    dynamic_variables: keyByName(variables.map((v): DynamicVariableDoc => ({ name: v.name, description: v.description ?? '' }))),
+    knowledge_base_files: Object.fromEntries(
+      files.map((file): [string, KnowledgeBaseFileDoc] => [
+        file.file_name,
+        file.file_size === undefined ? { file_name: file.file_name } : { file_name: file.file_name, file_size: file.file_size },
+      ]),
+    ),
+  };
+  removeSecrets(doc);
+
+  return {
+    id: wire.id,
+    project: wire.project,
+    doc,
+    mock_tools_enabled: wire.mock_tools_enabled === true,
+    item_ids: {
+      mock_tools: Object.fromEntries(tools.map((tool) => [tool.name, tool.id])),
+      dynamic_variables: Object.fromEntries(variables.map((v) => [v.name, v.id])),
+      knowledge_base_files: Object.fromEntries(files.map((file) => [file.file_name, file.id])),
+    },
+    shared_tools: Object.fromEntries(
+      tools.filter((tool) => tool.is_shared === true).map((tool) => [tool.name, tool.subscriber_count ?? 1]),
+    ),
+  };
+}
+
+export function normalizeMockTool(tool: Pick<WireMockTool, 'name' | 'description' | 'mock_data' | 'served_via'>): MockToolDoc {
+  return {
+    name: tool.name,
+    description: tool.description ?? '',
+    mock_data: sortMockData(mockDataRows(tool.mock_data)),
+    served_via: servedVia(tool.served_via),
+  };
+}
+
+function mockDataRows(value: JsonValue | undefined): MockDataRow[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((row) => (isJsonObject(row) ? { input: row.input ?? null, output: row.output ?? null } : { input: row, output: null }));
+}
+
+function servedVia(value: WireMockTool['served_via'] | undefined): ServedVia {
+  if (value?.type === 'mcp') return { type: 'mcp', mock_index: value.mock_index ?? 1 };
+  return { type: 'direct' };
+}
+
+function objectOrEmpty(value: JsonObject | null | undefined): JsonObject {
+  return isJsonObject(value) ? structuredClone(value) : {};
+}
+
+function keyByName<T extends { name: string }>(items: T[]): Record<string, T> {
+  return Object.fromEntries(items.map((item) => [item.name, item]));
+}
+
+function removeSecrets(doc: LiveAgentDoc): void {
+  for (const path of SECRET_PATHS) deleteAtPointer(doc as unknown as JsonObject, path);
+}
