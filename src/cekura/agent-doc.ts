@@ -37,6 +37,24 @@ export interface AgentDoc {
 export const SET_FIELDS = ['mock_tools', 'dynamic_variables', 'knowledge_base_files'] as const;
 export type SetField = (typeof SET_FIELDS)[number];
 
+export function isSetField(field: string): field is SetField {
+  return (SET_FIELDS as readonly string[]).includes(field);
+}
+
+/** Item fields the API accepts (or derives from what is sent) and never returns: compared through the state record. */
+export const WRITE_ONLY_ITEM_FIELDS: Readonly<Record<SetField, readonly string[]>> = {
+  mock_tools: ['freetext_params'],
+  dynamic_variables: [],
+  knowledge_base_files: ['content_sha256'],
+};
+
+/** An item without its write-only fields: the part live can be compared with. */
+export function withoutWriteOnlyFields<T extends object>(set: SetField, item: T): T {
+  const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+  for (const field of WRITE_ONLY_ITEM_FIELDS[set]) delete copy[field];
+  return copy as T;
+}
+
 /** One mock tool, with server defaults filled in (`description: ''`, `mock_data: []`, direct routing). */
 export interface MockToolDoc {
   name: string;
@@ -69,6 +87,8 @@ export interface DynamicVariableDoc {
 export interface KnowledgeBaseFileDoc {
   file_name: string;
   file_size?: number;
+  /** Desired side only: sha256 of the local content, compared through the state record. */
+  content_sha256?: string;
 }
 
 /** Mock data rows in canonical order: by the canonical JSON of `input` (unique per tool). */

@@ -1,5 +1,5 @@
 import jsonpatch from 'fast-json-patch';
-import { SET_FIELDS, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
+import { isSetField, withoutWriteOnlyFields, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
 import {
   canonicalJson,
   deepEqual,
@@ -11,11 +11,6 @@ import {
   type JsonValue,
 } from '../json.js';
 import type { FieldChange } from './types.js';
-
-/** Item fields the API accepts and never returns: compared through the state record, never against live. */
-export const WRITE_ONLY_ITEM_FIELDS: Readonly<Partial<Record<SetField, readonly string[]>>> = {
-  mock_tools: ['freetext_params'],
-};
 
 export interface ItemDiff {
   set: SetField;
@@ -53,10 +48,6 @@ export function diffAgentDoc(desired: AgentDoc, live: AgentDoc): DocDiff {
   return { changes: changes.sort(byPath), items: items.sort(byItem) };
 }
 
-function isSetField(field: string): field is SetField {
-  return (SET_FIELDS as readonly string[]).includes(field);
-}
-
 function diffMerged(path: string, desired: JsonValue, live: JsonValue | undefined, out: FieldChange[]): void {
   if (isJsonObject(desired)) {
     const liveObject = isJsonObject(live) ? live : {};
@@ -70,17 +61,15 @@ function diffMerged(path: string, desired: JsonValue, live: JsonValue | undefine
 }
 
 function diffSet(set: SetField, desired: JsonObject, live: JsonObject, changes: FieldChange[], items: ItemDiff[]): void {
-  const skipped = WRITE_ONLY_ITEM_FIELDS[set] ?? [];
   for (const name of Object.keys(desired)) {
     const itemPath = joinPointer(set, name);
-    const desiredItem = withoutFields(desired[name]!, skipped);
     const liveItem = live[name];
     if (liveItem === undefined) {
-      changes.push({ op: 'add', path: itemPath, value: desiredItem });
+      changes.push({ op: 'add', path: itemPath, value: desired[name]! });
       items.push({ set, name, action: 'create' });
       continue;
     }
-    const itemChanges = diffItem(itemPath, desiredItem, withoutFields(liveItem, skipped));
+    const itemChanges = diffItem(itemPath, withoutWriteOnlyFields(set, desired[name] as JsonObject), withoutWriteOnlyFields(set, liveItem as JsonObject));
     if (itemChanges.length > 0) {
       changes.push(...itemChanges);
       items.push({ set, name, action: 'update' });
@@ -88,7 +77,7 @@ function diffSet(set: SetField, desired: JsonObject, live: JsonObject, changes: 
   }
   for (const name of Object.keys(live)) {
     if (name in desired) continue;
-    changes.push({ op: 'remove', path: joinPointer(set, name), before: withoutFields(live[name]!, skipped) });
+    changes.push({ op: 'remove', path: joinPointer(set, name), before: withoutWriteOnlyFields(set, live[name] as JsonObject) });
     items.push({ set, name, action: 'delete' });
   }
 }
@@ -111,13 +100,6 @@ function diffItem(itemPath: string, desired: JsonValue, live: JsonValue): FieldC
         throw new Error(`unexpected JSON Patch op ${operation.op}`);
     }
   });
-}
-
-function withoutFields(item: JsonValue, fields: readonly string[]): JsonValue {
-  if (fields.length === 0 || !isJsonObject(item)) return item;
-  const copy: JsonObject = { ...item };
-  for (const field of fields) delete copy[field];
-  return copy;
 }
 
 /** Orders JSON Pointers token by token, numeric tokens by value, so `/x/2` comes before `/x/10`. */

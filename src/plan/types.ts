@@ -170,6 +170,8 @@ export interface Plan {
   format_version: typeof PLAN_FORMAT_VERSION;
   /** What the plan was computed from; apply of a saved plan refuses when any of it moved. */
   created_from: {
+    /** The projects whose live agents were read. */
+    projects: number[];
     manifest_hash: string;
     live_fingerprint: string;
     state_lineage: string;

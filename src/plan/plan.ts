@@ -1,0 +1,295 @@
+import { SET_FIELDS, WRITE_ONLY_ITEM_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
+import { SELF_MANAGED_MOCK_PROVIDERS } from '../cekura/fields.js';
+import { CekuraformError, InternalError } from '../errors.js';
+import { deepEqual, digest, joinPointer, type JsonValue } from '../json.js';
+import { SENSITIVE_PLACEHOLDER } from '../manifest/secret.js';
+import type { Manifest, ManifestAgent } from '../manifest/types.js';
+import { fingerprintSecret } from '../state/fingerprint.js';
+import type { LiveAgent, LiveState, RecordedAgent, StateRecord } from '../state/types.js';
+import { bindAgents, type Binding } from './bind.js';
+import { effectiveDesired } from './desired.js';
+import { comparePointers, diffAgentDoc, type ItemDiff } from './diff-fields.js';
+import { createRequest, updateRequest, type SecretToSend } from './request.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type FieldChange,
+  type ItemChange,
+  type MockModeChange,
+  type Plan,
+  type PlanOptions,
+  type PlanWarning,
+  type RecordUpdate,
+  type ResourceChange,
+  type UnmanagedAgent,
+} from './types.js';
+import { desiredUnits, originOf, unitDigests, unitOf, unitValue } from './units.js';
+
+/**
+ * The plan: what apply must do so that live matches the manifest. Pure and synchronous — no I/O, no
+ * clock, no randomness; everything it needs is a parameter, and equal inputs give equal plans.
+ * Throws a `CekuraformError` when an address cannot be bound (DESIGN.md, semantic 1).
+ */
+export function plan(manifest: Manifest, live: LiveState, record: StateRecord, options: PlanOptions): Plan {
+  const unread = manifest.projects.filter((project) => !live.projects.includes(project));
+  if (unread.length > 0) throw new InternalError(`live state lacks managed projects ${unread.join(', ')}`);
+
+  const bindings = bindAgents(manifest.agents, live, record);
+  const planned = bindings.map((binding) => planAgent(binding, record));
+  const resourceChanges = planned.map((agent) => agent.change);
+  const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
+  const recordedAddresses = new Map(Object.entries(record.agents).map(([address, entry]) => [entry.id, address]));
+
+  const unmanaged: UnmanagedAgent[] = [];
+  for (const agent of live.agents) {
+    if (boundIds.has(agent.id)) continue;
+    if (options.prune) {
+      resourceChanges.push(deleteChange(agent, recordedAddresses.get(agent.id) ?? `agent[${agent.id}]`, options));
+    } else {
+      unmanaged.push({ id: agent.id, name: agent.doc.name, project: agent.project });
+    }
+  }
+
+  resourceChanges.sort((a, b) => compareStrings(a.address, b.address));
+  const mockModeChanges = planned.flatMap((agent) => (agent.mockMode ? [agent.mockMode] : []));
+  const warnings = planned.flatMap((agent) => agent.warnings);
+  unmanaged.sort((a, b) => a.project - b.project || a.id - b.id);
+
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    created_from: {
+      projects: live.projects,
+      manifest_hash: manifest.hash,
+      live_fingerprint: live.fingerprint,
+      state_lineage: record.lineage,
+      state_serial: record.serial,
+    },
+    options,
+    resource_changes: resourceChanges,
+    mock_mode_changes: mockModeChanges,
+    unmanaged,
+    warnings,
+    summary: {
+      add: countActions(resourceChanges, 'create'),
+      change: countActions(resourceChanges, 'update'),
+      destroy: countActions(resourceChanges, 'delete'),
+      mock_mode_toggles: mockModeChanges.length,
+    },
+  };
+}
+
+interface PlannedAgent {
+  change: ResourceChange;
+  mockMode?: MockModeChange;
+  warnings: PlanWarning[];
+}
+
+function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
+  const { agent } = binding;
+  const live = binding.kind === 'bound' ? binding.live : undefined;
+  const recorded = live === undefined ? undefined : record.agents[agent.address];
+  const desired = effectiveDesired(agent, live?.doc);
+  const secrets = planSecrets(agent, recorded, record.fingerprint_key);
+  const recordUpdate: RecordUpdate = { secrets: secrets.fingerprints, applied: unitDigests(desiredUnits(desired.doc)) };
+  const common = {
+    address: agent.address,
+    name: agent.doc.name ?? live?.doc.name ?? agent.key,
+    project: agent.project,
+    ...(binding.reason === undefined ? {} : { reason: binding.reason }),
+  };
+
+  let change: ResourceChange;
+  if (live === undefined) {
+    if (desired.doc.description === undefined) {
+      throw new CekuraformError('create_incomplete', `${agent.address} does not exist yet, and Cekura needs a description to create it`, {
+        meta: { address: agent.address },
+        hint: `add \`description:\` under agents.${agent.key}, or pin an existing agent with \`id:\``,
+      });
+    }
+    const diff = diffAgentDoc(desired.doc, {});
+    change = {
+      ...common,
+      action: 'create',
+      id: null,
+      changes: [...diff.changes, ...secrets.changes].sort(byPath),
+      items: diff.items.map((item) => itemChange(item, undefined, undefined, desired.placeholderVariables)),
+      request: createRequest(agent.project, desired.doc, secrets.toSend, agent.knowledge_base_sources),
+      desired: desired.doc,
+      record: recordUpdate,
+    };
+  } else {
+    const diff = diffAgentDoc(desired.doc, live.doc);
+    const applied = recorded?.applied;
+    const fieldChanges = diff.changes.map((fieldChange): FieldChange => {
+      const unit = unitOf(fieldChange.path);
+      return { ...fieldChange, origin: originOf(unit, unitValue(desired.doc, unit), unitValue(live.doc, unit), applied) };
+    });
+    const writeOnly = writeOnlyChanges(desired.doc, live, applied);
+    const itemDiffs = mergeItemDiffs(diff.items, writeOnly.items);
+    const items = itemDiffs.map((item) => itemChange(item, live, applied, desired.placeholderVariables, desired.doc));
+    const secretChanges = secrets.changes.map((secretChange): FieldChange => ({ ...secretChange, origin: 'manifest' }));
+    const changes = [...fieldChanges, ...writeOnly.changes, ...secretChanges].sort(byPath);
+    const changedSets = SET_FIELDS.filter((set) => itemDiffs.some((item) => item.set === set));
+    const uploads = new Set(itemDiffs.filter((item) => item.set === 'knowledge_base_files' && item.action !== 'delete').map((item) => item.name));
+
+    change =
+      changes.length === 0
+        ? { ...common, action: 'no-op', id: live.id, changes: [], items: [], record: recordUpdate }
+        : {
+            ...common,
+            action: 'update',
+            id: live.id,
+            changes,
+            items,
+            request: updateRequest(desired.doc, live, changes, changedSets, secrets.toSend, uploads, agent.knowledge_base_sources),
+            desired: desired.doc,
+            record: recordUpdate,
+          };
+  }
+
+  const mockMode = planMockMode(agent, live);
+  return {
+    change,
+    ...(mockMode === undefined ? {} : { mockMode }),
+    warnings: planWarnings(agent, live, change, mockMode),
+  };
+}
+
+interface SecretPlan {
+  fingerprints: Record<string, string>;
+  toSend: SecretToSend[];
+  changes: FieldChange[];
+}
+
+/** Secrets are compared by fingerprint with what the record says was last sent, never against live. */
+function planSecrets(agent: ManifestAgent, recorded: RecordedAgent | undefined, key: string): SecretPlan {
+  const result: SecretPlan = { fingerprints: {}, toSend: [], changes: [] };
+  for (const secret of agent.secrets) {
+    const fingerprint = fingerprintSecret(key, secret.value.reveal());
+    result.fingerprints[secret.path] = fingerprint;
+    const last = recorded?.secrets[secret.path];
+    if (last === fingerprint) continue;
+    result.toSend.push({ path: secret.path, env: secret.env, fingerprint });
+    result.changes.push(
+      last === undefined
+        ? { op: 'add', path: secret.path, value: SENSITIVE_PLACEHOLDER, sensitive: true }
+        : { op: 'replace', path: secret.path, value: SENSITIVE_PLACEHOLDER, before: SENSITIVE_PLACEHOLDER, sensitive: true },
+    );
+  }
+  return result;
+}
+
+/**
+ * Write-only item fields (`freetext_params`, knowledge-base content) of items live already has,
+ * compared with the digest the record keeps. A knowledge-base file without history is taken as
+ * unchanged when its size matches: its content cannot be read back, and re-uploading every adopted
+ * file would replace it for nothing.
+ */
+function writeOnlyChanges(desired: AgentDoc, live: LiveAgent, applied: Record<string, string> | undefined): { changes: FieldChange[]; items: ItemDiff[] } {
+  const changes: FieldChange[] = [];
+  const items: ItemDiff[] = [];
+  for (const set of SET_FIELDS) {
+    const desiredItems = desired[set] as Record<string, Record<string, JsonValue | undefined>> | undefined;
+    for (const [name, item] of Object.entries(desiredItems ?? {})) {
+      if (!(name in live.doc[set])) continue;
+      for (const field of WRITE_ONLY_ITEM_FIELDS[set]) {
+        const value = item[field];
+        if (value === undefined) continue;
+        const unit = joinPointer(set, name, field);
+        const last = applied?.[unit];
+        if (last === digest(value) || (last === undefined && set === 'knowledge_base_files')) continue;
+        changes.push(last === undefined ? { op: 'add', path: unit, value, origin: 'manifest' } : { op: 'replace', path: unit, value, origin: 'manifest' });
+        items.push({ set, name, action: 'update' });
+      }
+    }
+  }
+  return { changes, items };
+}
+
+function mergeItemDiffs(fromDiff: ItemDiff[], fromWriteOnly: ItemDiff[]): ItemDiff[] {
+  const byKey = new Map(fromDiff.map((item) => [joinPointer(item.set, item.name), item]));
+  for (const item of fromWriteOnly) {
+    const key = joinPointer(item.set, item.name);
+    if (!byKey.has(key)) byKey.set(key, item);
+  }
+  return [...byKey.entries()].sort(([a], [b]) => comparePointers(a, b)).map(([, item]) => item);
+}
+
+function itemChange(
+  item: ItemDiff,
+  live: LiveAgent | undefined,
+  applied: Record<string, string> | undefined,
+  placeholderVariables: string[],
+  desired?: AgentDoc,
+): ItemChange {
+  const id = live?.item_ids[item.set][item.name] ?? null;
+  const change: ItemChange = { set: item.set, name: item.name, action: item.action, id: item.action === 'create' ? null : id };
+  const reason = itemReason(item, placeholderVariables);
+  if (reason !== undefined) change.reason = reason;
+  const sharedWith = item.set === 'mock_tools' && item.action !== 'create' ? live?.shared_tools[item.name] : undefined;
+  if (sharedWith !== undefined) change.subscriber_count = sharedWith;
+  if (live !== undefined && desired !== undefined) {
+    const unit = joinPointer(item.set, item.name);
+    const [wanted, current] = [unitValue(desired, unit), unitValue(live.doc, unit)];
+    // Equal comparable parts: only a write-only field changed, which only the manifest can change.
+    change.origin = deepEqual(wanted, current) ? 'manifest' : originOf(unit, wanted, current, applied);
+  }
+  return change;
+}
+
+function itemReason(item: ItemDiff, placeholderVariables: string[]): ItemChange['reason'] {
+  if (item.action === 'delete') return 'not_in_manifest';
+  if (item.set === 'dynamic_variables' && item.action === 'create' && placeholderVariables.includes(item.name)) return 'description_placeholder';
+  if (item.set === 'knowledge_base_files' && item.action === 'update') return 'content_changed';
+  return undefined;
+}
+
+function planMockMode(agent: ManifestAgent, live: LiveAgent | undefined): MockModeChange | undefined {
+  const desired = agent.mock_tools_enabled;
+  const current = live?.mock_tools_enabled ?? false;
+  if (desired === undefined || desired === current) return undefined;
+  return { address: agent.address, id: live?.id ?? null, from: current, to: desired };
+}
+
+function planWarnings(agent: ManifestAgent, live: LiveAgent | undefined, change: ResourceChange, mockMode: MockModeChange | undefined): PlanWarning[] {
+  const warnings: PlanWarning[] = [];
+  for (const item of change.items) {
+    if (item.subscriber_count !== undefined) {
+      warnings.push({ code: 'shared_mock_tool', address: agent.address, tool: item.name, subscriber_count: item.subscriber_count });
+    }
+  }
+  const provider = { ...live?.doc.provider, ...agent.doc.provider };
+  if (mockMode?.to === true) {
+    const type = typeof provider.type === 'string' && provider.type !== '' ? provider.type : 'custom';
+    if (SELF_MANAGED_MOCK_PROVIDERS.includes(type)) warnings.push({ code: 'self_managed_mock_mode', address: agent.address, provider: type });
+  }
+  if (agent.doc.description !== undefined && provider.auto_sync_prompt === true) {
+    warnings.push({ code: 'description_auto_sync', address: agent.address });
+  }
+  return warnings;
+}
+
+function deleteChange(agent: LiveAgent, address: string, options: PlanOptions): ResourceChange {
+  return {
+    address,
+    action: 'delete',
+    id: agent.id,
+    name: agent.doc.name,
+    project: agent.project,
+    changes: [],
+    items: [],
+    reason: 'not_in_manifest',
+    request: { method: 'DELETE', delete_related: options.delete_related },
+  };
+}
+
+function countActions(changes: ResourceChange[], action: ResourceChange['action']): number {
+  return changes.filter((change) => change.action === action).length;
+}
+
+function byPath(a: FieldChange, b: FieldChange): number {
+  return comparePointers(a.path, b.path);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

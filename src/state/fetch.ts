@@ -1,0 +1,43 @@
+import pLimit from 'p-limit';
+import type { CekuraApi, WireAgent } from '../api/types.js';
+import { digest } from '../json.js';
+import { normalizeAgent } from './normalize.js';
+import type { LiveState } from './types.js';
+
+/** Live state plus the documents as the API returned them (for backups before overwriting). */
+export interface LiveSnapshot {
+  live: LiveState;
+  /** Sorted by id. */
+  documents: WireAgent[];
+}
+
+/** Fields the planner compares that a list item might leave out (NOTES.md: "if a list item lacks a field … fetch that agent"). */
+const FIELDS_THE_PLANNER_NEEDS = ['mock_tools', 'dynamic_variables', 'knowledge_base_files', 'telephony', 'provider'] as const;
+
+const DETAIL_FETCH_CONCURRENCY = 8;
+
+/**
+ * Reads the agents of the given projects: one list pass per project (every page), and a GET only
+ * for an agent whose list item lacks a field the planner compares.
+ */
+export async function fetchLiveState(api: CekuraApi, projects: number[]): Promise<LiveSnapshot> {
+  const sortedProjects = [...new Set(projects)].sort((a, b) => a - b);
+  const listed = (await Promise.all(sortedProjects.map((project) => api.listAgents(project)))).flat();
+  const limit = pLimit(DETAIL_FETCH_CONCURRENCY);
+  const documents = await Promise.all(
+    listed.map((agent) => (isComplete(agent) ? agent : limit(() => api.getAgent(agent.id)))),
+  );
+  documents.sort((a, b) => a.id - b.id);
+  return { live: buildLiveState(sortedProjects, documents), documents };
+}
+
+/** Normalizes listed agents into `LiveState`. Pure. */
+export function buildLiveState(projects: number[], documents: WireAgent[]): LiveState {
+  const agents = documents.map(normalizeAgent).sort((a, b) => a.id - b.id);
+  const sortedProjects = [...projects].sort((a, b) => a - b);
+  return { projects: sortedProjects, agents, fingerprint: digest({ projects: sortedProjects, agents }) };
+}
+
+function isComplete(agent: WireAgent): boolean {
+  return FIELDS_THE_PLANNER_NEEDS.every((field) => agent[field] !== undefined);
+}
