@@ -1,0 +1,217 @@
+import { Pool, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { systemClock, type Clock } from '../clock.js';
+import type { JsonObject } from '../json.js';
+import { describeFailure, invalidResponse } from './failure.js';
+import { exchange, type ApiRequest, type HttpConfig } from './http.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from './retry.js';
+import {
+  agentListSchema,
+  agentPageSchema,
+  agentSchema,
+  parseBody,
+  toggleProgressSchema,
+  toggleStartedSchema,
+} from './schemas.js';
+import type { CekuraApi, WireAgent } from './types.js';
+
+/** Time limits of one attempt. */
+export interface ApiTimeouts {
+  /** Establishing a connection; applies to the client's own pool only (an injected dispatcher has its own). */
+  connectMs: number;
+  /** From sending the request to the response headers. */
+  headersMs: number;
+  /** Between chunks of the response body. */
+  bodyMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ApiTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+
+export interface ApiClientOptions {
+  /** Origin plus optional path prefix, as `resolveApiSettings` gives it. */
+  baseUrl: string;
+  apiKey: string;
+  /**
+   * MockAgent in tests, or any undici dispatcher. The caller keeps ownership: `close()` does not
+   * close it. Default: a keep-alive pool of `connections` for the base URL's origin.
+   */
+  dispatcher?: Dispatcher;
+  /** Size of the default pool; enough for apply's parallel writes. Default 8. */
+  connections?: number;
+  /** Backoff waits go through `clock.sleep`, elapsed time through `clock.now`. Default: the system clock. */
+  clock?: Clock;
+  /** Backoff jitter, in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  timeouts?: Partial<ApiTimeouts>;
+  retry?: Partial<RetryPolicy>;
+  /** `page_size` of list requests. Default 100. */
+  pageSize?: number;
+  onRetry?: (info: RetryInfo) => void;
+  /** Debug trace, one line per attempt: method, path, status or failure, ms. Never headers or bodies. */
+  log?: (line: string) => void;
+}
+
+const AGENTS_PATH = '/test_framework/v2/aiagents/';
+
+/** The Cekura API over HTTP. Every method rejects with an `ApiError`; see `CekuraApi`. */
+export function createApiClient(options: ApiClientOptions): CekuraApi {
+  const base = new URL(options.baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const clock = options.clock ?? systemClock;
+  const pageSize = options.pageSize ?? 100;
+  const ownPool = options.dispatcher
+    ? undefined
+    : new Pool(base.origin, { connections: options.connections ?? 8, connect: { timeout: timeouts.connectMs } });
+  const http: HttpConfig = {
+    dispatcher: options.dispatcher ?? ownPool!,
+    apiKey: options.apiKey,
+    headersTimeoutMs: timeouts.headersMs,
+    bodyTimeoutMs: timeouts.bodyMs,
+    clock,
+    ...(options.log ? { log: options.log } : {}),
+  };
+  const retryDeps = {
+    policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    clock,
+    random: options.random ?? Math.random,
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  };
+
+  function agentsUrl(suffix: string, query: Record<string, string> = {}): URL {
+    const url = new URL(basePath + AGENTS_PATH + suffix, base.origin);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    return url;
+  }
+
+  /** Sends with retries; resolves with a 2xx response's status and body text. */
+  function call(request: ApiRequest): Promise<{ status: number; text: string }> {
+    return withRetries(retryDeps, async ({ mayHaveCommitted }) => {
+      const result = await exchange(http, request);
+      if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
+        return { ok: true, value: { status: result.status, text: result.text } };
+      }
+      // The earlier attempt deleted it; only its response was lost.
+      if (request.method === 'DELETE' && mayHaveCommitted && result.kind === 'response' && result.status === 404) {
+        return { ok: true, value: { status: result.status, text: '' } };
+      }
+      return { ok: false, failure: describeFailure(request, result, clock.now()) };
+    });
+  }
+
+  async function callJson<T>(request: ApiRequest, schema: z.ZodType<T>): Promise<T> {
+    const response = await call(request);
+    return validate(request, response.status, schema, readJson(request, response));
+  }
+
+  async function listAgentPages(project: number, operation: string, query: Record<string, string>): Promise<WireAgent[]> {
+    const agents: WireAgent[] = [];
+    const fetched = new Set<string>();
+    let url: URL | undefined = agentsUrl('', { project_id: String(project), page_size: String(pageSize), ...query });
+    for (let page = 1; url; page++) {
+      fetched.add(url.href);
+      const request: ApiRequest = { operation: `${operation} (page ${page})`, method: 'GET', url };
+      const response = await call(request);
+      const body = readJson(request, response);
+      if (Array.isArray(body)) {
+        agents.push(...validate(request, response.status, agentListSchema, body));
+        break;
+      }
+      const current = validate(request, response.status, agentPageSchema, body);
+      agents.push(...current.results);
+      url = current.next ? nextPageUrl(request, response.status, current.next, fetched) : undefined;
+    }
+    // A server that ignored project_id must not make other projects' agents look managed.
+    return agents.filter((agent) => agent.project === project);
+  }
+
+  function nextPageUrl(request: ApiRequest, status: number, next: string, fetched: Set<string>): URL {
+    let url: URL;
+    try {
+      url = new URL(next, request.url);
+    } catch {
+      throw invalidResponse(request, status, `next is not a URL: ${JSON.stringify(next)}`);
+    }
+    // Every request carries the key, so a link to another origin is never followed.
+    if (url.origin !== base.origin) {
+      throw invalidResponse(request, status, `next page is on ${url.origin}, not ${base.origin}; refusing to send the API key there`);
+    }
+    if (fetched.has(url.href)) {
+      throw invalidResponse(request, status, `next page ${url.pathname + url.search} was already fetched (a pagination loop)`);
+    }
+    return url;
+  }
+
+  return {
+    listAgents: (project) => listAgentPages(project, `listing agents of project ${project}`, {}),
+
+    findAgentsByName: async (project, name) => {
+      const operation = `finding agents named ${JSON.stringify(name)} in project ${project}`;
+      const found = await listAgentPages(project, operation, { q: name });
+      // `q` is a search, not an exact match.
+      return found.filter((agent) => agent.name === name);
+    },
+
+    getAgent: (id) => callJson({ operation: `reading agent ${id}`, agentId: id, method: 'GET', url: agentsUrl(`${id}/`) }, agentSchema),
+
+    createAgent: (body) =>
+      callJson({ operation: `creating agent ${agentName(body)}`, method: 'POST', url: agentsUrl(''), body }, agentSchema),
+
+    updateAgent: (id, body) =>
+      callJson({ operation: `updating agent ${id}`, agentId: id, method: 'PATCH', url: agentsUrl(`${id}/`), body }, agentSchema),
+
+    deleteAgent: async (id, { deleteRelated }) => {
+      const url = agentsUrl(`${id}/`, { delete_related: String(deleteRelated) });
+      await call({ operation: `deleting agent ${id}`, agentId: id, method: 'DELETE', url });
+    },
+
+    toggleMockTools: async (id, enabled) => {
+      const started = await callJson(
+        {
+          operation: `${enabled ? 'enabling' : 'disabling'} mock tools of agent ${id}`,
+          agentId: id,
+          method: 'POST',
+          url: agentsUrl(`${id}/toggle-mock-tools/`),
+          body: { enabled },
+          isToggleEndpoint: true,
+        },
+        toggleStartedSchema,
+      );
+      return { progress_id: started.progress_id };
+    },
+
+    getToggleProgress: (id, progressId) =>
+      callJson(
+        {
+          operation: `reading the mock-tool toggle progress of agent ${id}`,
+          agentId: id,
+          method: 'GET',
+          url: agentsUrl(`${id}/toggle-mock-tools-progress/`, { progress_id: progressId }),
+          isToggleEndpoint: true,
+        },
+        toggleProgressSchema,
+      ),
+
+    close: async () => {
+      if (ownPool && !ownPool.closed) await ownPool.close();
+    },
+  };
+}
+
+function readJson(request: ApiRequest, response: { status: number; text: string }): unknown {
+  try {
+    return JSON.parse(response.text);
+  } catch {
+    throw invalidResponse(request, response.status, response.text === '' ? 'empty body' : 'body is not JSON');
+  }
+}
+
+function validate<T>(request: ApiRequest, status: number, schema: z.ZodType<T>, body: unknown): T {
+  const parsed = parseBody(schema, body);
+  if (!parsed.ok) throw invalidResponse(request, status, parsed.problem);
+  return parsed.value;
+}
+
+function agentName(body: JsonObject): string {
+  return typeof body.name === 'string' ? JSON.stringify(body.name) : '(unnamed)';
+}
