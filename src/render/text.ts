@@ -1,0 +1,56 @@
+import { assertNever } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+import { outlinePlan, type AgentBlock, type LineKind, type PlanLine } from './outline.js';
+import type { Style } from './style.js';
+import { UNMANAGED_HEADING, unmanagedLabel } from './wording.js';
+
+/**
+ * The plan for a terminal, Terraform-like: one block per agent that changes, then warnings,
+ * unmanaged agents and the summary line. Ends with a newline.
+ */
+export function renderPlanText(plan: Plan, style: Style): string {
+  const outline = outlinePlan(plan);
+  const sections: string[] = [];
+  if (outline.blocks.length > 0) {
+    sections.push(style.heading('cekuraform will perform the following actions:'));
+    sections.push(...outline.blocks.map((block) => renderBlock(block, style)));
+  }
+  if (outline.warnings.length > 0) {
+    sections.push(
+      [style.warn('Warnings:'), ...outline.warnings.map(({ address, text }) => style.warn(`  ! ${address}: ${text}`))].join('\n'),
+    );
+  }
+  if (outline.unmanaged.length > 0) {
+    sections.push([`${UNMANAGED_HEADING}:`, ...outline.unmanaged.map((agent) => `  ${unmanagedLabel(agent)}`)].join('\n'));
+  }
+  sections.push(style.heading(outline.summary));
+  return sections.join('\n\n') + '\n';
+}
+
+function renderBlock(block: AgentBlock, style: Style): string {
+  return [style.bold(`  # ${block.title}`), ...block.lines.map((line) => renderLine(line, style))].join('\n');
+}
+
+function renderLine(line: PlanLine, style: Style): string {
+  const indent = '  ' + '    '.repeat(line.depth);
+  const { symbol, colour, isWholeLine } = lineLook(line.kind, style);
+  return isWholeLine ? colour(`${indent}${symbol} ${line.text}`) : `${indent}${colour(symbol)} ${line.text}`;
+}
+
+/** Changes colour their symbol only; notes and cautions are coloured whole, so they stand apart. */
+function lineLook(kind: LineKind, style: Style): { symbol: string; colour: (text: string) => string; isWholeLine: boolean } {
+  switch (kind) {
+    case 'create':
+      return { symbol: '+', colour: style.add, isWholeLine: false };
+    case 'update':
+      return { symbol: '~', colour: style.change, isWholeLine: false };
+    case 'delete':
+      return { symbol: '-', colour: style.remove, isWholeLine: false };
+    case 'note':
+      return { symbol: '#', colour: style.dim, isWholeLine: true };
+    case 'caution':
+      return { symbol: '!', colour: style.warn, isWholeLine: true };
+    default:
+      return assertNever(kind, 'line kind');
+  }
+}

@@ -1,0 +1,195 @@
+import type { SetField } from '../cekura/agent-doc.js';
+import type { AgentOutcome, ApplyResult } from '../apply/events.js';
+import { assertNever } from '../errors.js';
+import {
+  hasChanges,
+  type Action,
+  type ChangeOrigin,
+  type ItemChange,
+  type Plan,
+  type PlanWarning,
+  type ResourceChange,
+} from '../plan/types.js';
+import { quote } from './values.js';
+
+// The words for the codes in a Plan or ApplyResult, shared by the text, Markdown and progress output.
+
+/** A sentence about a change, and whether the reader should stop and look at it. */
+export interface Note {
+  text: string;
+  isCaution: boolean;
+}
+
+/** `Plan: 1 to add, 2 to change, 0 to destroy; 1 mock-mode toggles.`, or `No changes.` */
+export function planSummaryLine(plan: Plan): string {
+  if (!hasChanges(plan)) return 'No changes.';
+  const { add, change, destroy, mock_mode_toggles } = plan.summary;
+  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy; ${mock_mode_toggles} mock-mode toggles.`;
+}
+
+/** `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode toggles.` */
+export function applySummaryLine(result: ApplyResult): string {
+  const { added, changed, destroyed, mock_mode_toggles } = result.summary;
+  return `Apply complete: ${added} added, ${changed} changed, ${destroyed} destroyed; ${mock_mode_toggles} mock-mode toggles.`;
+}
+
+/** What happens to an agent: `create`, `update`, `destroy`, `no change`. */
+export function actionWord(action: Action): string {
+  switch (action) {
+    case 'create':
+      return 'create';
+    case 'update':
+      return 'update';
+    case 'delete':
+      return 'destroy';
+    case 'no-op':
+      return 'no change';
+    default:
+      return assertNever(action, 'action');
+  }
+}
+
+export function mockModeWord(isEnabled: boolean): string {
+  return isEnabled ? 'on' : 'off';
+}
+
+/** Where a change comes from, in words; nothing for a plain manifest change. */
+export function originNote(origin: ChangeOrigin | undefined): Note | null {
+  switch (origin) {
+    case undefined:
+    case 'manifest':
+      return null;
+    case 'drift':
+      return { text: 'drift: changed in Cekura since the last apply; apply reverts it', isCaution: false };
+    case 'conflict':
+      return {
+        text: 'conflict: changed both in the manifest and in Cekura since the last apply; apply overwrites the change made in Cekura',
+        isCaution: true,
+      };
+    default:
+      return assertNever(origin, 'change origin');
+  }
+}
+
+/** Why an agent has its action, in words. */
+export function resourceReasonNote(change: ResourceChange): Note | null {
+  const reason = change.reason;
+  switch (reason) {
+    case undefined:
+      return null;
+    case 'adopted_by_name':
+      return {
+        text: `adopted: the only agent named ${quote(change.name)} in project ${change.project}, not yet in the state record`,
+        isCaution: false,
+      };
+    case 'pinned_id':
+      return { text: 'bound through the `id:` in the manifest', isCaution: false };
+    case 'bound_agent_missing':
+      return { text: 'the agent in the state record no longer exists in Cekura, so it is created anew', isCaution: true };
+    case 'not_in_manifest':
+      return { text: 'no manifest names this agent, and prune is on', isCaution: false };
+    default:
+      return assertNever(reason, 'resource reason');
+  }
+}
+
+/** What a delete does to the agent's history (`request.delete_related`). */
+export function deleteRelatedNote(deletesRelated: boolean): Note {
+  return deletesRelated
+    ? { text: 'its calls, evaluators, results and runs are deleted with it (--delete-related)', isCaution: true }
+    : { text: 'its calls, evaluators, results and runs are kept (--delete-related would delete them)', isCaution: false };
+}
+
+/** `mock tool`, `dynamic variable`, `knowledge-base file`. */
+function itemKind(set: SetField): string {
+  switch (set) {
+    case 'mock_tools':
+      return 'mock tool';
+    case 'dynamic_variables':
+      return 'dynamic variable';
+    case 'knowledge_base_files':
+      return 'knowledge-base file';
+    default:
+      return assertNever(set, 'set field');
+  }
+}
+
+/** `mock tool "legacy_lookup" (id 12) — not in manifest, will be deleted` */
+export function itemLine(item: ItemChange): string {
+  const details = [item.id === null ? null : `id ${item.id}`, item.subscriber_count === undefined ? null : `shared by ${item.subscriber_count} agents`]
+    .filter((detail) => detail !== null)
+    .join(', ');
+  const why = itemReasonWords(item);
+  const outcome = why === null ? itemActionWords(item) : `${why}, ${itemActionWords(item)}`;
+  return `${itemKind(item.set)} ${quote(item.name)}${details === '' ? '' : ` (${details})`} — ${outcome}`;
+}
+
+function itemReasonWords(item: ItemChange): string | null {
+  const reason = item.reason;
+  switch (reason) {
+    case undefined:
+      return null;
+    case 'not_in_manifest':
+      return 'not in manifest';
+    case 'description_placeholder':
+      return `from the {{${item.name}}} placeholder in the description`;
+    case 'content_changed':
+      return 'content changed';
+    default:
+      return assertNever(reason, 'item reason');
+  }
+}
+
+function itemActionWords(item: ItemChange): string {
+  switch (item.action) {
+    case 'create':
+      return 'will be created';
+    case 'update':
+      // Cekura changes a knowledge-base file only by a new upload.
+      return item.set === 'knowledge_base_files' ? 'will be replaced by a new upload' : 'will be changed';
+    case 'delete':
+      return 'will be deleted';
+    default:
+      return assertNever(item.action, 'item action');
+  }
+}
+
+/** A plan warning in words, without its address. */
+export function warningText(warning: PlanWarning): string {
+  switch (warning.code) {
+    case 'shared_mock_tool':
+      return `mock tool ${quote(warning.tool)} is shared by ${warning.subscriber_count} agents: this plan's change to it reaches all of them`;
+    case 'self_managed_mock_mode':
+      return `mock mode is asked for on provider ${quote(warning.provider)}: Cekura switches mocks only for providers it manages, so this agent must point its own MCP client at the mock URLs`;
+    case 'description_auto_sync':
+      return 'description is set while provider.auto_sync_prompt is true: the provider rewrites it on its next sync, and the next plan shows that as drift';
+    default:
+      return assertNever(warning, 'plan warning');
+  }
+}
+
+/** Heads the list of live agents that no manifest names. */
+/** How an agent not in any manifest is named: `agent[205] "Legacy Bot" (project 42)`. */
+export function unmanagedLabel(agent: { id: number; name: string; project: number }): string {
+  return `agent[${agent.id}] ${quote(agent.name)} (project ${agent.project})`;
+}
+
+export const UNMANAGED_HEADING = 'Unmanaged agents (left alone; use --prune to delete them)';
+
+/** The step of an agent's apply that failed, in words. */
+export function operationWords(operation: NonNullable<AgentOutcome['error']>['operation']): string {
+  switch (operation) {
+    case 'create':
+      return 'create';
+    case 'update':
+      return 'update';
+    case 'delete':
+      return 'delete';
+    case 'toggle':
+      return 'mock-mode toggle';
+    case 'read_back':
+      return 'read-back check';
+    default:
+      return assertNever(operation, 'apply operation');
+  }
+}

@@ -1,0 +1,159 @@
+import type { SetField } from '../../src/cekura/agent-doc.js';
+import type { AgentOutcome, ApplyResult } from '../../src/apply/events.js';
+import type { JsonValue } from '../../src/json.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type FieldChange,
+  type ItemChange,
+  type MockModeChange,
+  type Plan,
+  type PlanWarning,
+  type ResourceChange,
+  type ResourceReason,
+  type UnmanagedAgent,
+} from '../../src/plan/types.js';
+
+// Small builders for fixed Plan and ApplyResult values; renderers read nothing else.
+
+export const PROJECT = 42;
+
+const SENSITIVE = '(sensitive value)';
+
+interface ChangeExtra {
+  name?: string;
+  project?: number;
+  changes?: FieldChange[];
+  items?: ItemChange[];
+  reason?: ResourceReason;
+}
+
+const emptyRecord = { secrets: {}, applied: {} };
+
+function common(address: string, extra: ChangeExtra) {
+  return {
+    address,
+    name: extra.name ?? address.replace(/^agent\./, ''),
+    project: extra.project ?? PROJECT,
+    changes: extra.changes ?? [],
+    items: extra.items ?? [],
+    ...(extra.reason === undefined ? {} : { reason: extra.reason }),
+  };
+}
+
+export function created(key: string, extra: ChangeExtra = {}): ResourceChange {
+  return {
+    ...common(`agent.${key}`, extra),
+    action: 'create',
+    id: null,
+    request: { method: 'POST', body: {}, inserts: [] },
+    desired: {},
+    record: emptyRecord,
+  };
+}
+
+export function updated(key: string, id: number, extra: ChangeExtra = {}): ResourceChange {
+  return {
+    ...common(`agent.${key}`, extra),
+    action: 'update',
+    id,
+    request: { method: 'PATCH', body: {}, inserts: [] },
+    desired: {},
+    record: emptyRecord,
+  };
+}
+
+/** A live agent no manifest names, deleted by prune. */
+export function pruned(id: number, name: string, deleteRelated = false): ResourceChange {
+  return {
+    ...common(`agent[${id}]`, { name, reason: 'not_in_manifest' }),
+    action: 'delete',
+    id,
+    request: { method: 'DELETE', delete_related: deleteRelated },
+  };
+}
+
+export function unchanged(key: string, id: number, extra: ChangeExtra = {}): ResourceChange {
+  return { ...common(`agent.${key}`, extra), action: 'no-op', id, record: emptyRecord };
+}
+
+export function add(path: string, value: JsonValue, extra: Partial<FieldChange> = {}): FieldChange {
+  return { op: 'add', path, value, ...extra };
+}
+
+export function replace(path: string, before: JsonValue | undefined, value: JsonValue, extra: Partial<FieldChange> = {}): FieldChange {
+  return { op: 'replace', path, value, ...(before === undefined ? {} : { before }), ...extra };
+}
+
+export function remove(path: string, before: JsonValue, extra: Partial<FieldChange> = {}): FieldChange {
+  return { op: 'remove', path, before, ...extra };
+}
+
+/** A secret sent for the first time (`add`) or rotated (`replace`): only its fingerprint was compared. */
+export function secret(path: string, op: 'add' | 'replace', extra: Partial<FieldChange> = {}): FieldChange {
+  return op === 'add'
+    ? { op, path, value: SENSITIVE, sensitive: true, ...extra }
+    : { op, path, value: SENSITIVE, before: SENSITIVE, sensitive: true, ...extra };
+}
+
+export function item(set: SetField, name: string, action: ItemChange['action'], extra: Partial<ItemChange> = {}): ItemChange {
+  return { set, name, action, id: null, ...extra };
+}
+
+export function mockMode(address: string, id: number | null, from: boolean, to: boolean): MockModeChange {
+  return { address, id, from, to };
+}
+
+export function unmanaged(id: number, name: string, project = PROJECT): UnmanagedAgent {
+  return { id, name, project };
+}
+
+/** A plan whose summary counts what it holds, as the planner's does. */
+export function plan(parts: {
+  resource_changes?: ResourceChange[];
+  mock_mode_changes?: MockModeChange[];
+  unmanaged?: UnmanagedAgent[];
+  warnings?: PlanWarning[];
+}): Plan {
+  const resourceChanges = [...(parts.resource_changes ?? [])].sort((a, b) => (a.address < b.address ? -1 : 1));
+  const mockModeChanges = parts.mock_mode_changes ?? [];
+  const count = (action: ResourceChange['action']): number => resourceChanges.filter((change) => change.action === action).length;
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    created_from: {
+      projects: [PROJECT],
+      manifest_hash: '0123456789abcdef',
+      live_fingerprint: 'fedcba9876543210',
+      state_lineage: 'lineage-1',
+      state_serial: 3,
+    },
+    options: { prune: resourceChanges.some((change) => change.action === 'delete'), delete_related: false },
+    resource_changes: resourceChanges,
+    mock_mode_changes: mockModeChanges,
+    unmanaged: parts.unmanaged ?? [],
+    warnings: parts.warnings ?? [],
+    summary: { add: count('create'), change: count('update'), destroy: count('delete'), mock_mode_toggles: mockModeChanges.length },
+  };
+}
+
+export function outcome(address: string, action: AgentOutcome['action'], status: AgentOutcome['status'], extra: Partial<AgentOutcome> = {}): AgentOutcome {
+  return { address, action, id: null, status, toggled: false, ...extra };
+}
+
+/** An apply result whose summary counts its outcomes, as apply's does. */
+export function applyResult(outcomes: AgentOutcome[], extra: { backup_file?: string; interrupted?: boolean } = {}): ApplyResult {
+  const applied = (action: AgentOutcome['action']): number =>
+    outcomes.filter((entry) => entry.status === 'applied' && entry.action === action).length;
+  return {
+    outcomes,
+    summary: {
+      added: applied('create'),
+      changed: applied('update'),
+      destroyed: applied('delete'),
+      mock_mode_toggles: outcomes.filter((entry) => entry.toggled).length,
+      failed: outcomes.filter((entry) => entry.status === 'failed').length,
+      skipped: outcomes.filter((entry) => entry.status === 'skipped').length,
+    },
+    backup_file: extra.backup_file ?? null,
+    interrupted: extra.interrupted ?? false,
+  };
+}

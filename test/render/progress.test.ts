@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { ApplyEvent } from '../../src/apply/events.js';
+import type { OutputStream } from '../../src/cli/io.js';
+import { createApplyProgress } from '../../src/render/progress.js';
+import { createStyle } from '../../src/render/style.js';
+import { mockMode, outcome, plan, replace, unchanged, updated, created, add } from './builders.js';
+
+/** A stream that keeps what is written to it. */
+function fakeStream(isTTY: boolean): OutputStream & { text(): string } {
+  const chunks: string[] = [];
+  return {
+    isTTY,
+    columns: 100,
+    write(chunk: string) {
+      chunks.push(chunk);
+      return true;
+    },
+    text: () => chunks.join(''),
+  };
+}
+
+const appliedPlan = plan({
+  resource_changes: [
+    updated('billing-bot', 102, { name: 'Billing Bot', changes: [replace('/language', 'en', 'es', { origin: 'manifest' })] }),
+    unchanged('custom-bot', 104, { name: 'Custom Bot' }),
+    created('support-bot', { name: 'Support Bot', changes: [add('/name', 'Support Bot')] }),
+  ],
+  mock_mode_changes: [mockMode('agent.custom-bot', 104, false, true), mockMode('agent.support-bot', null, false, true)],
+});
+
+const endpoint = { mock_index: 1, url: 'https://mcp.cekura.ai/mock/301/1', tool_names: ['get_order'] };
+
+const events: ApplyEvent[] = [
+  { type: 'backup_saved', file: '.cekuraform/backups/b.json', agents: 2 },
+  { type: 'agent_started', address: 'agent.support-bot', action: 'create' },
+  { type: 'write_started', address: 'agent.support-bot', method: 'POST' },
+  { type: 'retrying', address: 'agent.support-bot', operation: 'POST /agents/', attempt: 2, delay_ms: 500, reason: '503\nService Unavailable' },
+  { type: 'create_recovered', address: 'agent.support-bot', id: 301 },
+  { type: 'write_finished', address: 'agent.support-bot', id: 301 },
+  { type: 'toggle_started', address: 'agent.support-bot', enabled: true, progress_id: 'p-1', resumed: false },
+  { type: 'toggle_polled', address: 'agent.support-bot', status: 'in_progress', message: 'Registering MCP server' },
+  { type: 'toggle_polled', address: 'agent.support-bot', status: 'completed', message: null },
+  { type: 'toggle_finished', address: 'agent.support-bot', enabled: true, mcp_endpoints: [endpoint] },
+  { type: 'agent_finished', address: 'agent.support-bot', outcome: outcome('agent.support-bot', 'create', 'applied', { id: 301, toggled: true, mcp_endpoints: [endpoint] }) },
+  { type: 'agent_started', address: 'agent.custom-bot', action: 'no-op' },
+  { type: 'toggle_started', address: 'agent.custom-bot', enabled: true, progress_id: 'p-0', resumed: true },
+  { type: 'toggle_polled', address: 'agent.custom-bot', status: 'failed', message: 'Mock tools are not supported' },
+  {
+    type: 'agent_finished',
+    address: 'agent.custom-bot',
+    outcome: outcome('agent.custom-bot', 'no-op', 'failed', { id: 104, error: { operation: 'toggle', code: 'toggle_failed', message: 'Mock tools are not supported' } }),
+  },
+  { type: 'retrying', operation: 'GET /agents/', attempt: 1, delay_ms: 250, reason: 'ECONNRESET' },
+  { type: 'interrupted' },
+  { type: 'agent_finished', address: 'agent.billing-bot', outcome: outcome('agent.billing-bot', 'update', 'skipped', { id: 102 }) },
+];
+
+describe('createApplyProgress', () => {
+  it('lines: one plain line per event', async () => {
+    const stream = fakeStream(false);
+    const progress = createApplyProgress({ plan: appliedPlan, stream, mode: 'lines', style: createStyle(true) });
+    events.forEach((event) => progress.onEvent(event));
+    await progress.finish();
+    expect(stream.text().split('\n')).toEqual([
+      'backup of 2 agent(s) saved to .cekuraform/backups/b.json',
+      'agent.support-bot: started',
+      'agent.support-bot: creating (POST)',
+      'agent.support-bot: retrying POST /agents/ in 500ms (attempt 2): 503 Service Unavailable',
+      'agent.support-bot: found the agent whose create response was lost (id 301); not posting again',
+      'agent.support-bot: written (id 301)',
+      'agent.support-bot: toggle mock mode on — started',
+      'agent.support-bot: toggle mock mode on — in_progress — Registering MCP server',
+      'agent.support-bot: toggle mock mode on — completed',
+      'agent.support-bot: mock mode on (1 MCP endpoint(s))',
+      'agent.support-bot: done',
+      'agent.custom-bot: started',
+      'agent.custom-bot: toggle mock mode on — resumed (progress p-0)',
+      'agent.custom-bot: toggle mock mode on — failed — Mock tools are not supported',
+      'agent.custom-bot: failed — mock-mode toggle: Mock tools are not supported',
+      'retrying GET /agents/ in 250ms (attempt 1): ECONNRESET',
+      'interrupted: no new agent is started; requests in flight finish or time out',
+      'agent.billing-bot: skipped (not started)',
+      '',
+    ]);
+  });
+
+  it('silent: prints nothing', async () => {
+    const stream = fakeStream(true);
+    const progress = createApplyProgress({ plan: appliedPlan, stream, mode: 'silent', style: createStyle(false) });
+    events.forEach((event) => progress.onEvent(event));
+    await progress.finish();
+    expect(stream.text()).toBe('');
+  });
+
+  it.each([true, false])('tty (stream isTTY %s): runs the task list to the end as agents finish', async (isTTY) => {
+    const stream = fakeStream(isTTY);
+    const progress = createApplyProgress({ plan: appliedPlan, stream, mode: 'tty', style: createStyle(false) });
+    events.forEach((event) => progress.onEvent(event));
+    await progress.finish();
+    expect(stream.text()).toContain('agent.support-bot');
+    expect(stream.text()).toContain('Mock tools are not supported');
+  });
+
+  it('tty: finish settles agents that no event finished', async () => {
+    const stream = fakeStream(false);
+    const progress = createApplyProgress({ plan: appliedPlan, stream, mode: 'tty', style: createStyle(false) });
+    progress.onEvent({ type: 'agent_started', address: 'agent.billing-bot', action: 'update' });
+    progress.onEvent({ type: 'write_started', address: 'agent.billing-bot', method: 'PATCH' });
+    await progress.finish();
+    expect(stream.text()).toContain('agent.billing-bot');
+  });
+});

@@ -1,0 +1,270 @@
+import type { Plan } from '../../src/plan/types.js';
+import {
+  add,
+  created,
+  item,
+  mockMode,
+  plan,
+  pruned,
+  remove,
+  replace,
+  secret,
+  unchanged,
+  unmanaged,
+  updated,
+} from './builders.js';
+
+// Fixed plans, one per rendering scenario; each has golden files under golden/.
+
+const getOrder = {
+  name: 'get_order',
+  description: 'Look up an order',
+  mock_data: [{ input: { order_id: 'A1' }, output: { status: 'shipped' } }],
+  served_via: { type: 'direct' },
+};
+
+/** A new agent with its provider secret, two tools, a variable and mock mode on. */
+export const createWithTools: Plan = plan({
+  resource_changes: [
+    created('support-bot', {
+      name: 'Support Bot',
+      changes: [
+        add('/description', 'Handles inbound support calls'),
+        add('/dynamic_variables/customer_name', { name: 'customer_name', description: 'Caller name' }),
+        add('/language', 'en'),
+        add('/mock_tools/crm_lookup', { name: 'crm_lookup', description: 'CRM read', mock_data: [], served_via: { type: 'mcp', mock_index: 1 } }),
+        add('/mock_tools/get_order', getOrder),
+        add('/name', 'Support Bot'),
+        add('/provider/agent_id', 'asst_abc123'),
+        secret('/provider/credentials/api_key', 'add'),
+        add('/provider/type', 'vapi'),
+        add('/telephony/inbound', true),
+        add('/telephony/phone_number', '+14155551234'),
+      ],
+      items: [
+        item('dynamic_variables', 'customer_name', 'create'),
+        item('mock_tools', 'crm_lookup', 'create'),
+        item('mock_tools', 'get_order', 'create'),
+      ],
+    }),
+  ],
+  mock_mode_changes: [mockMode('agent.support-bot', null, false, true)],
+});
+
+/** Field changes and every kind of item change on one agent. */
+export const updateWithItems: Plan = plan({
+  resource_changes: [
+    updated('support-bot', 101, {
+      name: 'Support Bot',
+      changes: [
+        replace('/description', 'Handles inbound support calls', 'Handles inbound support calls for order {{order_id}}', { origin: 'manifest' }),
+        remove('/dynamic_variables/caller_tier', { name: 'caller_tier', description: 'Tier' }, { origin: 'manifest' }),
+        add('/dynamic_variables/order_id', { name: 'order_id', description: '' }, { origin: 'manifest' }),
+        replace('/knowledge_base_files/faq.pdf/content_sha256', undefined, '9f2c41d0aa6b1e3c', { origin: 'manifest' }),
+        replace('/mock_tools/get_order/description', 'Look up an order', 'Look up an order by id', { origin: 'manifest' }),
+        replace('/mock_tools/get_order/mock_data/0/output', { status: 'shipped' }, { status: 'delivered' }, { origin: 'manifest' }),
+        add('/mock_tools/get_order/mock_data/1', { input: { order_id: 'B2' }, output: { status: 'pending' } }, { origin: 'manifest' }),
+        remove('/mock_tools/legacy_lookup', { name: 'legacy_lookup', description: '', mock_data: [], served_via: { type: 'direct' } }, { origin: 'manifest' }),
+        add('/mock_tools/refund', { name: 'refund', description: 'Start a refund', mock_data: [], served_via: { type: 'direct' } }, { origin: 'manifest' }),
+        replace('/telephony/phone_number', '+14155551234', '+14155559876', { origin: 'manifest' }),
+      ],
+      items: [
+        item('dynamic_variables', 'caller_tier', 'delete', { id: 31, reason: 'not_in_manifest', origin: 'manifest' }),
+        item('dynamic_variables', 'order_id', 'create', { reason: 'description_placeholder', origin: 'manifest' }),
+        item('knowledge_base_files', 'faq.pdf', 'update', { id: 51, reason: 'content_changed', origin: 'manifest' }),
+        item('mock_tools', 'get_order', 'update', { id: 11, origin: 'manifest' }),
+        item('mock_tools', 'legacy_lookup', 'delete', { id: 12, reason: 'not_in_manifest', origin: 'manifest' }),
+        item('mock_tools', 'refund', 'create', { origin: 'manifest' }),
+      ],
+    }),
+  ],
+});
+
+/** Changes made in Cekura since the last apply (drift), and on both sides (conflict). */
+export const driftAndConflict: Plan = plan({
+  resource_changes: [
+    updated('billing-bot', 102, {
+      name: 'Billing Bot',
+      changes: [
+        replace('/description', 'Answers billing questions', 'Answers billing and invoice questions', { origin: 'conflict' }),
+        replace('/language', 'en', 'es', { origin: 'manifest' }),
+        replace('/mock_tools/get_invoice/description', 'Edited in the Cekura UI', 'Fetch an invoice', { origin: 'drift' }),
+        replace('/mock_tools/get_invoice/mock_data/0/output', { total: 10 }, { total: 12 }, { origin: 'conflict' }),
+        add('/mock_tools/lookup_account', { name: 'lookup_account', description: '', mock_data: [], served_via: { type: 'direct' } }, { origin: 'drift' }),
+        replace('/telephony/phone_number', '+14155550000', '+14155551111', { origin: 'drift' }),
+      ],
+      items: [
+        item('mock_tools', 'get_invoice', 'update', { id: 21, origin: 'drift' }),
+        item('mock_tools', 'lookup_account', 'create', { origin: 'drift' }),
+      ],
+    }),
+  ],
+});
+
+/** A rotated provider key and a first webhook secret: no value is ever shown. */
+export const secretRotation: Plan = plan({
+  resource_changes: [
+    updated('support-bot', 101, {
+      name: 'Support Bot',
+      changes: [secret('/provider/credentials/api_key', 'replace', { origin: 'manifest' }), secret('/webhook_secret', 'add', { origin: 'manifest' })],
+    }),
+  ],
+});
+
+/** Changing and deleting tools that other agents use too. */
+export const sharedTool: Plan = plan({
+  resource_changes: [
+    updated('support-bot', 101, {
+      name: 'Support Bot',
+      changes: [
+        replace('/mock_tools/crm_lookup/description', 'CRM read', 'CRM read (v2)', { origin: 'manifest' }),
+        remove('/mock_tools/old_crm', { name: 'old_crm', description: '', mock_data: [], served_via: { type: 'direct' } }, { origin: 'manifest' }),
+      ],
+      items: [
+        item('mock_tools', 'crm_lookup', 'update', { id: 13, subscriber_count: 3, origin: 'manifest' }),
+        item('mock_tools', 'old_crm', 'delete', { id: 14, subscriber_count: 5, reason: 'not_in_manifest', origin: 'manifest' }),
+      ],
+    }),
+  ],
+  warnings: [
+    { code: 'shared_mock_tool', address: 'agent.support-bot', tool: 'crm_lookup', subscriber_count: 3 },
+    { code: 'shared_mock_tool', address: 'agent.support-bot', tool: 'old_crm', subscriber_count: 5 },
+  ],
+});
+
+/** Mock mode switched on after a write, and off with no write at all. */
+export const mockModeOnOff: Plan = plan({
+  resource_changes: [
+    unchanged('billing-bot', 102, { name: 'Billing Bot' }),
+    updated('support-bot', 101, { name: 'Support Bot', changes: [replace('/language', 'en', 'de', { origin: 'manifest' })] }),
+  ],
+  mock_mode_changes: [mockMode('agent.billing-bot', 102, true, false), mockMode('agent.support-bot', 101, false, true)],
+});
+
+/** Mock mode asked for on a provider that runs its own MCP client. */
+export const selfManagedWarning: Plan = plan({
+  resource_changes: [unchanged('custom-bot', 104, { name: 'Custom Bot' })],
+  mock_mode_changes: [mockMode('agent.custom-bot', 104, false, true)],
+  warnings: [{ code: 'self_managed_mock_mode', address: 'agent.custom-bot', provider: 'custom' }],
+});
+
+/** A description the provider will overwrite on its next prompt sync. */
+export const autoSyncWarning: Plan = plan({
+  resource_changes: [
+    updated('retell-bot', 105, {
+      name: 'Retell Bot',
+      changes: [replace('/description', 'Old prompt summary', 'New prompt summary', { origin: 'manifest' })],
+    }),
+  ],
+  warnings: [{ code: 'description_auto_sync', address: 'agent.retell-bot' }],
+});
+
+/** Prune: one delete keeps the agent's history, one takes it along. */
+export const pruneDeletes: Plan = plan({
+  resource_changes: [pruned(205, 'Legacy Bot'), pruned(206, 'Scratch Bot', true)],
+});
+
+/** Why agents bound as they did: adopted by name, pinned id, recorded agent gone. */
+export const adoption: Plan = plan({
+  resource_changes: [
+    updated('billing-bot', 102, {
+      name: 'Billing Bot',
+      reason: 'adopted_by_name',
+      changes: [replace('/description', 'Billing', 'Answers billing questions', { origin: 'manifest' })],
+    }),
+    created('returns-bot', {
+      name: 'Returns Bot',
+      reason: 'bound_agent_missing',
+      changes: [add('/description', 'Handles returns'), add('/name', 'Returns Bot')],
+    }),
+    updated('support-bot', 101, {
+      name: 'Support Bot',
+      reason: 'pinned_id',
+      changes: [replace('/telephony/inbound', false, true, { origin: 'manifest' })],
+    }),
+  ],
+});
+
+/** One change, and agents of the managed project that no manifest names. */
+export const unmanagedAgents: Plan = plan({
+  resource_changes: [updated('support-bot', 101, { name: 'Support Bot', changes: [replace('/language', 'en', 'fr', { origin: 'manifest' })] })],
+  unmanaged: [unmanaged(205, 'Legacy Bot'), unmanaged(311, 'Sales "Night" Bot', 43)],
+});
+
+/** Nothing to do; unmanaged agents and warnings are still listed. */
+export const noChanges: Plan = plan({
+  resource_changes: [unchanged('retell-bot', 105, { name: 'Retell Bot' }), unchanged('support-bot', 101, { name: 'Support Bot' })],
+  unmanaged: [unmanaged(205, 'Legacy Bot')],
+  warnings: [{ code: 'description_auto_sync', address: 'agent.retell-bot' }],
+});
+
+const longDescription =
+  'You are the support agent for Acme Outdoor Gear. Greet the caller, ask for their order number, look the order up, and explain its status. ' +
+  'Never promise a delivery date the order system does not show. Escalate to a human when the caller asks twice.';
+
+/** Long strings, big objects, line breaks and odd names: each value stays on one line. */
+export const longValues: Plan = plan({
+  resource_changes: [
+    updated('support-bot', 101, {
+      name: 'Support Bot — “EU”',
+      changes: [
+        replace('/description', 'Short', longDescription, { origin: 'manifest' }),
+        replace(
+          '/mock_tools/get_order/mock_data/0/output',
+          { status: 'shipped' },
+          { status: 'shipped', items: Array.from({ length: 12 }, (_, index) => ({ sku: `SKU-${index}`, quantity: index + 1 })) },
+          { origin: 'manifest' },
+        ),
+        replace('/provider/chat_agent_details/config/greeting', 'Hi', 'Hello!\nHow can I help?\u001b[31m', { origin: 'manifest' }),
+        add('/provider/config/x-api-version', '2024-06'),
+      ],
+      items: [item('mock_tools', 'get_order', 'update', { id: 11, origin: 'manifest' })],
+    }),
+  ],
+});
+
+/** User strings with Markdown and HTML in them. */
+export const markdownEscaping: Plan = plan({
+  resource_changes: [
+    updated('support-bot', 101, {
+      name: 'Support | *Bot* <b>`x`</b>',
+      changes: [replace('/description', 'a', 'Use ``` fences and | pipes', { origin: 'manifest' })],
+    }),
+  ],
+  unmanaged: [unmanaged(205, 'Legacy_Bot [old]')],
+  warnings: [{ code: 'shared_mock_tool', address: 'agent.support-bot', tool: 'crm_*lookup*', subscriber_count: 2 }],
+});
+
+/** Every plan scenario by golden file name. */
+export const planScenarios: Record<string, Plan> = {
+  'create-with-tools': createWithTools,
+  'update-with-items': updateWithItems,
+  'drift-and-conflict': driftAndConflict,
+  'secret-rotation': secretRotation,
+  'shared-tool': sharedTool,
+  'mock-mode-on-off': mockModeOnOff,
+  'self-managed-warning': selfManagedWarning,
+  'auto-sync-warning': autoSyncWarning,
+  'prune-deletes': pruneDeletes,
+  adoption,
+  'unmanaged-agents': unmanagedAgents,
+  'no-changes': noChanges,
+  'long-values': longValues,
+  'markdown-escaping': markdownEscaping,
+};
+
+/** Many agents with many changes each: far over a comment's size limit. */
+export function largePlan(agentCount: number, changesPerAgent: number): Plan {
+  return plan({
+    resource_changes: Array.from({ length: agentCount }, (_, agentIndex) =>
+      updated(`bot-${String(agentIndex).padStart(3, '0')}`, 1000 + agentIndex, {
+        name: `Bot ${agentIndex}`,
+        changes: Array.from({ length: changesPerAgent * (1 + (agentIndex % 3)) }, (_, changeIndex) =>
+          replace(`/provider/config/setting_${String(changeIndex).padStart(3, '0')}`, `old value ${changeIndex}`, `new value ${changeIndex}`, {
+            origin: 'manifest',
+          }),
+        ),
+      }),
+    ),
+  });
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { renderPlanText } from '../../src/render/text.js';
+import { createStyle } from '../../src/render/style.js';
+import { planScenarios } from './scenarios.js';
+
+const plain = createStyle(false);
+
+describe('renderPlanText', () => {
+  it.each(Object.entries(planScenarios))('%s', async (name, plan) => {
+    await expect(renderPlanText(plan, plain)).toMatchFileSnapshot(`golden/${name}.txt`);
+  });
+
+  it('never prints a sensitive value', () => {
+    const text = renderPlanText(planScenarios['secret-rotation']!, plain);
+    expect(text).toContain('provider.credentials.api_key: (sensitive value)');
+    expect(text).not.toContain('"(sensitive value)"');
+  });
+
+  it('ends with exactly the summary line', () => {
+    expect(renderPlanText(planScenarios['create-with-tools']!, plain).trimEnd().split('\n').at(-1)).toBe(
+      'Plan: 1 to add, 0 to change, 0 to destroy; 1 mock-mode toggles.',
+    );
+    expect(renderPlanText(planScenarios['no-changes']!, plain).trimEnd().split('\n').at(-1)).toBe('No changes.');
+  });
+
+  it('colours markers only when the style is enabled', () => {
+    const coloured = renderPlanText(planScenarios['update-with-items']!, createStyle(true));
+    expect(coloured).toMatch(/\u001b\[/);
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(renderPlanText(planScenarios['update-with-items']!, plain));
+  });
+});
