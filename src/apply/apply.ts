@@ -1,0 +1,180 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { CekuraApi, McpEndpoint } from '../api/types.js';
+import type { Clock } from '../clock.js';
+import { assertNever, CekuraformError, InternalError } from '../errors.js';
+import { orderPlan, type AgentWork } from '../plan/order.js';
+import type { Plan } from '../plan/types.js';
+import type { StateRecord } from '../state/types.js';
+import type { StateRecordStore } from '../state/record.js';
+import { saveBackup, type BackupOptions } from './backup.js';
+import { AgentFailure, errorText, type AgentContext, type AgentError } from './context.js';
+import type { AgentOutcome, ApplyEvent, ApplyResult, ApplySummary } from './events.js';
+import type { InsertSources } from './inserts.js';
+import { checkMaxDeletes } from './max-deletes.js';
+import { reachMockMode } from './toggle.js';
+import { checkReadBack, createAgent, deleteAgent, recordNoOp, updateAgent } from './write.js';
+
+export const DEFAULT_PARALLELISM = 4;
+export const DEFAULT_TOGGLE_TIMEOUT_MS = 300_000;
+
+/** Everything apply touches outside the plan. */
+export interface ApplyDeps {
+  api: CekuraApi;
+  /** The state record; ids, digests and pending toggles are saved to it as each step succeeds. */
+  records: StateRecordStore;
+  /** Where `env` inserts (secrets) are read; normally the process environment. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Reads a `file` insert (a knowledge-base upload). */
+  readFile(path: string): Promise<Buffer>;
+  /** Backoff and toggle deadlines. */
+  clock: Clock;
+  /** Progress; apply never prints. Events hold no secret. */
+  onEvent(event: ApplyEvent): void;
+  /** Ctrl-C: no agent starts after it aborts, and waits stop; requests already sent finish or time out. */
+  signal?: AbortSignal;
+  /** Agents written at the same time. Default 4. */
+  parallelism?: number;
+  /** How long one agent's mock-mode toggle may take, from its start. Default 5 minutes. */
+  toggleTimeoutMs?: number;
+  /** Refuse, sending nothing, when the plan deletes more agents and set items than this. */
+  maxDeletes?: number;
+  /** Save the live documents about to be overwritten or deleted first; without it no backup is made. */
+  backup?: BackupOptions;
+}
+
+/** One agent's outcome, and whether its request (POST, PATCH, DELETE) succeeded, for the summary. */
+interface AgentResult {
+  outcome: AgentOutcome;
+  wrote: boolean;
+}
+
+/**
+ * Executes the plan, exactly: the `--max-deletes` guard and the backup before anything is sent,
+ * then each agent's change and mock-mode toggle in the order of `orderPlan`, agents in parallel up
+ * to `parallelism`. An agent that fails does not stop the others; what succeeded stays applied and
+ * recorded. Rejects only before anything is sent (guard, backup, a malformed plan).
+ */
+export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
+  const phases = orderPlan(plan);
+  checkMaxDeletes(plan, deps.maxDeletes);
+  const limit = pLimit(deps.parallelism ?? DEFAULT_PARALLELISM);
+
+  let interrupted = false;
+  const onAbort = (): void => {
+    if (interrupted) return;
+    interrupted = true;
+    deps.onEvent({ type: 'interrupted' });
+  };
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (deps.signal?.aborted) onAbort();
+    const backupFile = interrupted ? null : await backUp(plan, deps, limit);
+
+    const record = deps.records.current();
+    const sources: InsertSources = { env: deps.env, readFile: deps.readFile, fingerprintKey: record.fingerprint_key };
+    const knownIds = idsBeforeApply(plan, record);
+    const results: AgentResult[] = [];
+    for (const phase of phases) {
+      results.push(...(await Promise.all(phase.map((work) => limit(() => runAgent(work, deps, sources, knownIds))))));
+    }
+    return summarize(results, backupFile, interrupted);
+  } finally {
+    deps.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function backUp(plan: Plan, deps: ApplyDeps, limit: LimitFunction): Promise<string | null> {
+  if (deps.backup === undefined) return null;
+  const saved = await saveBackup(plan, deps.backup, { api: deps.api, clock: deps.clock, limit });
+  if (saved === null) return null;
+  deps.onEvent({ type: 'backup_saved', file: saved.file, agents: saved.agents });
+  return saved.file;
+}
+
+/** Agents that existed before this apply; a create whose response was lost is none of them. */
+function idsBeforeApply(plan: Plan, record: StateRecord): Set<number> {
+  return new Set([
+    ...plan.resource_changes.flatMap((change) => (change.id === null ? [] : [change.id])),
+    ...plan.unmanaged.map((agent) => agent.id),
+    ...Object.values(record.agents).map((agent) => agent.id),
+  ]);
+}
+
+async function runAgent(work: AgentWork, deps: ApplyDeps, sources: InsertSources, knownIds: ReadonlySet<number>): Promise<AgentResult> {
+  const { address, change, mockMode } = work;
+  const outcome: AgentOutcome = { address, action: change.action, id: change.id, status: 'skipped', toggled: false };
+  let wrote = false;
+  if (deps.signal?.aborted) {
+    deps.onEvent({ type: 'agent_finished', address, outcome });
+    return { outcome, wrote };
+  }
+
+  const context: AgentContext = { address, api: deps.api, records: deps.records, clock: deps.clock, signal: deps.signal, emit: deps.onEvent };
+  deps.onEvent({ type: 'agent_started', address, action: change.action });
+  // Other errors than AgentFailure (a stale insert, a record not saved) belong to the current step; a no-op's is a record update.
+  let operation: AgentError['operation'] = change.action === 'no-op' ? 'update' : change.action;
+  try {
+    switch (change.action) {
+      case 'create': {
+        const created = await createAgent(context, change, mockMode, sources, knownIds);
+        outcome.id = created.id;
+        wrote = true;
+        checkReadBack(change, created);
+        break;
+      }
+      case 'update': {
+        const updated = await updateAgent(context, change, mockMode, sources);
+        wrote = true;
+        checkReadBack(change, updated);
+        break;
+      }
+      case 'delete':
+        await deleteAgent(context, change);
+        wrote = true;
+        break;
+      case 'no-op':
+        await recordNoOp(context, change, mockMode);
+        break;
+      default:
+        assertNever(change, 'resource change');
+    }
+
+    if (mockMode !== null) {
+      operation = 'toggle';
+      if (outcome.id === null) throw new InternalError(`${address} has no id to toggle`);
+      if (deps.signal?.aborted) {
+        throw new AgentFailure({ operation, code: 'interrupted', message: 'interrupted before the mock-tool mode toggle; the next apply does it' });
+      }
+      outcome.mcp_endpoints = await reachMockMode(context, outcome.id, mockMode.to, deps.toggleTimeoutMs ?? DEFAULT_TOGGLE_TIMEOUT_MS);
+      outcome.toggled = true;
+    }
+    outcome.status = 'applied';
+  } catch (error) {
+    outcome.status = 'failed';
+    outcome.error = agentError(error, operation);
+  }
+  deps.onEvent({ type: 'agent_finished', address, outcome });
+  return { outcome, wrote };
+}
+
+function agentError(error: unknown, operation: AgentError['operation']): AgentError {
+  if (error instanceof AgentFailure) return error.error;
+  if (error instanceof CekuraformError) {
+    return { operation, code: error.code, message: error.hint === undefined ? error.message : `${error.message}; ${error.hint}` };
+  }
+  return { operation, code: 'internal', message: errorText(error) };
+}
+
+function summarize(results: AgentResult[], backupFile: string | null, interrupted: boolean): ApplyResult {
+  const outcomes = results.map((result) => result.outcome).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const wrote = (action: AgentOutcome['action']): number => results.filter((result) => result.wrote && result.outcome.action === action).length;
+  const summary: ApplySummary = {
+    added: wrote('create'),
+    changed: wrote('update'),
+    destroyed: wrote('delete'),
+    mock_mode_toggles: outcomes.filter((outcome) => outcome.toggled).length,
+    failed: outcomes.filter((outcome) => outcome.status === 'failed').length,
+    skipped: outcomes.filter((outcome) => outcome.status === 'skipped').length,
+  };
+  return { outcomes, summary, backup_file: backupFile, interrupted };
+}

@@ -1,0 +1,183 @@
+import { ApiError } from '../api/errors.js';
+import type { WireAgent } from '../api/types.js';
+import { CekuraformError } from '../errors.js';
+import { deepEqual, type JsonObject } from '../json.js';
+import { diffAgentDoc } from '../plan/diff-fields.js';
+import type { MockModeChange, ResourceChange } from '../plan/types.js';
+import { normalizeAgent } from '../state/normalize.js';
+import type { RecordedAgent } from '../state/types.js';
+import { AgentFailure, errorText, waitUnlessInterrupted, type AgentContext, type AgentError } from './context.js';
+import { locateFieldErrors } from './field-errors.js';
+import { resolveInserts, scrubInserted, type InsertSources } from './inserts.js';
+
+type CreateChange = Extract<ResourceChange, { action: 'create' }>;
+type UpdateChange = Extract<ResourceChange, { action: 'update' }>;
+type DeleteChange = Extract<ResourceChange, { action: 'delete' }>;
+type NoOpChange = Extract<ResourceChange, { action: 'no-op' }>;
+
+/** POSTs of one create, counting the first; each retry comes after a lookup by name found nothing. */
+const CREATE_ATTEMPTS = 3;
+const CREATE_RETRY_DELAY_MS = 1_000;
+
+/**
+ * POSTs the agent and records its id at once. After a lost response (`maybeCommitted`) the agent is
+ * looked up by name before it is posted again, so it is never created twice. `knownIds` are agents
+ * that existed before the plan: never the lost create. Returns the created agent as Cekura has it.
+ */
+export async function createAgent(
+  context: AgentContext,
+  change: CreateChange,
+  mockMode: MockModeChange | null,
+  sources: InsertSources,
+  knownIds: ReadonlySet<number>,
+): Promise<WireAgent> {
+  const { body, inserted } = await resolveInserts(change.request, sources);
+  context.emit({ type: 'write_started', address: context.address, method: 'POST' });
+
+  let created: WireAgent | undefined;
+  for (let attempt = 1; created === undefined; attempt++) {
+    try {
+      created = await context.api.createAgent(body);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.maybeCommitted) || attempt === CREATE_ATTEMPTS) {
+        throw writeFailure('create', error, { body: change.request.body, inserted });
+      }
+      const delay = CREATE_RETRY_DELAY_MS * 2 ** (attempt - 1);
+      const reason = scrubInserted(error.message, inserted);
+      context.emit({ type: 'retrying', address: context.address, operation: 'create', attempt: attempt + 1, delay_ms: delay, reason });
+      if (!(await waitUnlessInterrupted(context, delay))) {
+        throw new AgentFailure({
+          operation: 'create',
+          code: 'interrupted',
+          message: 'interrupted after a create whose response was lost; if it was created, the next plan adopts it by name',
+        });
+      }
+      created = await findLostCreate(context, change, knownIds);
+    }
+  }
+
+  await bindAddress(context, change, created.id, mockMode);
+  context.emit({ type: 'write_finished', address: context.address, id: created.id });
+  return created;
+}
+
+/** PATCHes the agent with the plan's body and records the binding and digests. Returns the response. */
+export async function updateAgent(
+  context: AgentContext,
+  change: UpdateChange,
+  mockMode: MockModeChange | null,
+  sources: InsertSources,
+): Promise<WireAgent> {
+  const { body, inserted } = await resolveInserts(change.request, sources);
+  context.emit({ type: 'write_started', address: context.address, method: 'PATCH' });
+  let updated: WireAgent;
+  try {
+    updated = await context.api.updateAgent(change.id, body);
+  } catch (error) {
+    throw writeFailure('update', error, { body: change.request.body, inserted });
+  }
+  await bindAddress(context, change, change.id, mockMode);
+  context.emit({ type: 'write_finished', address: context.address, id: change.id });
+  return updated;
+}
+
+/** DELETEs the agent (an agent already gone counts as deleted) and drops every binding to it. */
+export async function deleteAgent(context: AgentContext, change: DeleteChange): Promise<void> {
+  context.emit({ type: 'write_started', address: context.address, method: 'DELETE' });
+  try {
+    await context.api.deleteAgent(change.id, { deleteRelated: change.request.delete_related });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === 'api_not_found')) throw writeFailure('delete', error, null);
+  }
+  const isBound = (agent: RecordedAgent): boolean => agent.id === change.id;
+  if (Object.values(context.records.current().agents).some(isBound)) {
+    await context.records.update((record) => {
+      for (const [address, agent] of Object.entries(record.agents)) if (isBound(agent)) delete record.agents[address];
+    });
+  }
+  context.emit({ type: 'write_finished', address: context.address, id: change.id });
+}
+
+/** A no-op sends nothing; it stores the plan's binding and digests when the record differs. */
+export async function recordNoOp(context: AgentContext, change: NoOpChange, mockMode: MockModeChange | null): Promise<void> {
+  await bindAddress(context, change, change.id, mockMode);
+}
+
+/**
+ * Stores `address → id` with the plan's secret fingerprints and digests, unless the record already
+ * says exactly that. A pending toggle of the same agent is kept while the plan still wants a mock-mode
+ * change; without one the planner saw live at the desired mode, so it no longer matters.
+ */
+async function bindAddress(
+  context: AgentContext,
+  change: CreateChange | UpdateChange | NoOpChange,
+  id: number,
+  mockMode: MockModeChange | null,
+): Promise<void> {
+  const existing = context.records.current().agents[context.address];
+  const entry: RecordedAgent = { id, project: change.project, secrets: change.record.secrets, applied: change.record.applied };
+  if (mockMode !== null && existing?.id === id && existing.pending_toggle !== undefined) entry.pending_toggle = existing.pending_toggle;
+  if (deepEqual(existing, entry)) return;
+  await context.records.update((record) => {
+    record.agents[context.address] = entry;
+  });
+}
+
+/** Read-back at no extra request: the write's response must show the managed fields as desired. */
+export function checkReadBack(change: CreateChange | UpdateChange, response: WireAgent): void {
+  const difference = diffAgentDoc(change.desired, normalizeAgent(response).doc);
+  if (difference.changes.length === 0) return;
+  const paths = [...new Set(difference.changes.map((fieldChange) => fieldChange.path))];
+  throw new AgentFailure({
+    operation: 'read_back',
+    code: 'read_back_mismatch',
+    message: `the agent was written, but Cekura's response differs from the plan at ${paths.join(', ')}`,
+    paths,
+  });
+}
+
+/** After a lost create: the one agent of that name that did not exist before the plan, if any. */
+async function findLostCreate(context: AgentContext, change: CreateChange, knownIds: ReadonlySet<number>): Promise<WireAgent | undefined> {
+  let found: WireAgent[];
+  try {
+    found = await context.api.findAgentsByName(change.project, change.name);
+  } catch (error) {
+    throw new AgentFailure({
+      operation: 'create',
+      code: error instanceof CekuraformError ? error.code : 'internal',
+      message: `the create's response was lost and looking the agent up by name failed (${errorText(error)}); if it was created, the next plan adopts it`,
+    });
+  }
+  const candidates = found.filter((agent) => !knownIds.has(agent.id));
+  if (candidates.length > 1) {
+    const ids = candidates.map((agent) => agent.id).sort((a, b) => a - b);
+    throw new AgentFailure({
+      operation: 'create',
+      code: 'create_ambiguous',
+      message:
+        `the create's response was lost and project ${change.project} now has ${candidates.length} new agents named "${change.name}" ` +
+        `(ids ${ids.join(', ')}); keep one, delete the others, then plan again`,
+    });
+  }
+  const recovered = candidates[0];
+  if (recovered !== undefined) context.emit({ type: 'create_recovered', address: context.address, id: recovered.id });
+  return recovered;
+}
+
+/** A failed write as the outcome shows it: server field errors located through the body sent, inserted values scrubbed. */
+function writeFailure(
+  operation: 'create' | 'update' | 'delete',
+  error: unknown,
+  sent: { body: JsonObject; inserted: readonly string[] } | null,
+): AgentFailure {
+  if (!(error instanceof CekuraformError)) return new AgentFailure({ operation, code: 'internal', message: errorText(error) });
+  const inserted = sent?.inserted ?? [];
+  const failure: AgentError = { operation, code: error.code, message: scrubInserted(error.message, inserted) };
+  if (error instanceof ApiError && error.fieldErrors !== undefined && sent !== null) {
+    const located = locateFieldErrors(error.fieldErrors, sent.body);
+    const said = located.map(({ pointer, messages }) => `${pointer || '(agent)'}: ${messages.join(' ')}`).join('; ');
+    failure.message = scrubInserted(`Cekura rejected the ${operation}: ${said}`, inserted);
+    failure.paths = located.map(({ pointer }) => pointer).filter((pointer) => pointer !== '');
+  }
+  return new AgentFailure(failure);
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { LockError } from '../errors.js';
+import { isJsonObject } from '../json.js';
+import { errnoCode } from './record.js';
+
+// A small exclusive-create file rather than proper-lockfile: the lock must say who holds it (pid,
+// host, command) so a lock left by a cancelled CI job can be recognised and taken over.
+
+/** Who holds a state lock, as written in `<record>.lock`. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  /** ISO time the lock was taken. */
+  time: string;
+  /** The cekuraform command that took it (`apply`). */
+  command: string;
+}
+
+export interface StateLock {
+  /** Removes the lock file if it is still this run's; safe to call twice. */
+  release(): Promise<void>;
+  /** A holder on this host whose process was gone, whose lock this run took over; for a notice. */
+  takenOver: LockHolder | null;
+}
+
+/** What the lock needs from the machine; tests pass their own. */
+export interface LockDeps {
+  pid: number;
+  host: string;
+  now(): number;
+  /** Whether a process of this host is running. */
+  isProcessAlive(pid: number): boolean;
+}
+
+export const systemLockDeps: LockDeps = {
+  pid: process.pid,
+  host: hostname(),
+  now: () => Date.now(),
+  isProcessAlive(pid) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      // EPERM: the process exists but belongs to another user.
+      return errnoCode(error) !== 'ESRCH';
+    }
+  },
+};
+
+/** Lock, look, take over: a few rounds are enough unless other runs keep racing for it. */
+const MAX_ATTEMPTS = 5;
+
+export function lockFilePath(recordPath: string): string {
+  return `${recordPath}.lock`;
+}
+
+/**
+ * Takes the lock of the state record at `recordPath`, so that one apply at a time changes it.
+ * Throws `LockError` naming the holder when a live process holds it, or a process on another host
+ * (whether that one still runs cannot be told). A lock whose process on this host is gone is taken over.
+ */
+export async function acquireStateLock(
+  recordPath: string,
+  options: { command: string },
+  deps: LockDeps = systemLockDeps,
+): Promise<StateLock> {
+  const lockPath = lockFilePath(recordPath);
+  const holder: LockHolder = { pid: deps.pid, host: deps.host, time: new Date(deps.now()).toISOString(), command: options.command };
+  const content = JSON.stringify(holder) + '\n';
+  await mkdir(dirname(lockPath), { recursive: true });
+
+  let takenOver: LockHolder | null = null;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (await createExclusive(lockPath, content)) {
+      return { takenOver, release: () => removeIfUnchanged(lockPath, content) };
+    }
+    const held = await readLock(lockPath);
+    if (held === null) continue;
+    if (held.holder === null || !isAbandoned(held.holder, deps)) throw lockedError(recordPath, lockPath, held.holder, deps);
+    if (await takeAway(lockPath, held.text, deps)) takenOver = held.holder;
+  }
+  throw new LockError(`could not take the lock ${lockPath}: other runs keep taking it`, { meta: { lock_file: lockPath } });
+}
+
+/** Removes the lock of the state record whatever holds it; returns the holder, or null when there was no readable lock. */
+export async function forceUnlock(recordPath: string): Promise<LockHolder | null> {
+  const lockPath = lockFilePath(recordPath);
+  const held = await readLock(lockPath);
+  if (held === null) return null;
+  await unlinkIfPresent(lockPath);
+  return held.holder;
+}
+
+async function createExclusive(lockPath: string, content: string): Promise<boolean> {
+  try {
+    await writeFile(lockPath, content, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** The lock file's text and holder (null when unreadable, e.g. written by a run that crashed mid-write); null when absent. */
+async function readLock(lockPath: string): Promise<{ text: string; holder: LockHolder | null } | null> {
+  let text: string;
+  try {
+    text = await readFile(lockPath, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+  return { text, holder: parseHolder(text) };
+}
+
+function parseHolder(text: string): LockHolder | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isJsonObject(parsed)) return null;
+  const { pid, host, time, command } = parsed;
+  if (typeof pid !== 'number' || typeof host !== 'string' || typeof time !== 'string' || typeof command !== 'string') return null;
+  return { pid, host, time, command };
+}
+
+function isAbandoned(holder: LockHolder, deps: LockDeps): boolean {
+  if (holder.host !== deps.host) return false;
+  // Our own pid in a lock we do not hold: a container restarted with the same pid.
+  return holder.pid === deps.pid || !deps.isProcessAlive(holder.pid);
+}
+
+/**
+ * Moves an abandoned lock aside and deletes it, unless another run replaced it in the meantime.
+ * Renaming is atomic, so of several runs taking over the same lock only one removes it.
+ */
+async function takeAway(lockPath: string, abandonedText: string, deps: LockDeps): Promise<boolean> {
+  const aside = `${lockPath}.${deps.pid}.${randomUUID()}.abandoned`;
+  try {
+    await rename(lockPath, aside);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+  const movedText = await readFile(aside, 'utf8');
+  if (movedText !== abandonedText) {
+    // Another run took the lock over first: put its lock back (link fails if a third one holds it now).
+    await link(aside, lockPath).catch((error: unknown) => {
+      if (errnoCode(error) !== 'EEXIST') throw error;
+    });
+  }
+  await unlink(aside);
+  return movedText === abandonedText;
+}
+
+async function removeIfUnchanged(lockPath: string, content: string): Promise<void> {
+  const held = await readLock(lockPath);
+  if (held?.text === content) await unlinkIfPresent(lockPath);
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  }
+}
+
+function lockedError(recordPath: string, lockPath: string, holder: LockHolder | null, deps: LockDeps): LockError {
+  const forceHint = 'if no other cekuraform run is going on, remove the lock with `cekuraform force-unlock`';
+  if (holder === null) {
+    return new LockError(`the state record ${recordPath} is locked (the lock file ${lockPath} cannot be read)`, {
+      meta: { lock_file: lockPath },
+      hint: forceHint,
+    });
+  }
+  const otherHost = holder.host !== deps.host;
+  return new LockError(
+    `the state record ${recordPath} is locked by \`cekuraform ${holder.command}\` (pid ${holder.pid} on ${holder.host}, since ${holder.time})`,
+    {
+      meta: { lock_file: lockPath, holder },
+      hint: otherHost
+        ? `it was taken on another host, so cekuraform cannot tell whether that run is still going; ${forceHint}`
+        : `wait for that run to finish; ${forceHint}`,
+    },
+  );
+}

@@ -1,0 +1,209 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MockToolDoc, AgentDoc } from '../../src/cekura/agent-doc.js';
+import type { Clock } from '../../src/clock.js';
+import { applyPlan, type ApplyDeps } from '../../src/apply/apply.js';
+import type { ApplyEvent, ApplyResult } from '../../src/apply/events.js';
+import type { JsonObject } from '../../src/json.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type BodyInsert,
+  type ItemChange,
+  type MockModeChange,
+  type Plan,
+  type ResourceChange,
+  type UnmanagedAgent,
+} from '../../src/plan/types.js';
+import { fingerprintSecret } from '../../src/state/fingerprint.js';
+import { openStateRecord, type StateRecordStore } from '../../src/state/record.js';
+import { FakeCekuraApi } from './fake-api.js';
+
+/** Time moves only when something sleeps, and at once. */
+export class FakeClock implements Clock {
+  time = Date.parse('2026-05-01T12:00:00.000Z');
+  readonly sleeps: number[] = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    this.sleeps.push(ms);
+    this.time += ms;
+  }
+}
+
+export interface Harness {
+  api: FakeCekuraApi;
+  clock: FakeClock;
+  dir: string;
+  records: StateRecordStore;
+  events: ApplyEvent[];
+  env: Record<string, string | undefined>;
+  files: Map<string, Buffer>;
+  apply(plan: Plan, overrides?: Partial<ApplyDeps>): Promise<ApplyResult>;
+  /** A store re-read from disk, as the next apply would open it. */
+  reopen(): Promise<StateRecordStore>;
+  cleanup(): Promise<void>;
+}
+
+export async function setUp(): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), 'cekuraform-apply-'));
+  const statePath = join(dir, '.cekuraform', 'test.state.json');
+  const harness: Harness = {
+    api: new FakeCekuraApi(),
+    clock: new FakeClock(),
+    dir,
+    records: await openStateRecord(statePath),
+    events: [],
+    env: {},
+    files: new Map(),
+    apply: (plan, overrides = {}) =>
+      applyPlan(plan, {
+        api: harness.api,
+        records: harness.records,
+        env: harness.env,
+        readFile: async (path) => {
+          const content = harness.files.get(path);
+          if (content === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
+          return content;
+        },
+        clock: harness.clock,
+        onEvent: (event) => harness.events.push(event),
+        ...overrides,
+      }),
+    reopen: () => openStateRecord(statePath),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+  return harness;
+}
+
+/** A mock tool as a manifest gives it; served directly unless `mcp` names its mock index. */
+export interface ToolSpec {
+  name: string;
+  description?: string;
+  mock_data?: { input: JsonObject; output: JsonObject }[];
+  mcp?: number;
+}
+
+/** The managed part of an agent, from which a builder makes both the request body and `desired`. */
+export interface AgentSpec {
+  name: string;
+  description?: string;
+  tools?: ToolSpec[];
+  variables?: string[];
+  provider?: JsonObject;
+}
+
+function toolDoc(tool: ToolSpec): MockToolDoc {
+  return {
+    name: tool.name,
+    description: tool.description ?? '',
+    mock_data: tool.mock_data ?? [],
+    served_via: tool.mcp === undefined ? { type: 'direct' } : { type: 'mcp', mock_index: tool.mcp },
+  };
+}
+
+export function desiredOf(spec: AgentSpec): AgentDoc {
+  return {
+    name: spec.name,
+    description: spec.description ?? '',
+    ...(spec.provider === undefined ? {} : { provider: spec.provider }),
+    mock_tools: Object.fromEntries((spec.tools ?? []).map((tool) => [tool.name, toolDoc(tool)])),
+    dynamic_variables: Object.fromEntries((spec.variables ?? []).map((name) => [name, { name, description: '' }])),
+  };
+}
+
+/** The full-set body: every managed field, each set as a list carrying `toolIds` of the tools it keeps. */
+export function bodyOf(spec: AgentSpec, toolIds: Record<string, number> = {}): JsonObject {
+  return {
+    name: spec.name,
+    description: spec.description ?? '',
+    ...(spec.provider === undefined ? {} : { provider: structuredClone(spec.provider) }),
+    mock_tools: (spec.tools ?? []).map((tool) => {
+      const id = toolIds[tool.name];
+      return { ...(id === undefined ? {} : { id }), ...toolDoc(tool) } as unknown as JsonObject;
+    }),
+    dynamic_variables: (spec.variables ?? []).map((name) => ({ name, description: '' })),
+  };
+}
+
+const RECORD = { secrets: {}, applied: { '/name': 'digest-of-name' } };
+
+export function createChange(key: string, spec: AgentSpec, options: { project?: number; inserts?: BodyInsert[] } = {}): ResourceChange {
+  const project = options.project ?? 42;
+  return {
+    address: `agent.${key}`,
+    action: 'create',
+    id: null,
+    name: spec.name,
+    project,
+    changes: [{ op: 'add', path: '/name', value: spec.name }],
+    items: (spec.tools ?? []).map((tool): ItemChange => ({ set: 'mock_tools', name: tool.name, action: 'create', id: null })),
+    request: { method: 'POST', body: { project, ...bodyOf(spec) }, inserts: options.inserts ?? [] },
+    desired: desiredOf(spec),
+    record: { ...RECORD, secrets: secretsOf(options.inserts) },
+  };
+}
+
+export function updateChange(
+  key: string,
+  id: number,
+  spec: AgentSpec,
+  options: { inserts?: BodyInsert[]; items?: ItemChange[]; toolIds?: Record<string, number> } = {},
+): ResourceChange {
+  return {
+    address: `agent.${key}`,
+    action: 'update',
+    id,
+    name: spec.name,
+    project: 42,
+    changes: [{ op: 'replace', path: '/description', value: spec.description ?? '', before: 'old' }],
+    items: options.items ?? [],
+    request: { method: 'PATCH', body: bodyOf(spec, options.toolIds), inserts: options.inserts ?? [] },
+    desired: desiredOf(spec),
+    record: { ...RECORD, secrets: secretsOf(options.inserts) },
+  };
+}
+
+export function deleteChange(address: string, id: number, name: string, deleteRelated = false): ResourceChange {
+  return { address, action: 'delete', id, name, project: 42, changes: [], items: [], request: { method: 'DELETE', delete_related: deleteRelated } };
+}
+
+export function noOpChange(key: string, id: number, name: string): ResourceChange {
+  return { address: `agent.${key}`, action: 'no-op', id, name, project: 42, changes: [], items: [], record: RECORD };
+}
+
+export function mockModeChange(key: string, id: number | null, to: boolean): MockModeChange {
+  return { address: `agent.${key}`, id, from: !to, to };
+}
+
+export function envInsert(path: string, env: string, value: string, fingerprintKey: string): BodyInsert {
+  return { path, source: 'env', env, fingerprint: fingerprintSecret(fingerprintKey, value) };
+}
+
+function secretsOf(inserts: BodyInsert[] = []): Record<string, string> {
+  return Object.fromEntries(inserts.flatMap((insert) => (insert.source === 'env' ? [[insert.path, insert.fingerprint]] : [])));
+}
+
+export function planOf(changes: ResourceChange[], mockModes: MockModeChange[] = [], unmanaged: UnmanagedAgent[] = []): Plan {
+  const count = (action: ResourceChange['action']): number => changes.filter((change) => change.action === action).length;
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    created_from: { projects: [42], manifest_hash: 'manifest', live_fingerprint: 'live', state_lineage: 'lineage', state_serial: 0 },
+    options: { prune: false, delete_related: false },
+    resource_changes: [...changes].sort((a, b) => (a.address < b.address ? -1 : 1)),
+    mock_mode_changes: [...mockModes].sort((a, b) => (a.address < b.address ? -1 : 1)),
+    unmanaged,
+    warnings: [],
+    summary: { add: count('create'), change: count('update'), destroy: count('delete'), mock_mode_toggles: mockModes.length },
+  };
+}
+
+/** Everything apply left behind that a user or log could see: events, result and the state file. */
+export async function visibleOutput(harness: Harness, result: ApplyResult): Promise<string> {
+  const stateFile = await readFile(harness.records.path, 'utf8').catch(() => '');
+  return JSON.stringify(harness.events) + JSON.stringify(result) + stateFile;
+}

@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createChange, deleteChange, mockModeChange, noOpChange, planOf, setUp, updateChange, type Harness } from './harness.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await setUp();
+});
+afterEach(async () => {
+  await h.cleanup();
+});
+
+function createPlan(count: number) {
+  return planOf(Array.from({ length: count }, (_, i) => createChange(`bot-${i}`, { name: `Bot ${i}` })));
+}
+
+describe('running a plan', () => {
+  it.each([
+    { parallelism: 1, expected: 1 },
+    { parallelism: 3, expected: 3 },
+    { parallelism: undefined, expected: 4 },
+  ])('keeps at most $expected requests in flight with parallelism $parallelism', async ({ parallelism, expected }) => {
+    const result = await h.apply(createPlan(10), parallelism === undefined ? {} : { parallelism });
+
+    expect(h.api.maxInFlight).toBe(expected);
+    expect(result.summary).toMatchObject({ added: 10, failed: 0 });
+  });
+
+  it('sends deletes only after every create and update finished', async () => {
+    const old = h.api.seed({ name: 'Old Bot', project: 42 });
+    const support = h.api.seed({ name: 'Support Bot', project: 42 });
+    let inFlightAtDelete: number | undefined;
+    h.api.onRequest = (request) => {
+      if (request.operation === 'deleteAgent') inFlightAtDelete = h.api.inFlight;
+    };
+
+    await h.apply(
+      planOf([
+        deleteChange('agent.a-old', old.id, 'Old Bot'),
+        createChange('z-new', { name: 'New Bot' }),
+        updateChange('m-support', support.id, { name: 'Support Bot' }),
+      ]),
+    );
+
+    expect(h.api.requests.map((request) => request.operation)).toEqual(['updateAgent', 'createAgent', 'deleteAgent']);
+    expect(inFlightAtDelete).toBe(1);
+  });
+
+  it('runs the requests of one agent strictly in order', async () => {
+    const bot = h.api.seed({ name: 'Support Bot', project: 42 });
+
+    await h.apply(planOf([updateChange('support', bot.id, { name: 'Support Bot' })], [mockModeChange('support', bot.id, true)]));
+
+    expect(h.api.requests.map((request) => request.operation)).toEqual(['updateAgent', 'toggleMockTools', 'getToggleProgress', 'getToggleProgress']);
+  });
+
+  it('sorts outcomes by address and counts successful writes, failures and toggles', async () => {
+    const support = h.api.seed({ name: 'Support Bot', project: 42 });
+    const quiet = h.api.seed({ name: 'Quiet Bot', project: 42 });
+    h.api.failNext('updateAgent', { kind: 'validation', detail: 'Project is archived.' });
+
+    const result = await h.apply(
+      planOf(
+        [createChange('c-new', { name: 'New Bot' }), updateChange('b-support', support.id, { name: 'Support Bot' }), noOpChange('a-quiet', quiet.id, 'Quiet Bot')],
+        [mockModeChange('a-quiet', quiet.id, true)],
+      ),
+    );
+
+    expect(result.outcomes.map((outcome) => [outcome.address, outcome.status])).toEqual([
+      ['agent.a-quiet', 'applied'],
+      ['agent.b-support', 'failed'],
+      ['agent.c-new', 'applied'],
+    ]);
+    expect(result.summary).toEqual({ added: 1, changed: 0, destroyed: 0, mock_mode_toggles: 1, failed: 1, skipped: 0 });
+    expect(result.interrupted).toBe(false);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('skips agents not yet started and records the ones that finished', async () => {
+    const controller = new AbortController();
+    h.api.onRequest = (request) => {
+      if (request.operation === 'createAgent') controller.abort();
+    };
+
+    const result = await h.apply(createPlan(4), { parallelism: 1, signal: controller.signal });
+
+    const [created] = await h.api.findAgentsByName(42, 'Bot 0');
+    expect(h.api.count('createAgent')).toBe(1);
+    expect(result.interrupted).toBe(true);
+    expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['applied', 'skipped', 'skipped', 'skipped']);
+    expect(result.summary).toMatchObject({ added: 1, skipped: 3 });
+    expect((await h.reopen()).current().agents).toEqual({
+      'agent.bot-0': { id: created!.id, project: 42, secrets: {}, applied: { '/name': 'digest-of-name' } },
+    });
+    expect(h.events.filter((event) => event.type === 'interrupted')).toHaveLength(1);
+  });
+
+  it('stops a toggle poll at its next wait and keeps the pending toggle', async () => {
+    const controller = new AbortController();
+    const bot = h.api.seed({ name: 'Support Bot', project: 42 });
+    h.api.onRequest = (request) => {
+      if (request.operation === 'getToggleProgress') controller.abort();
+    };
+
+    const result = await h.apply(planOf([noOpChange('support', bot.id, 'Support Bot')], [mockModeChange('support', bot.id, true)]), {
+      signal: controller.signal,
+    });
+
+    expect(h.api.count('getToggleProgress')).toBe(1);
+    expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { operation: 'toggle', code: 'interrupted' } });
+    expect((await h.reopen()).current().agents['agent.support']?.pending_toggle).toMatchObject({ progress_id: 'progress-1', enabled: true });
+    expect(result.interrupted).toBe(true);
+  });
+
+  it('does not start a toggle after Ctrl-C during the write', async () => {
+    const controller = new AbortController();
+    const bot = h.api.seed({ name: 'Support Bot', project: 42 });
+    h.api.onRequest = (request) => {
+      if (request.operation === 'updateAgent') controller.abort();
+    };
+
+    const result = await h.apply(planOf([updateChange('support', bot.id, { name: 'Support Bot' })], [mockModeChange('support', bot.id, true)]), {
+      signal: controller.signal,
+    });
+
+    expect(h.api.count('toggleMockTools')).toBe(0);
+    expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { operation: 'toggle', code: 'interrupted' } });
+    expect(result.summary).toMatchObject({ changed: 1, failed: 1 });
+  });
+
+  it('sends nothing when interrupted before it starts', async () => {
+    const controller = new AbortController();
+    controller.abort();
+
+    const result = await h.apply(createPlan(2), { signal: controller.signal });
+
+    expect(h.api.requests).toEqual([]);
+    expect(result.summary).toMatchObject({ skipped: 2 });
+    expect(h.events[0]).toEqual({ type: 'interrupted' });
+  });
+});
