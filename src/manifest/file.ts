@@ -1,0 +1,89 @@
+import { dirname } from 'node:path';
+import type { SourceLocation } from '../errors.js';
+import { interpolateManifest } from './interpolate.js';
+import type { PathIssue } from './issues.js';
+import { parseManifestText } from './parse.js';
+import { resolveAgent } from './resolve.js';
+import { checkAgentRules } from './rules.js';
+import { agentSchema, fileHeaderSchema, manifestFileSchema } from './schema.js';
+import type { ManifestAgent, ManifestIssue } from './types.js';
+import { fromZodIssues } from './zod-issues.js';
+
+/** A manifest file to read: `file` as the user gave or we found it (shown in messages), `absolute` to read. */
+export interface ManifestFileRef {
+  file: string;
+  absolute: string;
+}
+
+/** A manifest-wide setting as one file gives it. */
+export interface FileSetting<T> {
+  value: T;
+  location: SourceLocation;
+}
+
+/** One file, validated and resolved as far as its issues allow. */
+export interface LoadedFile {
+  agents: ManifestAgent[];
+  prune?: FileSetting<boolean>;
+  max_deletes?: FileSetting<number>;
+  issues: ManifestIssue[];
+  warnings: ManifestIssue[];
+}
+
+/** Parses, interpolates, validates and resolves one manifest file. Reads only knowledge-base files. */
+export async function loadManifestFile(ref: ManifestFileRef, text: string, env: Record<string, string | undefined>): Promise<LoadedFile> {
+  const parsed = parseManifestText(ref.file, text);
+  const loaded: LoadedFile = { agents: [], issues: [...parsed.issues], warnings: [...parsed.warnings] };
+  if (!parsed.isReadable) return loaded;
+
+  const interpolated = interpolateManifest(parsed.value ?? {}, env);
+  const issues: PathIssue[] = [...interpolated.issues];
+  const warnings: PathIssue[] = [];
+  const header = fileHeaderSchema.safeParse(interpolated.value);
+  if (header.success) {
+    const { prune, max_deletes } = header.data;
+    if (prune !== undefined) loaded.prune = { value: prune, location: parsed.locate(['prune'], 'key') };
+    if (max_deletes !== undefined) loaded.max_deletes = { value: max_deletes, location: parsed.locate(['max_deletes'], 'key') };
+  } else {
+    issues.push(...fromZodIssues(header.error.issues, { schema: manifestFileSchema, prefix: [], value: interpolated.value, parsed }));
+  }
+
+  const resolving = Object.entries(agentsOf(interpolated.value)).map(async ([key, value]) => {
+    const rules = checkAgentRules(key, value, parsed);
+    issues.push(...rules.issues);
+    warnings.push(...rules.warnings);
+    const agent = agentSchema.safeParse(value);
+    if (!agent.success) {
+      issues.push(...fromZodIssues(agent.error.issues, { schema: agentSchema, prefix: ['agents', key], value, parsed }));
+      return;
+    }
+    const project = agent.data.project ?? header.data?.project;
+    if (project === undefined) {
+      // An invalid header was reported already; its project may be the one that is missing.
+      if (header.success) issues.push(missingProject(key));
+      return;
+    }
+    const secrets = interpolated.secrets.filter((found) => found.agentKey === key).map((found) => found.secret);
+    const resolved = await resolveAgent(agent.data, { key, project, parsed, directory: dirname(ref.absolute), secrets });
+    loaded.agents.push(resolved.agent);
+    issues.push(...resolved.issues);
+  });
+  await Promise.all(resolving);
+
+  loaded.issues.push(...issues.map(parsed.toIssue));
+  loaded.warnings.push(...warnings.map(parsed.toIssue));
+  return loaded;
+}
+
+function agentsOf(value: unknown): Record<string, unknown> {
+  const agents = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).agents : undefined;
+  return typeof agents === 'object' && agents !== null && !Array.isArray(agents) ? (agents as Record<string, unknown>) : {};
+}
+
+function missingProject(key: string): PathIssue {
+  return {
+    path: ['agents', key, 'project'],
+    message: `agent \`${key}\` has no project`,
+    hint: 'set `project:` on the agent, or at the top of the file for all of its agents',
+  };
+}

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { CekuraformError } from '../errors.js';
+import { digest } from '../json.js';
+import { findManifestFiles } from './discover.js';
+import { loadManifestFile, type ManifestFileRef } from './file.js';
+import { mergeFiles } from './merge.js';
+import { ManifestError, type Manifest, type ManifestAgent, type ManifestIssue } from './types.js';
+
+export interface LoadManifestOptions {
+  /** Files or directories (`-f`); empty: `cekura.yaml` or `agents.yaml` in `cwd`. */
+  paths: string[];
+  cwd: string;
+  /** Read for `${env:…}`; nothing else of the environment is used. */
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * Reads, validates and resolves the manifest files into the desired state. Throws a `ManifestError`
+ * with every issue of every file at once, or a `CekuraformError` when no file can be found or read.
+ * Reads files only (manifests and knowledge-base files); no network I/O.
+ */
+export async function loadManifest(options: LoadManifestOptions): Promise<Manifest> {
+  const refs = await findManifestFiles(options.paths, options.cwd);
+  const files = await Promise.all(refs.map(async (ref) => loadManifestFile(ref, await readManifestText(ref), options.env)));
+  const merged = mergeFiles(files);
+  const order = refs.map((ref) => ref.file);
+  const issues = sortIssues([...files.flatMap((file) => file.issues), ...merged.issues], order);
+  if (issues.length > 0) throw new ManifestError(issues);
+
+  const prune = merged.prune?.value ?? false;
+  const max_deletes = merged.max_deletes?.value;
+  return {
+    files: order,
+    agents: merged.agents,
+    projects: [...new Set(merged.agents.map((agent) => agent.project))].sort((a, b) => a - b),
+    prune,
+    ...(max_deletes === undefined ? {} : { max_deletes }),
+    hash: manifestHash(merged.agents, prune, max_deletes),
+    warnings: sortIssues(files.flatMap((file) => file.warnings), order),
+  };
+}
+
+async function readManifestText(ref: ManifestFileRef): Promise<string> {
+  try {
+    return await readFile(ref.absolute, 'utf8');
+  } catch (error) {
+    throw new CekuraformError('manifest_unreadable', `cannot read ${ref.file}`, { cause: error, meta: { path: ref.file } });
+  }
+}
+
+/** Everything desired except secret values (a secret enters as its path and env name) and local paths. */
+function manifestHash(agents: ManifestAgent[], prune: boolean, max_deletes: number | undefined): string {
+  return digest({
+    prune,
+    max_deletes,
+    agents: agents.map((agent) => ({
+      key: agent.key,
+      project: agent.project,
+      id: agent.id,
+      doc: agent.doc,
+      mock_tools_enabled: agent.mock_tools_enabled,
+      secrets: agent.secrets.map(({ path, env }) => ({ path, env })),
+      knowledge_base: Object.fromEntries(Object.entries(agent.knowledge_base_sources).map(([name, source]) => [name, source.sha256])),
+    })),
+  });
+}
+
+function sortIssues(issues: ManifestIssue[], fileOrder: string[]): ManifestIssue[] {
+  return [...issues].sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file) || a.line - b.line || a.col - b.col);
+}

@@ -1,0 +1,69 @@
+import type { SourceLocation } from '../errors.js';
+import type { FileSetting, LoadedFile } from './file.js';
+import { formatPath } from './issues.js';
+import type { ManifestAgent, ManifestIssue } from './types.js';
+
+/** The files' agents and settings as one manifest. */
+export interface MergedFiles {
+  agents: ManifestAgent[];
+  prune?: FileSetting<boolean>;
+  max_deletes?: FileSetting<number>;
+  issues: ManifestIssue[];
+}
+
+/** Merges files: an agent key lives in one file, settings agree, and names are unique per project. */
+export function mergeFiles(files: LoadedFile[]): MergedFiles {
+  const merged: MergedFiles = { agents: [], issues: [] };
+  const byKey = new Map<string, ManifestAgent>();
+  for (const file of files) {
+    for (const agent of file.agents) {
+      const first = byKey.get(agent.key);
+      if (first === undefined) byKey.set(agent.key, agent);
+      else merged.issues.push(issueAt(agent.location, ['agents', agent.key], `agent \`${agent.key}\` is also defined at ${where(first.location)}`, 'an agent key may appear in one file only'));
+    }
+    merged.prune = agreeingSetting('prune', merged.prune, file.prune, merged.issues);
+    merged.max_deletes = agreeingSetting('max_deletes', merged.max_deletes, file.max_deletes, merged.issues);
+  }
+  merged.agents = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  merged.issues.push(...duplicateNames(merged.agents));
+  return merged;
+}
+
+function agreeingSetting<T>(name: string, first: FileSetting<T> | undefined, next: FileSetting<T> | undefined, issues: ManifestIssue[]): FileSetting<T> | undefined {
+  if (first === undefined) return next;
+  if (next !== undefined && next.value !== first.value) {
+    issues.push(issueAt(next.location, [name], `\`${name}: ${String(next.value)}\` disagrees with \`${name}: ${String(first.value)}\` at ${where(first.location)}`, `give \`${name}\` once, or the same value in every file`));
+  }
+  return first;
+}
+
+/** Adoption and lost-create recovery find agents by name, so a name must be unique in its project. */
+function duplicateNames(agents: ManifestAgent[]): ManifestIssue[] {
+  const byName = new Map<string, ManifestAgent>();
+  const issues: ManifestIssue[] = [];
+  for (const agent of agents) {
+    const id = JSON.stringify([agent.project, agent.doc.name]);
+    const first = byName.get(id);
+    if (first === undefined) {
+      byName.set(id, agent);
+      continue;
+    }
+    issues.push(
+      issueAt(
+        agent.sources['/name'] ?? agent.location,
+        ['agents', agent.key, 'name'],
+        `agent \`${first.key}\` (${where(first.location)}) in project ${agent.project} has the same name \`${agent.doc.name ?? ''}\``,
+        'cekuraform finds agents by name in a project; give each its own name',
+      ),
+    );
+  }
+  return issues;
+}
+
+function issueAt(location: SourceLocation, path: (string | number)[], message: string, hint: string): ManifestIssue {
+  return { file: location.file, line: location.line, col: location.col, path: formatPath(path), message, hint };
+}
+
+function where(location: SourceLocation): string {
+  return `${location.file}:${location.line}:${location.col}`;
+}

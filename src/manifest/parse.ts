@@ -1,0 +1,235 @@
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLError,
+  type YAMLMap,
+} from 'yaml';
+import type { SourceLocation } from '../errors.js';
+import { formatPath, type PathIssue, type YamlPath } from './issues.js';
+import type { ManifestIssue } from './types.js';
+
+/** One manifest file read as YAML, with the way back from a value's path to its line and column. */
+export interface ParsedFile {
+  /** The file name as given or found; every issue and location of this file carries it. */
+  file: string;
+  /** The plain value (`null` for an empty file). */
+  value: unknown;
+  /** YAML syntax errors and duplicate keys. */
+  issues: ManifestIssue[];
+  warnings: ManifestIssue[];
+  /** False when the YAML is broken beyond duplicate keys: its value is not worth validating. */
+  isReadable: boolean;
+  /** Where the value at `path` is written; a missing path gives its nearest written ancestor. */
+  locate(path: YamlPath, at?: 'key' | 'value'): SourceLocation;
+  /** A scalar as written: its parsed value (before `${env:…}`) and its source text. */
+  scalarAt(path: YamlPath): { value: unknown; source: string } | undefined;
+  toIssue(issue: PathIssue): ManifestIssue;
+}
+
+/** Parses one manifest file; never throws on bad YAML (its errors become located issues). */
+export function parseManifestText(file: string, text: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  // merge: `<<: *defaults` lets agents share blocks; prettyErrors off keeps source text out of messages.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, logLevel: 'error' });
+
+  const at = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(offset) });
+  const locate = (path: YamlPath, where: 'key' | 'value' = 'value'): SourceLocation => at(offsetOf(findNode(doc, path), where));
+  const toIssue = (issue: PathIssue): ManifestIssue => {
+    const { line, col } = locate(issue.path, issue.at);
+    const first = issue.firstAt === undefined ? '' : ` (first at line ${locate(issue.firstAt, issue.at).line})`;
+    return {
+      file,
+      line,
+      col,
+      path: formatPath(issue.path),
+      message: issue.message + first,
+      ...(issue.hint === undefined ? {} : { hint: issue.hint }),
+    };
+  };
+  const fromYamlError = (error: YAMLError): ManifestIssue => {
+    const path = pathAtOffset(doc, error.pos[0]);
+    const { line, col } = at(error.pos[0]);
+    const described = describeYamlError(error, path);
+    const lineText = text.slice(lineCounter.lineStarts[line - 1], lineCounter.lineStarts[line]);
+    // `{` and `}` end a flow mapping, so an unquoted `${env:X}` inside `{ … }` breaks the YAML.
+    const hint = described.hint ?? (lineText.includes('${') ? 'quote values with `${…}` inside `{ … }` or `[ … ]`: "${env:NAME}"' : undefined);
+    return { ...toIssue({ path, ...described, ...(hint === undefined ? {} : { hint }) }), line, col };
+  };
+
+  const issues = firstPerLine(doc.errors.map(fromYamlError));
+  let isReadable = doc.errors.every((error) => error.code === 'DUPLICATE_KEY');
+  let value: unknown = null;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // Unresolved aliases and alias bombs only show when the value is built.
+    const offset = unresolvedAliasOffset(doc) ?? 0;
+    issues.push({ ...at(offset), path: formatPath(pathAtOffset(doc, offset)), message: lowerFirst((error as Error).message) });
+    isReadable = false;
+  }
+
+  return {
+    file,
+    value,
+    issues,
+    warnings: doc.warnings.map(fromYamlError),
+    isReadable,
+    locate,
+    scalarAt(path) {
+      const found = findNode(doc, path);
+      if (!found.isComplete || !isScalar(found.node)) return undefined;
+      const [start, end] = found.node.range ?? [0, 0];
+      return { value: found.node.value, source: text.slice(start, end) };
+    },
+    toIssue,
+  };
+}
+
+function describeYamlError(error: YAMLError, path: YamlPath): Omit<PathIssue, 'path'> {
+  switch (error.code) {
+    case 'DUPLICATE_KEY':
+      return {
+        message: `duplicate key \`${String(path.at(-1))}\``,
+        hint: 'a key may appear once in a mapping; YAML would silently keep only the last one',
+        at: 'key',
+        firstAt: path,
+      };
+    case 'MULTIPLE_DOCS':
+      return { message: 'a manifest file holds one YAML document', hint: 'put each document after `---` in a file of its own, and pass their directory with -f' };
+    case 'BAD_DQ_ESCAPE':
+      // yaml's own message quotes the source, which may be a literal secret.
+      return { message: 'invalid escape sequence in a double-quoted string', hint: 'use single quotes, or write `\\\\` for a backslash' };
+    default:
+      return { message: lowerFirst(error.message) };
+  }
+}
+
+function lowerFirst(message: string): string {
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+/** One YAML mistake often yields several errors on its line; the first one names it. */
+function firstPerLine(issues: ManifestIssue[]): ManifestIssue[] {
+  return issues.filter((issue, index) => issues.findIndex((other) => other.line === issue.line) === index);
+}
+
+interface FoundNode {
+  /** The deepest node reached along the path. */
+  node: Node | null;
+  /** The key of that node when it is a mapping value. */
+  key: Node | null;
+  /** Whether the whole path was found. */
+  isComplete: boolean;
+}
+
+function findNode(doc: Document, path: YamlPath): FoundNode {
+  let found: FoundNode = { node: resolved(doc, doc.contents), key: null, isComplete: true };
+  for (const segment of path) {
+    const child = childOf(doc, found.node, segment);
+    if (child === undefined) return { ...found, isComplete: false };
+    found = { ...child, isComplete: true };
+  }
+  return found;
+}
+
+function childOf(doc: Document, node: Node | null, segment: string | number): Omit<FoundNode, 'isComplete'> | undefined {
+  if (isMap(node) && typeof segment === 'string') {
+    const pair = pairOf(doc, node, segment);
+    return pair === undefined ? undefined : { node: resolved(doc, pair.value), key: isNode(pair.key) ? pair.key : null };
+  }
+  if (isSeq(node) && typeof segment === 'number') {
+    const item: unknown = node.items[segment];
+    return item === undefined ? undefined : { node: resolved(doc, item), key: null };
+  }
+  return undefined;
+}
+
+/** The first pair with this key, looking into `<<:` merges as YAML does. */
+function pairOf(doc: Document, map: YAMLMap, key: string): Pair | undefined {
+  const own = map.items.find((pair) => keyText(pair.key) === key);
+  if (own !== undefined) return own;
+  for (const merge of map.items.filter(isMergePair)) {
+    const value = resolved(doc, merge.value);
+    const sources = isSeq(value) ? value.items.map((item) => resolved(doc, item)) : [value];
+    for (const source of sources) {
+      const pair = isMap(source) ? pairOf(doc, source, key) : undefined;
+      if (pair !== undefined) return pair;
+    }
+  }
+  return undefined;
+}
+
+function resolved(doc: Document, value: unknown): Node | null {
+  if (isAlias(value)) return value.resolve(doc) ?? null;
+  return isNode(value) ? value : null;
+}
+
+function unresolvedAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return undefined;
+      offset = alias.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
+function isMergePair(pair: Pair): boolean {
+  return isScalar(pair.key) && (pair.key.value === '<<' || typeof pair.key.value === 'symbol');
+}
+
+function keyText(key: unknown): string | undefined {
+  return isScalar(key) ? String(key.value) : undefined;
+}
+
+/** Scalars and flow collections point at the value; block collections and empty values at their key. */
+function offsetOf({ node, key, isComplete }: FoundNode, where: 'key' | 'value'): number {
+  const range = node?.range;
+  if (isComplete && where === 'value' && range && range[0] < range[1] && (isScalar(node) || (isCollection(node) && node.flow === true))) {
+    return range[0];
+  }
+  return key?.range?.[0] ?? range?.[0] ?? 0;
+}
+
+function pathAtOffset(doc: Document, offset: number): YamlPath {
+  const path: (string | number)[] = [];
+  let node: unknown = doc.contents;
+  descend: while (isCollection(node)) {
+    for (const [index, item] of node.items.entries()) {
+      if (isMap(node)) {
+        const pair = item as Pair;
+        const key = keyText(pair.key);
+        if (key === undefined) continue;
+        if (contains(pair.key, offset)) return [...path, key];
+        if (contains(pair.value, offset)) {
+          path.push(key);
+          node = pair.value;
+          continue descend;
+        }
+      } else if (contains(item, offset)) {
+        path.push(index);
+        node = item;
+        continue descend;
+      }
+    }
+    break;
+  }
+  return path;
+}
+
+function contains(node: unknown, offset: number): boolean {
+  if (!isNode(node) || !node.range) return false;
+  return node.range[0] <= offset && offset < node.range[2];
+}
