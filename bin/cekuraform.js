@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });
+process.exitCode = await main(process.argv.slice(2));

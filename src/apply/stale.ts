@@ -1,0 +1,29 @@
+import { StalePlanError } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+import type { LiveState, StateRecord } from '../state/types.js';
+import { resolveInserts, type InsertSources } from './inserts.js';
+
+/**
+ * Refuses a saved plan that no longer describes what apply would do: another state record, an
+ * apply since, live state changed in Cekura, or a secret or file that is not the one planned.
+ * Runs before anything is sent.
+ */
+export async function checkSavedPlan(plan: Plan, live: LiveState, record: StateRecord, sources: InsertSources): Promise<void> {
+  const from = plan.created_from;
+  if (from.state_lineage !== record.lineage) {
+    throw new StalePlanError('the plan was made with another state record', { meta: { plan_lineage: from.state_lineage, lineage: record.lineage } });
+  }
+  if (from.state_serial !== record.serial) {
+    throw new StalePlanError(`the state record changed since the plan was made (serial ${from.state_serial} → ${record.serial}); another apply ran`, {
+      meta: { plan_serial: from.state_serial, serial: record.serial },
+    });
+  }
+  if (from.live_fingerprint !== live.fingerprint) {
+    throw new StalePlanError('the agents in Cekura changed since the plan was made', {
+      meta: { plan_fingerprint: from.live_fingerprint, fingerprint: live.fingerprint },
+    });
+  }
+  for (const change of plan.resource_changes) {
+    if (change.action === 'create' || change.action === 'update') await resolveInserts(change.request, sources);
+  }
+}

@@ -1,0 +1,248 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import type { CliIo } from './io.js';
+
+/** Options every command that talks to Cekura takes. */
+export interface ConnectionArgs {
+  /** `--api-url`; else `CEKURA_API_URL`; else the public API. */
+  apiUrl: string | undefined;
+}
+
+/** Options of the commands that read manifests and the state record. */
+export interface ManifestArgs {
+  /** `-f FILE|DIR`, repeatable; empty means the default file in the working folder. */
+  files: string[];
+  /** `--state PATH`; else `.cekuraform/default.state.json`. */
+  state: string | undefined;
+}
+
+export interface OutputArgs {
+  json: boolean;
+  /** `--no-color`; colour is also off without a TTY and with NO_COLOR. */
+  color: boolean;
+}
+
+export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
+  markdown: boolean;
+  /** `--out PLANFILE`: save the plan for `apply PLANFILE`. */
+  out: string | undefined;
+  /** Exit 2 when the plan has changes. */
+  detailedExitcode: boolean;
+  prune: boolean;
+  deleteRelated: boolean;
+}
+
+export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
+  /** A plan saved by `plan --out`; when given, no manifest is read. */
+  planFile: string | undefined;
+  autoApprove: boolean;
+  prune: boolean;
+  deleteRelated: boolean;
+  parallelism: number;
+  toggleTimeoutMs: number;
+  maxDeletes: number | undefined;
+}
+
+export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
+
+export interface EmulatorArgs {
+  port: number;
+  host: string;
+  /** Null keeps agents in memory only. */
+  data: string | null;
+  latencyMs: number;
+  toggleDurationMs: number;
+}
+
+export interface ForceUnlockArgs {
+  state: string | undefined;
+}
+
+export type ParsedCommand =
+  | { command: 'plan'; args: PlanArgs }
+  | { command: 'apply'; args: ApplyArgs }
+  | { command: 'validate'; args: ValidateArgs }
+  | { command: 'schema' }
+  | { command: 'emulator'; args: EmulatorArgs }
+  | { command: 'force-unlock'; args: ForceUnlockArgs }
+  /** Help or version was printed; nothing to run. */
+  | { command: 'exit'; code: number };
+
+export const DEFAULT_PARALLELISM = 4;
+export const DEFAULT_TOGGLE_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_EMULATOR_DATA = '.cekuraform/emulator-data.json';
+
+/**
+ * Parses argv into one typed command, validating every value before any I/O (Terraform's
+ * `arguments` package). Help and version are printed here.
+ */
+export function parseArgs(argv: string[], io: CliIo, version: string): ParsedCommand {
+  let parsed: ParsedCommand | undefined;
+  const program = buildProgram(io, version, (command) => {
+    parsed = command;
+  });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return { command: 'exit', code: 0 };
+      throw new UsageError(error.message.replace(/^error: /, ''), { hint: 'run `cekuraform --help` for usage', cause: error });
+    }
+    throw error;
+  }
+  if (parsed === undefined) {
+    program.outputHelp();
+    return { command: 'exit', code: 1 };
+  }
+  return parsed;
+}
+
+function buildProgram(io: CliIo, version: string, accept: (command: ParsedCommand) => void): Command {
+  const program = new Command('cekuraform')
+    .description('Declarative configuration for Cekura agents: plan and apply agents kept as YAML.')
+    .version(version)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), outputError: () => {} });
+
+  const withManifest = (command: Command) =>
+    command
+      .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect, [] as string[])
+      .option('--state <path>', 'state record file (default .cekuraform/default.state.json)');
+  const withConnection = (command: Command) => command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
+  const withOutput = (command: Command) => command.option('--json', 'print one JSON document', false).option('--no-color', 'never use colour');
+
+  withOutput(withConnection(withManifest(program.command('plan').description('show what apply would change'))))
+    .option('--markdown', 'print the plan as Markdown for a pull-request comment', false)
+    .option('--out <planfile>', 'save the plan for `cekuraform apply PLANFILE`')
+    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none', false)
+    .option('--prune', 'delete live agents of managed projects that no manifest names', false)
+    .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs", false)
+    .action((options: Record<string, unknown>) => {
+      if (options.json === true && options.markdown === true) throw new UsageError('--json and --markdown cannot be used together');
+      accept({
+        command: 'plan',
+        args: {
+          ...manifestArgs(options),
+          ...outputArgs(options),
+          apiUrl: options.apiUrl as string | undefined,
+          markdown: options.markdown === true,
+          out: options.out as string | undefined,
+          detailedExitcode: options.detailedExitcode === true,
+          prune: options.prune === true,
+          deleteRelated: options.deleteRelated === true,
+        },
+      });
+    });
+
+  withOutput(withConnection(withManifest(program.command('apply').description('make Cekura match the manifest'))))
+    .argument('[planfile]', 'a plan saved by `cekuraform plan --out`')
+    .option('--auto-approve', 'apply without asking for confirmation', false)
+    .option('--prune', 'delete live agents of managed projects that no manifest names', false)
+    .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs", false)
+    .addOption(new Option('--parallelism <n>', 'agents applied at once').argParser(positiveInteger).default(DEFAULT_PARALLELISM))
+    .addOption(new Option('--toggle-timeout <duration>', 'how long to wait for a mock-mode toggle (e.g. 90s, 5m)').argParser(duration).default(DEFAULT_TOGGLE_TIMEOUT_MS, '5m'))
+    .addOption(new Option('--max-deletes <n>', 'refuse a plan deleting more agents, tools or variables than this').argParser(nonNegativeInteger))
+    .action((planFile: string | undefined, options: Record<string, unknown>) => {
+      if (planFile !== undefined && (options.file as string[]).length > 0) {
+        throw new UsageError('give either a saved plan or -f manifests, not both', { hint: 'a saved plan already holds what to apply' });
+      }
+      accept({
+        command: 'apply',
+        args: {
+          ...manifestArgs(options),
+          ...outputArgs(options),
+          apiUrl: options.apiUrl as string | undefined,
+          planFile,
+          autoApprove: options.autoApprove === true,
+          prune: options.prune === true,
+          deleteRelated: options.deleteRelated === true,
+          parallelism: options.parallelism as number,
+          toggleTimeoutMs: options.toggleTimeout as number,
+          maxDeletes: options.maxDeletes as number | undefined,
+        },
+      });
+    });
+
+  withOutput(program.command('validate').description('check manifests without contacting Cekura'))
+    .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect, [] as string[])
+    .action((options: Record<string, unknown>) => {
+      accept({ command: 'validate', args: { files: options.file as string[], ...outputArgs(options) } });
+    });
+
+  program
+    .command('schema')
+    .description("print the manifest's JSON Schema (for editor completion)")
+    .action(() => accept({ command: 'schema' }));
+
+  program
+    .command('emulator')
+    .description('run a local Cekura API emulator')
+    .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010))
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
+    .option('--data <file>', 'file that keeps the agents across restarts', DEFAULT_EMULATOR_DATA)
+    .option('--in-memory', 'keep agents in memory only', false)
+    .addOption(new Option('--latency <ms>', 'delay added to every API request').argParser(nonNegativeInteger).default(0))
+    .addOption(new Option('--toggle-duration <ms>', 'how long a mock-mode toggle stays in progress').argParser(nonNegativeInteger).default(1500))
+    .action((options: Record<string, unknown>) => {
+      accept({
+        command: 'emulator',
+        args: {
+          port: options.port as number,
+          host: options.host as string,
+          data: options.inMemory === true ? null : (options.data as string),
+          latencyMs: options.latency as number,
+          toggleDurationMs: options.toggleDuration as number,
+        },
+      });
+    });
+
+  program
+    .command('force-unlock')
+    .description('remove the lock of a state record left by a run that cannot release it')
+    .option('--state <path>', 'state record file (default .cekuraform/default.state.json)')
+    .action((options: Record<string, unknown>) => accept({ command: 'force-unlock', args: { state: options.state as string | undefined } }));
+
+  return program;
+}
+
+function manifestArgs(options: Record<string, unknown>): ManifestArgs {
+  return { files: options.file as string[], state: options.state as string | undefined };
+}
+
+function outputArgs(options: Record<string, unknown>): OutputArgs {
+  return { json: options.json === true, color: options.color !== false };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
+  return number;
+}
+
+function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError('expected a whole number of 0 or more');
+  return number;
+}
+
+function port(value: string): number {
+  const number = nonNegativeInteger(value);
+  if (number > 65_535) throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return number;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `90s`, `5m`, `1h`, `1500ms`; a bare number is seconds. */
+function duration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (match === null) throw new InvalidArgumentError('expected a duration such as 90s, 5m or 1h');
+  const ms = Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 's']!;
+  if (ms <= 0) throw new InvalidArgumentError('expected a duration above zero');
+  return ms;
+}

@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { RetryInfo } from '../../api/retry.js';
+import { applyPlan } from '../../apply/apply.js';
+import type { ApplyEvent, ApplyResult } from '../../apply/events.js';
+import { checkSavedPlan } from '../../apply/stale.js';
+import { systemClock } from '../../clock.js';
+import { UsageError } from '../../errors.js';
+import { splitPointer, joinPointer } from '../../json.js';
+import type { Manifest } from '../../manifest/types.js';
+import { plan as makePlan } from '../../plan/plan.js';
+import { parseSavedPlan } from '../../plan/saved.js';
+import { hasChanges, type Plan } from '../../plan/types.js';
+import { renderApplyResultText } from '../../render/apply-result.js';
+import { renderApplyResultJson } from '../../render/json.js';
+import { createApplyProgress, type ProgressMode } from '../../render/progress.js';
+import type { Style } from '../../render/style.js';
+import { renderPlanText } from '../../render/text.js';
+import { fetchLiveState } from '../../state/fetch.js';
+import { acquireStateLock } from '../../state/lock.js';
+import { openStateRecord } from '../../state/record.js';
+import type { ApplyArgs } from '../args.js';
+import type { CliIo, InputStream } from '../io.js';
+import { INTERRUPTED_EXIT_CODE } from '../main.js';
+import { connect, describeRetry, readManifest, statePathOf, styleFor } from '../session.js';
+
+/**
+ * `cekuraform apply [PLANFILE]`: under the state record's lock, compute the plan (or check a saved
+ * one is still current), show it, confirm, then apply it with progress and report the outcome.
+ */
+export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> {
+  const statePath = statePathOf(args.state, io);
+  const saved = args.planFile === undefined ? undefined : parseSavedPlan(await readFile(resolve(io.cwd, args.planFile), 'utf8'), args.planFile);
+  const manifest = saved === undefined ? await readManifest(args.files, io, args) : undefined;
+  const style = styleFor(args, io.stdout, io);
+
+  const lock = await acquireStateLock(statePath, { command: 'cekuraform apply' });
+  if (lock.takenOver !== null) {
+    const { pid, host, time } = lock.takenOver;
+    io.stderr.write(`notice: took over the state lock of process ${pid} on ${host} (since ${time}), which is no longer running\n`);
+  }
+  // Retries during the read go to stderr; during apply they join the progress output.
+  let onEvent: (event: ApplyEvent) => void = (event) => {
+    if (event.type === 'retrying') io.stderr.write(describeRetry(retryInfoOf(event)) + '\n');
+  };
+  const api = connect(args, io, (info) => onEvent({ type: 'retrying', operation: info.operation, attempt: info.attempt, delay_ms: info.delayMs, reason: info.reason }));
+  try {
+    const records = await openStateRecord(statePath);
+    const clock = io.clock ?? systemClock;
+    const sources = { env: io.env, readFile: (path: string) => readFile(path), fingerprintKey: records.current().fingerprint_key };
+    const snapshot = await fetchLiveState(api, saved?.created_from.projects ?? manifest!.projects);
+
+    let plan: Plan;
+    if (saved !== undefined) {
+      await checkSavedPlan(saved, snapshot.live, records.current(), sources);
+      plan = saved;
+    } else {
+      plan = makePlan(manifest!, snapshot.live, records.current(), { prune: args.prune || manifest!.prune, delete_related: args.deleteRelated });
+    }
+
+    if (!args.json) io.stdout.write(renderPlanText(plan, style));
+    if (hasChanges(plan) && !args.autoApprove && !(await confirm(io))) {
+      io.stdout.write('Apply cancelled.\n');
+      return 1;
+    }
+
+    const progress = createApplyProgress({ plan, stream: io.stdout, mode: progressMode(args, io), style });
+    onEvent = progress.onEvent;
+    const result = await applyPlan(plan, {
+      api,
+      records,
+      env: io.env,
+      readFile: sources.readFile,
+      clock,
+      onEvent: (event) => onEvent(event),
+      ...(io.signal ? { signal: io.signal } : {}),
+      parallelism: args.parallelism,
+      toggleTimeoutMs: args.toggleTimeoutMs,
+      ...((args.maxDeletes ?? manifest?.max_deletes) === undefined ? {} : { maxDeletes: args.maxDeletes ?? manifest?.max_deletes }),
+      backup: { dir: join(dirname(statePath), 'backups'), documents: snapshot.documents },
+    });
+    await progress.finish();
+
+    if (args.json) io.stdout.write(renderApplyResultJson(result));
+    else io.stdout.write(renderApplyResultText(result, style) + manifestLocations(result, manifest, style));
+    if (result.interrupted) return INTERRUPTED_EXIT_CODE;
+    return result.summary.failed > 0 ? 1 : 0;
+  } finally {
+    await api.close();
+    await lock.release();
+  }
+}
+
+/** Asks on a terminal; without one, apply needs `--auto-approve` (a CI job must say so explicitly). */
+async function confirm(io: CliIo): Promise<boolean> {
+  if (io.stdin?.isTTY !== true) {
+    throw new UsageError('apply needs confirmation, and there is no terminal to ask on', {
+      hint: 'run with --auto-approve to apply without asking (as in CI)',
+    });
+  }
+  io.stdout.write("\nDo you want to apply these changes? Only 'yes' is accepted: ");
+  return (await readLine(io.stdin)).trim() === 'yes';
+}
+
+async function readLine(stdin: InputStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stdin) {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const end = text.indexOf('\n');
+    if (end >= 0) return text.slice(0, end);
+  }
+  return text;
+}
+
+function progressMode(args: ApplyArgs, io: CliIo): ProgressMode {
+  if (args.json) return 'silent';
+  const isCI = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
+  return io.stdout.isTTY === true && !isCI ? 'tty' : 'lines';
+}
+
+function retryInfoOf(event: Extract<ApplyEvent, { type: 'retrying' }>): RetryInfo {
+  return { operation: event.operation, attempt: event.attempt, delayMs: event.delay_ms, reason: event.reason };
+}
+
+/** Where in the manifest each field a server rejected is written (the nearest located ancestor). */
+function manifestLocations(result: ApplyResult, manifest: Manifest | undefined, style: Style): string {
+  if (manifest === undefined) return '';
+  const agents = new Map(manifest.agents.map((agent) => [agent.address, agent]));
+  const lines: string[] = [];
+  for (const outcome of result.outcomes) {
+    const sources = agents.get(outcome.address)?.sources;
+    for (const path of outcome.error?.paths ?? []) {
+      const tokens = splitPointer(path);
+      for (let length = tokens.length; length > 0; length--) {
+        const location = sources?.[joinPointer(...tokens.slice(0, length))];
+        if (location === undefined) continue;
+        lines.push(`  ${outcome.address} ${path} ${style.dim(`at ${location.file}:${location.line}:${location.col}`)}`);
+        break;
+      }
+    }
+  }
+  return lines.length === 0 ? '' : `Where the rejected fields are written:\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { plan } from '../../plan/plan.js';
+import { hasChanges } from '../../plan/types.js';
+import { renderPlanJson } from '../../render/json.js';
+import { renderPlanMarkdown } from '../../render/markdown.js';
+import { renderPlanText } from '../../render/text.js';
+import { fetchLiveState } from '../../state/fetch.js';
+import { openStateRecord } from '../../state/record.js';
+import type { PlanArgs } from '../args.js';
+import type { CliIo } from '../io.js';
+import { connect, describeRetry, readManifest, statePathOf, styleFor } from '../session.js';
+
+/** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
+export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
+  const manifest = await readManifest(args.files, io, args);
+  const records = await openStateRecord(statePathOf(args.state, io));
+  // A saved plan and the later apply must share the record's lineage and fingerprint key.
+  if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
+
+  const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'));
+  try {
+    const { live } = await fetchLiveState(api, manifest.projects);
+    const result = plan(manifest, live, records.current(), { prune: args.prune || manifest.prune, delete_related: args.deleteRelated });
+
+    if (args.json) io.stdout.write(renderPlanJson(result));
+    else if (args.markdown) io.stdout.write(renderPlanMarkdown(result));
+    else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io)));
+
+    if (args.out !== undefined) {
+      const file = resolve(io.cwd, args.out);
+      await writeFileAtomic(file, renderPlanJson(result));
+      if (!args.json) io.stderr.write(`Saved the plan to ${args.out}; apply it with \`cekuraform apply ${args.out}\`.\n`);
+    }
+    return args.detailedExitcode && hasChanges(result) ? 2 : 0;
+  } finally {
+    await api.close();
+  }
+}

@@ -1,0 +1,40 @@
+import { CekuraformError, InternalError } from '../errors.js';
+import { ManifestError, type ManifestIssue } from '../manifest/types.js';
+import type { Style } from '../render/style.js';
+
+/** Any thrown value as a `CekuraformError`; anything else is a bug in cekuraform. */
+export function asCekuraformError(error: unknown): CekuraformError {
+  if (error instanceof CekuraformError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new InternalError(`unexpected error: ${message}`, { cause: error });
+}
+
+/**
+ * The text form: `error: <what failed>`, `  at file:line:col`, `hint: <the fix>`. No stack trace
+ * unless `debug` (CEKURAFORM_DEBUG=1), and then only for bugs.
+ */
+export function renderErrorText(error: CekuraformError, style: Style, debug: boolean): string {
+  const lines: string[] = [];
+  if (error instanceof ManifestError) {
+    for (const issue of error.issues) lines.push(...issueLines(issue, 'error', style));
+    lines.push(`${error.message}; nothing was sent.`);
+  } else {
+    lines.push(`${style.error('error:')} ${error.message}`);
+    if (error.hint !== undefined) lines.push(`${style.dim('hint:')} ${error.hint}`);
+  }
+  if (debug && error instanceof InternalError && error.cause instanceof Error && error.cause.stack) lines.push(error.cause.stack);
+  return lines.join('\n') + '\n';
+}
+
+/** A located manifest issue, as an error or a warning. */
+export function issueLines(issue: ManifestIssue, kind: 'error' | 'warning', style: Style): string[] {
+  const label = kind === 'error' ? style.error('error:') : style.warn('warning:');
+  const lines = [`${label} ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`, `  at ${issue.file}:${issue.line}:${issue.col}`];
+  if (issue.hint !== undefined) lines.push(`${style.dim('hint:')} ${issue.hint}`);
+  return lines;
+}
+
+/** The JSON form printed on stdout under `--json`. */
+export function renderErrorJson(error: CekuraformError): string {
+  return JSON.stringify({ status: 'error', error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), meta: error.meta ?? {} } }, null, 2) + '\n';
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { assertNever } from '../errors.js';
+import { createStyle, shouldUseColor } from '../render/style.js';
+import { parseArgs, type ParsedCommand } from './args.js';
+import { asCekuraformError, renderErrorJson, renderErrorText } from './errors.js';
+import type { CliIo } from './io.js';
+import { isDebug } from './session.js';
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/**
+ * The whole CLI: argv in, exit code out. The only place that maps errors to exit codes: 0 success,
+ * 1 error, 2 changes under `--detailed-exitcode`, 130 interrupted. Never calls `process.exit`.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let command: ParsedCommand | undefined;
+  try {
+    command = parseArgs(argv, io, packageVersion());
+    return await run(command, io);
+  } catch (thrown) {
+    const error = asCekuraformError(thrown);
+    if (command !== undefined && 'args' in command && 'json' in command.args && command.args.json) {
+      io.stdout.write(renderErrorJson(error));
+    } else {
+      const colour = !(command !== undefined && 'args' in command && 'color' in command.args && !command.args.color);
+      io.stderr.write(renderErrorText(error, createStyle(colour && shouldUseColor({ isTTY: io.stderr.isTTY, env: io.env })), isDebug(io)));
+    }
+    return error.exitCode;
+  }
+}
+
+// Each command is imported when it runs, so `--help` loads nothing heavy.
+async function run(command: ParsedCommand, io: CliIo): Promise<number> {
+  switch (command.command) {
+    case 'exit':
+      return command.code;
+    case 'plan':
+      return (await import('./commands/plan.js')).planCommand(command.args, io);
+    case 'apply':
+      return (await import('./commands/apply.js')).applyCommand(command.args, withInterrupt(io));
+    case 'validate':
+      return (await import('./commands/validate.js')).validateCommand(command.args, io);
+    case 'schema':
+      return (await import('./commands/schema.js')).schemaCommand(io);
+    case 'emulator':
+      return (await import('./commands/emulator.js')).emulatorCommand(command.args, withInterrupt(io));
+    case 'force-unlock':
+      return (await import('./commands/force-unlock.js')).forceUnlockCommand(command.args, io);
+    default:
+      return assertNever(command, 'command');
+  }
+}
+
+/** The real process's streams and environment. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/** Wires Ctrl-C to an abort signal when the caller gave none; a second Ctrl-C ends at once. */
+function withInterrupt(io: CliIo): CliIo {
+  if (io.signal !== undefined) return io;
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { ...io, signal: controller.signal };
+}
+
+function packageVersion(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}

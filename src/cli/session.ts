@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { createApiClient } from '../api/client.js';
+import type { RetryInfo } from '../api/retry.js';
+import { resolveApiSettings } from '../api/settings.js';
+import type { CekuraApi } from '../api/types.js';
+import { systemClock } from '../clock.js';
+import { loadManifest } from '../manifest/load.js';
+import type { Manifest } from '../manifest/types.js';
+import { createStyle, shouldUseColor, type Style } from '../render/style.js';
+import { issueLines } from './errors.js';
+import type { ConnectionArgs, OutputArgs } from './args.js';
+import type { CliIo, OutputStream } from './io.js';
+
+// What plan and apply share: where the state record is, the API client, reading manifests.
+
+export const DEFAULT_STATE_PATH = '.cekuraform/default.state.json';
+
+export function statePathOf(state: string | undefined, io: CliIo): string {
+  return resolve(io.cwd, state ?? DEFAULT_STATE_PATH);
+}
+
+/** Colour for one stream: off under `--no-color`, without a TTY, with NO_COLOR. */
+export function styleFor(args: Pick<OutputArgs, 'color'>, stream: OutputStream, io: CliIo): Style {
+  return createStyle(args.color && shouldUseColor({ isTTY: stream.isTTY, env: io.env }));
+}
+
+export function isDebug(io: CliIo): boolean {
+  const value = io.env.CEKURAFORM_DEBUG;
+  return value !== undefined && value !== '' && value !== '0';
+}
+
+/** The API client for this run; `onRetry` sees each backoff, a debug trace goes to stderr. */
+export function connect(args: ConnectionArgs, io: CliIo, onRetry?: (info: RetryInfo) => void): CekuraApi {
+  const settings = resolveApiSettings({ ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }), env: io.env });
+  return createApiClient({
+    ...settings,
+    clock: io.clock ?? systemClock,
+    ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
+    ...(onRetry ? { onRetry } : {}),
+    ...(isDebug(io) ? { log: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
+  });
+}
+
+/** Reads and validates the manifests, printing their warnings to stderr. */
+export async function readManifest(files: string[], io: CliIo, args: Pick<OutputArgs, 'color'>): Promise<Manifest> {
+  const manifest = await loadManifest({ paths: files, cwd: io.cwd, env: io.env });
+  const style = styleFor(args, io.stderr, io);
+  for (const warning of manifest.warnings) io.stderr.write(issueLines(warning, 'warning', style).join('\n') + '\n');
+  return manifest;
+}
+
+/** Describes a client retry for the user: `retrying listing agents of project 42 in 1.2s (HTTP 503)`. */
+export function describeRetry(info: RetryInfo): string {
+  return `retrying ${info.operation} in ${(info.delayMs / 1000).toFixed(1)}s (${info.reason}; attempt ${info.attempt + 1})`;
+}

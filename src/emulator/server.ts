@@ -1,0 +1,180 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WireAgent } from '../api/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import { CekuraformError } from '../errors.js';
+import type { JsonValue } from '../json.js';
+import type { AdminTarget } from './admin.js';
+import type { EmulatorContext } from './context.js';
+import { FaultState, type FaultsPatch } from './faults.js';
+import { loadData, WriteBehindFile, type EmulatorData } from './persistence.js';
+import { serveRequest, type Pipeline } from './pipeline.js';
+import { renderAgent } from './render.js';
+import { RequestLog } from './request-log.js';
+import { AgentStore } from './store.js';
+import { ToggleTasks } from './toggles.js';
+import type { DeletionRecord, RequestLogEntry } from './types.js';
+import { writeOnlyValues } from './write-only.js';
+
+/** The key the emulator accepts when none is given; public on purpose, it guards nothing real. */
+export const EMULATOR_DEFAULT_API_KEY = 'cekura-emulator-dev-key';
+
+/** A burst of writes is saved once per this many milliseconds. */
+const SAVE_DELAY_MS = 200;
+
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Expected in `X-CEKURA-API-KEY`; default `EMULATOR_DEFAULT_API_KEY` (never read from the environment here). */
+  apiKey?: string;
+  /** Where agents, id counters and toggles are kept across restarts; null or absent keeps them in memory. */
+  dataFile?: string | null;
+  /** Added to every API request; default 0. */
+  latencyMs?: number;
+  /** How long a toggle stays in_progress; default 1500; 0 completes it at the first poll. */
+  toggleDurationMs?: number;
+  /** List page size when the request gives none; default 50. */
+  pageSize?: number;
+  /** Largest `page_size` honoured; default 100. */
+  maxPageSize?: number;
+  /** For tests that move time by hand; only `now` is used. Default: the system clock. */
+  clock?: Pick<Clock, 'now'>;
+}
+
+/** A running emulator. The test-only methods look at state the API does not expose. */
+export interface EmulatorHandle {
+  /** `http://127.0.0.1:PORT` (or the host it listens on). */
+  url: string;
+  port: number;
+  /** API requests so far, oldest first; admin routes are not in it. */
+  requests(): RequestLogEntry[];
+  clearRequests(): void;
+  /** Each key given replaces that fault; `null` clears it. Throws on an invalid patch. */
+  setFaults(patch: FaultsPatch): void;
+  clearFaults(): void;
+  /** Marks a mock tool as used by `subscriberCount` agents (`is_shared`); throws for an unknown tool. */
+  markShared(toolId: number, subscriberCount: number): void;
+  /** Each agent deletion, oldest first. */
+  deletions(): DeletionRecord[];
+  /** Every agent as the API would return it, by id. */
+  agents(): WireAgent[];
+  /** Test-only: the write-only values stored for an agent, by JSON Pointer (see `writeOnlyValues`). */
+  storedWriteOnly(agentId: number): Record<string, JsonValue>;
+  /** Stops listening, drops open connections and writes pending data. */
+  close(): Promise<void>;
+}
+
+/** Starts the local Cekura v2 agents API (routes, rules and faults: README.md beside this file). */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const clock = options.clock ?? systemClock;
+  const dataFile = options.dataFile ?? null;
+  const data = dataFile === null ? undefined : await loadData(dataFile);
+
+  let file: WriteBehindFile | undefined;
+  const onChange = () => file?.markDirty();
+  const store = new AgentStore(onChange);
+  const toggles = new ToggleTasks(store, () => clock.now(), onChange);
+  const snapshot = (): EmulatorData => ({ version: 1, ...store.snapshot(), toggles: toggles.snapshot() });
+  store.restore(data);
+  toggles.restore(data?.toggles);
+  if (dataFile !== null) {
+    file = new WriteBehindFile(dataFile, snapshot, SAVE_DELAY_MS);
+    await file.prepare();
+  }
+
+  const faults = new FaultState();
+  const log = new RequestLog();
+  const context: EmulatorContext = {
+    store,
+    toggles,
+    faults,
+    settings: {
+      pageSize: options.pageSize ?? 50,
+      maxPageSize: options.maxPageSize ?? 100,
+      toggleDurationMs: options.toggleDurationMs ?? 1500,
+    },
+    now: () => clock.now(),
+  };
+  const admin: AdminTarget = {
+    log,
+    faults,
+    store,
+    reset: () => {
+      store.restore(undefined);
+      toggles.restore(undefined);
+      faults.clear();
+      log.clear();
+      onChange();
+    },
+  };
+
+  let isClosed = false;
+  const server = createServer();
+  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const url = `http://${displayHost(options.host ?? '127.0.0.1')}:${port}`;
+  const pipeline: Pipeline = {
+    context,
+    log,
+    admin,
+    apiKey: options.apiKey ?? EMULATOR_DEFAULT_API_KEY,
+    latencyMs: options.latencyMs ?? 0,
+    fallbackBase: url,
+    isClosed: () => isClosed,
+  };
+  server.on('request', (request, response) => {
+    serveRequest(request, response, pipeline).catch(() => response.destroy());
+  });
+
+  return {
+    url,
+    port,
+    requests: () => log.entries(),
+    clearRequests: () => log.clear(),
+    setFaults: (patch) => faults.set(patch),
+    clearFaults: () => faults.clear(),
+    markShared: (toolId, subscriberCount) => {
+      if (!store.markShared(toolId, subscriberCount)) throw new Error(`the emulator has no mock tool ${toolId}`);
+    },
+    deletions: () => store.deletions(),
+    agents: () =>
+      [...store.all()].map((agent) => {
+        toggles.settle(agent);
+        // A copy, since renders share unchanged parts with the store; the cast only adds WireAgent's field names.
+        return structuredClone(renderAgent(agent, url)) as unknown as WireAgent;
+      }),
+    storedWriteOnly: (agentId) => {
+      const agent = store.get(agentId);
+      if (agent === undefined) throw new Error(`the emulator has no agent ${agentId}`);
+      return writeOnlyValues(agent);
+    },
+    close: async () => {
+      if (isClosed) return;
+      isClosed = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await file?.flush();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(new CekuraformError('emulator_listen_failed', `cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
+        cause: error,
+        hint: error.code === 'EADDRINUSE' ? 'choose another --port, or 0 for any free port' : undefined,
+      }));
+    });
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** The host for URLs: a wildcard address is reached on loopback; IPv6 goes in brackets. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
