@@ -107,17 +107,17 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
 
   const withManifest = (command: Command) =>
     command
-      .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect, [] as string[])
+      .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
       .option('--state <path>', 'state record file (default .cekuraform/default.state.json)');
   const withConnection = (command: Command) => command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
-  const withOutput = (command: Command) => command.option('--json', 'print one JSON document', false).option('--no-color', 'never use colour');
+  const withOutput = (command: Command) => command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
 
   withOutput(withConnection(withManifest(program.command('plan').description('show what apply would change'))))
-    .option('--markdown', 'print the plan as Markdown for a pull-request comment', false)
+    .option('--markdown', 'print the plan as Markdown for a pull-request comment')
     .option('--out <planfile>', 'save the plan for `cekuraform apply PLANFILE`')
-    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none', false)
-    .option('--prune', 'delete live agents of managed projects that no manifest names', false)
-    .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs", false)
+    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
+    .option('--prune', 'delete live agents of managed projects that no manifest names')
+    .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
     .action((options: Record<string, unknown>) => {
       if (options.json === true && options.markdown === true) throw new UsageError('--json and --markdown cannot be used together');
       accept({
@@ -137,14 +137,14 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
 
   withOutput(withConnection(withManifest(program.command('apply').description('make Cekura match the manifest'))))
     .argument('[planfile]', 'a plan saved by `cekuraform plan --out`')
-    .option('--auto-approve', 'apply without asking for confirmation', false)
-    .option('--prune', 'delete live agents of managed projects that no manifest names', false)
-    .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs", false)
+    .option('--auto-approve', 'apply without asking for confirmation')
+    .option('--prune', 'delete live agents of managed projects that no manifest names')
+    .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
     .addOption(new Option('--parallelism <n>', 'agents applied at once').argParser(positiveInteger).default(DEFAULT_PARALLELISM))
     .addOption(new Option('--toggle-timeout <duration>', 'how long to wait for a mock-mode toggle (e.g. 90s, 5m)').argParser(duration).default(DEFAULT_TOGGLE_TIMEOUT_MS, '5m'))
     .addOption(new Option('--max-deletes <n>', 'refuse a plan deleting more agents, tools or variables than this').argParser(nonNegativeInteger))
     .action((planFile: string | undefined, options: Record<string, unknown>) => {
-      if (planFile !== undefined && (options.file as string[]).length > 0) {
+      if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', { hint: 'a saved plan already holds what to apply' });
       }
       accept({
@@ -165,9 +165,9 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     });
 
   withOutput(program.command('validate').description('check manifests without contacting Cekura'))
-    .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect, [] as string[])
+    .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
     .action((options: Record<string, unknown>) => {
-      accept({ command: 'validate', args: { files: options.file as string[], ...outputArgs(options) } });
+      accept({ command: 'validate', args: { files: filesOf(options), ...outputArgs(options) } });
     });
 
   program
@@ -181,7 +181,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .option('--data <file>', 'file that keeps the agents across restarts', DEFAULT_EMULATOR_DATA)
-    .option('--in-memory', 'keep agents in memory only', false)
+    .option('--in-memory', 'keep agents in memory only')
     .addOption(new Option('--latency <ms>', 'delay added to every API request').argParser(nonNegativeInteger).default(0))
     .addOption(new Option('--toggle-duration <ms>', 'how long a mock-mode toggle stays in progress').argParser(nonNegativeInteger).default(1500))
     .action((options: Record<string, unknown>) => {
@@ -207,15 +207,19 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
 }
 
 function manifestArgs(options: Record<string, unknown>): ManifestArgs {
-  return { files: options.file as string[], state: options.state as string | undefined };
+  return { files: filesOf(options), state: options.state as string | undefined };
 }
 
 function outputArgs(options: Record<string, unknown>): OutputArgs {
   return { json: options.json === true, color: options.color !== false };
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function filesOf(options: Record<string, unknown>): string[] {
+  return (options.file as string[] | undefined) ?? [];
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function positiveInteger(value: string): number {
