@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/args.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { UsageError } from '../../src/errors.js';
+
+function io(): CliIo & { out: string[] } {
+  const out: string[] = [];
+  return { out, stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => out.push(s) }, env: {}, cwd: '/repo' };
+}
+
+describe('parseArgs', () => {
+  it('plan: defaults and repeated -f', () => {
+    expect(parseArgs(['plan', '-f', 'a.yaml', '-f', 'dir'], io(), '1.0.0')).toEqual({
+      command: 'plan',
+      args: {
+        files: ['a.yaml', 'dir'],
+        state: undefined,
+        apiUrl: undefined,
+        json: false,
+        color: true,
+        markdown: false,
+        out: undefined,
+        detailedExitcode: false,
+        prune: false,
+        deleteRelated: false,
+      },
+    });
+  });
+
+  it('apply: a saved plan and numeric options', () => {
+    const parsed = parseArgs(['apply', 'plan.json', '--auto-approve', '--parallelism', '8', '--toggle-timeout', '90s', '--max-deletes', '0'], io(), '1.0.0');
+    expect(parsed).toMatchObject({
+      command: 'apply',
+      args: { planFile: 'plan.json', files: [], autoApprove: true, parallelism: 8, toggleTimeoutMs: 90_000, maxDeletes: 0 },
+    });
+  });
+
+  it.each([
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1500ms', 1500],
+    ['45', 45_000],
+  ])('--toggle-timeout %s is %i ms', (value, ms) => {
+    expect(parseArgs(['apply', '--toggle-timeout', value], io(), '1')).toMatchObject({ args: { toggleTimeoutMs: ms } });
+  });
+
+  it.each([
+    [['apply', '--parallelism', '0'], /whole number of 1 or more/],
+    [['apply', '--toggle-timeout', 'soon'], /duration such as 90s/],
+    [['apply', 'plan.json', '-f', 'agents.yaml'], /either a saved plan or -f/],
+    [['plan', '--json', '--markdown'], /cannot be used together/],
+    [['emulator', '--port', '70000'], /port from 0 to 65535/],
+    [['plna'], /unknown command/],
+  ])('refuses %j before any I/O', (argv, message) => {
+    expect(() => parseArgs(argv, io(), '1')).toThrow(UsageError);
+    expect(() => parseArgs(argv, io(), '1')).toThrow(message);
+  });
+
+  it('emulator: --in-memory means no data file', () => {
+    expect(parseArgs(['emulator', '--in-memory', '--port', '0'], io(), '1')).toEqual({
+      command: 'emulator',
+      args: { port: 0, host: '127.0.0.1', data: null, latencyMs: 0, toggleDurationMs: 1500 },
+    });
+  });
+
+  it('--help and --version print and exit 0', () => {
+    const streams = io();
+    expect(parseArgs(['--version'], streams, '9.9.9')).toEqual({ command: 'exit', code: 0 });
+    expect(streams.out.join('')).toBe('9.9.9\n');
+    expect(parseArgs(['plan', '--help'], io(), '1')).toEqual({ command: 'exit', code: 0 });
+  });
+});
