@@ -12,7 +12,7 @@ export type ApplyEvent =
   /** A create whose response was lost was found by name, so it is not posted again. */
   | { type: 'create_recovered'; address: string; id: number }
   | { type: 'write_finished'; address: string; id: number }
-  /** A request failed in a way worth retrying and is tried again after `delay_ms`; `address` when known. */
+  /** A request failed in a way worth retrying and is tried again after `delay_ms`; `attempt` is that next try (2 for the first retry); `address` when known. */
   | { type: 'retrying'; address?: string; operation: string; attempt: number; delay_ms: number; reason: string }
   | { type: 'toggle_started'; address: string; enabled: boolean; progress_id: string; resumed: boolean }
   | { type: 'toggle_polled'; address: string; status: ToggleStatus; message: string | null }

@@ -4,7 +4,7 @@ import { createStyle, shouldUseColor } from '../render/style.js';
 import { parseArgs, type ParsedCommand } from './args.js';
 import { asCekuraformError, renderErrorJson, renderErrorText } from './errors.js';
 import type { CliIo } from './io.js';
-import { isDebug } from './session.js';
+import { isDebug } from './debug.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 export const INTERRUPTED_EXIT_CODE = 130;

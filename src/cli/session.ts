@@ -6,9 +6,11 @@ import type { CekuraApi } from '../api/types.js';
 import { systemClock } from '../clock.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
+import type { PlanOptions } from '../plan/types.js';
 import { createStyle, shouldUseColor, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
-import type { ConnectionArgs, OutputArgs } from './args.js';
+import { isDebug } from './debug.js';
+import type { ConnectionArgs, OutputArgs, PlanArgs } from './args.js';
 import type { CliIo, OutputStream } from './io.js';
 
 // What plan and apply share: where the state record is, the API client, reading manifests.
@@ -24,11 +26,6 @@ export function styleFor(args: Pick<OutputArgs, 'color'>, stream: OutputStream, 
   return createStyle(args.color && shouldUseColor({ isTTY: stream.isTTY, env: io.env }));
 }
 
-export function isDebug(io: CliIo): boolean {
-  const value = io.env.CEKURAFORM_DEBUG;
-  return value !== undefined && value !== '' && value !== '0';
-}
-
 /** The API client for this run; `onRetry` sees each backoff, a debug trace goes to stderr. */
 export function connect(args: ConnectionArgs, io: CliIo, onRetry?: (info: RetryInfo) => void): CekuraApi {
   const settings = resolveApiSettings({ ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }), env: io.env });
@@ -39,6 +36,15 @@ export function connect(args: ConnectionArgs, io: CliIo, onRetry?: (info: RetryI
     ...(onRetry ? { onRetry } : {}),
     ...(isDebug(io) ? { log: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
   });
+}
+
+/** Plan options: the flags, else the manifest's top-level `prune` and `max_deletes`. */
+export function planOptionsOf(args: Pick<PlanArgs, 'prune' | 'deleteRelated'>, manifest: Manifest): PlanOptions {
+  return {
+    prune: args.prune || manifest.prune,
+    delete_related: args.deleteRelated,
+    ...(manifest.max_deletes === undefined ? {} : { max_deletes: manifest.max_deletes }),
+  };
 }
 
 /** Reads and validates the manifests, printing their warnings to stderr. */

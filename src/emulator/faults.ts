@@ -11,8 +11,8 @@ const faultsPatchSchema = z
   .object({
     /** Delay before every API request is answered (replaces the `latencyMs` option while set). */
     latency_ms: z.number().int().min(0),
-    /** The next `count` API requests answer 429 with `Retry-After: retry_after_s`. */
-    rate_limit: z.object({ count, retry_after_s: z.number().int().min(0) }).strict(),
+    /** The next `count` matching API requests (default: any) answer 429 with `Retry-After: retry_after_s`. */
+    rate_limit: z.object({ count, retry_after_s: z.number().int().min(0), kinds: kinds.optional() }).strict(),
     /** The next `count` matching requests answer `status` before doing anything. */
     errors: z
       .object({
@@ -79,9 +79,9 @@ export class FaultState {
   }
 
   /** Seconds for `Retry-After` when this request is rate-limited. */
-  takeRateLimit(): number | undefined {
+  takeRateLimit(kind: RequestKind): number | undefined {
     const fault = this.#faults.rate_limit;
-    if (fault === undefined) return undefined;
+    if (fault === undefined || !matches(fault.kinds, kind)) return undefined;
     this.#consume('rate_limit', fault);
     return fault.retry_after_s;
   }

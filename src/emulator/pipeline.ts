@@ -65,7 +65,7 @@ function answerApiRequest(
   const refusal = authFailure(request, pipeline.apiKey) ?? (isBodyAccepted ? undefined : tooLarge());
   if (refusal !== undefined) return { reply: refusal };
 
-  const retryAfter = faults.takeRateLimit();
+  const retryAfter = faults.takeRateLimit(route.kind);
   if (retryAfter !== undefined) {
     return {
       reply: {

@@ -75,7 +75,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let file: WriteBehindFile | undefined;
   const onChange = () => file?.markDirty();
   const store = new AgentStore(onChange);
-  const toggles = new ToggleTasks(store, () => clock.now(), onChange);
+  const faults = new FaultState();
+  const toggles = new ToggleTasks(store, () => clock.now(), onChange, (agentId) => faults.toggleFault(agentId));
   const snapshot = (): EmulatorData => ({ version: 1, ...store.snapshot(), toggles: toggles.snapshot() });
   store.restore(data);
   toggles.restore(data?.toggles);
@@ -84,7 +85,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await file.prepare();
   }
 
-  const faults = new FaultState();
   const log = new RequestLog();
   const context: EmulatorContext = {
     store,

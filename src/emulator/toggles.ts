@@ -38,11 +38,14 @@ export class ToggleTasks {
   readonly #store: AgentStore;
   readonly #now: () => number;
   readonly #onChange: () => void;
+  readonly #faultNow: (agentId: number) => ToggleFault | undefined;
 
-  constructor(store: AgentStore, now: () => number, onChange: () => void) {
+  /** `faultNow` is the agent's toggle fault in force now: a `hang` lasts only while it is still set. */
+  constructor(store: AgentStore, now: () => number, onChange: () => void, faultNow: (agentId: number) => ToggleFault | undefined = () => undefined) {
     this.#store = store;
     this.#now = now;
     this.#onChange = onChange;
+    this.#faultNow = faultNow;
   }
 
   start(agent: StoredAgent, enabled: boolean, durationMs: number, fault: ToggleFault | undefined): ToggleTask {
@@ -77,11 +80,12 @@ export class ToggleTasks {
     return task?.agent_id === agent.id ? task : undefined;
   }
 
-  /** Finishes the agent's pending task when its duration has passed, unless a `hang` fault holds it. */
+  /** Finishes the agent's pending task when its duration has passed, unless a `hang` fault still holds it. */
   settle(agent: StoredAgent): void {
     const task = this.#pendingByAgent.get(agent.id);
     if (task === undefined || this.#now() - task.started_at < task.duration_ms) return;
-    const fault = task.fault;
+    // A cleared hang lets the toggle finish as a slow one would; a `fail` stays as it was when the toggle started.
+    const fault = task.fault?.outcome === 'hang' && this.#faultNow(agent.id)?.outcome !== 'hang' ? null : task.fault;
     if (fault === null) {
       this.#store.setMockToolsEnabled(agent, task.enabled);
       if (task.enabled) task.mcp_groups = mcpGroups(agent);

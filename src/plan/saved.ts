@@ -37,7 +37,7 @@ const planSchema = z
       state_lineage: z.string(),
       state_serial: z.number().int(),
     }),
-    options: z.object({ prune: z.boolean(), delete_related: z.boolean() }),
+    options: z.object({ prune: z.boolean(), delete_related: z.boolean(), max_deletes: z.number().int().nonnegative().optional() }),
     resource_changes: z.array(resourceChange),
     mock_mode_changes: z.array(z.object({ address: z.string(), id: z.number().int().nullable(), from: z.boolean(), to: z.boolean() })),
     unmanaged: z.array(z.object({ id: z.number().int(), name: z.string(), project: z.number().int() })),

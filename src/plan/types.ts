@@ -164,6 +164,11 @@ export interface PlanOptions {
   prune: boolean;
   /** Let such deletes take the agents' calls, evaluators, results and runs with them. */
   delete_related: boolean;
+  /**
+   * The manifest's `max_deletes`, kept so that applying a saved plan keeps the guard; absent when the
+   * manifest sets none. Not read by the planner; apply's `--max-deletes` flag wins over it.
+   */
+  max_deletes?: number;
 }
 
 export interface Plan {

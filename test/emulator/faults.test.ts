@@ -16,6 +16,18 @@ describe('rate_limit', () => {
     expect(first.body).toEqual({ detail: 'Request was throttled. Expected available in 3 seconds.' });
     expect(emulator.current.agents()).toEqual([]);
   });
+
+  it('limits only the request kinds named', async () => {
+    emulator.current.setFaults({ rate_limit: { count: 1, retry_after_s: 2, kinds: ['create'] } });
+
+    const listed = await call(emulator.current, 'GET', AGENTS);
+    const limited = await call(emulator.current, 'POST', AGENTS, agentBody());
+    const created = await call(emulator.current, 'POST', AGENTS, agentBody());
+
+    expect([listed.status, limited.status, created.status]).toEqual([200, 429, 201]);
+    expect(limited.headers.get('retry-after')).toBe('2');
+    expect(emulator.current.agents()).toHaveLength(1);
+  });
 });
 
 describe('errors', () => {

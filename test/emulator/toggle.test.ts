@@ -87,6 +87,20 @@ describe('with an instant toggle', () => {
     expect((await toggle(emulator.current, agent.id, { enabled: true })).status).toBe(400);
   });
 
+  it('completes a hung toggle once the hang fault is cleared, and keeps a fail fixed from its start', async () => {
+    const hung = await createAgent(emulator.current, { provider: vapi, mock_tools: [{ name: 'a', served_via: { type: 'mcp', mock_index: 1 } }] });
+    const failing = await createAgent(emulator.current, { provider: vapi, name: 'Other' });
+    emulator.current.setFaults({ toggles: { [String(hung.id)]: { outcome: 'hang' }, [String(failing.id)]: { outcome: 'fail', error: 'Vapi is down' } } });
+    const started = await toggleAndPoll(emulator.current, hung.id, true, 3);
+    const failingStarted = await toggle(emulator.current, failing.id, { enabled: true });
+
+    emulator.current.clearFaults();
+
+    const polled = await progress(emulator.current, hung.id, started.progressId);
+    expect(polled.body).toMatchObject({ status: 'completed', mock_enabled: true, mcp_endpoints: [{ mock_index: 1, tool_names: ['a'] }] });
+    expect((await progress(emulator.current, failing.id, failingStarted.body.progress_id)).body).toMatchObject({ status: 'failed', error: 'Vapi is down' });
+  });
+
   it('refuses custom, self_hosted and provider-less agents with a detail that says why', async () => {
     for (const provider of [{ type: 'self_hosted' }, { type: 'custom' }, undefined]) {
       const agent = await createAgent(emulator.current, provider === undefined ? {} : { provider });

@@ -22,7 +22,7 @@ import { openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import type { CliIo, InputStream } from '../io.js';
 import { INTERRUPTED_EXIT_CODE } from '../main.js';
-import { connect, describeRetry, readManifest, statePathOf, styleFor } from '../session.js';
+import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
 
 /**
  * `cekuraform apply [PLANFILE]`: under the state record's lock, compute the plan (or check a saved
@@ -34,16 +34,21 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   const manifest = saved === undefined ? await readManifest(args.files, io, args) : undefined;
   const style = styleFor(args, io.stdout, io);
 
-  const lock = await acquireStateLock(statePath, { command: 'cekuraform apply' });
+  const lock = await acquireStateLock(statePath, { command: 'apply' });
   if (lock.takenOver !== null) {
     const { pid, host, time } = lock.takenOver;
     io.stderr.write(`notice: took over the state lock of process ${pid} on ${host} (since ${time}), which is no longer running\n`);
   }
-  // Retries during the read go to stderr; during apply they join the progress output.
+  // Retries during the read go to stderr; during apply they join the progress output, named by address.
   let onEvent: (event: ApplyEvent) => void = (event) => {
     if (event.type === 'retrying') io.stderr.write(describeRetry(retryInfoOf(event)) + '\n');
   };
-  const api = connect(args, io, (info) => onEvent({ type: 'retrying', operation: info.operation, attempt: info.attempt, delay_ms: info.delayMs, reason: info.reason }));
+  const addresses = new Map<number, string>();
+  const api = connect(args, io, (info) => {
+    const address = info.agentId === undefined ? undefined : addresses.get(info.agentId);
+    // The event counts the attempt about to be made, as apply's own retries do.
+    onEvent({ type: 'retrying', ...(address === undefined ? {} : { address }), operation: info.operation, attempt: info.attempt + 1, delay_ms: info.delayMs, reason: info.reason });
+  });
   try {
     const records = await openStateRecord(statePath);
     const clock = io.clock ?? systemClock;
@@ -55,7 +60,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       await checkSavedPlan(saved, snapshot.live, records.current(), sources);
       plan = saved;
     } else {
-      plan = makePlan(manifest!, snapshot.live, records.current(), { prune: args.prune || manifest!.prune, delete_related: args.deleteRelated });
+      plan = makePlan(manifest!, snapshot.live, records.current(), planOptionsOf(args, manifest!));
     }
 
     if (!args.json) io.stdout.write(renderPlanText(plan, style));
@@ -65,7 +70,11 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     }
 
     const progress = createApplyProgress({ plan, stream: io.stdout, mode: progressMode(args, io), style });
-    onEvent = progress.onEvent;
+    for (const change of plan.resource_changes) if (change.id !== null) addresses.set(change.id, change.address);
+    onEvent = (event) => {
+      if (event.type === 'write_finished') addresses.set(event.id, event.address);
+      progress.onEvent(event);
+    };
     const result = await applyPlan(plan, {
       api,
       records,
@@ -76,7 +85,8 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       ...(io.signal ? { signal: io.signal } : {}),
       parallelism: args.parallelism,
       toggleTimeoutMs: args.toggleTimeoutMs,
-      ...((args.maxDeletes ?? manifest?.max_deletes) === undefined ? {} : { maxDeletes: args.maxDeletes ?? manifest?.max_deletes }),
+      // The flag wins over the manifest's max_deletes, which the plan carries (a saved one too).
+      ...((args.maxDeletes ?? plan.options.max_deletes) === undefined ? {} : { maxDeletes: args.maxDeletes ?? plan.options.max_deletes }),
       backup: { dir: join(dirname(statePath), 'backups'), documents: snapshot.documents },
     });
     await progress.finish();
@@ -119,7 +129,7 @@ function progressMode(args: ApplyArgs, io: CliIo): ProgressMode {
 }
 
 function retryInfoOf(event: Extract<ApplyEvent, { type: 'retrying' }>): RetryInfo {
-  return { operation: event.operation, attempt: event.attempt, delayMs: event.delay_ms, reason: event.reason };
+  return { operation: event.operation, attempt: event.attempt - 1, delayMs: event.delay_ms, reason: event.reason };
 }
 
 /** Where in the manifest each field a server rejected is written (the nearest located ancestor). */

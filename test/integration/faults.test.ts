@@ -1,0 +1,163 @@
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FaultsPatch } from '../../src/emulator/faults.js';
+import { EXAMPLES_MANIFEST, startScenario, type Scenario } from './harness.js';
+
+let scenario: Scenario;
+beforeEach(async () => {
+  scenario = await startScenario();
+});
+afterEach(() => scenario.close());
+
+const ONE_AGENT = [
+  'project: 42',
+  'agents:',
+  '  bot:',
+  '    name: Bot',
+  '    description: A bot',
+  '    telephony: { inbound: false }',
+  '    provider: { type: vapi, agent_id: asst_1 }',
+  '    mock_tools:',
+  '      - name: lookup',
+  '        description: Lookup',
+  '        mock_data: []',
+  '        served_via: { type: mcp, mock_index: 1 }',
+  '    mock_tools_enabled: true',
+  '',
+].join('\n');
+
+describe('rate limits and unavailability', () => {
+  beforeEach(async () => {
+    await copyFile(EXAMPLES_MANIFEST, join(scenario.dir, 'agents.yaml'));
+  });
+
+  it('plan waits out a 429 with Retry-After and 503s, saying so on stderr', async () => {
+    scenario.emulator.setFaults({ rate_limit: { count: 1, retry_after_s: 7 } });
+    const limited = await scenario.plan('--detailed-exitcode');
+    expect(limited.code).toBe(2);
+    expect(limited.stderr).toBe('retrying listing agents of project 42 (page 1) in 7.0s (HTTP 429; attempt 2)\n');
+    expect(scenario.clock.sleeps).toEqual([7000]);
+
+    scenario.emulator.setFaults({ errors: { count: 2, status: 503 } });
+    const unavailable = await scenario.plan('--detailed-exitcode');
+    expect(unavailable.code).toBe(2);
+    expect(unavailable.stderr.match(/^retrying listing agents of project 42 \(page 1\) in \d+\.\ds \(HTTP 503; attempt \d\)$/gm)).toHaveLength(2);
+    expect(scenario.emulator.requests().map((request) => request.status)).toEqual([429, 200, 503, 503, 200]);
+  });
+
+  it('apply survives 429s with Retry-After on creates and toggles', async () => {
+    scenario.emulator.setFaults({ rate_limit: { count: 3, retry_after_s: 2, kinds: ['create', 'toggle'] } });
+
+    const created = await scenario.apply();
+
+    expect(created.code, created.stdout).toBe(0);
+    expect(created.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode toggles.');
+    // A 429 was not processed, so even a POST is sent again: three agents, not more.
+    expect(scenario.emulator.agents()).toHaveLength(3);
+    const statuses = scenario.requestsOf('create', 'toggle').map((request) => request.status);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(3);
+    expect(scenario.requestsOf('create').filter((request) => request.status === 201)).toHaveLength(3);
+    expect(scenario.clock.sleeps.filter((ms) => ms === 2000)).toHaveLength(3);
+    for (const line of created.stdout.match(/^.*retrying.*$/gm)!) {
+      expect(line).toMatch(/^(retrying creating agent "[^"]+"|agent\.support-bot: retrying (en|dis)abling mock tools of agent \d+) in 2000ms \(attempt [23]\): HTTP 429$/);
+    }
+    await scenario.expectNoChanges();
+  });
+
+  it('apply survives 503s on an update', async () => {
+    expect((await scenario.apply()).code).toBe(0);
+    const supportBot = scenario.agentNamed('Support Bot');
+    await scenario.call('PATCH', `/test_framework/v2/aiagents/${supportBot.id}/`, { description: 'drifted' });
+    scenario.emulator.setFaults({ errors: { count: 2, status: 503, kinds: ['update'] } });
+    scenario.emulator.clearRequests();
+
+    const updated = await scenario.apply();
+
+    expect(updated.code, updated.stdout).toBe(0);
+    expect(updated.stderr).toBe('');
+    expect(updated.stdout).toMatch(/^agent\.support-bot: retrying updating agent \d+ in \d+ms \(attempt 2\): HTTP 503$/m);
+    expect(updated.stdout).toMatch(/^agent\.support-bot: retrying updating agent \d+ in \d+ms \(attempt 3\): HTTP 503$/m);
+    expect(scenario.requestsOf('update').map((request) => request.status)).toEqual([503, 503, 200]);
+    expect(scenario.agentNamed('Support Bot').description).toBe('Handles inbound support calls');
+    await scenario.expectNoChanges();
+  });
+
+  it('fails clearly when Cekura stays unavailable, having sent no write', async () => {
+    scenario.emulator.setFaults({ errors: { count: 50, status: 503 } });
+
+    const result = await scenario.apply();
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: listing agents of project 42 (page 1) failed (GET /test_framework/v2/aiagents/?project_id=42&page_size=100: HTTP 503)');
+    expect(result.stderr).toContain('hint: Cekura did not complete the request; try again later');
+    expect(scenario.writes()).toEqual([]);
+  });
+});
+
+describe('a create whose response is lost', () => {
+  beforeEach(async () => {
+    await scenario.write('agents.yaml', ONE_AGENT);
+  });
+
+  it.each<{ name: string; faults: FaultsPatch; posts: number }>([
+    { name: 'committed, then answered 504', faults: { commit_then_504: { count: 1, kinds: ['create'] } }, posts: 1 },
+    { name: 'committed, then the connection dropped', faults: { drop: { count: 1, kinds: ['create'], after_commit: true } }, posts: 1 },
+    { name: 'dropped before it was committed', faults: { drop: { count: 1, kinds: ['create'] } }, posts: 2 },
+    { name: 'answered 503 before it was committed', faults: { errors: { count: 1, status: 503, kinds: ['create'] } }, posts: 2 },
+  ])('$name: ends with exactly one agent, bound in the state record', async ({ faults, posts }) => {
+    scenario.emulator.setFaults(faults);
+
+    const result = await scenario.apply();
+
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const agents = scenario.emulator.agents();
+    expect(agents.map((agent) => agent.name)).toEqual(['Bot']);
+    expect(scenario.requestsOf('create')).toHaveLength(posts);
+    expect((await scenario.state())!.agents['agent.bot']!.id).toBe(agents[0]!.id);
+    expect(agents[0]!.mock_tools_enabled).toBe(true);
+    if (posts === 1) expect(result.stdout).toContain(`agent.bot: found the agent whose create response was lost (id ${agents[0]!.id}); not posting again`);
+    await scenario.expectNoChanges();
+  });
+
+  it('a toggle answered 503 is posted again only after reading the agent', async () => {
+    scenario.emulator.setFaults({ errors: { count: 1, status: 503, kinds: ['toggle'] } });
+
+    const result = await scenario.apply();
+
+    expect(result.code, result.stdout).toBe(0);
+    expect(scenario.requestsOf('toggle').map((request) => request.status)).toEqual([503, 202]);
+    expect(scenario.requestsOf('get')).toHaveLength(1);
+    expect(scenario.agentNamed('Bot').mock_tools_enabled).toBe(true);
+    await scenario.expectNoChanges();
+  });
+
+  it('a rate-limited toggle is waited out, named by the agent\'s address', async () => {
+    scenario.emulator.setFaults({ rate_limit: { count: 1, retry_after_s: 5, kinds: ['toggle'] } });
+
+    const result = await scenario.apply();
+
+    expect(result.code, result.stdout).toBe(0);
+    const id = scenario.agentNamed('Bot').id;
+    expect(result.stdout).toContain(`agent.bot: retrying enabling mock tools of agent ${id} in 5000ms (attempt 2): HTTP 429\n`);
+    expect(scenario.requestsOf('toggle').map((request) => request.status)).toEqual([429, 202]);
+    await scenario.expectNoChanges();
+  });
+
+  it('a toggle committed, then answered 504, is not started twice: apply waits for the agent to reach the mode', async () => {
+    await scenario.close();
+    scenario = await startScenario({ toggleDurationMs: 5_000 });
+    await scenario.write('agents.yaml', ONE_AGENT);
+    scenario.emulator.setFaults({ commit_then_504: { count: 1, kinds: ['toggle'] } });
+
+    const result = await scenario.apply();
+
+    expect(result.code, result.stdout).toBe(0);
+    // The second POST is refused as "already in progress": the first one did start the toggle.
+    expect(scenario.requestsOf('toggle').map((request) => request.status)).toEqual([504, 400]);
+    expect(result.stdout).toContain('agent.bot: toggle mock mode on — completed — waiting for a toggle that is already in progress');
+    expect(scenario.agentNamed('Bot').mock_tools_enabled).toBe(true);
+    expect((await scenario.state())!.agents['agent.bot']!.pending_toggle).toBeUndefined();
+    await scenario.expectNoChanges();
+  });
+});

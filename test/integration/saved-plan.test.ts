@@ -1,0 +1,94 @@
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { AGENTS_PATH, EXAMPLES_MANIFEST, startScenario, type Scenario } from './harness.js';
+
+let scenario: Scenario;
+beforeEach(async () => {
+  scenario = await startScenario();
+  await copyFile(EXAMPLES_MANIFEST, join(scenario.dir, 'agents.yaml'));
+});
+afterEach(() => scenario.close());
+
+async function savePlan(): Promise<void> {
+  const saved = await scenario.plan('--out', 'reviewed.plan');
+  expect(saved.code).toBe(0);
+  expect(saved.stderr).toBe('Saved the plan to reviewed.plan; apply it with `cekuraform apply reviewed.plan`.\n');
+}
+
+function applySaved(env?: Record<string, string | undefined>) {
+  return scenario.run(['apply', '--auto-approve', '--no-color', 'reviewed.plan'], env === undefined ? {} : { env });
+}
+
+it('applies a saved plan exactly, and the next plan is empty', async () => {
+  await savePlan();
+  const saved = JSON.parse(await readFile(join(scenario.dir, 'reviewed.plan'), 'utf8'));
+  expect(saved.summary).toEqual({ add: 3, change: 0, destroy: 0, mock_mode_toggles: 1 });
+  expect(scenario.emulator.requests().map((request) => request.kind)).toEqual(['list']);
+
+  const result = await applySaved();
+
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  expect(result.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode toggles.');
+  expect(scenario.emulator.agents()).toHaveLength(3);
+  await scenario.expectNoChanges();
+});
+
+it('refuses a saved plan when the agents in Cekura changed since, sending nothing', async () => {
+  expect((await scenario.apply()).code).toBe(0);
+  await scenario.expectNoChanges();
+  await scenario.write('agents.yaml', (await readFile(EXAMPLES_MANIFEST, 'utf8')).replace('Schedules appointments', 'Books appointments'));
+  await savePlan();
+  const booking = scenario.agentNamed('Retell Booking Agent');
+  await scenario.call('PATCH', `${AGENTS_PATH}${booking.id}/`, { agent_speaks_first: false });
+  scenario.emulator.clearRequests();
+
+  const result = await applySaved();
+
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toBe(
+    'error: the agents in Cekura changed since the plan was made\nhint: run `cekuraform plan` again and apply the new plan\n',
+  );
+  expect(scenario.writes()).toEqual([]);
+  expect(scenario.agentNamed('Retell Booking Agent').description).toBe('Schedules appointments');
+});
+
+it('refuses a saved plan when another apply ran since, sending nothing', async () => {
+  await savePlan();
+  expect((await scenario.apply()).code).toBe(0);
+  scenario.emulator.clearRequests();
+
+  const result = await applySaved();
+
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/^error: the state record changed since the plan was made \(serial \d+ → \d+\); another apply ran\n/);
+  expect(scenario.writes()).toEqual([]);
+  expect(scenario.emulator.agents()).toHaveLength(3);
+  await scenario.expectNoChanges();
+});
+
+it('refuses a saved plan when a secret\'s environment value changed since, sending nothing', async () => {
+  await savePlan();
+
+  const result = await applySaved({ VAPI_API_KEY: 'vapi-another-value-LEAKCHECK' });
+
+  expect(result.code).toBe(1);
+  expect(result.stderr).toBe(
+    'error: environment variable VAPI_API_KEY changed since the plan was made (sent as /provider/credentials/api_key)\n' +
+      'hint: run `cekuraform plan` again and apply the new plan\n',
+  );
+  expect(result.stderr).not.toContain('vapi-another-value-LEAKCHECK');
+  expect(scenario.writes()).toEqual([]);
+  expect(scenario.emulator.agents()).toEqual([]);
+});
+
+it('refuses a saved plan when a secret\'s environment variable is unset, sending nothing', async () => {
+  await savePlan();
+
+  const result = await applySaved({ RETELL_API_KEY: undefined });
+
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('error: environment variable RETELL_API_KEY is not set; the plan sends it as /provider/credentials/api_key\n');
+  expect(scenario.writes()).toEqual([]);
+});
