@@ -4,7 +4,7 @@ import type { ToggleStatus } from '../api/types.js';
 import type { AgentOutcome, ApplyEvent } from '../apply/events.js';
 import type { OutputStream } from '../cli/io.js';
 import { assertNever } from '../errors.js';
-import type { Plan, ResourceChange } from '../plan/types.js';
+import type { Action, Plan, ResourceChange } from '../plan/types.js';
 import { outlinePlan } from './outline.js';
 import type { Style } from './style.js';
 import { oneLine } from './values.js';
@@ -47,10 +47,15 @@ export function createApplyProgress(options: ApplyProgressOptions): ApplyProgres
 
 function createLineProgress(plan: Plan, stream: OutputStream): ApplyProgress {
   const toggleTargets = toggleTargetsOf(plan);
+  const actions = new Map(plan.resource_changes.map((change) => [change.address, change.action]));
+  // A no-op with no toggle only updates the record: its lines would bury the agents that change.
+  const quiet = new Set(plan.resource_changes.filter((change) => change.action === 'no-op' && !toggleTargets.has(change.address)).map((change) => change.address));
   return {
     onEvent(event) {
       if (event.type === 'toggle_started') toggleTargets.set(event.address, event.enabled);
-      stream.write(progressLine(event, toggleTargets) + '\n');
+      const isFailure = event.type === 'agent_finished' && event.outcome.status === 'failed';
+      if ('address' in event && event.address !== undefined && quiet.has(event.address) && !isFailure) return;
+      stream.write(progressLine(event, toggleTargets, actions) + '\n');
     },
     finish: async () => {},
   };
@@ -62,7 +67,7 @@ function toggleTargetsOf(plan: Plan): Map<string, boolean> {
 }
 
 /** One event as one plain line; the wording is stable, CI logs are grepped for it. */
-function progressLine(event: ApplyEvent, toggleTargets: ReadonlyMap<string, boolean>): string {
+function progressLine(event: ApplyEvent, toggleTargets: ReadonlyMap<string, boolean>, actions: ReadonlyMap<string, Action>): string {
   switch (event.type) {
     case 'backup_saved':
       return `backup of ${event.agents} agent(s) saved to ${event.file}`;
@@ -73,7 +78,7 @@ function progressLine(event: ApplyEvent, toggleTargets: ReadonlyMap<string, bool
     case 'create_recovered':
       return `${event.address}: ${recoveredWords(event.id)}`;
     case 'write_finished':
-      return `${event.address}: written (id ${event.id})`;
+      return `${event.address}: ${writtenWords(actions.get(event.address), event.id)}`;
     case 'retrying':
       return `${event.address === undefined ? '' : `${event.address}: `}${retryWords(event)}`;
     case 'toggle_started':
@@ -102,6 +107,10 @@ function writeWords(method: 'POST' | 'PATCH' | 'DELETE'): string {
     default:
       return assertNever(method, 'write method');
   }
+}
+
+function writtenWords(action: Action | undefined, id: number): string {
+  return action === 'delete' ? `deleted (id ${id})` : `written (id ${id})`;
 }
 
 function recoveredWords(id: number): string {
@@ -192,6 +201,8 @@ interface AgentTask {
   steps: Step[];
   write: Step | undefined;
   toggle: Step | undefined;
+  /** The agent's planned action, for the words of its write step. */
+  action: Action | undefined;
 }
 
 function createStep(title: string): Step {
@@ -220,7 +231,7 @@ function createTaskProgress(plan: Plan, stream: OutputStream, style: Style): App
     const write = change === undefined ? undefined : writeStep(change);
     const target = toggleTargets.get(block.address);
     const toggle = target === undefined ? undefined : createStep(toggleTitle(target));
-    const agent: AgentTask = { started: createGate(), steps: [write, toggle].filter((step) => step !== undefined), write, toggle };
+    const agent: AgentTask = { started: createGate(), steps: [write, toggle].filter((step) => step !== undefined), write, toggle, action: change?.action };
     agents.set(block.address, agent);
     const title = `${style.bold(block.address)} ${style.dim(block.actions)}`;
     return {
@@ -311,7 +322,7 @@ function driveAgent(agent: AgentTask, event: Exclude<ApplyEvent, { type: 'backup
       agent.write?.show(recoveredWords(event.id));
       return;
     case 'write_finished':
-      agent.write?.show(`written (id ${event.id})`);
+      agent.write?.show(writtenWords(agent.action, event.id));
       return;
     case 'retrying':
       agent.steps.find((step) => !step.isSettled())?.show(retryWords(event));

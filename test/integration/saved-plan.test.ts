@@ -17,7 +17,8 @@ async function savePlan(): Promise<void> {
 }
 
 function applySaved(env?: Record<string, string | undefined>) {
-  return scenario.run(['apply', '--auto-approve', '--no-color', 'reviewed.plan'], env === undefined ? {} : { env });
+  // No --auto-approve and no terminal: a saved plan was reviewed when it was made.
+  return scenario.run(['apply', '--no-color', 'reviewed.plan'], env === undefined ? {} : { env });
 }
 
 it('applies a saved plan exactly, and the next plan is empty', async () => {

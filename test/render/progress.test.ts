@@ -3,7 +3,7 @@ import type { ApplyEvent } from '../../src/apply/events.js';
 import type { OutputStream } from '../../src/cli/io.js';
 import { createApplyProgress } from '../../src/render/progress.js';
 import { createStyle } from '../../src/render/style.js';
-import { mockMode, outcome, plan, replace, unchanged, updated, created, add } from './builders.js';
+import { add, created, mockMode, outcome, plan, pruned, replace, unchanged, updated } from './builders.js';
 
 /** A stream that keeps what is written to it. */
 function fakeStream(isTTY: boolean): OutputStream & { text(): string } {
@@ -80,6 +80,35 @@ describe('createApplyProgress', () => {
       'retrying GET /agents/ in 250ms (attempt 1): ECONNRESET',
       'interrupted: no new agent is started; requests in flight finish or time out',
       'agent.billing-bot: skipped (not started)',
+      '',
+    ]);
+  });
+
+  it('lines: no-ops without a toggle stay quiet unless they fail; a delete reads as deleted', async () => {
+    const quietPlan = plan({ resource_changes: [unchanged('steady', 5), unchanged('broken', 6), pruned(7, 'Old')] });
+    const stream = fakeStream(false);
+    const progress = createApplyProgress({ plan: quietPlan, stream, mode: 'lines', style: createStyle(false) });
+    const noOp = (address: string, status: 'applied' | 'failed'): ApplyEvent[] => [
+      { type: 'agent_started', address, action: 'no-op' },
+      {
+        type: 'agent_finished',
+        address,
+        outcome: outcome(address, 'no-op', status, status === 'failed' ? { error: { operation: 'update', code: 'state_unwritable', message: 'disk full' } } : {}),
+      },
+    ];
+    [
+      ...noOp('agent.steady', 'applied'),
+      ...noOp('agent.broken', 'failed'),
+      { type: 'agent_started', address: 'agent[7]', action: 'delete' },
+      { type: 'write_started', address: 'agent[7]', method: 'DELETE' },
+      { type: 'write_finished', address: 'agent[7]', id: 7 },
+    ].forEach((event) => progress.onEvent(event as ApplyEvent));
+    await progress.finish();
+    expect(stream.text().split('\n')).toEqual([
+      'agent.broken: failed — update: disk full',
+      'agent[7]: started',
+      'agent[7]: destroying (DELETE)',
+      'agent[7]: deleted (id 7)',
       '',
     ]);
   });

@@ -64,7 +64,8 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     }
 
     if (!args.json) io.stdout.write(renderPlanText(plan, style));
-    if (hasChanges(plan) && !args.autoApprove && !(await confirm(io))) {
+    // A saved plan was reviewed when it was made (as Terraform applies one without asking).
+    if (hasChanges(plan) && saved === undefined && !args.autoApprove && !(await confirm(io))) {
       io.stdout.write('Apply cancelled.\n');
       return 1;
     }
