@@ -74,8 +74,14 @@ async function readInsert(insert: BodyInsert, sources: InsertSources): Promise<s
 
 /** `text` with every inserted value replaced by `(sensitive value)`: servers may echo what they were sent. */
 export function scrubInserted(text: string, inserted: readonly string[]): string {
-  return [...inserted]
-    .filter((value) => value.length > 0)
+  return [...new Set(inserted.filter((value) => value.length > 0).flatMap(echoedForms))]
     .sort((a, b) => b.length - a.length)
     .reduce((scrubbed, value) => scrubbed.split(value).join(SENSITIVE_PLACEHOLDER), text);
+}
+
+/** A value as a server may quote it back: as it is, or escaped inside a JSON string (non-ASCII as is, or as `\uXXXX` as Python writes it). */
+function echoedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const ascii = json.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return [value, json, ascii];
 }

@@ -13,15 +13,21 @@ const TOGGLE_POST_ATTEMPTS = 2;
  * Brings the agent's mock-tool mode to `enabled` (toggle, then poll with backoff until `completed`
  * or `failed`) within `timeoutMs`, and returns the MCP endpoints a completed toggle reports. A
  * toggle that a previous apply started and did not see finish (`pending_toggle`) is polled rather
- * than posted again. Throws `AgentFailure`; the pending toggle stays recorded when the outcome is
- * unknown (deadline, Ctrl-C), so the next apply resumes polling it.
+ * than posted again, and posted again only when it turns out to have failed. Throws `AgentFailure`;
+ * the pending toggle stays recorded when the outcome is unknown (deadline, Ctrl-C), so the next
+ * apply resumes polling it.
  */
 export async function reachMockMode(context: AgentContext, id: number, enabled: boolean, timeoutMs: number): Promise<McpEndpoint[]> {
   const deadline = context.clock.now() + timeoutMs;
-  const pending = context.records.current().agents[context.address]?.pending_toggle;
+  const pending = context.records.agent(context.address)?.pending_toggle;
   if (pending?.enabled === enabled) {
     context.emit({ type: 'toggle_started', address: context.address, enabled, progress_id: pending.progress_id, resumed: true });
-    return pollToggle(context, id, pending, deadline);
+    try {
+      return await pollToggle(context, id, pending, deadline);
+    } catch (error) {
+      // It failed after the apply that started it stopped watching: this apply has not tried yet, so it toggles anew.
+      if (!(error instanceof AgentFailure && error.error.code === 'toggle_failed')) throw error;
+    }
   }
 
   const started = await startToggle(context, id, enabled, deadline);
@@ -176,7 +182,7 @@ async function setPendingToggle(context: AgentContext, toggle: PendingToggle): P
 }
 
 async function clearPendingToggle(context: AgentContext): Promise<void> {
-  if (context.records.current().agents[context.address]?.pending_toggle === undefined) return;
+  if (context.records.agent(context.address)?.pending_toggle === undefined) return;
   await context.records.update((record) => {
     delete record.agents[context.address]?.pending_toggle;
   });

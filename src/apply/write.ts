@@ -15,7 +15,7 @@ type UpdateChange = Extract<ResourceChange, { action: 'update' }>;
 type DeleteChange = Extract<ResourceChange, { action: 'delete' }>;
 type NoOpChange = Extract<ResourceChange, { action: 'no-op' }>;
 
-/** POSTs of one create, counting the first; each retry comes after a lookup by name found nothing. */
+/** POSTs of one create, counting the first; each retry, and the failure after the last, comes after a lookup by name found nothing. */
 const CREATE_ATTEMPTS = 3;
 const CREATE_RETRY_DELAY_MS = 1_000;
 
@@ -39,8 +39,12 @@ export async function createAgent(
     try {
       created = await context.api.createAgent(body);
     } catch (error) {
-      if (!(error instanceof ApiError && error.maybeCommitted) || attempt === CREATE_ATTEMPTS) {
-        throw writeFailure('create', error, { body: change.request.body, inserted });
+      if (!(error instanceof ApiError && error.maybeCommitted)) throw writeFailure('create', error, { body: change.request.body, inserted });
+      if (attempt === CREATE_ATTEMPTS) {
+        // The last POST may have been committed as well: a failure is reported only when no agent was made.
+        created = await findLostCreate(context, change, knownIds);
+        if (created === undefined) throw writeFailure('create', error, { body: change.request.body, inserted });
+        continue;
       }
       const delay = CREATE_RETRY_DELAY_MS * 2 ** (attempt - 1);
       const reason = scrubInserted(error.message, inserted);
@@ -106,7 +110,8 @@ export async function recordNoOp(context: AgentContext, change: NoOpChange, mock
 /**
  * Stores `address → id` with the plan's secret fingerprints and digests, unless the record already
  * says exactly that. A pending toggle of the same agent is kept while the plan still wants a mock-mode
- * change; without one the planner saw live at the desired mode, so it no longer matters.
+ * change; without one the planner saw live at the desired mode, so it no longer matters. The record
+ * binds an agent to one address: one the manifest no longer has loses it to the address that adopted it.
  */
 async function bindAddress(
   context: AgentContext,
@@ -114,11 +119,12 @@ async function bindAddress(
   id: number,
   mockMode: MockModeChange | null,
 ): Promise<void> {
-  const existing = context.records.current().agents[context.address];
+  const existing = context.records.agent(context.address);
   const entry: RecordedAgent = { id, project: change.project, secrets: change.record.secrets, applied: change.record.applied };
   if (mockMode !== null && existing?.id === id && existing.pending_toggle !== undefined) entry.pending_toggle = existing.pending_toggle;
   if (deepEqual(existing, entry)) return;
   await context.records.update((record) => {
+    for (const [address, agent] of Object.entries(record.agents)) if (agent.id === id && address !== context.address) delete record.agents[address];
     record.agents[context.address] = entry;
   });
 }

@@ -1,7 +1,7 @@
 import { CekuraformError } from '../errors.js';
 import type { ManifestAgent } from '../manifest/types.js';
 import type { LiveAgent, LiveState, StateRecord } from '../state/types.js';
-import type { ResourceReason } from './types.js';
+import type { PlanOptions, ResourceReason } from './types.js';
 
 /** How one manifest address meets live state. */
 export type Binding =
@@ -11,8 +11,9 @@ export type Binding =
 /**
  * Binds each address to a live agent (DESIGN.md, semantic 1): the state record, else the pinned
  * `id:`, else the only live agent of the same name in the project; otherwise it is created.
- * Throws when a pin is missing or disagrees with the record, when a name has several candidates,
- * or when two addresses would bind one agent.
+ * Throws when a pin is missing or disagrees with the record, when the bound agent is in another
+ * project than the manifest says, when a name has several candidates, or when two addresses would
+ * bind one agent.
  */
 export function bindAgents(agents: ManifestAgent[], live: LiveState, record: StateRecord): Binding[] {
   const liveById = new Map(live.agents.map((agent) => [agent.id, agent]));
@@ -20,7 +21,7 @@ export function bindAgents(agents: ManifestAgent[], live: LiveState, record: Sta
   const owners = new Map<number, string>();
 
   return agents.map((agent) => {
-    const binding = bindOne(agent, record, liveById, claimed);
+    const binding = bindOne(agent, record, live.projects, liveById, claimed);
     if (binding.kind === 'bound') {
       const owner = owners.get(binding.live.id);
       if (owner !== undefined) {
@@ -49,11 +50,26 @@ function claimedIds(agents: ManifestAgent[], record: StateRecord, liveById: Map<
 function bindOne(
   agent: ManifestAgent,
   record: StateRecord,
+  listedProjects: number[],
   liveById: Map<number, LiveAgent>,
   claimed: Map<number, string>,
 ): Binding {
-  const recordedId = record.agents[agent.address]?.id;
+  const entry = record.agents[agent.address];
+  const recordedId = entry?.id;
   const recorded = recordedId === undefined ? undefined : liveById.get(recordedId);
+
+  // Live says where the bound agent is; when its project was not listed, the record does.
+  const boundProject = recorded?.project ?? (entry !== undefined && !listedProjects.includes(entry.project) ? entry.project : undefined);
+  if (entry !== undefined && boundProject !== undefined && boundProject !== agent.project) {
+    throw new CekuraformError(
+      'binding_conflict',
+      `${agent.address} is bound to agent ${entry.id} in project ${boundProject}, but the manifest puts it in project ${agent.project}`,
+      {
+        meta: { address: agent.address, id: entry.id, project: boundProject, manifest_project: agent.project },
+        hint: `cekuraform does not move agents between projects: set \`project: ${boundProject}\` again, or give the agent a new key under \`agents:\` to create a new one in project ${agent.project}`,
+      },
+    );
+  }
 
   if (recorded !== undefined) {
     if (agent.id !== undefined && agent.id !== recorded.id) {
@@ -95,4 +111,25 @@ function bindOne(
 function isClaimedByOther(id: number, agent: ManifestAgent, claimed: Map<number, string>): boolean {
   const owner = claimed.get(id);
   return owner !== undefined && owner !== agent.address;
+}
+
+/**
+ * Adoption and lost-create recovery find agents by name, so a name is unique in its project: throws
+ * when an address would be renamed to the name of a live agent that stays after the apply (one no
+ * address binds, kept because prune is off).
+ */
+export function checkRenames(bindings: Binding[], live: LiveState, options: Pick<PlanOptions, 'prune'>): void {
+  if (options.prune) return;
+  const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
+  for (const binding of bindings) {
+    if (binding.kind !== 'bound') continue;
+    const name = binding.agent.doc.name;
+    if (name === undefined || name === binding.live.doc.name) continue;
+    const holder = live.agents.find((other) => other.project === binding.live.project && other.doc.name === name && !boundIds.has(other.id));
+    if (holder === undefined) continue;
+    throw new CekuraformError('name_taken', `${binding.agent.address} would be renamed to "${name}", which agent ${holder.id} in project ${holder.project} already has`, {
+      meta: { address: binding.agent.address, name, id: holder.id, project: holder.project },
+      hint: `choose another name, or rename or delete agent ${holder.id} in Cekura (no address manages it; --prune deletes it)`,
+    });
+  }
 }

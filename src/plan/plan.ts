@@ -6,7 +6,7 @@ import { SENSITIVE_PLACEHOLDER } from '../manifest/secret.js';
 import type { Manifest, ManifestAgent } from '../manifest/types.js';
 import { fingerprintSecret } from '../state/fingerprint.js';
 import type { LiveAgent, LiveState, RecordedAgent, StateRecord } from '../state/types.js';
-import { bindAgents, type Binding } from './bind.js';
+import { bindAgents, checkRenames, type Binding } from './bind.js';
 import { effectiveDesired } from './desired.js';
 import { comparePointers, diffAgentDoc, type ItemDiff } from './diff-fields.js';
 import { createRequest, updateRequest, type SecretToSend } from './request.js';
@@ -27,13 +27,15 @@ import { desiredUnits, originOf, unitDigests, unitOf, unitValue } from './units.
 /**
  * The plan: what apply must do so that live matches the manifest. Pure and synchronous — no I/O, no
  * clock, no randomness; everything it needs is a parameter, and equal inputs give equal plans.
- * Throws a `CekuraformError` when an address cannot be bound (DESIGN.md, semantic 1).
+ * Throws a `CekuraformError` when an address cannot be bound, or a rename would give two agents
+ * of a project one name (DESIGN.md, semantic 1).
  */
 export function plan(manifest: Manifest, live: LiveState, record: StateRecord, options: PlanOptions): Plan {
   const unread = manifest.projects.filter((project) => !live.projects.includes(project));
   if (unread.length > 0) throw new InternalError(`live state lacks managed projects ${unread.join(', ')}`);
 
   const bindings = bindAgents(manifest.agents, live, record);
+  checkRenames(bindings, live, options);
   const planned = bindings.map((binding) => planAgent(binding, record));
   const resourceChanges = planned.map((agent) => agent.change);
   const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
@@ -86,7 +88,9 @@ interface PlannedAgent {
 function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
   const { agent } = binding;
   const live = binding.kind === 'bound' ? binding.live : undefined;
-  const recorded = live === undefined ? undefined : record.agents[agent.address];
+  // What the record remembers (secret fingerprints, applied digests) is about the agent it binds, not one adopted in its place.
+  const entry = record.agents[agent.address];
+  const recorded = live !== undefined && entry?.id === live.id ? entry : undefined;
   const desired = effectiveDesired(agent, live?.doc);
   const secrets = planSecrets(agent, recorded, record.fingerprint_key);
   const recordUpdate: RecordUpdate = { secrets: secrets.fingerprints, applied: unitDigests(desiredUnits(desired.doc)) };

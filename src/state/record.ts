@@ -5,7 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { CekuraformError } from '../errors.js';
 import { isJsonObject } from '../json.js';
-import { STATE_RECORD_VERSION, type StateRecord } from './types.js';
+import { STATE_RECORD_VERSION, type RecordedAgent, type StateRecord } from './types.js';
 
 /**
  * The state record of one run, loaded once and saved after every change. Apply's parallel agents
@@ -16,6 +16,8 @@ export interface StateRecordStore {
   readonly path: string;
   /** A copy of the record as last saved (or as read, or new); changing it changes nothing. */
   current(): StateRecord;
+  /** A copy of one address's entry in `current()`, without copying the other agents' entries (apply reads it per agent). */
+  agent(address: string): RecordedAgent | undefined;
   /**
    * Applies `change` to a copy, raises `serial`, saves the copy atomically (mode 0600) and only
    * then makes it current. Rejects, leaving the record as it was, when `change` throws or the
@@ -111,6 +113,7 @@ export async function openStateRecord(path: string): Promise<StateRecordStore> {
   return {
     path,
     current: () => structuredClone(saved),
+    agent: (address) => (Object.hasOwn(saved.agents, address) ? structuredClone(saved.agents[address]) : undefined),
     update(change) {
       const run = queue.then(() => save(change));
       // A failed save rejects for its caller only; the next one still runs.

@@ -65,13 +65,13 @@ describe('create', () => {
     expect(h.events).toContainEqual(expect.objectContaining({ type: 'retrying', address: 'agent.support', operation: 'create', attempt: 2 }));
   });
 
-  it('gives up after three lost POSTs, each retry preceded by a lookup', async () => {
+  it('gives up after three lost POSTs, each followed by a lookup that found nothing', async () => {
     for (let i = 0; i < 3; i++) h.api.failNext('createAgent', { kind: 'lost', commit: false });
 
     const result = await h.apply(planOf([createChange('support', supportBot)]));
 
     expect(h.api.count('createAgent')).toBe(3);
-    expect(h.api.count('findAgentsByName')).toBe(2);
+    expect(h.api.count('findAgentsByName')).toBe(3);
     expect(result.outcomes[0]).toMatchObject({ status: 'failed', id: null, error: { operation: 'create', code: 'api_unavailable' } });
     expect(h.records.current().agents).toEqual({});
   });

@@ -426,9 +426,18 @@ describe('plan: binding and ownership', () => {
       [agent('support', { name: 'Renamed' })],
       live(wireAgent(5, { name: 'Original' }), wireAgent(6, { name: 'Renamed' })),
       record({ 'agent.support': { id: 5 } }),
+      { prune: true, delete_related: false },
     );
-    expect(result.resource_changes[0]).toMatchObject({ action: 'update', id: 5 });
-    expect(result.unmanaged).toEqual([{ id: 6, name: 'Renamed', project: 42 }]);
+    expect(result.resource_changes.map((c) => [c.address, c.action, c.id])).toEqual([
+      ['agent.support', 'update', 5],
+      ['agent[6]', 'delete', 6],
+    ]);
+  });
+
+  it('refuses a rename to the name of a live agent that stays unmanaged, naming it', () => {
+    const run = () =>
+      planOf([agent('support', { name: 'Renamed' })], live(wireAgent(5, { name: 'Original' }), wireAgent(6, { name: 'Renamed' })), record({ 'agent.support': { id: 5 } }));
+    expect(run).toThrow(/agent\.support would be renamed to "Renamed", which agent 6 in project 42 already has/);
   });
 
   it('lists live agents no manifest names as unmanaged and leaves them alone', () => {
