@@ -156,7 +156,7 @@ function childOf(doc: Document, node: Node | null, segment: string | number): Om
 
 /** The first pair with this key, looking into `<<:` merges as YAML does. */
 function pairOf(doc: Document, map: YAMLMap, key: string): Pair | undefined {
-  const own = map.items.find((pair) => keyText(pair.key) === key);
+  const own = pairIndexOf(map).get(key);
   if (own !== undefined) return own;
   for (const merge of map.items.filter(isMergePair)) {
     const value = resolved(doc, merge.value);
@@ -167,6 +167,23 @@ function pairOf(doc: Document, map: YAMLMap, key: string): Pair | undefined {
     }
   }
   return undefined;
+}
+
+// Every field of every agent is located, so a linear scan of `agents:` per lookup made loading quadratic.
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** The map's own pairs by key text, the first of duplicate keys winning; built on the first lookup. */
+function pairIndexOf(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const pair of map.items) {
+      const text = keyText(pair.key);
+      if (text !== undefined && !index.has(text)) index.set(text, pair);
+    }
+    pairIndexes.set(map, index);
+  }
+  return index;
 }
 
 function resolved(doc: Document, value: unknown): Node | null {
