@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
+import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
 
 /** Options every command that talks to Cekura takes. */
@@ -12,8 +13,10 @@ export interface ConnectionArgs {
 export interface ManifestArgs {
   /** `-f FILE|DIR`, repeatable; empty means the default file in the working folder. */
   files: string[];
-  /** `--state PATH`; else `.cekuraform/default.state.json`. */
+  /** `--state PATH`; else `.cekuraform/<env>.state.json`, or `.cekuraform/default.state.json` without environments. */
   state: string | undefined;
+  /** `--env NAME`: one of the manifest's `environments:`; required when it declares any. */
+  env: string | undefined;
 }
 
 export interface OutputArgs {
@@ -56,7 +59,10 @@ export interface EmulatorArgs {
 
 export interface ForceUnlockArgs {
   state: string | undefined;
+  /** `--env NAME`: the environment whose state record to unlock. */
+  env: string | undefined;
 }
+
 
 export type ParsedCommand =
   | { command: 'plan'; args: PlanArgs }
@@ -108,7 +114,8 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   const withManifest = (command: Command) =>
     command
       .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
-      .option('--state <path>', 'state record file (default .cekuraform/default.state.json)');
+      .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
+      .addOption(environmentOption());
   const withConnection = (command: Command) => command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
   const withOutput = (command: Command) => command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
 
@@ -166,8 +173,9 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
 
   withOutput(program.command('validate').description('check manifests without contacting Cekura'))
     .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
+    .addOption(environmentOption())
     .action((options: Record<string, unknown>) => {
-      accept({ command: 'validate', args: { files: filesOf(options), ...outputArgs(options) } });
+      accept({ command: 'validate', args: { files: filesOf(options), env: options.env as string | undefined, ...outputArgs(options) } });
     });
 
   program
@@ -200,14 +208,25 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   program
     .command('force-unlock')
     .description('remove the lock of a state record left by a run that cannot release it')
-    .option('--state <path>', 'state record file (default .cekuraform/default.state.json)')
-    .action((options: Record<string, unknown>) => accept({ command: 'force-unlock', args: { state: options.state as string | undefined } }));
+    .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
+    .addOption(environmentOption())
+    .action((options: Record<string, unknown>) => accept({ command: 'force-unlock', args: { state: options.state as string | undefined, env: options.env as string | undefined } }));
 
   return program;
 }
 
 function manifestArgs(options: Record<string, unknown>): ManifestArgs {
-  return { files: filesOf(options), state: options.state as string | undefined };
+  return { files: filesOf(options), state: options.state as string | undefined, env: options.env as string | undefined };
+}
+
+function environmentOption(): Option {
+  return new Option('--env <name>', 'the environment of the manifest to use (required when it declares environments)').argParser(environmentName);
+}
+
+/** Checked here as well as against the manifest: `apply PLANFILE --env` reads none, and the name becomes a file name. */
+function environmentName(value: string): string {
+  if (!ENVIRONMENT_NAME_PATTERN.test(value)) throw new InvalidArgumentError('expected an environment name: letters, digits, `_` or `-`');
+  return value;
 }
 
 function outputArgs(options: Record<string, unknown>): OutputArgs {

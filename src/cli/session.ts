@@ -10,15 +10,16 @@ import type { PlanOptions } from '../plan/types.js';
 import { createStyle, shouldUseColor, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
 import { isDebug } from './debug.js';
-import type { ConnectionArgs, OutputArgs, PlanArgs } from './args.js';
+import type { ConnectionArgs, ManifestArgs, OutputArgs, PlanArgs } from './args.js';
 import type { CliIo, OutputStream } from './io.js';
 
 // What plan and apply share: where the state record is, the API client, reading manifests.
 
 export const DEFAULT_STATE_PATH = '.cekuraform/default.state.json';
 
-export function statePathOf(state: string | undefined, io: CliIo): string {
-  return resolve(io.cwd, state ?? DEFAULT_STATE_PATH);
+/** `--state`, else the environment's own record (`.cekuraform/<environment>.state.json`), else the default one. */
+export function statePathOf(state: string | undefined, io: CliIo, environment?: string): string {
+  return resolve(io.cwd, state ?? (environment === undefined ? DEFAULT_STATE_PATH : `.cekuraform/${environment}.state.json`));
 }
 
 /** Colour for one stream: off under `--no-color`, without a TTY, with NO_COLOR. */
@@ -47,9 +48,9 @@ export function planOptionsOf(args: Pick<PlanArgs, 'prune' | 'deleteRelated'>, m
   };
 }
 
-/** Reads and validates the manifests, printing their warnings to stderr. */
-export async function readManifest(files: string[], io: CliIo, args: Pick<OutputArgs, 'color'>): Promise<Manifest> {
-  const manifest = await loadManifest({ paths: files, cwd: io.cwd, env: io.env });
+/** Reads and validates the manifests for the `--env` environment, printing their warnings to stderr. */
+export async function readManifest(files: string[], io: CliIo, args: Pick<OutputArgs, 'color'> & Partial<Pick<ManifestArgs, 'env'>>): Promise<Manifest> {
+  const manifest = await loadManifest({ paths: files, cwd: io.cwd, env: io.env, environment: args.env });
   const style = styleFor(args, io.stderr, io);
   for (const warning of manifest.warnings) io.stderr.write(issueLines(warning, 'warning', style).join('\n') + '\n');
   return manifest;

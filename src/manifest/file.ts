@@ -1,8 +1,10 @@
 import { dirname } from 'node:path';
 import type { SourceLocation } from '../errors.js';
+import type { SelectedEnvironment } from './environments.js';
 import { interpolateManifest } from './interpolate.js';
 import type { PathIssue } from './issues.js';
-import { parseManifestText } from './parse.js';
+import { mergeOverrides, withOverrides } from './override.js';
+import type { ParsedFile } from './parse.js';
 import { resolveAgent } from './resolve.js';
 import { checkAgentRules } from './rules.js';
 import { agentSchema, fileHeaderSchema, manifestFileSchema } from './schema.js';
@@ -30,13 +32,16 @@ export interface LoadedFile {
   warnings: ManifestIssue[];
 }
 
-/** Parses, interpolates, validates and resolves one manifest file. Reads only knowledge-base files. */
-export async function loadManifestFile(ref: ManifestFileRef, text: string, env: Record<string, string | undefined>): Promise<LoadedFile> {
-  const parsed = parseManifestText(ref.file, text);
-  const loaded: LoadedFile = { agents: [], issues: [...parsed.issues], warnings: [...parsed.warnings] };
-  if (!parsed.isReadable) return loaded;
+/**
+ * Merges the environment's overrides into one parsed manifest file's agents, then interpolates,
+ * validates and resolves it. Reads only knowledge-base files.
+ */
+export async function loadManifestFile(ref: ManifestFileRef, file: ParsedFile, environment: SelectedEnvironment, env: Record<string, string | undefined>): Promise<LoadedFile> {
+  const loaded: LoadedFile = { agents: [], issues: [...file.issues], warnings: [...file.warnings] };
+  if (!file.isReadable) return loaded;
 
-  const interpolated = interpolateManifest(parsed.value ?? {}, env);
+  const parsed = withOverrides(file, environment.overrides);
+  const interpolated = interpolateManifest(mergeOverrides(file.value ?? {}, environment.overrides), { env, vars: environment.vars, environment: environment.name });
   const issues: PathIssue[] = [...interpolated.issues];
   const warnings: PathIssue[] = [];
   const header = fileHeaderSchema.safeParse(interpolated.value);
@@ -57,10 +62,10 @@ export async function loadManifestFile(ref: ManifestFileRef, text: string, env: 
       issues.push(...fromZodIssues(agent.error.issues, { schema: agentSchema, prefix: ['agents', key], value, parsed }));
       return;
     }
-    const project = agent.data.project ?? header.data?.project;
+    const project = agent.data.project ?? environment.project ?? header.data?.project;
     if (project === undefined) {
       // An invalid header was reported already; its project may be the one that is missing.
-      if (header.success) issues.push(missingProject(key));
+      if (header.success) issues.push(missingProject(key, environment.name));
       return;
     }
     const secrets = interpolated.secrets.filter((found) => found.agentKey === key).map((found) => found.secret);
@@ -80,10 +85,13 @@ function agentsOf(value: unknown): Record<string, unknown> {
   return typeof agents === 'object' && agents !== null && !Array.isArray(agents) ? (agents as Record<string, unknown>) : {};
 }
 
-function missingProject(key: string): PathIssue {
+function missingProject(key: string, environment: string | undefined): PathIssue {
   return {
     path: ['agents', key, 'project'],
     message: `agent \`${key}\` has no project`,
-    hint: 'set `project:` on the agent, or at the top of the file for all of its agents',
+    hint:
+      environment === undefined
+        ? 'set `project:` on the agent, or at the top of the file for all of its agents'
+        : `set \`project:\` on the agent, at the top of the file for all of its agents, or under \`environments.${environment}\``,
   };
 }

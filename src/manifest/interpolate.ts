@@ -1,7 +1,9 @@
 import { isSecretPath, type SecretPath } from '../cekura/fields.js';
-import { joinPointer } from '../json.js';
+import { isJsonObject, joinPointer, type JsonValue } from '../json.js';
+import { VAR_NAME_PATTERN } from './environment-name.js';
 import { SENSITIVE_PLACEHOLDER, Secret } from './secret.js';
 import type { PathIssue, YamlPath } from './issues.js';
+import { didYouMean } from './suggest.js';
 import type { ResolvedSecret } from './types.js';
 
 /** A secret found at one of `SECRET_PATHS` of an agent. */
@@ -10,37 +12,61 @@ export interface FoundSecret {
   secret: ResolvedSecret;
 }
 
-/** A file's value after `${env:…}` interpolation, with what it found. */
+/** A value after `${…}` interpolation, with what it found. */
 export interface Interpolated {
   /**
-   * The file's value with every `${env:…}` outside secret positions replaced. Secret positions keep
-   * their `${env:NAME}` text (or a placeholder when invalid), so later checks never see a secret.
+   * The value with every `${env:…}` and `${var.…}` outside secret positions replaced. Secret positions
+   * keep their `${env:NAME}` text (or a placeholder when invalid), so later checks never see a secret.
    */
   value: unknown;
   secrets: FoundSecret[];
   issues: PathIssue[];
 }
 
+/** What `${…}` may refer to. */
+export interface InterpolationContext {
+  /** Read for `${env:NAME}`; nothing else of the environment is used. */
+  env: Record<string, string | undefined>;
+  /** `${var.NAME}` values in effect, their own `${env:…}` resolved; null inside a var's value, where vars may not be used. */
+  vars: ReadonlyMap<string, JsonValue> | null;
+  /** The `--env` environment, named when a var is not declared for it. */
+  environment: string | undefined;
+}
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The only form a secret may take in a manifest. */
 export const SECRET_REFERENCE = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
+/** A string that is exactly one var reference: it takes the var's value with its type. */
+export const WHOLE_VAR_REFERENCE = /^\$\{var\.([^}]*)\}$/;
 // `$${` escapes a literal `${`; `${…}` is a reference; a lone `${` is unterminated.
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}|\$\{/g;
+// Declarations, not values: the selected environment's overrides are merged into `agents` before
+// interpolation, vars are resolved on their own, and other environments' `${env:…}` need not be set.
+const DECLARATION_KEYS: readonly string[] = ['vars', 'environments'];
 
-/** Resolves `${env:NAME}` in every string of a manifest file's value and collects the agents' secrets. */
-export function interpolateManifest(value: unknown, env: Record<string, string | undefined>): Interpolated {
+/** Resolves `${env:…}` and `${var.…}` in every string of a manifest file's value, except its declarations, and collects the agents' secrets. */
+export function interpolateManifest(value: unknown, context: InterpolationContext): Interpolated {
   const result: Interpolated = { value: undefined, secrets: [], issues: [] };
-  result.value = visit(value, [], env, result);
+  result.value = isJsonObject(value)
+    ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, DECLARATION_KEYS.includes(key) ? item : visit(item, [key], context, result)]))
+    : visit(value, [], context, result);
   return result;
 }
 
-function visit(value: unknown, path: YamlPath, env: Record<string, string | undefined>, result: Interpolated): unknown {
+/** Resolves `${…}` in one value written at `path` (a var's own value, with `vars: null`). */
+export function interpolateValue(value: unknown, path: YamlPath, context: InterpolationContext): Interpolated {
+  const result: Interpolated = { value: undefined, secrets: [], issues: [] };
+  result.value = visit(value, path, context, result);
+  return result;
+}
+
+function visit(value: unknown, path: YamlPath, context: InterpolationContext, result: Interpolated): unknown {
   const secretPath = secretPathOf(path);
-  if (secretPath !== undefined) return readSecret(value, path, secretPath, env, result);
-  if (typeof value === 'string') return interpolateString(value, path, env, result.issues);
-  if (Array.isArray(value)) return value.map((item, index) => visit(item, [...path, index], env, result));
+  if (secretPath !== undefined) return readSecret(value, path, secretPath, context.env, result);
+  if (typeof value === 'string') return interpolateString(value, path, context, result.issues);
+  if (Array.isArray(value)) return value.map((item, index) => visit(item, [...path, index], context, result));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, visit(item, [...path, key], env, result)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, visit(item, [...path, key], context, result)]));
   }
   return value;
 }
@@ -58,10 +84,15 @@ function readSecret(value: unknown, path: YamlPath, secretPath: SecretPath, env:
   if (reference === null) {
     const field = String(path.at(-1));
     const suggested = `${agentKey}_${field}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+    const isVar = typeof value === 'string' && value.includes('${var.');
     result.issues.push({
       path,
-      message: `\`${field}\` is a secret and must be exactly \`\${env:NAME}\`: secrets do not belong in Git`,
-      hint: `write \`${field}: \${env:${suggested}}\` and set ${suggested} in the environment`,
+      message: isVar
+        ? `\`${field}\` is a secret and must be exactly \`\${env:NAME}\`, not a var: var values are written in Git`
+        : `\`${field}\` is a secret and must be exactly \`\${env:NAME}\`: secrets do not belong in Git`,
+      hint: isVar
+        ? `write \`${field}: \${env:${suggested}}\` and give ${suggested} each environment's value where that environment runs`
+        : `write \`${field}: \${env:${suggested}}\` and set ${suggested} in the environment`,
     });
     return SENSITIVE_PLACEHOLDER;
   }
@@ -75,15 +106,22 @@ function readSecret(value: unknown, path: YamlPath, secretPath: SecretPath, env:
   return value;
 }
 
-function interpolateString(text: string, path: YamlPath, env: Record<string, string | undefined>, issues: PathIssue[]): string {
+function interpolateString(text: string, path: YamlPath, context: InterpolationContext, issues: PathIssue[]): unknown {
+  const wholeVar = WHOLE_VAR_REFERENCE.exec(text);
+  if (wholeVar !== null) {
+    const value = lookUpVar(wholeVar[1]!, path, context, issues);
+    return value === undefined ? text : structuredClone(value);
+  }
   return text.replace(REFERENCE, (match: string, inner: string | undefined) => {
     if (match === '$${') return '${';
     if (inner === undefined) {
       issues.push({ path, message: 'unterminated `${`', hint: 'close it with `}`, or write `$${` for a literal `${`' });
       return match;
     }
+    if (inner.startsWith('var.')) return varText(inner.slice('var.'.length), path, context, issues) ?? match;
     if (!inner.startsWith('env:')) {
-      issues.push({ path, message: `unknown reference \`${match}\`: only \`\${env:NAME}\` is supported`, hint: 'write `$${` for a literal `${`' });
+      const hint = inner.startsWith('var:') ? `a var is written \`\${var.${inner.slice('var:'.length)}}\`` : 'write `$${` for a literal `${`';
+      issues.push({ path, message: `unknown reference \`${match}\`: only \`\${env:NAME}\` and \`\${var.NAME}\` are supported`, hint });
       return match;
     }
     const name = inner.slice('env:'.length);
@@ -91,13 +129,47 @@ function interpolateString(text: string, path: YamlPath, env: Record<string, str
       issues.push({ path, message: `\`${match}\`: an environment variable name has letters, digits and \`_\`, and does not start with a digit` });
       return match;
     }
-    const replacement = env[name];
+    const replacement = context.env[name];
     if (replacement === undefined) {
       issues.push(unsetVariable(path, name, 'is not set'));
       return match;
     }
     return replacement;
   });
+}
+
+/** A var's value inside a longer string: only a string, number or boolean reads as text. */
+function varText(name: string, path: YamlPath, context: InterpolationContext, issues: PathIssue[]): string | undefined {
+  const value = lookUpVar(name, path, context, issues);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  issues.push({
+    path,
+    message: `var \`${name}\` is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : 'a mapping'}: only a string, number or true/false can be part of a longer string`,
+    hint: `write \`\${var.${name}}\` alone to use the value itself`,
+  });
+  return undefined;
+}
+
+function lookUpVar(name: string, path: YamlPath, context: InterpolationContext, issues: PathIssue[]): JsonValue | undefined {
+  if (context.vars === null) {
+    issues.push({ path, message: `\`\${var.${name}}\`: a var's value cannot use another var`, hint: 'write the value itself; `${env:NAME}` may be used' });
+    return undefined;
+  }
+  if (!VAR_NAME_PATTERN.test(name)) {
+    issues.push({ path, message: `\`\${var.${name}}\`: a var name has letters, digits and \`_\`, and does not start with a digit` });
+    return undefined;
+  }
+  const value = context.vars.get(name);
+  if (value === undefined) {
+    const where = context.environment === undefined ? '' : ` for environment ${context.environment}`;
+    issues.push({
+      path,
+      message: `var \`${name}\` is not declared${where}`,
+      hint: didYouMean(name, [...context.vars.keys()]) ?? 'declare it under `vars:` (for every environment) or `environments.<name>.vars:`',
+    });
+  }
+  return value;
 }
 
 function unsetVariable(path: YamlPath, name: string, state: string): PathIssue {

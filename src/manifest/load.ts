@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { CekuraformError } from '../errors.js';
+import { CekuraformError, UsageError } from '../errors.js';
 import { digest } from '../json.js';
 import { findManifestFiles } from './discover.js';
+import { selectEnvironment, type SelectedEnvironment } from './environments.js';
 import { loadManifestFile, type ManifestFileRef } from './file.js';
 import { mergeFiles } from './merge.js';
+import { parseManifestText, type ParsedFile } from './parse.js';
 import { ManifestError, type Manifest, type ManifestAgent, type ManifestIssue } from './types.js';
 
 export interface LoadManifestOptions {
@@ -12,32 +14,49 @@ export interface LoadManifestOptions {
   cwd: string;
   /** Read for `${env:…}`; nothing else of the environment is used. */
   env: Record<string, string | undefined>;
+  /** `--env`: the declared environment to resolve the agents for; required when any is declared. */
+  environment?: string | undefined;
 }
 
 /**
- * Reads, validates and resolves the manifest files into the desired state. Throws a `ManifestError`
- * with every issue of every file at once, or a `CekuraformError` when no file can be found or read.
- * Reads files only (manifests and knowledge-base files); no network I/O.
+ * Reads, validates and resolves the manifest files into the desired state of one environment.
+ * Throws a `ManifestError` with every issue of every file at once, a `UsageError` when the
+ * environment requested does not fit the declared ones, or a `CekuraformError` when no file can be
+ * found or read. Reads files only (manifests and knowledge-base files); no network I/O.
  */
 export async function loadManifest(options: LoadManifestOptions): Promise<Manifest> {
   const refs = await findManifestFiles(options.paths, options.cwd);
-  const files = await Promise.all(refs.map(async (ref) => loadManifestFile(ref, await readManifestText(ref), options.env)));
-  const merged = mergeFiles(files);
   const order = refs.map((ref) => ref.file);
-  const issues = sortIssues([...files.flatMap((file) => file.issues), ...merged.issues], order);
+  const parsed = await Promise.all(refs.map(async (ref) => parseManifestText(ref.file, await readManifestText(ref))));
+  const environment = environmentOf(parsed, options, order);
+  const files = await Promise.all(refs.map((ref, index) => loadManifestFile(ref, parsed[index]!, environment, options.env)));
+  const merged = mergeFiles(files);
+  const issues = sortIssues([...files.flatMap((file) => file.issues), ...environment.issues, ...merged.issues], order);
   if (issues.length > 0) throw new ManifestError(issues);
 
   const prune = merged.prune?.value ?? false;
   const max_deletes = merged.max_deletes?.value;
   return {
     files: order,
+    ...(environment.name === undefined ? {} : { environment: environment.name }),
     agents: merged.agents,
     projects: [...new Set(merged.agents.map((agent) => agent.project))].sort((a, b) => a - b),
     prune,
     ...(max_deletes === undefined ? {} : { max_deletes }),
-    hash: manifestHash(merged.agents, prune, max_deletes),
+    hash: manifestHash(environment.name, merged.agents, prune, max_deletes),
     warnings: sortIssues(files.flatMap((file) => file.warnings), order),
   };
+}
+
+function environmentOf(parsed: ParsedFile[], options: LoadManifestOptions, order: string[]): SelectedEnvironment {
+  try {
+    return selectEnvironment(parsed, options.environment, options.env);
+  } catch (error) {
+    // A file whose YAML is broken may hold the `environments:` that the choice missed: its errors come first.
+    const syntaxIssues = parsed.filter((file) => !file.isReadable).flatMap((file) => file.issues);
+    if (error instanceof UsageError && syntaxIssues.length > 0) throw new ManifestError(sortIssues(syntaxIssues, order));
+    throw error;
+  }
 }
 
 async function readManifestText(ref: ManifestFileRef): Promise<string> {
@@ -49,8 +68,9 @@ async function readManifestText(ref: ManifestFileRef): Promise<string> {
 }
 
 /** Everything desired except secret values (a secret enters as its path and env name) and local paths. */
-function manifestHash(agents: ManifestAgent[], prune: boolean, max_deletes: number | undefined): string {
+function manifestHash(environment: string | undefined, agents: ManifestAgent[], prune: boolean, max_deletes: number | undefined): string {
   return digest({
+    environment,
     prune,
     max_deletes,
     agents: agents.map((agent) => ({

@@ -1,6 +1,7 @@
 import type { SourceLocation } from '../errors.js';
+import { deepEqual } from '../json.js';
 import type { FileSetting, LoadedFile } from './file.js';
-import { formatPath } from './issues.js';
+import { formatPath, type YamlPath } from './issues.js';
 import type { ManifestAgent, ManifestIssue } from './types.js';
 
 /** The files' agents and settings as one manifest. */
@@ -21,23 +22,30 @@ export function mergeFiles(files: LoadedFile[]): MergedFiles {
       if (first === undefined) byKey.set(agent.key, agent);
       else merged.issues.push(issueAt(agent.location, ['agents', agent.key], `agent \`${agent.key}\` is also defined at ${where(first.location)}`, 'an agent key may appear in one file only'));
     }
-    merged.prune = agreeingSetting('prune', merged.prune, file.prune, merged.issues);
-    merged.max_deletes = agreeingSetting('max_deletes', merged.max_deletes, file.max_deletes, merged.issues);
+    merged.prune = agreeingSetting(['prune'], merged.prune, file.prune, merged.issues);
+    merged.max_deletes = agreeingSetting(['max_deletes'], merged.max_deletes, file.max_deletes, merged.issues);
   }
   merged.agents = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   merged.issues.push(...duplicateNames(merged.agents));
   return merged;
 }
 
-function agreeingSetting<T>(name: string, first: FileSetting<T> | undefined, next: FileSetting<T> | undefined, issues: ManifestIssue[]): FileSetting<T> | undefined {
+/** A manifest-wide setting (at `path`) that more than one file may give, if with the same value; the first one given. */
+export function agreeingSetting<T>(path: YamlPath, first: FileSetting<T> | undefined, next: FileSetting<T> | undefined, issues: ManifestIssue[]): FileSetting<T> | undefined {
   if (first === undefined) return next;
-  if (next !== undefined && next.value !== first.value) {
-    issues.push(issueAt(next.location, [name], `\`${name}: ${String(next.value)}\` disagrees with \`${name}: ${String(first.value)}\` at ${where(first.location)}`, `give \`${name}\` once, or the same value in every file`));
+  if (next !== undefined && !deepEqual(next.value, first.value)) {
+    const name = formatPath(path);
+    issues.push(
+      issueAt(next.location, path, `\`${name}: ${JSON.stringify(next.value)}\` disagrees with \`${name}: ${JSON.stringify(first.value)}\` at ${where(first.location)}`, `give \`${name}\` once, or the same value in every file`),
+    );
   }
   return first;
 }
 
-/** Adoption and lost-create recovery find agents by name, so a name must be unique in its project. */
+/**
+ * Adoption and lost-create recovery find agents by name, so a name must be unique in its project,
+ * unless the agents sharing it all pin `id:` (as `cekuraform export` writes them): those are never found by name.
+ */
 function duplicateNames(agents: ManifestAgent[]): ManifestIssue[] {
   const byName = new Map<string, ManifestAgent>();
   const issues: ManifestIssue[] = [];
@@ -48,6 +56,7 @@ function duplicateNames(agents: ManifestAgent[]): ManifestIssue[] {
       byName.set(id, agent);
       continue;
     }
+    if (first.id !== undefined && agent.id !== undefined) continue;
     issues.push(
       issueAt(
         agent.sources['/name'] ?? agent.location,
@@ -60,10 +69,10 @@ function duplicateNames(agents: ManifestAgent[]): ManifestIssue[] {
   return issues;
 }
 
-function issueAt(location: SourceLocation, path: (string | number)[], message: string, hint: string): ManifestIssue {
+export function issueAt(location: SourceLocation, path: YamlPath, message: string, hint: string): ManifestIssue {
   return { file: location.file, line: location.line, col: location.col, path: formatPath(path), message, hint };
 }
 
-function where(location: SourceLocation): string {
+export function where(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.col}`;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHAT_TYPES, LANGUAGES, PROVIDER_TYPES, TOOL_NAME_PATTERN } from '../cekura/fields.js';
+import { ENVIRONMENT_NAME_PATTERN, VAR_NAME_PATTERN } from './environment-name.js';
 import { SECRET_REFERENCE } from './interpolate.js';
 
 // The manifest's structure, mirroring the Cekura v2 agent write schema (shared/cekura-api/create-agent.md).
@@ -161,11 +162,48 @@ const settings = {
   max_deletes: z.number().int().min(0).optional().describe('Refuse a plan that deletes more agents than this.'),
 };
 
-/** The top level of one file with the agents left unchecked: each is checked by `agentSchema` on its own. */
-export const fileHeaderSchema = z.object({ ...settings, agents: z.record(agentKey, z.unknown()).optional() }).strict();
+const vars = z
+  .record(z.string().regex(VAR_NAME_PATTERN, { error: 'a var name has letters, digits and `_`, and does not start with a digit' }), jsonValue)
+  .describe('Values for `${var.NAME}` in strings; an exact `${var.NAME}` takes the value with its type.');
+
+const environmentName = z.string().regex(ENVIRONMENT_NAME_PATTERN, { error: 'an environment name starts with a letter or digit and has only letters, digits, `_` or `-`' });
+
+/** One `environments.<name>` entry; `override` checks each `agents.<key>` entry (a partial agent body). */
+const environment = <T extends z.ZodType>(override: T) =>
+  z
+    .object({
+      project: projectId.optional().describe("Replaces the files' top-level `project` in this environment; an agent's own `project` still wins."),
+      vars: vars.optional().describe('Var values in this environment; they win over the top-level `vars`.'),
+      agents: z
+        .record(agentKey, override)
+        .optional()
+        .describe('Fields that differ in this environment, merged onto `agents.<key>`: mappings key by key, lists and values replaced.'),
+    })
+    .strict();
+
+const environments = <T extends z.ZodType>(override: T) =>
+  z.record(environmentName, environment(override)).describe('Environments to plan and apply the same agents in, chosen with `--env NAME`.');
+
+/**
+ * The top level of one file with the agents and overrides left unchecked: each agent is checked by
+ * `agentSchema` on its own, an override after it is merged onto its agent.
+ */
+export const fileHeaderSchema = z
+  .object({
+    ...settings,
+    vars: vars.optional(),
+    environments: environments(z.record(z.string(), z.unknown())).optional(),
+    agents: z.record(agentKey, z.unknown()).optional(),
+  })
+  .strict();
 
 /** A whole manifest file; the source of the JSON Schema. */
 export const manifestFileSchema = z
-  .object({ ...settings, agents: z.record(agentKey, agentSchema).optional().describe('Agents by address key (`agent.<key>`).') })
+  .object({
+    ...settings,
+    vars: vars.optional(),
+    environments: environments(agentSchema.partial()).optional(),
+    agents: z.record(agentKey, agentSchema).optional().describe('Agents by address key (`agent.<key>`).'),
+  })
   .strict()
   .meta({ title: 'cekuraform manifest', description: 'Cekura agents kept in Git; see https://docs.cekura.ai for each field.' });

@@ -10,6 +10,8 @@ import type { Secret } from './secret.js';
 export interface Manifest {
   /** Files read, as given or found, in the order read. */
   files: string[];
+  /** The `--env` environment the agents were resolved for; absent when the manifest declares none. */
+  environment?: string;
   /** Sorted by key. Keys are unique across all files. */
   agents: ManifestAgent[];
   /** Every project an agent of the manifest lives in, sorted. Live agents there that no address binds are unmanaged. */

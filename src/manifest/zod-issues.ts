@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { assertNever } from '../errors.js';
 import { getAtPointer, joinPointer } from '../json.js';
+import { WHOLE_VAR_REFERENCE } from './interpolate.js';
 import type { PathIssue, YamlPath } from './issues.js';
 import { unknownKeyHint } from './key-hints.js';
 import type { ParsedFile } from './parse.js';
@@ -70,7 +71,11 @@ function missing(path: YamlPath, expected: string): PathIssue {
 function wrongType(path: YamlPath, expected: string, value: unknown, parsed: ParsedFile): PathIssue {
   const noun = EXPECTED[expected] ?? expected;
   const message = `expected ${noun}, got ${describeValue(value)}`;
-  const source = parsed.scalarAt(path)?.source ?? '';
+  const written = parsed.scalarAt(path);
+  if (typeof written?.value === 'string' && WHOLE_VAR_REFERENCE.test(written.value)) {
+    return { path, message, hint: `\`${written.value}\` alone takes the var's value with its type: change the value where the var is declared` };
+  }
+  const source = written?.source ?? '';
   const isQuoted = source.startsWith('"') || source.startsWith("'");
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') && source !== '') {
     return { path, message, hint: `quote it: ${JSON.stringify(source)}` };

@@ -59,6 +59,7 @@ export function plan(manifest: Manifest, live: LiveState, record: StateRecord, o
   return {
     format_version: PLAN_FORMAT_VERSION,
     created_from: {
+      ...(manifest.environment === undefined ? {} : { environment: manifest.environment }),
       projects: live.projects,
       manifest_hash: manifest.hash,
       live_fingerprint: live.fingerprint,

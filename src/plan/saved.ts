@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CekuraformError } from '../errors.js';
+import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 // A saved plan is the Plan itself as JSON. Reading one back checks the shape apply relies on, so a
@@ -31,6 +32,7 @@ const planSchema = z
   .object({
     format_version: z.literal(PLAN_FORMAT_VERSION),
     created_from: z.object({
+      environment: z.string().regex(ENVIRONMENT_NAME_PATTERN).optional(),
       projects: z.array(z.number().int()),
       manifest_hash: z.string(),
       live_fingerprint: z.string(),

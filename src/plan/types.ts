@@ -175,6 +175,11 @@ export interface Plan {
   format_version: typeof PLAN_FORMAT_VERSION;
   /** What the plan was computed from; apply of a saved plan refuses when any of it moved. */
   created_from: {
+    /**
+     * The `--env` environment the manifest was resolved for; absent when it declares none. Apply of a
+     * saved plan uses this environment's state record and refuses a `--env` naming another.
+     */
+    environment?: string;
     /** The projects whose live agents were read. */
     projects: number[];
     manifest_hash: string;

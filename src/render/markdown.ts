@@ -1,7 +1,7 @@
 import { assertNever } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { outlinePlan, type AgentBlock, type LineKind, type PlanLine } from './outline.js';
-import { UNMANAGED_HEADING } from './wording.js';
+import { environmentHeading, UNMANAGED_HEADING } from './wording.js';
 
 /** GitHub refuses comments over 65,536 characters; stay a little under it. */
 export const DEFAULT_MARKDOWN_MAX_LENGTH = 65_000;
@@ -12,14 +12,16 @@ export interface MarkdownOptions {
 }
 
 /**
- * The plan as a pull-request comment: a heading with the summary, a table of the agents that change,
+ * The plan as a pull-request comment: a heading with the environment (if any) and the summary, a table of the agents that change,
  * a collapsed diff per agent, warnings and unmanaged agents. Over `maxLength`, the diffs of the
  * largest agents are left out first and the comment says so; the table and summary stay.
  */
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
   const outline = outlinePlan(plan);
-  const head = [`### cekuraform — ${escapeMarkdown(outline.summary)}`];
+  const environment = plan.created_from.environment;
+  const title = environment === undefined ? 'cekuraform' : `cekuraform — ${escapeMarkdown(environmentHeading(environment))}`;
+  const head = [`### ${title} — ${escapeMarkdown(outline.summary)}`];
   if (outline.blocks.length > 0) head.push(agentTable(outline.blocks));
   const tail: string[] = [];
   if (outline.warnings.length > 0) {

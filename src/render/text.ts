@@ -2,15 +2,17 @@ import { assertNever } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { outlinePlan, type AgentBlock, type LineKind, type PlanLine } from './outline.js';
 import type { Style } from './style.js';
-import { UNMANAGED_HEADING, unmanagedLabel } from './wording.js';
+import { environmentHeading, UNMANAGED_HEADING, unmanagedLabel } from './wording.js';
 
 /**
- * The plan for a terminal, Terraform-like: one block per agent that changes, then warnings,
- * unmanaged agents and the summary line. Ends with a newline.
+ * The plan for a terminal, Terraform-like: the environment it is for, one block per agent that
+ * changes, then warnings, unmanaged agents and the summary line. Ends with a newline.
  */
 export function renderPlanText(plan: Plan, style: Style): string {
   const outline = outlinePlan(plan);
   const sections: string[] = [];
+  const environment = plan.created_from.environment;
+  if (environment !== undefined) sections.push(style.heading(environmentHeading(environment)));
   if (outline.blocks.length > 0) {
     sections.push(style.heading('cekuraform will perform the following actions:'));
     sections.push(...outline.blocks.map((block) => renderBlock(block, style)));

@@ -27,6 +27,11 @@ export function planSummaryLine(plan: Plan): string {
   return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy; ${mock_mode_toggles} mock-mode toggles.`;
 }
 
+/** `Plan for environment production`: the plan's heading when it was made for an environment. */
+export function environmentHeading(environment: string): string {
+  return `Plan for environment ${environment}`;
+}
+
 /** `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode toggles.` */
 export function applySummaryLine(result: ApplyResult): string {
   const { added, changed, destroyed, mock_mode_toggles } = result.summary;

@@ -387,9 +387,9 @@ describe('bad manifests', () => {
         {
           "col": 18,
           "file": "references.yaml",
-          "hint": "write \`$\${\` for a literal \`\${\`",
+          "hint": "a var is written \`\${var.region}\`",
           "line": 5,
-          "message": "unknown reference \`\${var:region}\`: only \`\${env:NAME}\` is supported",
+          "message": "unknown reference \`\${var:region}\`: only \`\${env:NAME}\` and \`\${var.NAME}\` are supported",
           "path": "agents.support.description",
         },
         {

@@ -9,13 +9,13 @@ export const FIXTURES = fileURLToPath(new URL('../fixtures/manifests/', import.m
 
 export type Env = Record<string, string | undefined>;
 
-/** The issues of loading `paths` from the fixtures directory; fails when the load succeeds. */
-export async function fixtureIssues(paths: string[], env: Env = {}): Promise<ManifestIssue[]> {
-  return (await loadError(loadManifest({ paths, cwd: FIXTURES, env }))).issues;
+/** The issues of loading `paths` from the fixtures directory (for `environment`); fails when the load succeeds. */
+export async function fixtureIssues(paths: string[], env: Env = {}, environment?: string): Promise<ManifestIssue[]> {
+  return (await loadError(loadManifest({ paths, cwd: FIXTURES, env, environment }))).issues;
 }
 
-export async function loadFixture(paths: string[], env: Env = {}): Promise<Manifest> {
-  return loadManifest({ paths, cwd: FIXTURES, env });
+export async function loadFixture(paths: string[], env: Env = {}, environment?: string): Promise<Manifest> {
+  return loadManifest({ paths, cwd: FIXTURES, env, environment });
 }
 
 export async function loadError(loading: Promise<Manifest>): Promise<ManifestError> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MARKDOWN_MAX_LENGTH, renderPlanMarkdown } from '../../src/render/markdown.js';
 import { largePlan, planScenarios } from './scenarios.js';
 
-const goldenScenarios = ['create-with-tools', 'update-with-items', 'drift-and-conflict', 'prune-deletes', 'no-changes', 'markdown-escaping'];
+const goldenScenarios = ['create-with-tools', 'update-with-items', 'drift-and-conflict', 'prune-deletes', 'no-changes', 'markdown-escaping', 'environment-production'];
 
 describe('renderPlanMarkdown', () => {
   it.each(goldenScenarios)('%s', async (name) => {

@@ -235,6 +235,9 @@ export const markdownEscaping: Plan = plan({
   warnings: [{ code: 'shared_mock_tool', address: 'agent.support-bot', tool: 'crm_*lookup*', subscriber_count: 2 }],
 });
 
+/** A plan made for an environment (`plan --env production`): its heading names the environment. */
+export const environmentProduction: Plan = { ...createWithTools, created_from: { environment: 'production', ...createWithTools.created_from } };
+
 /** Every plan scenario by golden file name. */
 export const planScenarios: Record<string, Plan> = {
   'create-with-tools': createWithTools,
@@ -251,6 +254,7 @@ export const planScenarios: Record<string, Plan> = {
   'no-changes': noChanges,
   'long-values': longValues,
   'markdown-escaping': markdownEscaping,
+  'environment-production': environmentProduction,
 };
 
 /** Many agents with many changes each: far over a comment's size limit. */

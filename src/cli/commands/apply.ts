@@ -5,7 +5,7 @@ import { applyPlan } from '../../apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../apply/events.js';
 import { checkSavedPlan } from '../../apply/stale.js';
 import { systemClock } from '../../clock.js';
-import { UsageError } from '../../errors.js';
+import { CekuraformError, UsageError } from '../../errors.js';
 import { splitPointer, joinPointer } from '../../json.js';
 import type { Manifest } from '../../manifest/types.js';
 import { plan as makePlan } from '../../plan/plan.js';
@@ -29,9 +29,9 @@ import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, style
  * one is still current), show it, confirm, then apply it with progress and report the outcome.
  */
 export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> {
-  const statePath = statePathOf(args.state, io);
   const saved = args.planFile === undefined ? undefined : parseSavedPlan(await readFile(resolve(io.cwd, args.planFile), 'utf8'), args.planFile);
   const manifest = saved === undefined ? await readManifest(args.files, io, args) : undefined;
+  const statePath = statePathOf(args.state, io, saved === undefined ? manifest!.environment : savedPlanEnvironment(saved, args.env));
   const style = styleFor(args, io.stdout, io);
 
   const lock = await acquireStateLock(statePath, { command: 'apply' });
@@ -100,6 +100,16 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     await api.close();
     await lock.release();
   }
+}
+
+/** The environment a saved plan was made for; refuses one made for another than `--env` names. */
+function savedPlanEnvironment(plan: Plan, requested: string | undefined): string | undefined {
+  const planned = plan.created_from.environment;
+  if (requested === undefined || requested === planned) return planned;
+  throw new CekuraformError('plan_environment_mismatch', `the plan was made ${planned === undefined ? 'without an environment' : `for environment ${planned}`}, not for ${requested}`, {
+    meta: { plan_environment: planned ?? null, environment: requested },
+    hint: `make a plan for it with \`cekuraform plan --env ${requested} --out FILE\``,
+  });
 }
 
 /** Asks on a terminal; without one, apply needs `--auto-approve` (a CI job must say so explicitly). */

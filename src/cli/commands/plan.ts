@@ -14,7 +14,7 @@ import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, style
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const manifest = await readManifest(args.files, io, args);
-  const records = await openStateRecord(statePathOf(args.state, io));
+  const records = await openStateRecord(statePathOf(args.state, io, manifest.environment));
   // A saved plan and the later apply must share the record's lineage and fingerprint key.
   if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
 
