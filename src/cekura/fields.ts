@@ -94,6 +94,14 @@ export const REQUIRED_CREDENTIALS: Readonly<Record<string, readonly string[]>> =
 };
 
 /**
+ * Secret keys each chat type needs, as pointers under `provider/chat_agent_details/config`
+ * (create-agent.md, the per-type ChatAgentConfig schemas that list a secret as required).
+ */
+export const REQUIRED_CHAT_CREDENTIALS: Readonly<Record<string, readonly string[]>> = {
+  agentforce: ['/client_secret'],
+};
+
+/**
  * Provider types whose mock mode Cekura cannot switch: such agents point their own MCP client at the
  * mock URLs (Cekura's guides). The emulator refuses the toggle for them; the planner warns.
  */

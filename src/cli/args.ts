@@ -63,6 +63,31 @@ export interface ForceUnlockArgs {
   env: string | undefined;
 }
 
+export interface ExportArgs extends ConnectionArgs, OutputArgs {
+  /** `--project ID`: the project whose agents are exported. */
+  project: number;
+  /** `--agent ID`, repeatable; empty exports every agent of the project. */
+  agents: number[];
+  /** `-o FILE`; without it the manifest goes to stdout. */
+  output: string | undefined;
+  /** Overwrite `output` when it exists. */
+  force: boolean;
+}
+
+export interface ImportArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
+  /** `agent.<key>` of the manifest. */
+  address: string;
+  /** The live agent to bind it to. */
+  agentId: number;
+}
+
+export interface StateArgs extends OutputArgs {
+  state: string | undefined;
+}
+
+export interface StateAddressArgs extends StateArgs {
+  address: string;
+}
 
 export type ParsedCommand =
   | { command: 'plan'; args: PlanArgs }
@@ -71,6 +96,11 @@ export type ParsedCommand =
   | { command: 'schema' }
   | { command: 'emulator'; args: EmulatorArgs }
   | { command: 'force-unlock'; args: ForceUnlockArgs }
+  | { command: 'export'; args: ExportArgs }
+  | { command: 'import'; args: ImportArgs }
+  | { command: 'state list'; args: StateArgs }
+  | { command: 'state show'; args: StateAddressArgs }
+  | { command: 'state rm'; args: StateAddressArgs }
   /** Help or version was printed; nothing to run. */
   | { command: 'exit'; code: number };
 
@@ -92,6 +122,8 @@ export function parseArgs(argv: string[], io: CliIo, version: string): ParsedCom
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return { command: 'exit', code: 0 };
+      // `cekuraform state` without a subcommand: commander has printed the group's help.
+      if (error.code === 'commander.help') return { command: 'exit', code: error.exitCode };
       throw new UsageError(error.message.replace(/^error: /, ''), { hint: 'run `cekuraform --help` for usage', cause: error });
     }
     throw error;
@@ -212,6 +244,46 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .addOption(environmentOption())
     .action((options: Record<string, unknown>) => accept({ command: 'force-unlock', args: { state: options.state as string | undefined, env: options.env as string | undefined } }));
 
+  withOutput(withConnection(program.command('export').description('write a manifest of live agents, to adopt them')))
+    .addOption(new Option('--project <id>', 'the project to export').argParser(positiveInteger).makeOptionMandatory())
+    .addOption(new Option('--agent <id>', 'only this agent (repeatable)').argParser(collectPositiveIntegers))
+    .option('-o, --output <file>', 'write the manifest to this file instead of stdout')
+    .option('--force', 'overwrite the -o file if it exists')
+    .action((options: Record<string, unknown>) => {
+      if (options.force === true && options.output === undefined) throw new UsageError('--force needs -o FILE', { hint: 'without -o the manifest goes to stdout' });
+      accept({
+        command: 'export',
+        args: {
+          ...outputArgs(options),
+          apiUrl: options.apiUrl as string | undefined,
+          project: options.project as number,
+          agents: (options.agent as number[] | undefined) ?? [],
+          output: options.output as string | undefined,
+          force: options.force === true,
+        },
+      });
+    });
+
+  withOutput(withConnection(withManifest(program.command('import').description('bind a manifest address to an existing agent in the state record'))))
+    .argument('<address>', 'the manifest address, agent.<key>')
+    .argument('<agent-id>', 'the id of the live agent', positiveInteger)
+    .action((address: string, agentId: number, options: Record<string, unknown>) => {
+      accept({ command: 'import', args: { ...manifestArgs(options), ...outputArgs(options), apiUrl: options.apiUrl as string | undefined, address, agentId } });
+    });
+
+  const state = program.command('state').description('read or edit the bindings in the state record');
+  const withState = (command: Command) => withOutput(command.option('--state <path>', 'state record file (default .cekuraform/default.state.json)'));
+  const stateArgs = (options: Record<string, unknown>): StateArgs => ({ state: options.state as string | undefined, ...outputArgs(options) });
+  withState(state.command('list').description('list the bound addresses with their agent ids')).action((options: Record<string, unknown>) =>
+    accept({ command: 'state list', args: stateArgs(options) }),
+  );
+  withState(state.command('show').description('show one binding').argument('<address>', 'agent.<key>')).action((address: string, options: Record<string, unknown>) =>
+    accept({ command: 'state show', args: { ...stateArgs(options), address } }),
+  );
+  withState(state.command('rm').description('forget a binding; the agent in Cekura is untouched').argument('<address>', 'agent.<key>')).action(
+    (address: string, options: Record<string, unknown>) => accept({ command: 'state rm', args: { ...stateArgs(options), address } }),
+  );
+
   return program;
 }
 
@@ -239,6 +311,10 @@ function filesOf(options: Record<string, unknown>): string[] {
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+function collectPositiveIntegers(value: string, previous: number[] | undefined): number[] {
+  return [...(previous ?? []), positiveInteger(value)];
 }
 
 function positiveInteger(value: string): number {

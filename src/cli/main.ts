@@ -47,6 +47,16 @@ async function run(command: ParsedCommand, io: CliIo): Promise<number> {
       return (await import('./commands/emulator.js')).emulatorCommand(command.args, withInterrupt(io));
     case 'force-unlock':
       return (await import('./commands/force-unlock.js')).forceUnlockCommand(command.args, io);
+    case 'export':
+      return (await import('./commands/export.js')).exportCommand(command.args, io);
+    case 'import':
+      return (await import('./commands/import.js')).importCommand(command.args, io);
+    case 'state list':
+      return (await import('./commands/state.js')).stateListCommand(command.args, io);
+    case 'state show':
+      return (await import('./commands/state.js')).stateShowCommand(command.args, io);
+    case 'state rm':
+      return (await import('./commands/state.js')).stateRmCommand(command.args, io);
     default:
       return assertNever(command, 'command');
   }

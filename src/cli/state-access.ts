@@ -1,0 +1,44 @@
+import { relative } from 'node:path';
+import { CekuraformError } from '../errors.js';
+import { closestMatch } from '../manifest/suggest.js';
+import { acquireStateLock, type StateLock } from '../state/lock.js';
+import { readStateRecord } from '../state/record.js';
+import type { StateRecord } from '../state/types.js';
+import type { CliIo } from './io.js';
+
+// What import and the state commands share: the lock with its takeover notice, a record that must
+// exist, and addresses that must be known.
+
+/** Takes the state record's lock for `command`, telling stderr when it took over one left by a dead process. */
+export async function lockStateRecord(statePath: string, command: string, io: CliIo): Promise<StateLock> {
+  const lock = await acquireStateLock(statePath, { command });
+  if (lock.takenOver !== null) {
+    const { pid, host, time } = lock.takenOver;
+    io.stderr.write(`notice: took over the state lock of process ${pid} on ${host} (since ${time}), which is no longer running\n`);
+  }
+  return lock;
+}
+
+/** The saved record; a missing one is an error (`state_missing`), since there is nothing to read or change. */
+export async function readExistingRecord(statePath: string, io: CliIo): Promise<StateRecord> {
+  const record = await readStateRecord(statePath);
+  if (record !== null) return record;
+  const shown = displayPath(statePath, io);
+  throw new CekuraformError('state_missing', `there is no state record at ${shown}`, {
+    meta: { file: shown },
+    hint: '`cekuraform apply` and `cekuraform import` write it; give --state PATH if it is elsewhere',
+  });
+}
+
+/** An address that `where` (the manifest, the state record) does not hold, with the closest one it does. */
+export function unknownAddress(address: string, known: string[], where: string): CekuraformError {
+  const closest = closestMatch(address, known) ?? known.find((candidate) => candidate === `agent.${address}`);
+  const hint = closest !== undefined ? `did you mean \`${closest}\`?` : known.length > 0 ? `known: ${known.join(', ')}` : `${where} holds no agents`;
+  return new CekuraformError('address_unknown', `${where} has no ${address}`, { meta: { address }, hint });
+}
+
+/** A path as the user would write it: relative to the working folder when inside it. */
+export function displayPath(path: string, io: CliIo): string {
+  const shown = relative(io.cwd, path);
+  return shown === '' || shown.startsWith('..') ? path : shown;
+}

@@ -1,0 +1,124 @@
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { EXAMPLES_MANIFEST, STATE_FILE, startScenario, type Scenario } from './harness.js';
+
+// `cekuraform state list | show | rm` on the record an apply of the example manifest leaves.
+
+let scenario: Scenario;
+let ids: { support: number; booking: number; onprem: number };
+beforeEach(async () => {
+  scenario = await startScenario();
+  await copyFile(EXAMPLES_MANIFEST, join(scenario.dir, 'agents.yaml'));
+  expect((await scenario.apply()).code).toBe(0);
+  ids = {
+    support: scenario.agentNamed('Support Bot').id,
+    booking: scenario.agentNamed('Retell Booking Agent').id,
+    onprem: scenario.agentNamed('On-prem Concierge').id,
+  };
+  scenario.emulator.clearRequests();
+});
+afterEach(() => scenario.close());
+
+it('lists the bindings as aligned lines, or as JSON', async () => {
+  const text = await scenario.run(['state', 'list']);
+  const json = await scenario.run(['state', 'list', '--json']);
+
+  expect(text.code).toBe(0);
+  expect(text.stdout).toBe(
+    [
+      `agent.booking-agent  id ${ids.booking}  project 42`,
+      `agent.onprem-agent   id ${ids.onprem}  project 42`,
+      `agent.support-bot    id ${ids.support}  project 42`,
+      '',
+    ].join('\n'),
+  );
+  expect(JSON.parse(json.stdout)).toEqual({
+    agents: [
+      { address: 'agent.booking-agent', id: ids.booking, project: 42 },
+      { address: 'agent.onprem-agent', id: ids.onprem, project: 42 },
+      { address: 'agent.support-bot', id: ids.support, project: 42 },
+    ],
+  });
+  expect(scenario.emulator.requests()).toEqual([]);
+});
+
+it('shows one binding: which secrets have a fingerprint, never the fingerprint, and a pending toggle', async () => {
+  const record = (await scenario.state())!;
+  record.agents['agent.booking-agent']!.pending_toggle = { progress_id: 'p-77', enabled: true, started_at: '2026-05-01T12:00:00.000Z' };
+  await scenario.write(STATE_FILE, JSON.stringify(record));
+
+  const support = await scenario.run(['state', 'show', 'agent.support-bot']);
+  const booking = await scenario.run(['state', 'show', 'agent.booking-agent', '--json']);
+
+  expect(support.stdout).toBe(
+    [
+      'agent.support-bot',
+      `  id              ${ids.support}`,
+      '  project         42',
+      '  secrets         provider.credentials.api_key (fingerprints only; values are never stored)',
+      '  pending toggle  none',
+      '',
+    ].join('\n'),
+  );
+  expect(JSON.parse(booking.stdout)).toEqual({
+    address: 'agent.booking-agent',
+    id: ids.booking,
+    project: 42,
+    secret_paths: ['/provider/credentials/api_key'],
+    pending_toggle: { progress_id: 'p-77', enabled: true, started_at: '2026-05-01T12:00:00.000Z' },
+  });
+  const fingerprints = Object.values(record.agents).flatMap((agent) => Object.values(agent.secrets));
+  for (const fingerprint of [...fingerprints, record.fingerprint_key]) expect(support.stdout + booking.stdout).not.toContain(fingerprint);
+});
+
+it('rm forgets a binding under the lock and leaves the agent alone; the next plan adopts it by name again', async () => {
+  const removed = await scenario.run(['state', 'rm', 'agent.booking-agent']);
+
+  expect(removed.code, removed.stderr).toBe(0);
+  expect(removed.stdout).toBe(
+    `Removed agent.booking-agent (agent ${ids.booking}, project 42) from the state record; the agent in Cekura is untouched.\n` +
+      'The next plan binds agent.booking-agent by `id:` or by name again, or plans to create it.\n',
+  );
+  expect(Object.keys((await scenario.state())!.agents).sort()).toEqual(['agent.onprem-agent', 'agent.support-bot']);
+  expect(scenario.emulator.requests()).toEqual([]);
+  await expect(readFile(join(scenario.dir, `${STATE_FILE}.lock`))).rejects.toMatchObject({ code: 'ENOENT' });
+
+  const plan = JSON.parse((await scenario.plan('--json')).stdout);
+  // Without its fingerprint the secret is sent once more.
+  expect(plan.resource_changes.find((change: any) => change.address === 'agent.booking-agent')).toMatchObject({
+    action: 'update',
+    id: ids.booking,
+    reason: 'adopted_by_name',
+    changes: [{ op: 'add', path: '/provider/credentials/api_key', sensitive: true }],
+  });
+
+  const json = await scenario.run(['state', 'rm', 'agent.support-bot', '--json']);
+  expect(JSON.parse(json.stdout)).toEqual({ status: 'ok', removed: { address: 'agent.support-bot', id: ids.support, project: 42 } });
+});
+
+it.each([
+  {
+    argv: ['state', 'show', 'agent.suport-bot'],
+    error: 'error: the state record has no agent.suport-bot\nhint: did you mean `agent.support-bot`?\n',
+  },
+  {
+    argv: ['state', 'rm', 'booking-agent'],
+    error: 'error: the state record has no booking-agent\nhint: did you mean `agent.booking-agent`?\n',
+  },
+  {
+    argv: ['state', 'list', '--state', 'staging.state.json'],
+    error: 'error: there is no state record at staging.state.json\nhint: `cekuraform apply` and `cekuraform import` write it; give --state PATH if it is elsewhere\n',
+  },
+])('$argv.0 $argv.1 explains what is missing', async ({ argv, error }) => {
+  const before = await scenario.state();
+
+  const result = await scenario.run([...argv, '--no-color']);
+  const json = await scenario.run([...argv, '--json']);
+
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toBe(error);
+  expect(JSON.parse(json.stdout).status).toBe('error');
+  expect(await scenario.state()).toEqual(before);
+});
