@@ -83,6 +83,8 @@ export interface ImportArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
 
 export interface StateArgs extends OutputArgs {
   state: string | undefined;
+  /** `--env NAME`: the environment whose state record to read or edit. */
+  env: string | undefined;
 }
 
 export interface StateAddressArgs extends StateArgs {
@@ -272,8 +274,13 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     });
 
   const state = program.command('state').description('read or edit the bindings in the state record');
-  const withState = (command: Command) => withOutput(command.option('--state <path>', 'state record file (default .cekuraform/default.state.json)'));
-  const stateArgs = (options: Record<string, unknown>): StateArgs => ({ state: options.state as string | undefined, ...outputArgs(options) });
+  const withState = (command: Command) =>
+    withOutput(command.option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)').addOption(environmentOption()));
+  const stateArgs = (options: Record<string, unknown>): StateArgs => ({
+    state: options.state as string | undefined,
+    env: options.env as string | undefined,
+    ...outputArgs(options),
+  });
   withState(state.command('list').description('list the bound addresses with their agent ids')).action((options: Record<string, unknown>) =>
     accept({ command: 'state list', args: stateArgs(options) }),
   );

@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, relative } from 'node:path';
 import { CekuraformError } from '../errors.js';
 import { closestMatch } from '../manifest/suggest.js';
 import { acquireStateLock, type StateLock } from '../state/lock.js';
@@ -19,15 +20,37 @@ export async function lockStateRecord(statePath: string, command: string, io: Cl
   return lock;
 }
 
-/** The saved record; a missing one is an error (`state_missing`), since there is nothing to read or change. */
+/**
+ * The saved record; a missing one is an error (`state_missing`), since there is nothing to read or
+ * change. When the folder holds other environments' records, the hint names them.
+ */
 export async function readExistingRecord(statePath: string, io: CliIo): Promise<StateRecord> {
   const record = await readStateRecord(statePath);
   if (record !== null) return record;
   const shown = displayPath(statePath, io);
+  const others = await otherRecords(statePath);
   throw new CekuraformError('state_missing', `there is no state record at ${shown}`, {
     meta: { file: shown },
-    hint: '`cekuraform apply` and `cekuraform import` write it; give --state PATH if it is elsewhere',
+    hint:
+      others.length > 0
+        ? `${folderName(dirname(statePath), io)} holds the records of ${others.join(', ')}: choose one with --env NAME, or give --state PATH`
+        : '`cekuraform apply` and `cekuraform import` write it; give --env NAME or --state PATH if it is elsewhere',
   });
+}
+
+/** The names `<name>` of the other `<name>.state.json` records beside `statePath`, sorted. */
+async function otherRecords(statePath: string): Promise<string[]> {
+  const files = await readdir(dirname(statePath)).catch(() => [] as string[]);
+  return files
+    .filter((file) => file.endsWith(STATE_SUFFIX) && file !== basename(statePath) && file.length > STATE_SUFFIX.length)
+    .map((file) => file.slice(0, -STATE_SUFFIX.length))
+    .sort();
+}
+
+const STATE_SUFFIX = '.state.json';
+
+function folderName(folder: string, io: CliIo): string {
+  return relative(io.cwd, folder) === '' ? 'the working folder' : displayPath(folder, io);
 }
 
 /** An address that `where` (the manifest, the state record) does not hold, with the closest one it does. */

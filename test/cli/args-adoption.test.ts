@@ -26,6 +26,13 @@ describe('parseArgs: adoption commands', () => {
     { argv: ['state', 'list', '--json'], parsed: { command: 'state list', args: { state: undefined, json: true, color: true } } },
     { argv: ['state', 'show', 'agent.bot', '--state', 's.json'], parsed: { command: 'state show', args: { address: 'agent.bot', state: 's.json', json: false, color: true } } },
     { argv: ['state', 'rm', 'agent.bot', '--no-color'], parsed: { command: 'state rm', args: { address: 'agent.bot', state: undefined, json: false, color: false } } },
+    {
+      argv: ['import', 'agent.bot', '12', '--env', 'staging'],
+      parsed: { command: 'import', args: { address: 'agent.bot', agentId: 12, files: [], state: undefined, env: 'staging', json: false, color: true, apiUrl: undefined } },
+    },
+    { argv: ['state', 'list', '--env', 'production'], parsed: { command: 'state list', args: { state: undefined, env: 'production', json: false, color: true } } },
+    { argv: ['state', 'show', 'agent.bot', '--env', 'staging'], parsed: { command: 'state show', args: { address: 'agent.bot', state: undefined, env: 'staging', json: false, color: true } } },
+    { argv: ['state', 'rm', 'agent.bot', '--env', 'staging', '--json'], parsed: { command: 'state rm', args: { address: 'agent.bot', state: undefined, env: 'staging', json: true, color: true } } },
   ])('$argv', ({ argv, parsed }) => {
     expect(parseArgs(argv, io(), '1')).toEqual(parsed);
   });
@@ -46,6 +53,8 @@ describe('parseArgs: adoption commands', () => {
     [['import', 'agent.bot', 'twelve'], /whole number of 1 or more/],
     [['state', 'show'], /missing required argument 'address'/],
     [['state', 'mv', 'a', 'b'], /unknown command 'mv'/],
+    [['state', 'list', '--env', '../prod'], /expected an environment name/],
+    [['state', 'rm', 'agent.bot', '--env'], /argument missing/],
   ])('refuses %j before any I/O', (argv, message) => {
     expect(() => parseArgs(argv, io(), '1')).toThrow(UsageError);
     expect(() => parseArgs(argv, io(), '1')).toThrow(message);

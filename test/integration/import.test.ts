@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { STATE_FILE, startScenario, type Scenario } from './harness.js';
 
@@ -132,4 +134,35 @@ it('refuses what contradicts an `id:` pin of the manifest, and works only with t
   expect(locked.code).toBe(1);
   expect(JSON.parse(locked.stdout).error.code).toBe('state_locked');
   expect(await scenario.state()).toBeNull();
+});
+
+it("with --env, binds in that environment's project and writes only that environment's record", async () => {
+  await scenario.write(
+    'envs.yaml',
+    ['environments:', '  staging: { project: 42 }', '  production: { project: 43 }', MANIFEST.slice(MANIFEST.indexOf('agents:'))].join('\n'),
+  );
+  const legacy = await scenario.createDirectly({ name: 'Legacy Support', project: 43 });
+  scenario.emulator.clearRequests();
+
+  const missingEnv = await scenario.run(['import', 'agent.support-bot', String(legacy.id), '-f', 'envs.yaml', '--no-color']);
+  const wrongEnv = await scenario.run(['import', 'agent.support-bot', String(legacy.id), '-f', 'envs.yaml', '--env', 'staging', '--no-color']);
+  const imported = await scenario.run(['import', 'agent.support-bot', String(legacy.id), '-f', 'envs.yaml', '--env', 'production']);
+
+  expect(missingEnv.code).toBe(1);
+  expect(missingEnv.stderr).toBe('error: the manifest declares environments production, staging: choose one with --env NAME\nhint: for example `--env production`\n');
+  expect(wrongEnv.code).toBe(1);
+  expect(wrongEnv.stderr).toContain(`error: agent ${legacy.id} is in project 43, but agent.support-bot is in project 42\n`);
+  expect(imported.code, imported.stderr).toBe(0);
+  expect(imported.stdout).toBe(
+    `Imported agent ${legacy.id} "Legacy Support" (project 43) as agent.support-bot.\n` +
+      'Run `cekuraform plan --env production` to see what apply would change to make it match the manifest.\n',
+  );
+  expect(scenario.writes()).toEqual([]);
+  const production = JSON.parse(await readFile(join(scenario.dir, '.cekuraform/production.state.json'), 'utf8'));
+  expect(production.agents).toEqual({ 'agent.support-bot': { id: legacy.id, project: 43, secrets: {}, applied: {} } });
+  expect(await scenario.state()).toBeNull();
+  await expect(readFile(join(scenario.dir, '.cekuraform/staging.state.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+
+  const plan = JSON.parse((await scenario.plan('-f', 'envs.yaml', '--env', 'production', '--json')).stdout);
+  expect(plan.resource_changes.find((change: any) => change.address === 'agent.support-bot')).toMatchObject({ action: 'update', id: legacy.id });
 });

@@ -1,6 +1,7 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StateRecord } from '../../src/state/types.js';
 import { EXAMPLES_MANIFEST, STATE_FILE, startScenario, type Scenario } from './harness.js';
 
 // `cekuraform state list | show | rm` on the record an apply of the example manifest leaves.
@@ -108,7 +109,7 @@ it.each([
   },
   {
     argv: ['state', 'list', '--state', 'staging.state.json'],
-    error: 'error: there is no state record at staging.state.json\nhint: `cekuraform apply` and `cekuraform import` write it; give --state PATH if it is elsewhere\n',
+    error: 'error: there is no state record at staging.state.json\nhint: `cekuraform apply` and `cekuraform import` write it; give --env NAME or --state PATH if it is elsewhere\n',
   },
 ])('$argv.0 $argv.1 explains what is missing', async ({ argv, error }) => {
   const before = await scenario.state();
@@ -121,4 +122,65 @@ it.each([
   expect(result.stderr).toBe(error);
   expect(JSON.parse(json.stdout).status).toBe('error');
   expect(await scenario.state()).toEqual(before);
+});
+
+describe('--env NAME', () => {
+  // Projects of their own, so nothing is adopted from the agents the example manifest made.
+  const ENVIRONMENTS = [
+    'environments:',
+    '  staging: { project: 50 }',
+    '  production: { project: 51 }',
+    'agents:',
+    '  greeter:',
+    '    name: Greeter',
+    '    description: Greets callers',
+    '',
+  ].join('\n');
+  let greeter: { staging: number; production: number };
+  beforeEach(async () => {
+    await scenario.write('envs.yaml', ENVIRONMENTS);
+    for (const environment of ['staging', 'production']) expect((await scenario.apply('-f', 'envs.yaml', '--env', environment)).code).toBe(0);
+    const [staging, production] = [50, 51].map((project) => scenario.emulator.agents().find((agent) => agent.project === project)!.id);
+    greeter = { staging: staging!, production: production! };
+    scenario.emulator.clearRequests();
+  });
+
+  it("list and show read that environment's record", async () => {
+    const staging = await scenario.run(['state', 'list', '--env', 'staging']);
+    const production = await scenario.run(['state', 'show', 'agent.greeter', '--env', 'production', '--json']);
+
+    expect(staging.code, staging.stderr).toBe(0);
+    expect(staging.stdout).toBe(`agent.greeter  id ${greeter.staging}  project 50\n`);
+    expect(JSON.parse(production.stdout)).toMatchObject({ address: 'agent.greeter', id: greeter.production, project: 51 });
+    expect(scenario.emulator.requests()).toEqual([]);
+  });
+
+  it("rm edits only that environment's record", async () => {
+    const removed = await scenario.run(['state', 'rm', 'agent.greeter', '--env', 'staging']);
+
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain(`Removed agent.greeter (agent ${greeter.staging}, project 50) from the state record`);
+    const records = await readRecords('staging', 'production', 'default');
+    expect(records.map((record) => Object.keys(record.agents).sort())).toEqual([
+      [],
+      ['agent.greeter'],
+      ['agent.booking-agent', 'agent.onprem-agent', 'agent.support-bot'],
+    ]);
+    await expect(readFile(join(scenario.dir, '.cekuraform/staging.state.json.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(scenario.emulator.requests()).toEqual([]);
+  });
+
+  it('names the records there are when the chosen one is missing', async () => {
+    const result = await scenario.run(['state', 'list', '--env', 'prod', '--no-color']);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'error: there is no state record at .cekuraform/prod.state.json\n' +
+        'hint: .cekuraform holds the records of default, production, staging: choose one with --env NAME, or give --state PATH\n',
+    );
+  });
+
+  async function readRecords(...environments: string[]): Promise<StateRecord[]> {
+    return Promise.all(environments.map(async (environment) => JSON.parse(await readFile(join(scenario.dir, `.cekuraform/${environment}.state.json`), 'utf8')) as StateRecord));
+  }
 });

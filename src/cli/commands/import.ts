@@ -14,15 +14,16 @@ import { lockStateRecord, unknownAddress } from '../state-access.js';
  * nothing in Cekura. Refuses to replace a binding: `state rm` comes first.
  */
 export async function importCommand(args: ImportArgs, io: CliIo): Promise<number> {
-  const agent = addressToImport(await readManifest(args.files, io, args), args);
+  const manifest = await readManifest(args.files, io, args);
+  const agent = addressToImport(manifest, args);
 
-  const statePath = statePathOf(args.state, io);
+  const statePath = statePathOf(args.state, io, manifest.environment);
   const lock = await lockStateRecord(statePath, 'import', io);
   try {
     const records = await openStateRecord(statePath);
     const bound = records.current().agents;
     if (bound[agent.address]?.id === args.agentId) {
-      writeResult(io, args, { agent, id: args.agentId, name: null, alreadyBound: true });
+      writeResult(io, args, { agent, id: args.agentId, name: null, alreadyBound: true, environment: manifest.environment });
       return 0;
     }
     refuseRebinding(agent, args.agentId, bound);
@@ -39,7 +40,7 @@ export async function importCommand(args: ImportArgs, io: CliIo): Promise<number
     await records.update((record) => {
       record.agents[agent.address] = { id: wire.id, project: wire.project, secrets: {}, applied: {} };
     });
-    writeResult(io, args, { agent, id: wire.id, name: wire.name, alreadyBound: false });
+    writeResult(io, args, { agent, id: wire.id, name: wire.name, alreadyBound: false, environment: manifest.environment });
     return 0;
   } finally {
     await lock.release();
@@ -98,8 +99,12 @@ async function readAgent(api: CekuraApi, id: number): Promise<WireAgent> {
   }
 }
 
-function writeResult(io: CliIo, args: ImportArgs, result: { agent: ManifestAgent; id: number; name: string | null; alreadyBound: boolean }): void {
-  const { agent, id, name, alreadyBound } = result;
+function writeResult(
+  io: CliIo,
+  args: ImportArgs,
+  result: { agent: ManifestAgent; id: number; name: string | null; alreadyBound: boolean; environment: string | undefined },
+): void {
+  const { agent, id, name, alreadyBound, environment } = result;
   if (args.json) {
     const shown = { status: 'ok', address: agent.address, id, project: agent.project, ...(name === null ? {} : { name }), already_bound: alreadyBound };
     io.stdout.write(JSON.stringify(shown, null, 2) + '\n');
@@ -108,7 +113,7 @@ function writeResult(io: CliIo, args: ImportArgs, result: { agent: ManifestAgent
   } else {
     io.stdout.write(
       `Imported agent ${id} ${JSON.stringify(name)} (project ${agent.project}) as ${agent.address}.\n` +
-        'Run `cekuraform plan` to see what apply would change to make it match the manifest.\n',
+        `Run \`cekuraform plan${environment === undefined ? '' : ` --env ${environment}`}\` to see what apply would change to make it match the manifest.\n`,
     );
   }
 }

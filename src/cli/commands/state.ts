@@ -11,7 +11,7 @@ import { displayPath, lockStateRecord, readExistingRecord, unknownAddress } from
 
 /** `state list`: every bound address with its agent id and project, sorted by address. */
 export async function stateListCommand(args: StateArgs, io: CliIo): Promise<number> {
-  const statePath = statePathOf(args.state, io);
+  const statePath = statePathOf(args.state, io, args.env);
   const record = await readExistingRecord(statePath, io);
   const entries = Object.entries(record.agents)
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -29,7 +29,7 @@ export async function stateListCommand(args: StateArgs, io: CliIo): Promise<numb
 
 /** `state show ADDRESS`: one binding, which secrets have a fingerprint (never the fingerprint) and any pending toggle. */
 export async function stateShowCommand(args: StateAddressArgs, io: CliIo): Promise<number> {
-  const record = await readExistingRecord(statePathOf(args.state, io), io);
+  const record = await readExistingRecord(statePathOf(args.state, io, args.env), io);
   const entry = entryOf(record, args.address);
   const secretPaths = Object.keys(entry.secrets).sort();
   const toggle = entry.pending_toggle;
@@ -48,7 +48,7 @@ export async function stateShowCommand(args: StateAddressArgs, io: CliIo): Promi
 
 /** `state rm ADDRESS`: forgets a binding, under the lock. The agent in Cekura is left as it is. */
 export async function stateRmCommand(args: StateAddressArgs, io: CliIo): Promise<number> {
-  const statePath = statePathOf(args.state, io);
+  const statePath = statePathOf(args.state, io, args.env);
   await readExistingRecord(statePath, io);
   const lock = await lockStateRecord(statePath, 'state rm', io);
   try {
