@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assertNever, StalePlanError } from '../errors.js';
 import { setAtPointer, type JsonObject } from '../json.js';
-import { SENSITIVE_PLACEHOLDER } from '../manifest/secret.js';
 import type { BodyInsert, WriteRequest } from '../plan/types.js';
 import { fingerprintSecret } from '../state/fingerprint.js';
 
@@ -70,18 +69,4 @@ async function readInsert(insert: BodyInsert, sources: InsertSources): Promise<s
     default:
       return assertNever(insert, 'body insert');
   }
-}
-
-/** `text` with every inserted value replaced by `(sensitive value)`: servers may echo what they were sent. */
-export function scrubInserted(text: string, inserted: readonly string[]): string {
-  return [...new Set(inserted.filter((value) => value.length > 0).flatMap(echoedForms))]
-    .sort((a, b) => b.length - a.length)
-    .reduce((scrubbed, value) => scrubbed.split(value).join(SENSITIVE_PLACEHOLDER), text);
-}
-
-/** A value as a server may quote it back: as it is, or escaped inside a JSON string (non-ASCII as is, or as `\uXXXX` as Python writes it). */
-function echoedForms(value: string): string[] {
-  const json = JSON.stringify(value).slice(1, -1);
-  const ascii = json.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return [value, json, ascii];
 }

@@ -2,13 +2,14 @@ import { ApiError } from '../api/errors.js';
 import type { WireAgent } from '../api/types.js';
 import { CekuraformError } from '../errors.js';
 import { deepEqual, type JsonObject } from '../json.js';
+import { scrubSecretValues } from '../manifest/secret.js';
 import { diffAgentDoc } from '../plan/diff-fields.js';
 import type { MockModeChange, ResourceChange } from '../plan/types.js';
 import { normalizeAgent } from '../state/normalize.js';
 import type { RecordedAgent } from '../state/types.js';
 import { AgentFailure, errorText, waitUnlessInterrupted, type AgentContext, type AgentError } from './context.js';
 import { locateFieldErrors } from './field-errors.js';
-import { resolveInserts, scrubInserted, type InsertSources } from './inserts.js';
+import { resolveInserts, type InsertSources } from './inserts.js';
 
 type CreateChange = Extract<ResourceChange, { action: 'create' }>;
 type UpdateChange = Extract<ResourceChange, { action: 'update' }>;
@@ -47,7 +48,7 @@ export async function createAgent(
         continue;
       }
       const delay = CREATE_RETRY_DELAY_MS * 2 ** (attempt - 1);
-      const reason = scrubInserted(error.message, inserted);
+      const reason = scrubSecretValues(error.message, inserted);
       context.emit({ type: 'retrying', address: context.address, operation: 'create', attempt: attempt + 1, delay_ms: delay, reason });
       if (!(await waitUnlessInterrupted(context, delay))) {
         throw new AgentFailure({
@@ -178,11 +179,11 @@ function writeFailure(
 ): AgentFailure {
   if (!(error instanceof CekuraformError)) return new AgentFailure({ operation, code: 'internal', message: errorText(error) });
   const inserted = sent?.inserted ?? [];
-  const failure: AgentError = { operation, code: error.code, message: scrubInserted(error.message, inserted) };
+  const failure: AgentError = { operation, code: error.code, message: scrubSecretValues(error.message, inserted) };
   if (error instanceof ApiError && error.fieldErrors !== undefined && sent !== null) {
     const located = locateFieldErrors(error.fieldErrors, sent.body);
     const said = located.map(({ pointer, messages }) => `${pointer || '(agent)'}: ${messages.join(' ')}`).join('; ');
-    failure.message = scrubInserted(`Cekura rejected the ${operation}: ${said}`, inserted);
+    failure.message = scrubSecretValues(`Cekura rejected the ${operation}: ${said}`, inserted);
     failure.paths = located.map(({ pointer }) => pointer).filter((pointer) => pointer !== '');
   }
   return new AgentFailure(failure);

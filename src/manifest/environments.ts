@@ -1,7 +1,7 @@
 import { UsageError, type SourceLocation } from '../errors.js';
 import { isJsonObject, type JsonValue } from '../json.js';
-import type { FileSetting } from './file.js';
-import { interpolateValue } from './interpolate.js';
+import type { FileSetting, LocatedEnvUse } from './file.js';
+import { interpolateValue, secretReuseIssue } from './interpolate.js';
 import { formatPath, type YamlPath } from './issues.js';
 import { agreeingSetting, issueAt, where } from './merge.js';
 import type { AgentOverride } from './override.js';
@@ -24,6 +24,8 @@ export interface SelectedEnvironment {
   overrides: Map<string, AgentOverride>;
   /** Disagreeing declarations, overrides of agents that do not exist, and problems in the vars' values. */
   issues: ManifestIssue[];
+  /** `${env:NAME}` in the vars' values, refused should NAME fill a secret. */
+  envUses: LocatedEnvUse[];
 }
 
 /** A setting or override as one file writes it, before interpolation. */
@@ -47,7 +49,7 @@ export function selectEnvironment(files: ParsedFile[], requested: string | undef
   const agentKeys = readable.flatMap((file) => Object.keys(mappingAt(file.value, ['agents']) ?? {}));
   const overrides = checkedOverrides(readable.flatMap(overridesOf), agentKeys, issues);
 
-  const selected: SelectedEnvironment = { name, vars: new Map(), overrides: new Map(), issues };
+  const selected: SelectedEnvironment = { name, vars: new Map(), overrides: new Map(), issues, envUses: [] };
   const inEnvironment = (path: YamlPath): boolean => name !== undefined && path[0] === 'environments' && path[1] === name;
   const project = settings.find(({ path }) => inEnvironment(path) && path[2] === 'project')?.value;
   if (typeof project === 'number') selected.project = project;
@@ -58,6 +60,7 @@ export function selectEnvironment(files: ParsedFile[], requested: string | undef
   for (const [varName, { path, value, parsed }] of effectiveVars) {
     const resolved = interpolateValue(value, path, { env, vars: null, environment: name });
     issues.push(...resolved.issues.map(parsed.toIssue));
+    selected.envUses.push(...resolved.envUses.map((use) => ({ name: use.name, issue: parsed.toIssue(secretReuseIssue(use)) })));
     selected.vars.set(varName, resolved.value as JsonValue);
   }
   for (const { path, value, parsed } of overrides) {

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import type { SelectedEnvironment } from './environments.js';
-import { interpolateManifest } from './interpolate.js';
+import { interpolateManifest, secretReuseIssue } from './interpolate.js';
 import type { PathIssue } from './issues.js';
 import { mergeOverrides, withOverrides } from './override.js';
 import type { ParsedFile } from './parse.js';
@@ -30,6 +30,15 @@ export interface LoadedFile {
   max_deletes?: FileSetting<number>;
   issues: ManifestIssue[];
   warnings: ManifestIssue[];
+  /** The environment variables that fill secrets here (and are set). */
+  secretEnvNames: string[];
+  /** `${env:NAME}` used outside secrets, with the issue to report should NAME fill a secret in any file. */
+  envUses: LocatedEnvUse[];
+}
+
+export interface LocatedEnvUse {
+  name: string;
+  issue: ManifestIssue;
 }
 
 /**
@@ -37,12 +46,14 @@ export interface LoadedFile {
  * validates and resolves it. Reads only knowledge-base files.
  */
 export async function loadManifestFile(ref: ManifestFileRef, file: ParsedFile, environment: SelectedEnvironment, env: Record<string, string | undefined>): Promise<LoadedFile> {
-  const loaded: LoadedFile = { agents: [], issues: [...file.issues], warnings: [...file.warnings] };
+  const loaded: LoadedFile = { agents: [], issues: [...file.issues], warnings: [...file.warnings], secretEnvNames: [], envUses: [] };
   if (!file.isReadable) return loaded;
 
   const parsed = withOverrides(file, environment.overrides);
   const interpolated = interpolateManifest(mergeOverrides(file.value ?? {}, environment.overrides), { env, vars: environment.vars, environment: environment.name });
   const issues: PathIssue[] = [...interpolated.issues];
+  loaded.secretEnvNames = interpolated.secrets.map((found) => found.secret.env);
+  loaded.envUses = interpolated.envUses.map((use) => ({ name: use.name, issue: parsed.toIssue(secretReuseIssue(use)) }));
   const warnings: PathIssue[] = [];
   const header = fileHeaderSchema.safeParse(interpolated.value);
   if (header.success) {

@@ -20,7 +20,15 @@ export interface Interpolated {
    */
   value: unknown;
   secrets: FoundSecret[];
+  /** Each `${env:NAME}` replaced outside secret positions; one naming a secret's variable is refused by the loader. */
+  envUses: EnvUse[];
   issues: PathIssue[];
+}
+
+/** A `${env:NAME}` resolved at `path`, a position that is not a secret. */
+export interface EnvUse {
+  path: YamlPath;
+  name: string;
 }
 
 /** What `${…}` may refer to. */
@@ -46,7 +54,7 @@ const DECLARATION_KEYS: readonly string[] = ['vars', 'environments'];
 
 /** Resolves `${env:…}` and `${var.…}` in every string of a manifest file's value, except its declarations, and collects the agents' secrets. */
 export function interpolateManifest(value: unknown, context: InterpolationContext): Interpolated {
-  const result: Interpolated = { value: undefined, secrets: [], issues: [] };
+  const result: Interpolated = { value: undefined, secrets: [], envUses: [], issues: [] };
   result.value = isJsonObject(value)
     ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, DECLARATION_KEYS.includes(key) ? item : visit(item, [key], context, result)]))
     : visit(value, [], context, result);
@@ -55,7 +63,7 @@ export function interpolateManifest(value: unknown, context: InterpolationContex
 
 /** Resolves `${…}` in one value written at `path` (a var's own value, with `vars: null`). */
 export function interpolateValue(value: unknown, path: YamlPath, context: InterpolationContext): Interpolated {
-  const result: Interpolated = { value: undefined, secrets: [], issues: [] };
+  const result: Interpolated = { value: undefined, secrets: [], envUses: [], issues: [] };
   result.value = visit(value, path, context, result);
   return result;
 }
@@ -63,7 +71,7 @@ export function interpolateValue(value: unknown, path: YamlPath, context: Interp
 function visit(value: unknown, path: YamlPath, context: InterpolationContext, result: Interpolated): unknown {
   const secretPath = secretPathOf(path);
   if (secretPath !== undefined) return readSecret(value, path, secretPath, context.env, result);
-  if (typeof value === 'string') return interpolateString(value, path, context, result.issues);
+  if (typeof value === 'string') return interpolateString(value, path, context, result);
   if (Array.isArray(value)) return value.map((item, index) => visit(item, [...path, index], context, result));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, visit(item, [...path, key], context, result)]));
@@ -106,7 +114,8 @@ function readSecret(value: unknown, path: YamlPath, secretPath: SecretPath, env:
   return value;
 }
 
-function interpolateString(text: string, path: YamlPath, context: InterpolationContext, issues: PathIssue[]): unknown {
+function interpolateString(text: string, path: YamlPath, context: InterpolationContext, result: Interpolated): unknown {
+  const { issues } = result;
   const wholeVar = WHOLE_VAR_REFERENCE.exec(text);
   if (wholeVar !== null) {
     const value = lookUpVar(wholeVar[1]!, path, context, issues);
@@ -134,6 +143,7 @@ function interpolateString(text: string, path: YamlPath, context: InterpolationC
       issues.push(unsetVariable(path, name, 'is not set'));
       return match;
     }
+    result.envUses.push({ path, name });
     return replacement;
   });
 }
@@ -170,6 +180,18 @@ function lookUpVar(name: string, path: YamlPath, context: InterpolationContext, 
     });
   }
   return value;
+}
+
+/**
+ * A secret's variable used outside secret positions would put the secret where it is shown (plans,
+ * errors, Cekura's readable fields): `use` is refused when `use.name` also fills a secret.
+ */
+export function secretReuseIssue(use: EnvUse): PathIssue {
+  return {
+    path: use.path,
+    message: `\`\${env:${use.name}}\` fills a secret elsewhere in the manifest, so it cannot be used here: the value would be shown`,
+    hint: `give this field its own environment variable, or write the value itself`,
+  };
 }
 
 function unsetVariable(path: YamlPath, name: string, state: string): PathIssue {

@@ -6,6 +6,7 @@ import { selectEnvironment, type SelectedEnvironment } from './environments.js';
 import { loadManifestFile, type ManifestFileRef } from './file.js';
 import { mergeFiles } from './merge.js';
 import { parseManifestText, type ParsedFile } from './parse.js';
+import { scrubSecretValues } from './secret.js';
 import { ManifestError, type Manifest, type ManifestAgent, type ManifestIssue } from './types.js';
 
 export interface LoadManifestOptions {
@@ -31,7 +32,17 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
   const environment = environmentOf(parsed, options, order);
   const files = await Promise.all(refs.map((ref, index) => loadManifestFile(ref, parsed[index]!, environment, options.env)));
   const merged = mergeFiles(files);
-  const issues = sortIssues([...files.flatMap((file) => file.issues), ...environment.issues, ...merged.issues], order);
+  const secretEnvNames = new Set(files.flatMap((file) => file.secretEnvNames));
+  const reused = [...files.flatMap((file) => file.envUses), ...environment.envUses].filter((use) => secretEnvNames.has(use.name));
+  // A secret's value reached a readable field only when it is reused; other messages may quote that field.
+  const secretValues = reused.length === 0 ? [] : [...secretEnvNames].flatMap((name) => options.env[name] ?? []);
+  const scrubbed = (issue: ManifestIssue): ManifestIssue => ({
+    ...issue,
+    message: scrubSecretValues(issue.message, secretValues),
+    ...(issue.hint === undefined ? {} : { hint: scrubSecretValues(issue.hint, secretValues) }),
+  });
+  const found = [...files.flatMap((file) => file.issues), ...environment.issues, ...merged.issues, ...reused.map((use) => use.issue)];
+  const issues = sortIssues(found.map(scrubbed), order);
   if (issues.length > 0) throw new ManifestError(issues);
 
   const prune = merged.prune?.value ?? false;

@@ -93,6 +93,22 @@ function withoutToggleState(agent: WireAgent): WireAgent {
   return rest as WireAgent;
 }
 
+/**
+ * An apply that failed midway never made an agent twice: every agent it made is one the plan creates
+ * (its name, its project), one each. Names may be shared for a while: a rename whose partner failed
+ * (one takes a name the other did not give up) is finished by the next apply.
+ */
+export function expectNoAgentMadeTwice(plan: Plan, before: WireAgent[], after: WireAgent[], context: string): void {
+  const existed = new Set(before.map((agent) => agent.id));
+  const made = after.filter((agent) => !existed.has(agent.id));
+  const creates = plan.resource_changes.filter((change) => change.action === 'create');
+  for (const agent of made) {
+    const twins = made.filter((other) => other.project === agent.project && other.name === agent.name);
+    const planned = creates.filter((change) => change.project === agent.project && change.name === agent.name);
+    if (twins.length > planned.length) fail(`${context}: apply made ${twins.length} agents named "${agent.name}" in project ${agent.project}; the plan creates ${planned.length}`, made);
+  }
+}
+
 /** Apply never makes a second agent of a managed name: per project, at most one, or as many as there were before. */
 export function expectNoDuplicateAgents(model: ManifestModel, before: WireAgent[], after: WireAgent[], context: string): void {
   for (const agent of model.agents) {

@@ -7,6 +7,7 @@ import {
   describeRun,
   expectConverged,
   expectLiveMatchesModel,
+  expectNoAgentMadeTwice,
   expectNoDuplicateAgents,
   expectNoStackTrace,
   expectNothingLost,
@@ -85,7 +86,7 @@ it(
             expectFailureNamed(run.scenario, faulted, context);
             const after = run.scenario.emulator.agents();
             expectNothingLost(planned.plan, planned.before, after, context);
-            expectNoDuplicateAgents(step.manifest, planned.before, after, context);
+            expectNoAgentMadeTwice(planned.plan, planned.before, after, context);
             const record = await expectSoundRecord(run.scenario, step.manifest, context);
 
             if (faulted.code === 0) {

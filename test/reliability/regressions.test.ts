@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scrubInserted } from '../../src/apply/inserts.js';
+import { scrubSecretValues } from '../../src/manifest/secret.js';
 import { startScenario, type Scenario } from '../integration/harness.js';
 
 // The minimal cases the properties of this folder found, each a plain test (see README.md).
@@ -29,7 +29,7 @@ describe('secrets a server echoes escaped', () => {
     const secret = 'pa"ss\\word-é';
     const echoed = `Bad body: {"api_key": ${JSON.stringify(secret)}} / {"api_key": "pa\\"ss\\\\word-\\u00e9"} / raw ${secret}`;
 
-    const scrubbed = scrubInserted(echoed, [secret]);
+    const scrubbed = scrubSecretValues(echoed, [secret]);
 
     expect(scrubbed).toBe('Bad body: {"api_key": "(sensitive value)"} / {"api_key": "(sensitive value)"} / raw (sensitive value)');
   });
