@@ -89,6 +89,28 @@ describe('binding', () => {
   });
 });
 
+describe('renames that pass a name along', () => {
+  it('when one of them fails, apply names it, and the next apply finishes the other', async () => {
+    expect((await applyManifest({ a: { name: 'Alpha' }, b: { name: 'Beta' } })).code).toBe(0);
+    const [alpha, beta] = [scenario.agentNamed('Alpha'), scenario.agentNamed('Beta')];
+
+    await scenario.write('agents.yaml', manifest({ a: { name: 'Beta' }, b: { name: 'Gamma' } }));
+    scenario.emulator.setFaults({ errors: { count: 1, status: 500, kinds: ['update'] } });
+    const failed = await scenario.apply();
+    scenario.emulator.clearFaults();
+
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/agent\.[ab]: .*500/);
+    const again = await scenario.apply();
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(scenario.emulator.agents().map((agent) => [agent.id, agent.name])).toEqual([
+      [alpha.id, 'Beta'],
+      [beta.id, 'Gamma'],
+    ]);
+    await scenario.expectNoChanges();
+  });
+});
+
 describe('a create whose last response is lost', () => {
   it('is found by name after the last POST too, rather than reported failed', async () => {
     await scenario.write('agents.yaml', manifest({ bot: { name: 'Bot' } }));
