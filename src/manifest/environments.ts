@@ -43,7 +43,10 @@ interface Declaration {
  */
 export function selectEnvironment(files: ParsedFile[], requested: string | undefined, env: Record<string, string | undefined>): SelectedEnvironment {
   const readable = files.filter((file) => file.isReadable);
-  const name = chooseEnvironment([...new Set(readable.flatMap((file) => Object.keys(mappingAt(file.value, ['environments']) ?? {})))].sort(), requested);
+  const declared = [...new Set(readable.flatMap((file) => Object.keys(mappingAt(file.value, ['environments']) ?? {})))].sort();
+  // `environments:` that is not a mapping declares none; the file's schema reports it, not `--env`.
+  const isMalformed = readable.some((file) => isJsonObject(file.value) && file.value.environments != null && !isJsonObject(file.value.environments));
+  const name = declared.length === 0 && isMalformed ? undefined : chooseEnvironment(declared, requested);
   const issues: ManifestIssue[] = [];
   const settings = agreedSettings(readable.flatMap(settingsOf), issues);
   const agentKeys = readable.flatMap((file) => Object.keys(mappingAt(file.value, ['agents']) ?? {}));
