@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { ToggleProgress, WireAgent, WireMockTool } from './types.js';
 
 // Response shapes (shared/cekura-api/). Objects are loose: unknown fields are kept, because a backup
 // holds the whole document and Cekura adds fields. Wrong types are rejected with the field's path.
 
-const jsonObject = z.record(z.string(), z.json());
+// Bodies come from JSON.parse, so every value is JSON already and these check only the kind:
+// validating each mock-data row again with z.json() took most of the CPU of listing 1000 agents.
+const parsedJson = z.custom<JsonValue>(() => true);
+const jsonObject = z.custom<JsonObject>(isJsonObject, { message: 'expected an object' });
 
 const servedViaSchema = z.looseObject({
   type: z.enum(['direct', 'mcp']),
@@ -17,9 +21,9 @@ const mockToolSchema: z.ZodType<WireMockTool> = z
     id: z.number().int(),
     name: z.string(),
     description: z.string(),
-    mock_data: z.json().optional(),
+    mock_data: parsedJson.optional(),
     // Cekura's older name for mock_data (NOTES.md: the v1 mock-tool endpoints).
-    information: z.json().optional(),
+    information: parsedJson.optional(),
     served_via: servedViaSchema,
     is_shared: z.boolean().optional(),
     subscriber_count: z.number().int().optional(),
@@ -57,7 +61,7 @@ export const agentSchema: z.ZodType<WireAgent> = z.looseObject({
   provider: jsonObject.nullable().optional(),
   agent_speaks_first: z.boolean().nullable().optional(),
   webhook_url: z.string().nullable().optional(),
-  webhook_secret_configured: z.json().optional(),
+  webhook_secret_configured: parsedJson.optional(),
   knowledge_base_files: z.array(knowledgeBaseFileSchema).optional(),
   mock_tools: z.array(mockToolSchema).optional(),
   mock_tools_enabled: z.boolean().optional(),

@@ -11,6 +11,7 @@ import { AgentFailure, errorText, type AgentContext, type AgentError } from './c
 import type { AgentOutcome, ApplyEvent, ApplyResult, ApplySummary } from './events.js';
 import type { InsertSources } from './inserts.js';
 import { checkMaxDeletes } from './max-deletes.js';
+import { AgentSlots } from './slots.js';
 import { reachMockMode } from './toggle.js';
 import { checkReadBack, createAgent, deleteAgent, recordNoOp, updateAgent } from './write.js';
 
@@ -32,7 +33,7 @@ export interface ApplyDeps {
   onEvent(event: ApplyEvent): void;
   /** Ctrl-C: no agent starts after it aborts, and waits stop; requests already sent finish or time out. */
   signal?: AbortSignal;
-  /** Agents written at the same time. Default 4. */
+  /** Agents sending requests at the same time (one waiting for its toggle does not count). Default 4. */
   parallelism?: number;
   /** How long one agent's mock-mode toggle may take, from its start. Default 5 minutes. */
   toggleTimeoutMs?: number;
@@ -57,7 +58,7 @@ interface AgentResult {
 export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
   const phases = orderPlan(plan);
   checkMaxDeletes(plan, deps.maxDeletes);
-  const limit = pLimit(deps.parallelism ?? DEFAULT_PARALLELISM);
+  const parallelism = deps.parallelism ?? DEFAULT_PARALLELISM;
 
   let interrupted = false;
   const onAbort = (): void => {
@@ -68,14 +69,15 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (deps.signal?.aborted) onAbort();
-    const backupFile = interrupted ? null : await backUp(plan, deps, limit);
+    const backupFile = interrupted ? null : await backUp(plan, deps, pLimit(parallelism));
 
     const record = deps.records.current();
     const sources: InsertSources = { env: deps.env, readFile: deps.readFile, fingerprintKey: record.fingerprint_key };
     const knownIds = idsBeforeApply(plan, record);
     const results: AgentResult[] = [];
+    const slots = new AgentSlots(parallelism);
     for (const phase of phases) {
-      results.push(...(await Promise.all(phase.map((work) => limit(() => runAgent(work, deps, sources, knownIds))))));
+      results.push(...(await Promise.all(phase.map((work) => runAgentInSlot(work, deps, slots, sources, knownIds)))));
     }
     return summarize(results, backupFile, interrupted);
   } finally {
@@ -100,7 +102,16 @@ function idsBeforeApply(plan: Plan, record: StateRecord): Set<number> {
   ]);
 }
 
-async function runAgent(work: AgentWork, deps: ApplyDeps, sources: InsertSources, knownIds: ReadonlySet<number>): Promise<AgentResult> {
+async function runAgentInSlot(work: AgentWork, deps: ApplyDeps, slots: AgentSlots, sources: InsertSources, knownIds: ReadonlySet<number>): Promise<AgentResult> {
+  await slots.acquire();
+  try {
+    return await runAgent(work, deps, slots, sources, knownIds);
+  } finally {
+    slots.release();
+  }
+}
+
+async function runAgent(work: AgentWork, deps: ApplyDeps, slots: AgentSlots, sources: InsertSources, knownIds: ReadonlySet<number>): Promise<AgentResult> {
   const { address, change, mockMode } = work;
   const outcome: AgentOutcome = { address, action: change.action, id: change.id, status: 'skipped', toggled: false };
   let wrote = false;
@@ -109,7 +120,7 @@ async function runAgent(work: AgentWork, deps: ApplyDeps, sources: InsertSources
     return { outcome, wrote };
   }
 
-  const context: AgentContext = { address, api: deps.api, records: deps.records, clock: deps.clock, signal: deps.signal, emit: deps.onEvent };
+  const context: AgentContext = { address, api: deps.api, records: deps.records, clock: deps.clock, signal: deps.signal, slots, emit: deps.onEvent };
   deps.onEvent({ type: 'agent_started', address, action: change.action });
   // Other errors than AgentFailure (a stale insert, a record not saved) belong to the current step; a no-op's is a record update.
   let operation: AgentError['operation'] = change.action === 'no-op' ? 'update' : change.action;

@@ -2,6 +2,7 @@ import type { CekuraApi } from '../api/types.js';
 import type { Clock } from '../clock.js';
 import type { StateRecordStore } from '../state/record.js';
 import type { AgentOutcome, ApplyEvent } from './events.js';
+import type { AgentSlots } from './slots.js';
 
 /** What failed for one agent; becomes `AgentOutcome.error`. Never holds a secret. */
 export type AgentError = NonNullable<AgentOutcome['error']>;
@@ -24,18 +25,24 @@ export interface AgentContext {
   readonly clock: Clock;
   /** Ctrl-C: steps stop at their next wait. Never passed to a request, which finishes or times out. */
   readonly signal: AbortSignal | undefined;
+  /** Apply's parallelism; the agent holds one slot while its steps run, except while it waits. */
+  readonly slots: AgentSlots;
   emit(event: ApplyEvent): void;
 }
 
-/** Waits `ms` on the clock; false when Ctrl-C came first (or before). */
+/** Waits `ms` on the clock without holding the agent's slot; false when Ctrl-C came first (or before). */
 export async function waitUnlessInterrupted(context: AgentContext, ms: number): Promise<boolean> {
   if (context.signal?.aborted) return false;
+  // Nothing is sent while waiting: a toggle that takes seconds must not keep another agent's write waiting.
+  context.slots.release();
   try {
     await context.clock.sleep(ms, context.signal);
     return true;
   } catch (error) {
     if (context.signal?.aborted) return false;
     throw error;
+  } finally {
+    await context.slots.acquire(true);
   }
 }
 

@@ -177,13 +177,16 @@ async function setPendingToggle(context: AgentContext, toggle: PendingToggle): P
     const agent = record.agents[context.address];
     // The change step binds the address before any toggle.
     if (agent === undefined) throw new InternalError(`${context.address} is toggled before it is recorded`);
-    agent.pending_toggle = toggle;
+    record.agents[context.address] = { ...agent, pending_toggle: toggle };
   });
 }
 
 async function clearPendingToggle(context: AgentContext): Promise<void> {
   if (context.records.agent(context.address)?.pending_toggle === undefined) return;
   await context.records.update((record) => {
-    delete record.agents[context.address]?.pending_toggle;
+    const agent = record.agents[context.address];
+    if (agent === undefined) return;
+    const { pending_toggle: _cleared, ...rest } = agent;
+    record.agents[context.address] = rest;
   });
 }

@@ -84,8 +84,12 @@ function diffSet(set: SetField, desired: JsonObject, live: JsonObject, changes: 
 
 /** Field changes inside one item, each with its value before (fast-json-patch keeps only the new one). */
 function diffItem(itemPath: string, desired: JsonValue, live: JsonValue): FieldChange[] {
-  const before = JSON.parse(canonicalJson(live)) as JsonObject;
-  const after = JSON.parse(canonicalJson(desired)) as JsonObject;
+  const beforeText = canonicalJson(live);
+  const afterText = canonicalJson(desired);
+  // Most items of most agents are unchanged: no copies and no patch for them.
+  if (beforeText === afterText) return [];
+  const before = JSON.parse(beforeText) as JsonObject;
+  const after = JSON.parse(afterText) as JsonObject;
   return jsonpatch.compare(before, after).map((operation): FieldChange => {
     const path = itemPath + operation.path;
     switch (operation.op) {

@@ -46,7 +46,7 @@ export interface StateRecord {
   version: typeof STATE_RECORD_VERSION;
   /** Random id given when the record is made; a saved plan must come from the same lineage. */
   lineage: string;
-  /** Raised by one on every save; a saved plan must come from the same serial. */
+  /** Raised by one for every change saved (changes saved together raise it by their number); a saved plan must come from the same serial. */
   serial: number;
   /** Random HMAC key (base64) for secret fingerprints; kept here so fingerprints are stable per record. */
   fingerprint_key: string;

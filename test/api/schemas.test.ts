@@ -49,6 +49,8 @@ describe('agent responses', () => {
     { name: 'an unknown served_via type', change: { mock_tools: [{ id: 1, name: 't', description: '', mock_data: [], served_via: { type: 'http' } }] }, path: 'mock_tools[0].served_via.type' },
     { name: 'a tool without mock data', change: { mock_tools: [{ id: 1, name: 't', description: '', served_via: { type: 'direct' } }] }, path: 'mock_tools[0].mock_data' },
     { name: 'a missing id', change: { id: undefined }, path: 'id' },
+    { name: 'a provider that is not an object', change: { provider: ['vapi'] }, path: 'provider' },
+    { name: 'telephony that is not an object', change: { telephony: 'inbound' }, path: 'telephony' },
   ])('rejects $name, naming the field path', async ({ change, path }) => {
     const error = await apiErrorOf(serveAgent({ ...wireAgent({ id: 303 }), ...change }).getAgent(303));
 

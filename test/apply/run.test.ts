@@ -25,6 +25,27 @@ describe('running a plan', () => {
     expect(result.summary).toMatchObject({ added: 10, failed: 0 });
   });
 
+  it('lets another agent write while one waits for its toggle, still one request at a time', async () => {
+    const support = h.api.seed({ name: 'Support Bot', project: 42 });
+    const sales = h.api.seed({ name: 'Sales Bot', project: 42 });
+
+    const result = await h.apply(
+      planOf(
+        [updateChange('a-support', support.id, { name: 'Support Bot' }), updateChange('b-sales', sales.id, { name: 'Sales Bot' })],
+        [mockModeChange('a-support', support.id, true), mockModeChange('b-sales', sales.id, true)],
+      ),
+      { parallelism: 1 },
+    );
+
+    const sent = h.api.requests.map((request) => `${request.operation} ${request.id}`);
+    const steps = ['updateAgent', 'toggleMockTools', 'getToggleProgress', 'getToggleProgress'];
+    expect(sent.filter((request) => request.endsWith(` ${support.id}`))).toEqual(steps.map((step) => `${step} ${support.id}`));
+    expect(sent.filter((request) => request.endsWith(` ${sales.id}`))).toEqual(steps.map((step) => `${step} ${sales.id}`));
+    expect(sent.indexOf(`updateAgent ${sales.id}`)).toBeLessThan(sent.indexOf(`getToggleProgress ${support.id}`));
+    expect(h.api.maxInFlight).toBe(1);
+    expect(result.summary).toMatchObject({ changed: 2, mock_mode_toggles: 2, failed: 0 });
+  });
+
   it('sends deletes only after every create and update finished', async () => {
     const old = h.api.seed({ name: 'Old Bot', project: 42 });
     const support = h.api.seed({ name: 'Support Bot', project: 42 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,107 @@ describe('openStateRecord', () => {
     await expect(failing).rejects.toThrow('change failed');
     await next;
     expect(store.current()).toMatchObject({ serial: 1, agents: { 'agent.support': binding(7) } });
+  });
+
+  it('saves the updates made during a save together, each once, and drops only a change that throws', async () => {
+    const store = await openStateRecord(path);
+    const first = store.update((record) => {
+      record.agents['agent.first'] = binding(1);
+    });
+    const batched = Array.from({ length: 5 }, (_, i) =>
+      store.update((record) => {
+        record.agents[`agent.bot-${i}`] = binding(10 + i);
+        if (i === 2) {
+          record.agents['agent.half-written'] = binding(99);
+          throw new Error('change failed');
+        }
+      }),
+    );
+
+    await first;
+    const settled = await Promise.allSettled(batched);
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const saved = await readStateRecord(path);
+    expect(saved).toEqual(store.current());
+    expect(saved?.serial).toBe(5);
+    expect(Object.keys(saved!.agents).sort()).toEqual(['agent.bot-0', 'agent.bot-1', 'agent.bot-3', 'agent.bot-4', 'agent.first']);
+  });
+
+  it('rejects the updates of a save that fails, keeps the record as it was, and saves the next ones', async () => {
+    const store = await openStateRecord(path);
+    // A directory where the file goes makes every save fail.
+    await mkdir(path, { recursive: true });
+    const failing = [1, 2, 3].map((id) =>
+      store.update((record) => {
+        record.agents[`agent.bot-${id}`] = binding(id);
+      }),
+    );
+
+    expect((await Promise.allSettled(failing)).map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(store.current()).toMatchObject({ serial: 0, agents: {} });
+
+    await rm(path, { recursive: true });
+    await store.update((record) => {
+      record.agents['agent.bot-4'] = binding(4);
+    });
+    expect(await readStateRecord(path)).toMatchObject({ serial: 1, agents: { 'agent.bot-4': binding(4) } });
+  });
+
+  it('refuses a change that edits a saved entry in place, and keeps the record', async () => {
+    const store = await openStateRecord(path);
+    await store.update((record) => {
+      record.agents['agent.support'] = binding(7);
+    });
+
+    await expect(
+      store.update((record) => {
+        record.agents['agent.support']!.id = 8;
+      }),
+    ).rejects.toThrow(TypeError);
+    await store.update((record) => {
+      record.agents['agent.support'] = { ...record.agents['agent.support']!, id: 9 };
+    });
+
+    expect(store.current()).toMatchObject({ serial: 2, agents: { 'agent.support': binding(9) } });
+    expect(await readStateRecord(path)).toEqual(store.current());
+  });
+
+  it('keeps no reference to the objects a change stored', async () => {
+    const store = await openStateRecord(path);
+    const entry = binding(7);
+    await store.update((record) => {
+      record.agents['agent.support'] = entry;
+    });
+    entry.id = 8;
+
+    expect(Object.isFrozen(entry)).toBe(false);
+    expect(store.current().agents['agent.support']).toEqual(binding(7));
+  });
+
+  it('writes what it holds after batches that add, replace and delete entries', async () => {
+    const store = await openStateRecord(path);
+    const expectFileMatches = async () => {
+      const text = await readFile(path, 'utf8');
+      expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + '\n');
+      expect(JSON.parse(text)).toEqual(store.current());
+    };
+    await store.update(() => {});
+    await expectFileMatches();
+    await Promise.all([
+      store.update((record) => {
+        record.agents['agent.a/"quoted"'] = { ...binding(1), secrets: { '/provider/credentials/api_key': 'f1' }, applied: { '/name': 'd1' } };
+      }),
+      store.update((record) => {
+        record.agents['agent.b'] = { ...binding(2), pending_toggle: { progress_id: 'p\n1', enabled: true, started_at: '2026-05-01T12:00:00.000Z' } };
+      }),
+    ]);
+    await expectFileMatches();
+    await store.update((record) => {
+      delete record.agents['agent.a/"quoted"'];
+      record.agents['agent.c'] = binding(3);
+    });
+    await expectFileMatches();
+    expect((await openStateRecord(path)).current()).toEqual(store.current());
   });
 
   it('hands out copies: changing one changes nothing', async () => {
