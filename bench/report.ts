@@ -1,4 +1,5 @@
 import type { Bound, KindCounts } from './requests.js';
+import type { StageReport } from './stages.js';
 
 // BENCHMARKS.md from the bench's measurements: the table, the issue's targets with pass/fail, the
 // machine, how to reproduce and how each figure is measured. Pure.
@@ -22,6 +23,17 @@ export interface RunRecord {
   bound: Bound;
   /** Request-count targets this run missed; empty when met. */
   countProblems: string[];
+  /** From spawn to sending the first create, update or delete (its response logged, less the latency); absent without writes. */
+  firstWriteMs?: number;
+}
+
+/** Where the CPU of a converged plan of `size` agents goes (bench/stages.ts). */
+export interface SizeStages {
+  size: number;
+  /** The plan's steps in one process. */
+  plan: StageReport;
+  /** The YAML parse alone, in a fresh process. */
+  yaml: StageReport;
 }
 
 export interface Machine {
@@ -48,6 +60,7 @@ export interface ReportSettings {
 
 export interface ReportInput {
   records: RunRecord[];
+  stages: SizeStages[];
   /** Wall times of `cekuraform --help`, ms, one per run. */
   helpMs: number[];
   machine: Machine;
@@ -93,7 +106,7 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     '',
     '```sh',
     'npm ci',
-    'npm run bench            # builds, then N = 100 and 1000 (about 3 minutes on 2 cores)',
+    `npm run bench            # builds, then N = 100 and 1000 (${(machine.benchMs / 60_000).toFixed(1)} min here, plus the build)`,
     'npm run bench -- --latency 50 --toggle-duration 100 --parallelism 4 --sizes 100,1000 --help-runs 7 --out BENCHMARKS.md',
     '```',
     '',
@@ -124,6 +137,17 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     '',
     `\`cekuraform --help\`: median ${median(input.helpMs).toFixed(0)} ms over ${input.helpMs.length} runs (${input.helpMs.map((ms) => ms.toFixed(0)).join(', ')} ms), after one warm-up run.`,
     '',
+    '"Writing" is the apply\'s part from its first write on (wall less the time to the first write, which the emulator saw), against the bound',
+    'less its list pages: how the apply itself does, apart from reading the manifest and planning, which come first and are in no bound.',
+    '',
+    '## Where the CPU of a plan goes',
+    '',
+    'A converged plan of the last manifest, cut into the CLI\'s steps (`bench/stages.ts`: the functions `cekuraform plan` calls, one after',
+    'another in one child process, each timed alone), and the YAML parse alone in a fresh process (yaml\'s `parseDocument` with the options',
+    '`src/manifest/parse.ts` uses). CPU includes the garbage collector\'s threads, so it can exceed wall time.',
+    '',
+    renderStages(input.stages),
+    '',
     '## Targets',
     '',
     targetsTable,
@@ -137,6 +161,7 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     '  system time of all the process\'s threads, and `maxRSS`) to a file. It is the same on every OS Node runs on, needs no',
     '  `/usr/bin/time`, and measures the CLI process itself, not a wrapper. MB = 10^6 bytes.',
     '- **Requests**: the emulator\'s request log (`requests()`, by `kind`), cleared before each run.',
+    '- **Load**: other work on the machine stretches wall time and, through shared caches, CPU time; the load averages above say how busy it was.',
     '',
     '### The bounds',
     '',
@@ -157,22 +182,42 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     '',
   ].join('\n');
 
-  const summary = [resultsTable, '', `--help median: ${median(input.helpMs).toFixed(0)} ms`, '', targetsTable].join('\n');
+  const summary = [resultsTable, '', renderStages(input.stages), '', `--help median: ${median(input.helpMs).toFixed(0)} ms`, '', targetsTable].join('\n');
   const countTargetsFailed = checks.some((check) => check.isCount && check.results.some((result) => !result.isMet));
   return { markdown, summary, countTargetsFailed };
 }
 
 function renderResults({ records }: ReportInput): string {
-  const header = '| N | run | wall s | bound s | wall / bound | time target | list | create | update | toggle | progress | get | CPU s | peak RSS MB |';
-  const rule = '|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const header =
+    '| N | run | wall s | bound s | wall / bound | time target | first write at s | writing s (/ its bound) | list | create | update | toggle | progress | get | CPU s | peak RSS MB |';
+  const rule = '|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = records.map((record) => {
     const { counts } = record;
     const limit = timeLimitMs(record);
     const ratio = record.bound.ms > 0 ? (record.wallMs / record.bound.ms).toFixed(2) : '—';
+    const firstWrite = record.firstWriteMs === undefined ? '—' : seconds(record.firstWriteMs);
+    const writingBound = record.bound.ms - record.bound.pagesMs;
+    const writing = record.firstWriteMs === undefined ? '—' : `${seconds(record.wallMs - record.firstWriteMs)} (${((record.wallMs - record.firstWriteMs) / writingBound).toFixed(2)})`;
     return `| ${record.size} | ${record.scenario} | ${seconds(record.wallMs)} | ${seconds(record.bound.ms)} | ${ratio} | ` +
-      `≤ ${seconds(limit)} ${record.wallMs <= limit ? 'pass' : '**fail**'} | ${counts.list} | ${counts.create} | ${counts.update} | ` +
+      `≤ ${seconds(limit)} ${record.wallMs <= limit ? 'pass' : '**fail**'} | ${firstWrite} | ${writing} | ${counts.list} | ${counts.create} | ${counts.update} | ` +
       `${counts.toggle} | ${counts.toggle_progress} | ${counts.get} | ${seconds(record.cpuMs)} | ${(record.rssMiB * 2 ** 20 / MB).toFixed(0)} |`;
   });
+  return [header, rule, ...rows].join('\n');
+}
+
+function renderStages(stages: SizeStages[]): string {
+  if (stages.length === 0) return '(Not measured.)';
+  const sizes = stages.map((stage) => stage.size);
+  const header = `| step | ${sizes.map((size) => `N=${size} CPU s | wall s | RSS after MB`).join(' | ')} |`;
+  const rule = `|---|${sizes.map(() => '---:|---:|---:').join('|')}|`;
+  const names = [...new Set(stages.flatMap((stage) => stage.plan.stages.map((step) => step.name)))];
+  const cells = (step: StageReport['stages'][number] | undefined): string =>
+    step === undefined ? '— | — | —' : `${seconds(step.cpuMs)} | ${seconds(step.wallMs)} | ${(step.rssMiB * 2 ** 20 / MB).toFixed(0)}`;
+  const rows = names.map((name) => `| ${name} | ${stages.map((stage) => cells(stage.plan.stages.find((step) => step.name === name))).join(' | ')} |`);
+  const total = (report: StageReport): string => seconds(report.stages.reduce((sum, step) => sum + step.cpuMs, 0));
+  rows.push(`| **total** (peak RSS) | ${stages.map((stage) => `**${total(stage.plan)}** | — | ${(stage.plan.maxRssMiB * 2 ** 20 / MB).toFixed(0)}`).join(' | ')} |`);
+  const parse = (stage: SizeStages): StageReport['stages'][number] | undefined => stage.yaml.stages.find((step) => step.name === 'YAML parseDocument');
+  rows.push(`| YAML \`parseDocument\` alone, fresh process | ${stages.map((stage) => cells(parse(stage))).join(' | ')} |`);
   return [header, rule, ...rows].join('\n');
 }
 

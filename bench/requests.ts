@@ -64,6 +64,8 @@ export interface Bound {
   ms: number;
   /** Sequential list pages (each needs the previous page's `next`). */
   pages: number;
+  /** The pages' part of `ms`: pages × latency. */
+  pagesMs: number;
   /** Requests on behalf of one agent (write, toggle, progress polls, reads), summed over agents. */
   agentRequests: number;
   /** The longest single agent's chain, in milliseconds, including the toggle's own duration. */
@@ -80,7 +82,7 @@ export interface BoundSettings {
 /** Plan: the list pages one after another. */
 export function planBound(requests: readonly RequestLogEntry[], latencyMs: number): Bound {
   const pages = requests.filter((request) => request.kind === 'list').length;
-  return { ms: pages * latencyMs, pages, agentRequests: 0, longestChainMs: 0 };
+  return { ms: pages * latencyMs, pages, pagesMs: pages * latencyMs, agentRequests: 0, longestChainMs: 0 };
 }
 
 /**
@@ -105,7 +107,8 @@ export function applyBound(requests: readonly RequestLogEntry[], settings: Bound
     longestChainMs = Math.max(longestChainMs, chain.requests * settings.latencyMs + (chain.toggled ? settings.toggleDurationMs : 0));
   }
   const spread = (agentRequests * settings.latencyMs) / settings.parallelism;
-  return { ms: pages * settings.latencyMs + Math.max(spread, longestChainMs), pages, agentRequests, longestChainMs };
+  const pagesMs = pages * settings.latencyMs;
+  return { ms: pagesMs + Math.max(spread, longestChainMs), pages, pagesMs, agentRequests, longestChainMs };
 }
 
 function describeKinds(requests: readonly RequestLogEntry[]): string {

@@ -7,9 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EMULATOR_DEFAULT_API_KEY, startEmulator, type EmulatorHandle } from '../src/emulator/server.js';
 import { agentName, BENCH_SECRET_ENV, benchManifest, tenPercentEdit } from './manifest.js';
-import { renderReport, type Machine, type RunRecord, type ScenarioKind } from './report.js';
-import { applyBound, countByKind, planBound, planRequestProblems, writeProblems } from './requests.js';
+import { renderReport, type Machine, type RunRecord, type ScenarioKind, type SizeStages } from './report.js';
+import { applyBound, countByKind, planBound, planRequestProblems, WRITE_KINDS, writeProblems } from './requests.js';
 import type { RusageReport } from './rusage-hook.js';
+import type { StageReport } from './stages.js';
 
 // `npm run bench`: the built CLI, run as a child process like a user runs it, against the emulator
 // started here with an injected per-request latency. Writes BENCHMARKS.md at the repository root.
@@ -43,19 +44,24 @@ interface Scenario {
 const root = findRepoRoot();
 const bin = join(root, 'bin/cekuraform.js');
 const rusageHook = pathToFileURL(fileURLToPath(new URL('./rusage-hook.js', import.meta.url))).href;
+const stagesScript = fileURLToPath(new URL('./stages.js', import.meta.url));
 
 const settings = readSettings();
 const startLoad = os.loadavg()[0] ?? 0;
 const benchStarted = performance.now();
 const records: RunRecord[] = [];
+const stages: SizeStages[] = [];
 const problems: string[] = [];
 
 for (const size of settings.sizes) {
-  records.push(...(await benchSize(size)));
+  const measured = await benchSize(size);
+  records.push(...measured.records);
+  if (measured.stages !== undefined) stages.push(measured.stages);
 }
 const helpMs = await measureHelp(settings.helpRuns);
 const report = renderReport({
   records,
+  stages,
   helpMs,
   machine: describeMachine(),
   settings: { ...settings, maxPageSize: MAX_PAGE_SIZE },
@@ -67,13 +73,18 @@ for (const problem of problems) process.stderr.write(`bench: ${problem}\n`);
 // Request counts are exact and fail the run; timing targets depend on the machine and are only reported.
 process.exitCode = problems.length > 0 || report.countTargetsFailed ? 1 : 0;
 
-async function benchSize(size: number): Promise<RunRecord[]> {
+async function benchSize(size: number): Promise<{ records: RunRecord[]; stages?: SizeStages }> {
+  // When the run's first write came back: everything before it was planning.
+  let firstWriteAt: number | undefined;
   const emulator = await startEmulator({
     port: 0,
     dataFile: null,
     latencyMs: settings.latencyMs,
     toggleDurationMs: settings.toggleDurationMs,
     maxPageSize: MAX_PAGE_SIZE,
+    onRequest: (entry) => {
+      if (firstWriteAt === undefined && WRITE_KINDS.includes(entry.kind)) firstWriteAt = performance.now();
+    },
   });
   const dir = await mkdtemp(join(tmpdir(), `cekuraform-bench-${size}-`));
   const edit = tenPercentEdit(size);
@@ -94,11 +105,13 @@ async function benchSize(size: number): Promise<RunRecord[]> {
   ];
 
   const results: RunRecord[] = [];
+  let sizeStages: SizeStages | undefined;
   try {
     for (const [index, scenario] of scenarios.entries()) {
       if (scenario.manifest !== undefined) await writeFile(join(dir, 'agents.yaml'), scenario.manifest);
       const liveBefore = emulator.agents().length;
       emulator.clearRequests();
+      firstWriteAt = undefined;
       const argv = [...scenario.argv, '-f', 'agents.yaml', '--state', 'bench.state.json', '--no-color'];
       if (scenario.kind !== 'plan') argv.push('--parallelism', String(settings.parallelism));
       const run = await runCli(argv, { dir, apiUrl: emulator.url, name: `${index + 1}-${scenario.argv[0]}` });
@@ -119,6 +132,8 @@ async function benchSize(size: number): Promise<RunRecord[]> {
         continue;
       }
       const bound = scenario.kind === 'apply' ? applyBound(requests, { ...settings }) : planBound(requests, settings.latencyMs);
+      // The first write was sent one latency before its response was logged.
+      const firstWriteMs = firstWriteAt === undefined ? undefined : Math.max(0, firstWriteAt - settings.latencyMs - run.startedAt);
       results.push({
         size,
         scenario: scenario.name,
@@ -129,13 +144,42 @@ async function benchSize(size: number): Promise<RunRecord[]> {
         counts: countByKind(requests),
         bound,
         countProblems,
+        ...(firstWriteMs === undefined ? {} : { firstWriteMs }),
       });
     }
+    if (problems.length === 0) sizeStages = await measureStages(size, dir, emulator.url);
   } finally {
     await emulator.close();
     if (problems.length === 0) await rm(dir, { recursive: true, force: true });
   }
-  return results;
+  return { records: results, ...(sizeStages === undefined ? {} : { stages: sizeStages }) };
+}
+
+/** A converged plan of the last manifest, step by step (bench/stages.ts), and the YAML parse alone, each in a fresh child process. */
+async function measureStages(size: number, dir: string, apiUrl: string): Promise<SizeStages | undefined> {
+  const plan = await runStages(['plan', 'agents.yaml', 'bench.state.json'], dir, apiUrl);
+  const yaml = await runStages(['yaml', 'agents.yaml'], dir, apiUrl);
+  if (plan === undefined || yaml === undefined) return undefined;
+  process.stdout.write(`N=${size} plan stages: ${plan.stages.map((stage) => `${stage.name} ${(stage.cpuMs / 1000).toFixed(2)} s`).join(', ')}\n`);
+  return { size, plan, yaml };
+}
+
+async function runStages(argv: string[], dir: string, apiUrl: string): Promise<StageReport | undefined> {
+  const env = { ...process.env, CEKURA_API_URL: apiUrl, CEKURA_API_KEY: EMULATOR_DEFAULT_API_KEY, [BENCH_SECRET_ENV]: 'bench-vapi-key' };
+  const output = await new Promise<{ code: number; stdout: string; stderr: string }>((resolveRun, reject) => {
+    const child = spawn(process.execPath, [stagesScript, ...argv], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code: code ?? 1, stdout, stderr }));
+  });
+  if (output.code !== 0) {
+    problems.push(`stages ${argv.join(' ')} exited with ${output.code}: ${output.stderr.trim()}`);
+    return undefined;
+  }
+  return JSON.parse(output.stdout) as StageReport;
 }
 
 /** Ids of the agents a run had to write: all live agents, none, or these names. */
@@ -149,6 +193,8 @@ function idsOf(emulator: EmulatorHandle, writes: 'all' | 'none' | string[]): num
 
 interface CliRun {
   exitCode: number;
+  /** `performance.now()` at spawn. */
+  startedAt: number;
   wallMs: number;
   usage: RusageReport;
   logFile: string;
@@ -176,7 +222,7 @@ async function runCli(argv: string[], { dir, apiUrl, name }: { dir: string; apiU
     });
     const wallMs = performance.now() - started;
     const usage = JSON.parse(await readFile(rusageFile, 'utf8')) as RusageReport;
-    return { exitCode, wallMs, usage, logFile };
+    return { exitCode, startedAt: started, wallMs, usage, logFile };
   } finally {
     await log.close();
   }

@@ -4,10 +4,16 @@ import type { RequestKind, RequestLogEntry } from './types.js';
 export class RequestLog {
   #entries: RequestLogEntry[] = [];
   #seq = 0;
+  readonly #onRecord: ((entry: RequestLogEntry) => void) | undefined;
+
+  /** `onRecord` sees a copy of each entry as it is recorded. */
+  constructor(onRecord?: (entry: RequestLogEntry) => void) {
+    this.#onRecord = onRecord;
+  }
 
   record(entry: { method: string; url: URL; status: number | null; kind: RequestKind; agentId: number | undefined }): void {
     this.#seq += 1;
-    this.#entries.push({
+    const logged: RequestLogEntry = {
       seq: this.#seq,
       method: entry.method,
       path: entry.url.pathname,
@@ -15,7 +21,9 @@ export class RequestLog {
       status: entry.status,
       kind: entry.kind,
       ...(entry.agentId === undefined ? {} : { agent_id: entry.agentId }),
-    });
+    };
+    this.#entries.push(logged);
+    this.#onRecord?.({ ...logged, query: { ...logged.query } });
   }
 
   entries(): RequestLogEntry[] {

@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   maxPageSize?: number;
   /** For tests that move time by hand; only `now` is used. Default: the system clock. */
   clock?: Pick<Clock, 'now'>;
+  /** Sees each API request as it is logged, when its response is finished (the benchmark times a client's phases with it). */
+  onRequest?: (entry: RequestLogEntry) => void;
 }
 
 /** A running emulator. The test-only methods look at state the API does not expose. */
@@ -85,7 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await file.prepare();
   }
 
-  const log = new RequestLog();
+  const log = new RequestLog(options.onRequest);
   const context: EmulatorContext = {
     store,
     toggles,
