@@ -181,7 +181,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
-    .addOption(new Option('--parallelism <n>', 'agents applied at once').argParser(positiveInteger).default(DEFAULT_PARALLELISM))
+    .addOption(new Option('--parallelism <n>', 'agents sending requests at once (one waiting for its toggle frees its slot)').argParser(positiveInteger).default(DEFAULT_PARALLELISM))
     .addOption(new Option('--toggle-timeout <duration>', 'how long to wait for a mock-mode toggle (e.g. 90s, 5m)').argParser(duration).default(DEFAULT_TOGGLE_TIMEOUT_MS, '5m'))
     .addOption(new Option('--max-deletes <n>', 'refuse a plan deleting more agents, tools or variables than this').argParser(nonNegativeInteger))
     .action((planFile: string | undefined, options: Record<string, unknown>) => {
