@@ -1,5 +1,5 @@
-import { isSecretPath, type SecretPath } from '../cekura/fields.js';
-import { isJsonObject, joinPointer, type JsonValue } from '../json.js';
+import { isSecretPath, SECRET_PATHS, type SecretPath } from '../cekura/fields.js';
+import { isJsonObject, joinPointer, splitPointer, type JsonValue } from '../json.js';
 import { VAR_NAME_PATTERN } from './environment-name.js';
 import { SENSITIVE_PLACEHOLDER, Secret } from './secret.js';
 import type { PathIssue, YamlPath } from './issues.js';
@@ -80,8 +80,11 @@ function visit(value: unknown, path: YamlPath, context: InterpolationContext, re
 }
 
 /** The secret pointer of `agents.<key>.<…>`, if the path is one. */
+/** The top fields that hold secrets: the rest of an agent (its mock tools above all) is not looked at. */
+const SECRET_ROOTS: ReadonlySet<string> = new Set(SECRET_PATHS.map((pointer) => splitPointer(pointer)[0]!));
+
 function secretPathOf(path: YamlPath): SecretPath | undefined {
-  if (path[0] !== 'agents' || path.length < 3) return undefined;
+  if (path[0] !== 'agents' || path.length < 3 || !SECRET_ROOTS.has(String(path[2]))) return undefined;
   const pointer = joinPointer(...path.slice(2));
   return isSecretPath(pointer) ? pointer : undefined;
 }

@@ -59,7 +59,7 @@ function duplicateNames(agents: ManifestAgent[]): ManifestIssue[] {
     if (first.id !== undefined && agent.id !== undefined) continue;
     issues.push(
       issueAt(
-        agent.sources['/name'] ?? agent.location,
+        agent.locateField('/name') ?? agent.location,
         ['agents', agent.key, 'name'],
         `agent \`${first.key}\` (${where(first.location)}) in project ${agent.project} has the same name \`${agent.doc.name ?? ''}\``,
         'cekuraform finds agents by name in a project; give each its own name',

@@ -1,6 +1,7 @@
 import { sortMockData, type AgentDoc, type MockDataRow, type MockToolDoc, type ServedVia } from '../cekura/agent-doc.js';
 import { SECRET_PATHS, type SecretPath } from '../cekura/fields.js';
 import { deleteAtPointer, getAtPointer, isJsonObject, joinPointer, splitPointer, type JsonObject } from '../json.js';
+import type { SourceLocation } from '../errors.js';
 import type { PathIssue } from './issues.js';
 import { readKnowledgeBase } from './knowledge-base.js';
 import type { ParsedFile } from './parse.js';
@@ -27,6 +28,7 @@ export async function resolveAgent(input: AgentInput, context: AgentContext): Pr
   const doc = agentDoc(input);
   const knowledgeBase = await readKnowledgeBase(input.knowledge_base_files ?? [], context.directory, ['agents', key, 'knowledge_base_files']);
   if (input.knowledge_base_files !== undefined) doc.knowledge_base_files = knowledgeBase.docs;
+  let sources: Record<string, SourceLocation> | undefined;
 
   const agent: ManifestAgent = {
     key,
@@ -38,7 +40,8 @@ export async function resolveAgent(input: AgentInput, context: AgentContext): Pr
     secrets: [...context.secrets].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     knowledge_base_sources: knowledgeBase.sources,
     location: parsed.locate(['agents', key], 'key'),
-    sources: collectSources(key, input, parsed),
+    // Located on first use: only error messages need it, and locating every field of 1000 agents took a second.
+    locateField: (pointer) => (sources ??= collectSources(key, input, parsed))[pointer],
   };
   return { agent, issues: knowledgeBase.issues };
 }

@@ -46,10 +46,10 @@ export interface ManifestAgent {
   /** Where `agents.<key>` is written. */
   location: SourceLocation;
   /**
-   * Where each field is written, keyed by its pointer in `doc` (items by name:
-   * `/mock_tools/get_order/served_via`). Used to point API validation errors back at a line.
+   * Where the field at `pointer` of `doc` is written (items by name: `/mock_tools/get_order/served_via`);
+   * undefined when the manifest does not write it. Points Cekura's validation errors back at a line.
    */
-  sources: Record<string, SourceLocation>;
+  locateField(pointer: string): SourceLocation | undefined;
 }
 
 export interface ResolvedSecret {

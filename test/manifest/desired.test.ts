@@ -136,7 +136,7 @@ agents:
         served_via: { type: mcp, mock_index: 1 }
 `);
     const [agent] = manifest.agents;
-    const line = (pointer: string) => agent!.sources[pointer]?.line;
+    const line = (pointer: string) => agent!.locateField(pointer)?.line;
     expect(agent!.location).toEqual({ file: 'cekura.yaml', line: 3, col: 3 });
     expect(line('/name')).toBe(4);
     expect(line('/telephony/phone_number')).toBe(6);

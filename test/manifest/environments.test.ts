@@ -78,12 +78,12 @@ describe('two environments of one manifest', () => {
   });
 
   it("locates a field an override wrote at the override's line, the others at the agent's", async () => {
-    const { sources } = agentOf(await loadFixture(['environments/two-environments.yaml'], ENV, 'production'), 'support-bot');
+    const agent = agentOf(await loadFixture(['environments/two-environments.yaml'], ENV, 'production'), 'support-bot');
     const file = 'environments/two-environments.yaml';
-    expect(sources['/telephony/inbound']).toEqual({ file, line: 18, col: 31 });
-    expect(sources['/telephony/phone_number']).toEqual({ file, line: 26, col: 32 });
-    expect(sources['/mock_tools/get_order/description']).toEqual({ file, line: 21, col: 26 });
-    expect(sources['/provider/agent_id']).toEqual({ file, line: 29, col: 17 });
+    expect(agent.locateField('/telephony/inbound')).toEqual({ file, line: 18, col: 31 });
+    expect(agent.locateField('/telephony/phone_number')).toEqual({ file, line: 26, col: 32 });
+    expect(agent.locateField('/mock_tools/get_order/description')).toEqual({ file, line: 21, col: 26 });
+    expect(agent.locateField('/provider/agent_id')).toEqual({ file, line: 29, col: 17 });
   });
 
   it('gives each environment its own manifest hash, the same on every load', async () => {
@@ -371,8 +371,8 @@ describe('environments split across files', () => {
       mock_tools_enabled: false,
       secrets: [],
     });
-    expect(support.sources['/provider/auto_import_calls']).toEqual({ file: 'environments/split-override/environments.yaml', line: 9, col: 40 });
-    expect(support.sources['/provider/agent_id']).toEqual({ file: 'environments/split-override/agents.yaml', line: 6, col: 17 });
+    expect(support.locateField('/provider/auto_import_calls')).toEqual({ file: 'environments/split-override/environments.yaml', line: 9, col: 40 });
+    expect(support.locateField('/provider/agent_id')).toEqual({ file: 'environments/split-override/agents.yaml', line: 6, col: 17 });
   });
 
   it('reads agents.yaml alone as a manifest without environments', async () => {

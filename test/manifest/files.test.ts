@@ -121,7 +121,7 @@ describe('manifest files', () => {
       'orders.md': { file_name: 'orders.md', file_size: content.length },
     });
     expect(support!.knowledge_base_sources['faq.md']).toEqual({ path: join(dir, 'config/docs/faq.md'), sha256, size: content.length });
-    expect(support!.sources['/knowledge_base_files/orders.md']?.line).toBe(7);
+    expect(support!.locateField('/knowledge_base_files/orders.md')?.line).toBe(7);
   });
 
   it('changes the hash when a knowledge-base file changes', async () => {

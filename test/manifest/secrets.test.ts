@@ -40,7 +40,7 @@ describe('secrets', () => {
       telephony: { inbound: true },
       provider: { type: 'livekit', credentials: { config: { url: 'wss://acme.livekit.cloud' } } },
     });
-    expect(agent!.sources['/provider/credentials/api_key']).toEqual({ file: 'cekura.yaml', line: 13, col: 18 });
+    expect(agent!.locateField('/provider/credentials/api_key')).toEqual({ file: 'cekura.yaml', line: 13, col: 18 });
   });
 
   it('never show their value in the manifest, its hash or its printed form', async () => {

@@ -23,7 +23,7 @@ export function agent(key: string, doc: AgentDoc, extra: Partial<ManifestAgent> 
     secrets: [],
     knowledge_base_sources: {},
     location: { file: 'agents.yaml', line: 1, col: 1 },
-    sources: {},
+    locateField: () => undefined,
     ...extra,
   };
 }

@@ -149,11 +149,11 @@ function manifestLocations(result: ApplyResult, manifest: Manifest | undefined, 
   const agents = new Map(manifest.agents.map((agent) => [agent.address, agent]));
   const lines: string[] = [];
   for (const outcome of result.outcomes) {
-    const sources = agents.get(outcome.address)?.sources;
+    const agent = agents.get(outcome.address);
     for (const path of outcome.error?.paths ?? []) {
       const tokens = splitPointer(path);
       for (let length = tokens.length; length > 0; length--) {
-        const location = sources?.[joinPointer(...tokens.slice(0, length))];
+        const location = agent?.locateField(joinPointer(...tokens.slice(0, length)));
         if (location === undefined) continue;
         lines.push(`  ${outcome.address} ${path} ${style.dim(`at ${location.file}:${location.line}:${location.col}`)}`);
         break;
