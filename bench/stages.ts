@@ -24,6 +24,8 @@ export interface StageReport {
 
 // Node's own start-up, before this module ran.
 const startupCpu = process.cpuUsage();
+// As bin/cekuraform.js does: a plain copy of the environment, which the yaml parser reads per token.
+process.env = { ...process.env };
 const stages: StageTiming[] = [
   { name: 'node start-up', cpuMs: (startupCpu.user + startupCpu.system) / 1000, wallMs: performance.now(), rssMiB: process.memoryUsage().rss / 2 ** 20 },
 ];
