@@ -4,8 +4,8 @@ import { MockAgent, type Interceptable } from 'undici';
 import { createApiClient, type ApiClientOptions } from '../../src/api/client.js';
 import { ApiError } from '../../src/api/errors.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import type { Clock } from '../../src/clock.js';
 import type { JsonObject } from '../../src/json.js';
+import { FakeClock } from '../fakes.js';
 
 /** Distinctive, so that a leak anywhere is found by a plain substring search. */
 export const API_KEY = 'ck_test_Zq8vK2-never-print-me-4471';
@@ -13,22 +13,9 @@ export const API_KEY = 'ck_test_Zq8vK2-never-print-me-4471';
 export const MOCK_ORIGIN = 'https://api.cekura.test';
 export const AGENTS = '/test_framework/v2/aiagents/';
 
-/** A clock whose `sleep` records the delay, advances `now` and resolves at once. */
-export interface FakeClock extends Clock {
-  sleeps: number[];
-}
-
+/** The test clock, starting on 2026-01-01 unless told otherwise. */
 export function fakeClock(startMs = Date.UTC(2026, 0, 1)): FakeClock {
-  let nowMs = startMs;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => nowMs,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      nowMs += ms;
-    },
-  };
+  return new FakeClock(startMs);
 }
 
 /** A client over an undici MockAgent that refuses real network access, with call history on. */

@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MockToolDoc, AgentDoc } from '../../src/cekura/agent-doc.js';
-import type { Clock } from '../../src/clock.js';
 import { applyPlan, type ApplyDeps } from '../../src/apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../src/apply/events.js';
 import type { JsonObject } from '../../src/json.js';
@@ -18,22 +17,7 @@ import {
 import { fingerprintSecret } from '../../src/state/fingerprint.js';
 import { openStateRecord, type StateRecordStore } from '../../src/state/record.js';
 import { FakeCekuraApi } from './fake-api.js';
-
-/** Time moves only when something sleeps, and at once. */
-export class FakeClock implements Clock {
-  time = Date.parse('2026-05-01T12:00:00.000Z');
-  readonly sleeps: number[] = [];
-
-  now(): number {
-    return this.time;
-  }
-
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    this.sleeps.push(ms);
-    this.time += ms;
-  }
-}
+import { FakeClock } from '../fakes.js';
 
 export interface Harness {
   api: FakeCekuraApi;

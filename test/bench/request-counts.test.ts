@@ -6,8 +6,8 @@ import { agentName, BENCH_SECRET_ENV, benchManifest, tenPercentEdit } from '../.
 import { countByKind, planRequestProblems, writeProblems } from '../../bench/requests.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import type { Clock } from '../../src/clock.js';
 import { EMULATOR_DEFAULT_API_KEY, startEmulator, type EmulatorHandle } from '../../src/emulator/server.js';
+import { CapturedStream, FakeClock } from '../fakes.js';
 
 // The benchmark's request-count targets, exact at N = 20 with the CLI in process (BENCHMARKS.md has
 // the timings): a plan sends only list requests, one per page; a converged apply writes nothing; an
@@ -16,29 +16,6 @@ import { EMULATOR_DEFAULT_API_KEY, startEmulator, type EmulatorHandle } from '..
 const AGENTS = 20;
 /** Small pages, so that "one request per page" is checked over several pages. */
 const PAGE_SIZE = 8;
-
-/** Time moves only when something sleeps (toggle polls), and at once. */
-class FakeClock implements Clock {
-  time = Date.parse('2026-05-01T12:00:00.000Z');
-
-  now(): number {
-    return this.time;
-  }
-
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    this.time += ms;
-  }
-}
-
-class CapturedStream {
-  text = '';
-
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
 
 let emulator: EmulatorHandle;
 let dir: string;

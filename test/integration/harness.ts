@@ -6,10 +6,10 @@ import { expect } from 'vitest';
 import type { WireAgent } from '../../src/api/types.js';
 import { main } from '../../src/cli/main.js';
 import type { CliIo, InputStream } from '../../src/cli/io.js';
-import type { Clock } from '../../src/clock.js';
 import { EMULATOR_DEFAULT_API_KEY, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
 import type { RequestKind, RequestLogEntry } from '../../src/emulator/types.js';
 import type { StateRecord } from '../../src/state/types.js';
+import { CapturedStream, FakeClock } from '../fakes.js';
 
 // End-to-end scenarios: the real emulator on port 0, `main(argv, io)` in process, a temp working
 // folder holding the manifests and the state record, and a clock that moves only when something sleeps.
@@ -25,41 +25,11 @@ export const SECRETS = {
   RETELL_API_KEY: 'retell-secret-b42d08aa-LEAKCHECK',
 } as const;
 
-/** Time moves only when something sleeps, and at once. */
-export class FakeClock implements Clock {
-  time = Date.parse('2026-05-01T12:00:00.000Z');
-  readonly sleeps: number[] = [];
-
-  now(): number {
-    return this.time;
-  }
-
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    this.sleeps.push(ms);
-    this.time += ms;
-  }
-}
-
 /** What one CLI run printed and how it ended. */
 export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-class CapturedStream {
-  text = '';
-  readonly isTTY: boolean;
-
-  constructor(isTTY = false) {
-    this.isTTY = isTTY;
-  }
-
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
 }
 
 /** A terminal on stdin that answers the confirmation prompt with `answer`. */
