@@ -1,7 +1,7 @@
 import { CekuraformError } from '../errors.js';
 import type { ManifestAgent } from '../manifest/types.js';
 import type { LiveAgent, LiveState, StateRecord } from '../state/types.js';
-import type { PlanOptions, ResourceReason } from './types.js';
+import type { ResourceReason } from './types.js';
 
 /** How one manifest address meets live state. */
 export type Binding =
@@ -115,17 +115,15 @@ function isClaimedByOther(id: number, agent: ManifestAgent, claimed: Map<number,
 
 /**
  * Adoption and lost-create recovery find agents by name, so a name is unique in its project: throws
- * when an address would be renamed to the name of a live agent that stays after the apply (one no
- * address binds, kept because prune is off).
+ * when an address would be renamed to the name of a live agent that stays after the apply (in
+ * `unbound`: no address binds it, and prune does not delete it).
  */
-export function checkRenames(bindings: Binding[], live: LiveState, options: Pick<PlanOptions, 'prune'>): void {
-  if (options.prune) return;
-  const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
+export function checkRenames(bindings: Binding[], unbound: LiveAgent[]): void {
   for (const binding of bindings) {
     if (binding.kind !== 'bound') continue;
     const name = binding.agent.doc.name;
     if (name === undefined || name === binding.live.doc.name) continue;
-    const holder = live.agents.find((other) => other.project === binding.live.project && other.doc.name === name && !boundIds.has(other.id));
+    const holder = unbound.find((other) => other.project === binding.live.project && other.doc.name === name);
     if (holder === undefined) continue;
     throw new CekuraformError('name_taken', `${binding.agent.address} would be renamed to "${name}", which agent ${holder.id} in project ${holder.project} already has`, {
       meta: { address: binding.agent.address, name, id: holder.id, project: holder.project },

@@ -35,15 +35,15 @@ export function plan(manifest: Manifest, live: LiveState, record: StateRecord, o
   if (unread.length > 0) throw new InternalError(`live state lacks managed projects ${unread.join(', ')}`);
 
   const bindings = bindAgents(manifest.agents, live, record);
-  checkRenames(bindings, live, options);
+  const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
+  const unbound = live.agents.filter((agent) => !boundIds.has(agent.id));
+  if (!options.prune) checkRenames(bindings, unbound);
   const planned = bindings.map((binding) => planAgent(binding, record));
   const resourceChanges = planned.map((agent) => agent.change);
-  const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
   const recordedAddresses = new Map(Object.entries(record.agents).map(([address, entry]) => [entry.id, address]));
 
   const unmanaged: UnmanagedAgent[] = [];
-  for (const agent of live.agents) {
-    if (boundIds.has(agent.id)) continue;
+  for (const agent of unbound) {
     if (options.prune) {
       resourceChanges.push(deleteChange(agent, recordedAddresses.get(agent.id) ?? `agent[${agent.id}]`, options));
     } else {
