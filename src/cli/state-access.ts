@@ -7,7 +7,7 @@ import { readStateRecord } from '../state/record.js';
 import type { StateRecord } from '../state/types.js';
 import type { CliIo } from './io.js';
 
-// What import and the state commands share: the lock with its takeover notice, a record that must
+// What apply, import and the state commands share: the lock with its takeover notice, a record that must
 // exist, and addresses that must be known.
 
 /** Takes the state record's lock for `command`, telling stderr when it took over one left by a dead process. */

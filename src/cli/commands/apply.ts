@@ -17,12 +17,12 @@ import { createApplyProgress, type ProgressMode } from '../../render/progress.js
 import type { Style } from '../../render/style.js';
 import { renderPlanText } from '../../render/text.js';
 import { fetchLiveState } from '../../state/fetch.js';
-import { acquireStateLock } from '../../state/lock.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import type { CliIo, InputStream } from '../io.js';
 import { INTERRUPTED_EXIT_CODE } from '../main.js';
 import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
+import { lockStateRecord } from '../state-access.js';
 
 /**
  * `cekuraform apply [PLANFILE]`: under the state record's lock, compute the plan (or check a saved
@@ -34,11 +34,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   const statePath = statePathOf(args.state, io, saved === undefined ? manifest!.environment : savedPlanEnvironment(saved, args.env));
   const style = styleFor(args, io.stdout, io);
 
-  const lock = await acquireStateLock(statePath, { command: 'apply' });
-  if (lock.takenOver !== null) {
-    const { pid, host, time } = lock.takenOver;
-    io.stderr.write(`notice: took over the state lock of process ${pid} on ${host} (since ${time}), which is no longer running\n`);
-  }
+  const lock = await lockStateRecord(statePath, 'apply', io);
   // Retries during the read go to stderr; during apply they join the progress output, named by address.
   let onEvent: (event: ApplyEvent) => void = (event) => {
     if (event.type === 'retrying') io.stderr.write(describeRetry(retryInfoOf(event)) + '\n');
