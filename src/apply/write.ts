@@ -94,10 +94,9 @@ export async function deleteAgent(context: AgentContext, change: DeleteChange): 
   } catch (error) {
     if (!(error instanceof ApiError && error.code === 'api_not_found')) throw writeFailure('delete', error, null);
   }
-  const isBound = (agent: RecordedAgent): boolean => agent.id === change.id;
-  if (Object.values(context.records.current().agents).some(isBound)) {
+  if (context.records.addressesOf(change.id).length > 0) {
     await context.records.update((record) => {
-      for (const [address, agent] of Object.entries(record.agents)) if (isBound(agent)) delete record.agents[address];
+      for (const [address, agent] of Object.entries(record.agents)) if (agent.id === change.id) delete record.agents[address];
     });
   }
   context.emit({ type: 'write_finished', address: context.address, id: change.id });

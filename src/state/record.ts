@@ -19,6 +19,8 @@ export interface StateRecordStore {
   current(): StateRecord;
   /** A copy of one address's entry in `current()`, without copying the other agents' entries (apply reads it per agent). */
   agent(address: string): RecordedAgent | undefined;
+  /** The addresses bound to agent `id` in `current()`, sorted, without copying the record (apply asks per deleted agent). */
+  addressesOf(id: number): string[];
   /**
    * Applies `change` to a copy, raises `serial`, saves the copy atomically (mode 0600) and only
    * then makes it current. Rejects, leaving the record as it was, when `change` throws or the
@@ -149,6 +151,7 @@ export async function openStateRecord(path: string): Promise<StateRecordStore> {
     path,
     current: () => structuredClone(saved),
     agent: (address) => (Object.hasOwn(saved.agents, address) ? structuredClone(saved.agents[address]) : undefined),
+    addressesOf: (id) => Object.keys(saved.agents).filter((address) => saved.agents[address]!.id === id).sort(),
     update(change) {
       return new Promise<void>((resolve, reject) => {
         waiting.push({ change, resolve, reject });

@@ -53,6 +53,18 @@ describe('openStateRecord', () => {
     expect((await openStateRecord(path)).current()).toEqual(saved);
   });
 
+  it('tells the addresses bound to an agent', async () => {
+    const store = await openStateRecord(path);
+    await store.update((record) => {
+      record.agents['agent.support'] = binding(7);
+      record.agents['agent.legacy'] = binding(7);
+      record.agents['agent.sales'] = binding(8);
+    });
+
+    expect(store.addressesOf(7)).toEqual(['agent.legacy', 'agent.support']);
+    expect(store.addressesOf(9)).toEqual([]);
+  });
+
   it('writes atomically: no temporary file is left beside the record', async () => {
     const store = await openStateRecord(path);
     await store.update((record) => {
