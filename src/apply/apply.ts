@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { CekuraApi, McpEndpoint } from '../api/types.js';
+import type { CekuraApi } from '../api/types.js';
 import type { Clock } from '../clock.js';
 import { assertNever, CekuraformError, InternalError } from '../errors.js';
 import { orderPlan, type AgentWork } from '../plan/order.js';

@@ -100,7 +100,7 @@ describe('connection refused', () => {
 
 it('writes a debug trace line per attempt: method, path, status, ms', async () => {
   const lines: string[] = [];
-  await serve((request, response, index) => (index === 0 ? sendJson(response, 503, {}) : sendJson(response, 200, [])), {
+  await serve((_request, response, index) => (index === 0 ? sendJson(response, 503, {}) : sendJson(response, 200, [])), {
     log: (line) => lines.push(line),
   });
 

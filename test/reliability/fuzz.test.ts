@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import { EXAMPLES_MANIFEST, SCENARIOS_DIR, SECRETS, startScenario, type RunResult, type Scenario } from '../integration/harness.js';
 import { describeRun, expectNoStackTrace, fail } from './checks.js';
 import { mutate, mutationArbitrary } from './mutations.js';
