@@ -82,7 +82,10 @@ function agentLines(index: number, isChanged: boolean, isFlipped: boolean): stri
   }
   lines.push('    dynamic_variables:');
   for (let variable = 0; variable < VARIABLES_PER_AGENT; variable++) {
-    lines.push(`      - name: var_${variable}`, `        description: Variable ${variable}${variable === 0 ? revision : ''}`);
+    lines.push(
+      `      - name: var_${variable}`,
+      `        description: Variable ${variable}${variable === 0 ? revision : ''}`,
+    );
   }
   lines.push(`    mock_tools_enabled: ${isMockModeOn(index) !== isFlipped}`);
   return lines;

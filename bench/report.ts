@@ -128,7 +128,7 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     'Each of the N agents has 10 mock tools with 3 mock-data rows each, 3 dynamic variables, a `vapi` provider whose key is',
     '`${env:BENCH_VAPI_API_KEY}`; half of them have `mock_tools_enabled: true` (a toggle after create). Runs, in order, against one emulator',
     'per N: plan from empty; apply from empty; plan when converged; apply when converged; apply after an edit of 10% of the agents',
-    '(every tenth: the first tool\'s description and the first variable\'s description; mock mode flipped on every fifth of those, 2%',
+    "(every tenth: the first tool's description and the first variable's description; mock mode flipped on every fifth of those, 2%",
     'of all). A last plan after the change must be empty (checked, not listed). The request log is cleared before each run.',
     '',
     '## Results',
@@ -142,9 +142,9 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     '',
     '## Where the CPU of a plan goes',
     '',
-    'A converged plan of the last manifest, cut into the CLI\'s steps (`bench/stages.ts`: the functions `cekuraform plan` calls, one after',
-    'another in one child process, each timed alone), and the YAML parse alone in a fresh process (yaml\'s `parseDocument` with the options',
-    '`src/manifest/parse.ts` uses). CPU includes the garbage collector\'s threads, so it can exceed wall time.',
+    "A converged plan of the last manifest, cut into the CLI's steps (`bench/stages.ts`: the functions `cekuraform plan` calls, one after",
+    "another in one child process, each timed alone), and the YAML parse alone in a fresh process (yaml's `parseDocument` with the options",
+    "`src/manifest/parse.ts` uses). CPU includes the garbage collector's threads, so it can exceed wall time.",
     '',
     renderStages(input.stages),
     '',
@@ -154,24 +154,24 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     '',
     '## How each figure is measured',
     '',
-    '- **Wall**: `performance.now()` in the bench process from `spawn` to the child\'s `exit` event: Node start-up, reading the',
+    "- **Wall**: `performance.now()` in the bench process from `spawn` to the child's `exit` event: Node start-up, reading the",
     '  manifest, every request, rendering and writing the state record.',
     '- **CPU and peak RSS**: the CLI process is started as `node --import bench/rusage-hook.js bin/cekuraform.js …`; the preloaded',
-    '  module only registers a `process.on(\'exit\')` handler that writes `process.resourceUsage()` (getrusage(RUSAGE_SELF): user +',
-    '  system time of all the process\'s threads, and `maxRSS`) to a file. It is the same on every OS Node runs on, needs no',
+    "  module only registers a `process.on('exit')` handler that writes `process.resourceUsage()` (getrusage(RUSAGE_SELF): user +",
+    "  system time of all the process's threads, and `maxRSS`) to a file. It is the same on every OS Node runs on, needs no",
     '  `/usr/bin/time`, and measures the CLI process itself, not a wrapper. MB = 10^6 bytes.',
-    '- **Requests**: the emulator\'s request log (`requests()`, by `kind`), cleared before each run.',
+    "- **Requests**: the emulator's request log (`requests()`, by `kind`), cleared before each run.",
     '- **Load**: other work on the machine stretches wall time and, through shared caches, CPU time; the load averages above say how busy it was.',
     '',
     '### The bounds',
     '',
-    'The bound is the least wall time the run\'s round trips need, at latency L, taken from its own request log:',
+    "The bound is the least wall time the run's round trips need, at latency L, taken from its own request log:",
     '',
     '- **plan** (and a converged apply, which sends only lists): `pages × L`. List pages are sequential, since each page gives',
     '  the `next` link.',
     '- **apply**: `pages × L + max(Σₐ rₐ × L / P, maxₐ (rₐ × L + Dₐ))`, where `rₐ` counts the requests for agent `a` (its write, toggle',
     '  POST, progress polls and any read), `P` is `--parallelism` and `Dₐ` is the toggle duration when `a` was toggled (no client',
-    '  can see a toggle finish sooner). With Dₐ short the first term decides: the agents\' chains spread over P slots.',
+    "  can see a toggle finish sooner). With Dₐ short the first term decides: the agents' chains spread over P slots.",
     '- The time targets: plan wall ≤ 1.5 × bound + 0.5 s; apply wall ≤ 1.3 × bound.',
     '',
     '## Analysis',
@@ -182,7 +182,15 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     '',
   ].join('\n');
 
-  const summary = [resultsTable, '', renderStages(input.stages), '', `--help median: ${median(input.helpMs).toFixed(0)} ms`, '', targetsTable].join('\n');
+  const summary = [
+    resultsTable,
+    '',
+    renderStages(input.stages),
+    '',
+    `--help median: ${median(input.helpMs).toFixed(0)} ms`,
+    '',
+    targetsTable,
+  ].join('\n');
   const countTargetsFailed = checks.some((check) => check.isCount && check.results.some((result) => !result.isMet));
   return { markdown, summary, countTargetsFailed };
 }
@@ -197,10 +205,15 @@ function renderResults({ records }: ReportInput): string {
     const ratio = record.bound.ms > 0 ? (record.wallMs / record.bound.ms).toFixed(2) : '—';
     const firstWrite = record.firstWriteMs === undefined ? '—' : seconds(record.firstWriteMs);
     const writingBound = record.bound.ms - record.bound.pagesMs;
-    const writing = record.firstWriteMs === undefined ? '—' : `${seconds(record.wallMs - record.firstWriteMs)} (${((record.wallMs - record.firstWriteMs) / writingBound).toFixed(2)})`;
-    return `| ${record.size} | ${record.scenario} | ${seconds(record.wallMs)} | ${seconds(record.bound.ms)} | ${ratio} | ` +
+    const writing =
+      record.firstWriteMs === undefined
+        ? '—'
+        : `${seconds(record.wallMs - record.firstWriteMs)} (${((record.wallMs - record.firstWriteMs) / writingBound).toFixed(2)})`;
+    return (
+      `| ${record.size} | ${record.scenario} | ${seconds(record.wallMs)} | ${seconds(record.bound.ms)} | ${ratio} | ` +
       `≤ ${seconds(limit)} ${record.wallMs <= limit ? 'pass' : '**fail**'} | ${firstWrite} | ${writing} | ${counts.list} | ${counts.create} | ${counts.update} | ` +
-      `${counts.toggle} | ${counts.toggle_progress} | ${counts.get} | ${seconds(record.cpuMs)} | ${(record.rssMiB * 2 ** 20 / MB).toFixed(0)} |`;
+      `${counts.toggle} | ${counts.toggle_progress} | ${counts.get} | ${seconds(record.cpuMs)} | ${((record.rssMiB * 2 ** 20) / MB).toFixed(0)} |`
+    );
   });
   return [header, rule, ...rows].join('\n');
 }
@@ -212,20 +225,37 @@ function renderStages(stages: SizeStages[]): string {
   const rule = `|---|${sizes.map(() => '---:|---:|---:').join('|')}|`;
   const names = [...new Set(stages.flatMap((stage) => stage.plan.stages.map((step) => step.name)))];
   const cells = (step: StageReport['stages'][number] | undefined): string =>
-    step === undefined ? '— | — | —' : `${seconds(step.cpuMs)} | ${seconds(step.wallMs)} | ${(step.rssMiB * 2 ** 20 / MB).toFixed(0)}`;
-  const rows = names.map((name) => `| ${name} | ${stages.map((stage) => cells(stage.plan.stages.find((step) => step.name === name))).join(' | ')} |`);
+    step === undefined
+      ? '— | — | —'
+      : `${seconds(step.cpuMs)} | ${seconds(step.wallMs)} | ${((step.rssMiB * 2 ** 20) / MB).toFixed(0)}`;
+  const rows = names.map(
+    (name) =>
+      `| ${name} | ${stages.map((stage) => cells(stage.plan.stages.find((step) => step.name === name))).join(' | ')} |`,
+  );
   const total = (report: StageReport): string => seconds(report.stages.reduce((sum, step) => sum + step.cpuMs, 0));
-  rows.push(`| **total** (peak RSS) | ${stages.map((stage) => `**${total(stage.plan)}** | — | ${(stage.plan.maxRssMiB * 2 ** 20 / MB).toFixed(0)}`).join(' | ')} |`);
-  const parse = (stage: SizeStages): StageReport['stages'][number] | undefined => stage.yaml.stages.find((step) => step.name === 'YAML parseDocument');
-  rows.push(`| YAML \`parseDocument\` alone, fresh process | ${stages.map((stage) => cells(parse(stage))).join(' | ')} |`);
+  rows.push(
+    `| **total** (peak RSS) | ${stages.map((stage) => `**${total(stage.plan)}** | — | ${((stage.plan.maxRssMiB * 2 ** 20) / MB).toFixed(0)}`).join(' | ')} |`,
+  );
+  const parse = (stage: SizeStages): StageReport['stages'][number] | undefined =>
+    stage.yaml.stages.find((step) => step.name === 'YAML parseDocument');
+  rows.push(
+    `| YAML \`parseDocument\` alone, fresh process | ${stages.map((stage) => cells(parse(stage))).join(' | ')} |`,
+  );
   return [header, rule, ...rows].join('\n');
 }
 
 function renderTargets(checks: TargetCheck[]): string {
   const rows = checks.map((check) => {
     const failed = check.results.filter((result) => !result.isMet);
-    const verdict = check.results.length === 0 ? 'not measured' : failed.length === 0 ? 'pass' : `**fail** (${failed.length} of ${check.results.length})`;
-    const shown = (failed.length > 0 ? failed : check.results).map((result) => `${result.run}: ${result.figure}`).join('; ');
+    const verdict =
+      check.results.length === 0
+        ? 'not measured'
+        : failed.length === 0
+          ? 'pass'
+          : `**fail** (${failed.length} of ${check.results.length})`;
+    const shown = (failed.length > 0 ? failed : check.results)
+      .map((result) => `${result.run}: ${result.figure}`)
+      .join('; ');
     return `| ${check.target} | ${verdict} | ${shown} |`;
   });
   return ['| target | result | runs judged |', '|---|---|---|', ...rows].join('\n');
@@ -250,21 +280,37 @@ function checkTargets({ records, helpMs }: ReportInput): TargetCheck[] {
   const helpMedian = median(helpMs);
 
   return [
-    { target: 'a plan issues only list calls, one per page, no per-agent request', isCount: true, results: planLike.map(countCheck) },
+    {
+      target: 'a plan issues only list calls, one per page, no per-agent request',
+      isCount: true,
+      results: planLike.map(countCheck),
+    },
     {
       target: 'zero writes when converged',
       isCount: true,
       results: records
         .filter((record) => record.scenario.includes('converged'))
-        .map((record) => ({ run: label(record), isMet: writes(record) === 0 && record.countProblems.length === 0, figure: `${writes(record)} writes` })),
+        .map((record) => ({
+          run: label(record),
+          isMet: writes(record) === 0 && record.countProblems.length === 0,
+          figure: `${writes(record)} writes`,
+        })),
     },
     { target: 'exactly one write per changed agent', isCount: true, results: applies.map(countCheck) },
-    { target: `plan wall ≤ ${TARGETS.planFactor} × bound + ${TARGETS.planSlackMs / 1000} s`, isCount: false, results: planLike.map(timeCheck) },
+    {
+      target: `plan wall ≤ ${TARGETS.planFactor} × bound + ${TARGETS.planSlackMs / 1000} s`,
+      isCount: false,
+      results: planLike.map(timeCheck),
+    },
     { target: `apply wall ≤ ${TARGETS.applyFactor} × bound`, isCount: false, results: applies.map(timeCheck) },
     {
       target: `CPU time of planning ${TARGETS.planTargetSize} agents < ${TARGETS.planCpuMs / 1000} s`,
       isCount: false,
-      results: largePlans.map((record) => ({ run: label(record), isMet: record.cpuMs < TARGETS.planCpuMs, figure: `${seconds(record.cpuMs)} s` })),
+      results: largePlans.map((record) => ({
+        run: label(record),
+        isMet: record.cpuMs < TARGETS.planCpuMs,
+        figure: `${seconds(record.cpuMs)} s`,
+      })),
     },
     {
       target: `peak RSS of planning ${TARGETS.planTargetSize} agents < ${TARGETS.planRssMB} MB`,
@@ -277,14 +323,25 @@ function checkTargets({ records, helpMs }: ReportInput): TargetCheck[] {
     {
       target: `\`cekuraform --help\` starts in < ${TARGETS.helpMs} ms (median)`,
       isCount: false,
-      results: helpMs.length === 0 ? [] : [{ run: `${helpMs.length} runs`, isMet: helpMedian < TARGETS.helpMs, figure: `${helpMedian.toFixed(0)} ms` }],
+      results:
+        helpMs.length === 0
+          ? []
+          : [
+              {
+                run: `${helpMs.length} runs`,
+                isMet: helpMedian < TARGETS.helpMs,
+                figure: `${helpMedian.toFixed(0)} ms`,
+              },
+            ],
     },
   ];
 }
 
 /** The wall-time limit the issue sets for this run. */
 export function timeLimitMs(record: Pick<RunRecord, 'kind' | 'bound'>): number {
-  return record.kind === 'apply' ? TARGETS.applyFactor * record.bound.ms : TARGETS.planFactor * record.bound.ms + TARGETS.planSlackMs;
+  return record.kind === 'apply'
+    ? TARGETS.applyFactor * record.bound.ms
+    : TARGETS.planFactor * record.bound.ms + TARGETS.planSlackMs;
 }
 
 function median(values: number[]): number {

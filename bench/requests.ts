@@ -24,7 +24,11 @@ export function expectedPages(agents: number, pageSize: number): number {
  * Target "a plan issues only list calls, one per page, and no per-agent request". Returns what
  * breaks it, empty when met. `pageSize` is what the server honours for the client's `page_size`.
  */
-export function planRequestProblems(requests: readonly RequestLogEntry[], liveAgents: number, pageSize: number): string[] {
+export function planRequestProblems(
+  requests: readonly RequestLogEntry[],
+  liveAgents: number,
+  pageSize: number,
+): string[] {
   const problems: string[] = [];
   const others = requests.filter((request) => request.kind !== 'list');
   if (others.length > 0) problems.push(`requests other than list: ${others.length} (${describeKinds(others)})`);
@@ -47,7 +51,8 @@ export function writeProblems(requests: readonly RequestLogEntry[], changedIds: 
   const problems: string[] = [];
   const expected = new Set(changedIds);
   const missing = changedIds.filter((id) => !perAgent.has(id));
-  if (missing.length > 0) problems.push(`changed agents not written: ${missing.length} (ids ${missing.slice(0, 5).join(', ')})`);
+  if (missing.length > 0)
+    problems.push(`changed agents not written: ${missing.length} (ids ${missing.slice(0, 5).join(', ')})`);
   const repeated = [...perAgent].filter(([id, count]) => id !== undefined && expected.has(id) && count > 1);
   if (repeated.length > 0) problems.push(`agents written more than once: ${repeated.length}`);
   const unexpected = [...perAgent].filter(([id]) => id === undefined || !expected.has(id));
@@ -104,7 +109,10 @@ export function applyBound(requests: readonly RequestLogEntry[], settings: Bound
   let longestChainMs = 0;
   for (const chain of perAgent.values()) {
     agentRequests += chain.requests;
-    longestChainMs = Math.max(longestChainMs, chain.requests * settings.latencyMs + (chain.toggled ? settings.toggleDurationMs : 0));
+    longestChainMs = Math.max(
+      longestChainMs,
+      chain.requests * settings.latencyMs + (chain.toggled ? settings.toggleDurationMs : 0),
+    );
   }
   const spread = (agentRequests * settings.latencyMs) / settings.parallelism;
   const pagesMs = pages * settings.latencyMs;

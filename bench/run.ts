@@ -89,10 +89,23 @@ async function benchSize(size: number): Promise<{ records: RunRecord[]; stages?:
   const dir = await mkdtemp(join(tmpdir(), `cekuraform-bench-${size}-`));
   const edit = tenPercentEdit(size);
   const scenarios: Scenario[] = [
-    { name: 'plan, from empty', kind: 'plan', argv: ['plan'], manifest: benchManifest(size), writes: 'none', isReported: true },
+    {
+      name: 'plan, from empty',
+      kind: 'plan',
+      argv: ['plan'],
+      manifest: benchManifest(size),
+      writes: 'none',
+      isReported: true,
+    },
     { name: 'apply, from empty', kind: 'apply', argv: ['apply', '--auto-approve'], writes: 'all', isReported: true },
     { name: 'plan, converged', kind: 'plan', argv: ['plan', '--detailed-exitcode'], writes: 'none', isReported: true },
-    { name: 'apply, converged', kind: 'apply-converged', argv: ['apply', '--auto-approve'], writes: 'none', isReported: true },
+    {
+      name: 'apply, converged',
+      kind: 'apply-converged',
+      argv: ['apply', '--auto-approve'],
+      writes: 'none',
+      isReported: true,
+    },
     {
       name: 'apply, 10% changed',
       kind: 'apply',
@@ -101,7 +114,13 @@ async function benchSize(size: number): Promise<{ records: RunRecord[]; stages?:
       writes: edit.changed.map(agentName),
       isReported: true,
     },
-    { name: 'plan after the change', kind: 'plan', argv: ['plan', '--detailed-exitcode'], writes: 'none', isReported: false },
+    {
+      name: 'plan after the change',
+      kind: 'plan',
+      argv: ['plan', '--detailed-exitcode'],
+      writes: 'none',
+      isReported: false,
+    },
   ];
 
   const results: RunRecord[] = [];
@@ -123,17 +142,20 @@ async function benchSize(size: number): Promise<{ records: RunRecord[]; stages?:
       }
 
       const requests = emulator.requests();
-      const countProblems = scenario.kind === 'plan' || scenario.kind === 'apply-converged'
-        ? planRequestProblems(requests, liveBefore, MAX_PAGE_SIZE)
-        : [];
+      const countProblems =
+        scenario.kind === 'plan' || scenario.kind === 'apply-converged'
+          ? planRequestProblems(requests, liveBefore, MAX_PAGE_SIZE)
+          : [];
       countProblems.push(...writeProblems(requests, idsOf(emulator, scenario.writes)));
       if (!scenario.isReported) {
         problems.push(...countProblems.map((problem) => `${label}: ${problem}`));
         continue;
       }
-      const bound = scenario.kind === 'apply' ? applyBound(requests, { ...settings }) : planBound(requests, settings.latencyMs);
+      const bound =
+        scenario.kind === 'apply' ? applyBound(requests, { ...settings }) : planBound(requests, settings.latencyMs);
       // The first write was sent one latency before its response was logged.
-      const firstWriteMs = firstWriteAt === undefined ? undefined : Math.max(0, firstWriteAt - settings.latencyMs - run.startedAt);
+      const firstWriteMs =
+        firstWriteAt === undefined ? undefined : Math.max(0, firstWriteAt - settings.latencyMs - run.startedAt);
       results.push({
         size,
         scenario: scenario.name,
@@ -160,14 +182,25 @@ async function measureStages(size: number, dir: string, apiUrl: string): Promise
   const plan = await runStages(['plan', 'agents.yaml', 'bench.state.json'], dir, apiUrl);
   const yaml = await runStages(['yaml', 'agents.yaml'], dir, apiUrl);
   if (plan === undefined || yaml === undefined) return undefined;
-  process.stdout.write(`N=${size} plan stages: ${plan.stages.map((stage) => `${stage.name} ${(stage.cpuMs / 1000).toFixed(2)} s`).join(', ')}\n`);
+  process.stdout.write(
+    `N=${size} plan stages: ${plan.stages.map((stage) => `${stage.name} ${(stage.cpuMs / 1000).toFixed(2)} s`).join(', ')}\n`,
+  );
   return { size, plan, yaml };
 }
 
 async function runStages(argv: string[], dir: string, apiUrl: string): Promise<StageReport | undefined> {
-  const env = { ...process.env, CEKURA_API_URL: apiUrl, CEKURA_API_KEY: EMULATOR_DEFAULT_API_KEY, [BENCH_SECRET_ENV]: 'bench-vapi-key' };
+  const env = {
+    ...process.env,
+    CEKURA_API_URL: apiUrl,
+    CEKURA_API_KEY: EMULATOR_DEFAULT_API_KEY,
+    [BENCH_SECRET_ENV]: 'bench-vapi-key',
+  };
   const output = await new Promise<{ code: number; stdout: string; stderr: string }>((resolveRun, reject) => {
-    const child = spawn(process.execPath, [stagesScript, ...argv], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [stagesScript, ...argv], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -201,7 +234,10 @@ interface CliRun {
 }
 
 /** `node bin/cekuraform.js …` in `dir`, output to a log file, with the rusage hook preloaded. */
-async function runCli(argv: string[], { dir, apiUrl, name }: { dir: string; apiUrl: string; name: string }): Promise<CliRun> {
+async function runCli(
+  argv: string[],
+  { dir, apiUrl, name }: { dir: string; apiUrl: string; name: string },
+): Promise<CliRun> {
   const logFile = join(dir, `${name}.log`);
   const rusageFile = join(dir, `${name}.rusage.json`);
   const log = await open(logFile, 'w');
@@ -216,7 +252,11 @@ async function runCli(argv: string[], { dir, apiUrl, name }: { dir: string; apiU
   try {
     const started = performance.now();
     const exitCode = await new Promise<number>((resolveExit, reject) => {
-      const child = spawn(process.execPath, ['--import', rusageHook, bin, ...argv], { cwd: dir, env, stdio: ['ignore', log.fd, log.fd] });
+      const child = spawn(process.execPath, ['--import', rusageHook, bin, ...argv], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', log.fd, log.fd],
+      });
       child.on('error', reject);
       child.on('exit', (code, signal) => resolveExit(code ?? (signal === null ? 1 : 128)));
     });
@@ -304,7 +344,9 @@ function keptAnalysis(file: string): string | undefined {
 function findRepoRoot(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cekuraform') return dir;
-    if (dirname(dir) === dir) throw new Error('bench: cannot find the cekuraform package.json above ' + fileURLToPath(import.meta.url));
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cekuraform')
+      return dir;
+    if (dirname(dir) === dir)
+      throw new Error('bench: cannot find the cekuraform package.json above ' + fileURLToPath(import.meta.url));
   }
 }

@@ -18,7 +18,11 @@ const target = process.env.CEKURAFORM_BENCH_RUSAGE;
 if (target !== undefined && target !== '') {
   process.on('exit', () => {
     const usage = process.resourceUsage();
-    const report: RusageReport = { userMicros: usage.userCPUTime, systemMicros: usage.systemCPUTime, maxRssKiB: usage.maxRSS };
+    const report: RusageReport = {
+      userMicros: usage.userCPUTime,
+      systemMicros: usage.systemCPUTime,
+      maxRssKiB: usage.maxRSS,
+    };
     writeFileSync(target, JSON.stringify(report));
   });
 }

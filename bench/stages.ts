@@ -27,7 +27,12 @@ const startupCpu = process.cpuUsage();
 // As bin/cekuraform.js does: a plain copy of the environment, which the yaml parser reads per token.
 process.env = { ...process.env };
 const stages: StageTiming[] = [
-  { name: 'node start-up', cpuMs: (startupCpu.user + startupCpu.system) / 1000, wallMs: performance.now(), rssMiB: process.memoryUsage().rss / 2 ** 20 },
+  {
+    name: 'node start-up',
+    cpuMs: (startupCpu.user + startupCpu.system) / 1000,
+    wallMs: performance.now(),
+    rssMiB: process.memoryUsage().rss / 2 ** 20,
+  },
 ];
 
 async function timed<T>(name: string, step: () => Promise<T> | T): Promise<T> {
@@ -35,7 +40,12 @@ async function timed<T>(name: string, step: () => Promise<T> | T): Promise<T> {
   const started = performance.now();
   const result = await step();
   const used = process.cpuUsage(cpu);
-  stages.push({ name, cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started, rssMiB: process.memoryUsage().rss / 2 ** 20 });
+  stages.push({
+    name,
+    cpuMs: (used.user + used.system) / 1000,
+    wallMs: performance.now() - started,
+    rssMiB: process.memoryUsage().rss / 2 ** 20,
+  });
   return result;
 }
 
@@ -48,7 +58,9 @@ if (file === undefined || (mode === 'plan' && state === undefined) || (mode !== 
 if (mode === 'yaml') {
   const { LineCounter, parseDocument } = await timed('imports', () => import('yaml'));
   const text = await readFile(file, 'utf8');
-  const doc = await timed('YAML parseDocument', () => parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, merge: true, logLevel: 'error' }));
+  const doc = await timed('YAML parseDocument', () =>
+    parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, merge: true, logLevel: 'error' }),
+  );
   await timed('YAML toJS', () => doc.toJS());
 } else {
   const modules = await timed('imports', async () => ({
@@ -61,11 +73,22 @@ if (mode === 'yaml') {
   }));
   const sink = { write: () => true };
   const io = { stdout: sink, stderr: sink, env: process.env, cwd: process.cwd() };
-  const manifest = await timed('manifest: read, validate, resolve', () => modules.session.readManifest([file], io, { color: false }));
+  const manifest = await timed('manifest: read, validate, resolve', () =>
+    modules.session.readManifest([file], io, { color: false }),
+  );
   const records = await timed('state record', () => modules.record.openStateRecord(state!));
   const api = modules.session.connect({ apiUrl: undefined }, io);
-  const { live } = await timed('live state: list pages, normalize', () => modules.fetch.fetchLiveState(api, manifest.projects));
-  const result = await timed('plan', () => modules.planner.plan(manifest, live, records.current(), modules.session.planOptionsOf({ prune: false, deleteRelated: false }, manifest)));
+  const { live } = await timed('live state: list pages, normalize', () =>
+    modules.fetch.fetchLiveState(api, manifest.projects),
+  );
+  const result = await timed('plan', () =>
+    modules.planner.plan(
+      manifest,
+      live,
+      records.current(),
+      modules.session.planOptionsOf({ prune: false, deleteRelated: false }, manifest),
+    ),
+  );
   await timed('render text', () => modules.text.renderPlanText(result, modules.style.createStyle(false)));
   await api.close();
 }

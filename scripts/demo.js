@@ -49,7 +49,11 @@ process.exitCode = exitCode;
 
 function runCli(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/cekuraform.js'), ...args], { cwd: root, env, stdio: 'inherit' });
+    const child = spawn(process.execPath, [join(root, 'bin/cekuraform.js'), ...args], {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    });
     child.on('error', reject);
     child.on('exit', (code) => resolve(code ?? 1));
   });

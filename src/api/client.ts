@@ -104,7 +104,11 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
     return validate(request, response.status, schema, readJson(request, response));
   }
 
-  async function listAgentPages(project: number, operation: string, query: Record<string, string>): Promise<WireAgent[]> {
+  async function listAgentPages(
+    project: number,
+    operation: string,
+    query: Record<string, string>,
+  ): Promise<WireAgent[]> {
     const agents: WireAgent[] = [];
     const fetched = new Set<string>();
     let url: URL | undefined = agentsUrl('', { project_id: String(project), page_size: String(pageSize), ...query });
@@ -134,10 +138,18 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
     }
     // Every request carries the key, so a link to another origin is never followed.
     if (url.origin !== base.origin) {
-      throw invalidResponse(request, status, `next page is on ${url.origin}, not ${base.origin}; refusing to send the API key there`);
+      throw invalidResponse(
+        request,
+        status,
+        `next page is on ${url.origin}, not ${base.origin}; refusing to send the API key there`,
+      );
     }
     if (fetched.has(url.href)) {
-      throw invalidResponse(request, status, `next page ${url.pathname + url.search} was already fetched (a pagination loop)`);
+      throw invalidResponse(
+        request,
+        status,
+        `next page ${url.pathname + url.search} was already fetched (a pagination loop)`,
+      );
     }
     return url;
   }
@@ -152,13 +164,20 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
       return found.filter((agent) => agent.name === name);
     },
 
-    getAgent: (id) => callJson({ operation: `reading agent ${id}`, agentId: id, method: 'GET', url: agentsUrl(`${id}/`) }, agentSchema),
+    getAgent: (id) =>
+      callJson({ operation: `reading agent ${id}`, agentId: id, method: 'GET', url: agentsUrl(`${id}/`) }, agentSchema),
 
     createAgent: (body) =>
-      callJson({ operation: `creating agent ${agentName(body)}`, method: 'POST', url: agentsUrl(''), body }, agentSchema),
+      callJson(
+        { operation: `creating agent ${agentName(body)}`, method: 'POST', url: agentsUrl(''), body },
+        agentSchema,
+      ),
 
     updateAgent: (id, body) =>
-      callJson({ operation: `updating agent ${id}`, agentId: id, method: 'PATCH', url: agentsUrl(`${id}/`), body }, agentSchema),
+      callJson(
+        { operation: `updating agent ${id}`, agentId: id, method: 'PATCH', url: agentsUrl(`${id}/`), body },
+        agentSchema,
+      ),
 
     deleteAgent: async (id, { deleteRelated }) => {
       const url = agentsUrl(`${id}/`, { delete_related: String(deleteRelated) });

@@ -62,7 +62,12 @@ const TOGGLE_UNSUPPORTED = {
   hint: 'remove mock_tools_enabled from the manifest and choose mock mode in Cekura instead',
 };
 
-function statusFailure(request: ApiRequest, status: number, text: string, retryAfterMs: number | undefined): AttemptFailure {
+function statusFailure(
+  request: ApiRequest,
+  status: number,
+  text: string,
+  retryAfterMs: number | undefined,
+): AttemptFailure {
   const isUnsupported = request.isToggleEndpoint === true && (status === 404 || status === 405);
   const hint = hintForStatus(status);
   return {

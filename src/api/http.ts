@@ -82,19 +82,21 @@ async function send(config: HttpConfig, request: ApiRequest, path: string): Prom
   }
 }
 
-const TRANSPORT_FAILURES: ReadonlyMap<string, TransportFailure> = new Map(Object.entries({
-  ECONNREFUSED: { reason: 'connection refused', wasSent: false, isTransient: true },
-  UND_ERR_CONNECT_TIMEOUT: { reason: 'connect timeout', wasSent: false, isTransient: true },
-  EHOSTUNREACH: { reason: 'host unreachable', wasSent: false, isTransient: true },
-  ENETUNREACH: { reason: 'network unreachable', wasSent: false, isTransient: true },
-  EAI_AGAIN: { reason: 'DNS lookup failed', wasSent: false, isTransient: true },
-  ENOTFOUND: { reason: 'host not found', wasSent: false, isTransient: false },
-  UND_ERR_HEADERS_TIMEOUT: { reason: 'response timeout', wasSent: true, isTransient: true },
-  UND_ERR_BODY_TIMEOUT: { reason: 'response body timeout', wasSent: true, isTransient: true },
-  ECONNRESET: { reason: 'connection reset', wasSent: true, isTransient: true },
-  EPIPE: { reason: 'connection reset', wasSent: true, isTransient: true },
-  UND_ERR_SOCKET: { reason: 'connection closed by the server', wasSent: true, isTransient: true },
-}));
+const TRANSPORT_FAILURES: ReadonlyMap<string, TransportFailure> = new Map(
+  Object.entries({
+    ECONNREFUSED: { reason: 'connection refused', wasSent: false, isTransient: true },
+    UND_ERR_CONNECT_TIMEOUT: { reason: 'connect timeout', wasSent: false, isTransient: true },
+    EHOSTUNREACH: { reason: 'host unreachable', wasSent: false, isTransient: true },
+    ENETUNREACH: { reason: 'network unreachable', wasSent: false, isTransient: true },
+    EAI_AGAIN: { reason: 'DNS lookup failed', wasSent: false, isTransient: true },
+    ENOTFOUND: { reason: 'host not found', wasSent: false, isTransient: false },
+    UND_ERR_HEADERS_TIMEOUT: { reason: 'response timeout', wasSent: true, isTransient: true },
+    UND_ERR_BODY_TIMEOUT: { reason: 'response body timeout', wasSent: true, isTransient: true },
+    ECONNRESET: { reason: 'connection reset', wasSent: true, isTransient: true },
+    EPIPE: { reason: 'connection reset', wasSent: true, isTransient: true },
+    UND_ERR_SOCKET: { reason: 'connection closed by the server', wasSent: true, isTransient: true },
+  }),
+);
 
 function classifyTransportError(error: unknown): TransportFailure {
   const code = errorCode(error);

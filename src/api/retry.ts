@@ -82,7 +82,9 @@ export async function withRetries<T>(
     const delayMs = failure.retryAfterMs ?? backoffDelay(attempt, deps.policy, deps.random);
     const remainingMs = deps.policy.maxElapsedMs - (deps.clock.now() - startedAt);
     if (delayMs > remainingMs) {
-      throw giveUp(failure.retryAfterMs === undefined ? undefined : retryAfterHint(deps.clock.now() + delayMs, delayMs));
+      throw giveUp(
+        failure.retryAfterMs === undefined ? undefined : retryAfterHint(deps.clock.now() + delayMs, delayMs),
+      );
     }
     deps.onRetry?.({
       operation: failure.details.operation,

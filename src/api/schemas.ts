@@ -96,7 +96,10 @@ export const toggleProgressSchema: z.ZodType<ToggleProgress> = z.looseObject({
 });
 
 /** The parsed body, or the first problems with their field paths: `results[3].mock_tools[0].name: …`. */
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): { ok: true; value: T } | { ok: false; problem: string } {
+export function parseBody<T>(
+  schema: z.ZodType<T>,
+  body: unknown,
+): { ok: true; value: T } | { ok: false; problem: string } {
   const result = schema.safeParse(body);
   if (result.success) return { ok: true, value: result.data };
   const shown = result.error.issues.slice(0, 3).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);

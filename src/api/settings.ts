@@ -44,14 +44,20 @@ function checkBaseUrl(rawUrl: string, source: string): string {
   try {
     url = new URL(rawUrl);
   } catch {
-    throw invalidUrl(`${source} is not a URL: ${JSON.stringify(rawUrl)}`, 'give an absolute URL such as https://api.cekura.ai');
+    throw invalidUrl(
+      `${source} is not a URL: ${JSON.stringify(rawUrl)}`,
+      'give an absolute URL such as https://api.cekura.ai',
+    );
   }
   // Never echo a URL with credentials in it: they are secrets.
   if (url.username || url.password) {
     throw invalidUrl(`${source} must not carry a user name or password`, `the key goes in ${API_KEY_ENV}`);
   }
   if (url.search || url.hash) {
-    throw invalidUrl(`${source} must not have a query or fragment: ${url.href}`, 'give the API origin, e.g. https://api.cekura.ai');
+    throw invalidUrl(
+      `${source} must not have a query or fragment: ${url.href}`,
+      'give the API origin, e.g. https://api.cekura.ai',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalidUrl(`${source} must be an http(s) URL: ${url.href}`, 'use https://');

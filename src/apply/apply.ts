@@ -102,7 +102,13 @@ function idsBeforeApply(plan: Plan, record: StateRecord): Set<number> {
   ]);
 }
 
-async function runAgentInSlot(work: AgentWork, deps: ApplyDeps, slots: AgentSlots, sources: InsertSources, knownIds: ReadonlySet<number>): Promise<AgentResult> {
+async function runAgentInSlot(
+  work: AgentWork,
+  deps: ApplyDeps,
+  slots: AgentSlots,
+  sources: InsertSources,
+  knownIds: ReadonlySet<number>,
+): Promise<AgentResult> {
   await slots.acquire();
   try {
     return await runAgent(work, deps, slots, sources, knownIds);
@@ -111,7 +117,13 @@ async function runAgentInSlot(work: AgentWork, deps: ApplyDeps, slots: AgentSlot
   }
 }
 
-async function runAgent(work: AgentWork, deps: ApplyDeps, slots: AgentSlots, sources: InsertSources, knownIds: ReadonlySet<number>): Promise<AgentResult> {
+async function runAgent(
+  work: AgentWork,
+  deps: ApplyDeps,
+  slots: AgentSlots,
+  sources: InsertSources,
+  knownIds: ReadonlySet<number>,
+): Promise<AgentResult> {
   const { address, change, mockMode } = work;
   const outcome: AgentOutcome = { address, action: change.action, id: change.id, status: 'skipped', toggled: false };
   let wrote = false;
@@ -120,7 +132,15 @@ async function runAgent(work: AgentWork, deps: ApplyDeps, slots: AgentSlots, sou
     return { outcome, wrote };
   }
 
-  const context: AgentContext = { address, api: deps.api, records: deps.records, clock: deps.clock, signal: deps.signal, slots, emit: deps.onEvent };
+  const context: AgentContext = {
+    address,
+    api: deps.api,
+    records: deps.records,
+    clock: deps.clock,
+    signal: deps.signal,
+    slots,
+    emit: deps.onEvent,
+  };
   deps.onEvent({ type: 'agent_started', address, action: change.action });
   // Other errors than AgentFailure (a stale insert, a record not saved) belong to the current step; a no-op's is a record update.
   let operation: AgentError['operation'] = change.action === 'no-op' ? 'update' : change.action;
@@ -154,9 +174,18 @@ async function runAgent(work: AgentWork, deps: ApplyDeps, slots: AgentSlots, sou
       operation = 'toggle';
       if (outcome.id === null) throw new InternalError(`${address} has no id to toggle`);
       if (deps.signal?.aborted) {
-        throw new AgentFailure({ operation, code: 'interrupted', message: 'interrupted before the mock-tool mode toggle; the next apply does it' });
+        throw new AgentFailure({
+          operation,
+          code: 'interrupted',
+          message: 'interrupted before the mock-tool mode toggle; the next apply does it',
+        });
       }
-      outcome.mcp_endpoints = await reachMockMode(context, outcome.id, mockMode.to, deps.toggleTimeoutMs ?? DEFAULT_TOGGLE_TIMEOUT_MS);
+      outcome.mcp_endpoints = await reachMockMode(
+        context,
+        outcome.id,
+        mockMode.to,
+        deps.toggleTimeoutMs ?? DEFAULT_TOGGLE_TIMEOUT_MS,
+      );
       outcome.toggled = true;
     }
     outcome.status = 'applied';
@@ -171,14 +200,21 @@ async function runAgent(work: AgentWork, deps: ApplyDeps, slots: AgentSlots, sou
 function agentError(error: unknown, operation: AgentError['operation']): AgentError {
   if (error instanceof AgentFailure) return error.error;
   if (error instanceof CekuraformError) {
-    return { operation, code: error.code, message: error.hint === undefined ? error.message : `${error.message}; ${error.hint}` };
+    return {
+      operation,
+      code: error.code,
+      message: error.hint === undefined ? error.message : `${error.message}; ${error.hint}`,
+    };
   }
   return { operation, code: 'internal', message: errorText(error) };
 }
 
 function summarize(results: AgentResult[], backupFile: string | null, interrupted: boolean): ApplyResult {
-  const outcomes = results.map((result) => result.outcome).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  const wrote = (action: AgentOutcome['action']): number => results.filter((result) => result.wrote && result.outcome.action === action).length;
+  const outcomes = results
+    .map((result) => result.outcome)
+    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const wrote = (action: AgentOutcome['action']): number =>
+    results.filter((result) => result.wrote && result.outcome.action === action).length;
   const summary: ApplySummary = {
     added: wrote('create'),
     changed: wrote('update'),

@@ -36,7 +36,8 @@ export async function saveBackup(
   deps: { api: CekuraApi; clock: Clock; limit: LimitFunction },
 ): Promise<{ file: string; agents: number } | null> {
   const overwritten = plan.resource_changes.filter(
-    (change): change is Extract<ResourceChange, { action: 'update' | 'delete' }> => change.action === 'update' || change.action === 'delete',
+    (change): change is Extract<ResourceChange, { action: 'update' | 'delete' }> =>
+      change.action === 'update' || change.action === 'delete',
   );
   if (overwritten.length === 0) return null;
 

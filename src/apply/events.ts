@@ -34,7 +34,12 @@ export interface AgentOutcome {
   /** MCP endpoints reported by a completed enable. */
   mcp_endpoints?: McpEndpoint[];
   /** Failed: the step that failed and what the server said. */
-  error?: { operation: 'create' | 'update' | 'delete' | 'toggle' | 'read_back'; message: string; code: string; paths?: string[] };
+  error?: {
+    operation: 'create' | 'update' | 'delete' | 'toggle' | 'read_back';
+    message: string;
+    code: string;
+    paths?: string[];
+  };
 }
 
 export interface ApplySummary {

@@ -43,9 +43,12 @@ async function readInsert(insert: BodyInsert, sources: InsertSources): Promise<s
         });
       }
       if (fingerprintSecret(sources.fingerprintKey, value) !== insert.fingerprint) {
-        throw new StalePlanError(`environment variable ${insert.env} changed since the plan was made (sent as ${insert.path})`, {
-          meta: { env: insert.env, path: insert.path },
-        });
+        throw new StalePlanError(
+          `environment variable ${insert.env} changed since the plan was made (sent as ${insert.path})`,
+          {
+            meta: { env: insert.env, path: insert.path },
+          },
+        );
       }
       return value;
     }

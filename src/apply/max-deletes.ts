@@ -5,7 +5,9 @@ import type { Plan } from '../plan/types.js';
 export function listDeletes(plan: Plan): string[] {
   return plan.resource_changes.flatMap((change) => {
     if (change.action === 'delete') return [change.address];
-    return change.items.filter((item) => item.action === 'delete').map((item) => `${change.address} ${item.set}/${item.name}`);
+    return change.items
+      .filter((item) => item.action === 'delete')
+      .map((item) => `${change.address} ${item.set}/${item.name}`);
   });
 }
 

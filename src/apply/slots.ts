@@ -30,4 +30,3 @@ export class AgentSlots {
     else next();
   }
 }
-

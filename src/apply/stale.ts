@@ -8,15 +8,25 @@ import { resolveInserts, type InsertSources } from './inserts.js';
  * apply since, live state changed in Cekura, or a secret or file that is not the one planned.
  * Runs before anything is sent.
  */
-export async function checkSavedPlan(plan: Plan, live: LiveState, record: StateRecord, sources: InsertSources): Promise<void> {
+export async function checkSavedPlan(
+  plan: Plan,
+  live: LiveState,
+  record: StateRecord,
+  sources: InsertSources,
+): Promise<void> {
   const from = plan.created_from;
   if (from.state_lineage !== record.lineage) {
-    throw new StalePlanError('the plan was made with another state record', { meta: { plan_lineage: from.state_lineage, lineage: record.lineage } });
+    throw new StalePlanError('the plan was made with another state record', {
+      meta: { plan_lineage: from.state_lineage, lineage: record.lineage },
+    });
   }
   if (from.state_serial !== record.serial) {
-    throw new StalePlanError(`the state record changed since the plan was made (serial ${from.state_serial} → ${record.serial}); another apply ran`, {
-      meta: { plan_serial: from.state_serial, serial: record.serial },
-    });
+    throw new StalePlanError(
+      `the state record changed since the plan was made (serial ${from.state_serial} → ${record.serial}); another apply ran`,
+      {
+        meta: { plan_serial: from.state_serial, serial: record.serial },
+      },
+    );
   }
   if (from.live_fingerprint !== live.fingerprint) {
     throw new StalePlanError('the agents in Cekura changed since the plan was made', {

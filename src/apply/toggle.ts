@@ -17,11 +17,22 @@ const TOGGLE_POST_ATTEMPTS = 2;
  * the pending toggle stays recorded when the outcome is unknown (deadline, Ctrl-C), so the next
  * apply resumes polling it.
  */
-export async function reachMockMode(context: AgentContext, id: number, enabled: boolean, timeoutMs: number): Promise<McpEndpoint[]> {
+export async function reachMockMode(
+  context: AgentContext,
+  id: number,
+  enabled: boolean,
+  timeoutMs: number,
+): Promise<McpEndpoint[]> {
   const deadline = context.clock.now() + timeoutMs;
   const pending = context.records.agent(context.address)?.pending_toggle;
   if (pending?.enabled === enabled) {
-    context.emit({ type: 'toggle_started', address: context.address, enabled, progress_id: pending.progress_id, resumed: true });
+    context.emit({
+      type: 'toggle_started',
+      address: context.address,
+      enabled,
+      progress_id: pending.progress_id,
+      resumed: true,
+    });
     try {
       return await pollToggle(context, id, pending, deadline);
     } catch (error) {
@@ -36,7 +47,13 @@ export async function reachMockMode(context: AgentContext, id: number, enabled: 
     return [];
   }
   await setPendingToggle(context, started);
-  context.emit({ type: 'toggle_started', address: context.address, enabled, progress_id: started.progress_id, resumed: false });
+  context.emit({
+    type: 'toggle_started',
+    address: context.address,
+    enabled,
+    progress_id: started.progress_id,
+    resumed: false,
+  });
   return pollToggle(context, id, started, deadline);
 }
 
@@ -45,31 +62,48 @@ export async function reachMockMode(context: AgentContext, id: number, enabled: 
  * toggle is in progress (the lost one, or someone else's) the agent is polled until it reaches the
  * mode. `reached` means the mode was reached without a progress id to poll.
  */
-async function startToggle(context: AgentContext, id: number, enabled: boolean, deadline: number): Promise<PendingToggle | 'reached'> {
+async function startToggle(
+  context: AgentContext,
+  id: number,
+  enabled: boolean,
+  deadline: number,
+): Promise<PendingToggle | 'reached'> {
   for (let attempt = 1; ; attempt++) {
     try {
       const { progress_id } = await context.api.toggleMockTools(id, enabled);
       return { progress_id, enabled, started_at: new Date(context.clock.now()).toISOString() };
     } catch (error) {
       if (isToggleInProgress(error)) return waitForAgentMode(context, id, enabled, deadline);
-      if (!(error instanceof ApiError && error.maybeCommitted) || attempt === TOGGLE_POST_ATTEMPTS) throw toggleFailure(error);
+      if (!(error instanceof ApiError && error.maybeCommitted) || attempt === TOGGLE_POST_ATTEMPTS)
+        throw toggleFailure(error);
     }
     if ((await readAgent(context, id)).mock_tools_enabled === enabled) return 'reached';
   }
 }
 
 /** Polls the toggle's progress until it completes, fails, the deadline passes or Ctrl-C. */
-async function pollToggle(context: AgentContext, id: number, toggle: PendingToggle, deadline: number): Promise<McpEndpoint[]> {
+async function pollToggle(
+  context: AgentContext,
+  id: number,
+  toggle: PendingToggle,
+  deadline: number,
+): Promise<McpEndpoint[]> {
   const outcome = await pollUntil(context, deadline, async () => {
     let progress;
     try {
       progress = await context.api.getToggleProgress(id, toggle.progress_id);
     } catch (error) {
       // The server does not know this progress id: polling it again is pointless, the next apply toggles anew.
-      if (error instanceof ApiError && (error.code === 'api_validation' || error.code === 'api_not_found')) await clearPendingToggle(context);
+      if (error instanceof ApiError && (error.code === 'api_validation' || error.code === 'api_not_found'))
+        await clearPendingToggle(context);
       throw toggleFailure(error, 'polling the mock-tool mode toggle failed: ');
     }
-    context.emit({ type: 'toggle_polled', address: context.address, status: progress.status, message: progress.message });
+    context.emit({
+      type: 'toggle_polled',
+      address: context.address,
+      status: progress.status,
+      message: progress.message,
+    });
     switch (progress.status) {
       case 'in_progress':
         return undefined;
@@ -100,15 +134,26 @@ async function pollToggle(context: AgentContext, id: number, toggle: PendingTogg
     throw new AgentFailure({
       operation: 'toggle',
       code: 'toggle_failed',
-      message: outcome.error ?? outcome.message ?? 'Cekura reports the mock-tool mode toggle failed, without saying why',
+      message:
+        outcome.error ?? outcome.message ?? 'Cekura reports the mock-tool mode toggle failed, without saying why',
     });
   }
-  context.emit({ type: 'toggle_finished', address: context.address, enabled: toggle.enabled, mcp_endpoints: outcome.mcp_endpoints });
+  context.emit({
+    type: 'toggle_finished',
+    address: context.address,
+    enabled: toggle.enabled,
+    mcp_endpoints: outcome.mcp_endpoints,
+  });
   return outcome.mcp_endpoints;
 }
 
 /** Another toggle of the agent is running and its progress id is unknown: wait for the agent itself to show the mode. */
-async function waitForAgentMode(context: AgentContext, id: number, enabled: boolean, deadline: number): Promise<'reached'> {
+async function waitForAgentMode(
+  context: AgentContext,
+  id: number,
+  enabled: boolean,
+  deadline: number,
+): Promise<'reached'> {
   const outcome = await pollUntil(context, deadline, async () => {
     const reached = (await readAgent(context, id)).mock_tools_enabled === enabled;
     context.emit({

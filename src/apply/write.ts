@@ -40,7 +40,8 @@ export async function createAgent(
     try {
       created = await context.api.createAgent(body);
     } catch (error) {
-      if (!(error instanceof ApiError && error.maybeCommitted)) throw writeFailure('create', error, { body: change.request.body, inserted });
+      if (!(error instanceof ApiError && error.maybeCommitted))
+        throw writeFailure('create', error, { body: change.request.body, inserted });
       if (attempt === CREATE_ATTEMPTS) {
         // The last POST may have been committed as well: a failure is reported only when no agent was made.
         created = await findLostCreate(context, change, knownIds);
@@ -49,12 +50,20 @@ export async function createAgent(
       }
       const delay = CREATE_RETRY_DELAY_MS * 2 ** (attempt - 1);
       const reason = scrubSecretValues(error.message, inserted);
-      context.emit({ type: 'retrying', address: context.address, operation: 'create', attempt: attempt + 1, delay_ms: delay, reason });
+      context.emit({
+        type: 'retrying',
+        address: context.address,
+        operation: 'create',
+        attempt: attempt + 1,
+        delay_ms: delay,
+        reason,
+      });
       if (!(await waitUnlessInterrupted(context, delay))) {
         throw new AgentFailure({
           operation: 'create',
           code: 'interrupted',
-          message: 'interrupted after a create whose response was lost; if it was created, the next plan adopts it by name',
+          message:
+            'interrupted after a create whose response was lost; if it was created, the next plan adopts it by name',
         });
       }
       created = await findLostCreate(context, change, knownIds);
@@ -96,14 +105,19 @@ export async function deleteAgent(context: AgentContext, change: DeleteChange): 
   }
   if (context.records.addressesOf(change.id).length > 0) {
     await context.records.update((record) => {
-      for (const [address, agent] of Object.entries(record.agents)) if (agent.id === change.id) delete record.agents[address];
+      for (const [address, agent] of Object.entries(record.agents))
+        if (agent.id === change.id) delete record.agents[address];
     });
   }
   context.emit({ type: 'write_finished', address: context.address, id: change.id });
 }
 
 /** A no-op sends nothing; it stores the plan's binding and digests when the record differs. */
-export async function recordNoOp(context: AgentContext, change: NoOpChange, mockMode: MockModeChange | null): Promise<void> {
+export async function recordNoOp(
+  context: AgentContext,
+  change: NoOpChange,
+  mockMode: MockModeChange | null,
+): Promise<void> {
   await bindAddress(context, change, change.id, mockMode);
 }
 
@@ -120,11 +134,18 @@ async function bindAddress(
   mockMode: MockModeChange | null,
 ): Promise<void> {
   const existing = context.records.agent(context.address);
-  const entry: RecordedAgent = { id, project: change.project, secrets: change.record.secrets, applied: change.record.applied };
-  if (mockMode !== null && existing?.id === id && existing.pending_toggle !== undefined) entry.pending_toggle = existing.pending_toggle;
+  const entry: RecordedAgent = {
+    id,
+    project: change.project,
+    secrets: change.record.secrets,
+    applied: change.record.applied,
+  };
+  if (mockMode !== null && existing?.id === id && existing.pending_toggle !== undefined)
+    entry.pending_toggle = existing.pending_toggle;
   if (deepEqual(existing, entry)) return;
   await context.records.update((record) => {
-    for (const [address, agent] of Object.entries(record.agents)) if (agent.id === id && address !== context.address) delete record.agents[address];
+    for (const [address, agent] of Object.entries(record.agents))
+      if (agent.id === id && address !== context.address) delete record.agents[address];
     record.agents[context.address] = entry;
   });
 }
@@ -143,7 +164,11 @@ export function checkReadBack(change: CreateChange | UpdateChange, response: Wir
 }
 
 /** After a lost create: the one agent of that name that did not exist before the plan, if any. */
-async function findLostCreate(context: AgentContext, change: CreateChange, knownIds: ReadonlySet<number>): Promise<WireAgent | undefined> {
+async function findLostCreate(
+  context: AgentContext,
+  change: CreateChange,
+  knownIds: ReadonlySet<number>,
+): Promise<WireAgent | undefined> {
   let found: WireAgent[];
   try {
     found = await context.api.findAgentsByName(change.project, change.name);
@@ -176,7 +201,8 @@ function writeFailure(
   error: unknown,
   sent: { body: JsonObject; inserted: readonly string[] } | null,
 ): AgentFailure {
-  if (!(error instanceof CekuraformError)) return new AgentFailure({ operation, code: 'internal', message: errorText(error) });
+  if (!(error instanceof CekuraformError))
+    return new AgentFailure({ operation, code: 'internal', message: errorText(error) });
   const inserted = sent?.inserted ?? [];
   const failure: AgentError = { operation, code: error.code, message: scrubSecretValues(error.message, inserted) };
   if (error instanceof ApiError && error.fieldErrors !== undefined && sent !== null) {

@@ -126,7 +126,10 @@ export function parseArgs(argv: string[], io: CliIo, version: string): ParsedCom
       if (error.exitCode === 0) return { command: 'exit', code: 0 };
       // `cekuraform state` without a subcommand: commander has printed the group's help.
       if (error.code === 'commander.help') return { command: 'exit', code: error.exitCode };
-      throw new UsageError(error.message.replace(/^error: /, ''), { hint: 'run `cekuraform --help` for usage', cause: error });
+      throw new UsageError(error.message.replace(/^error: /, ''), {
+        hint: 'run `cekuraform --help` for usage',
+        cause: error,
+      });
     }
     throw error;
   }
@@ -143,15 +146,21 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .version(version)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), outputError: () => {} });
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => {},
+    });
 
   const withManifest = (command: Command) =>
     command
       .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
       .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
       .addOption(environmentOption());
-  const withConnection = (command: Command) => command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
-  const withOutput = (command: Command) => command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
+  const withConnection = (command: Command) =>
+    command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
+  const withOutput = (command: Command) =>
+    command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
 
   withOutput(withConnection(withManifest(program.command('plan').description('show what apply would change'))))
     .option('--markdown', 'print the plan as Markdown for a pull-request comment')
@@ -160,7 +169,8 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
     .action((options: Record<string, unknown>) => {
-      if (options.json === true && options.markdown === true) throw new UsageError('--json and --markdown cannot be used together');
+      if (options.json === true && options.markdown === true)
+        throw new UsageError('--json and --markdown cannot be used together');
       accept({
         command: 'plan',
         args: {
@@ -181,12 +191,26 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
-    .addOption(new Option('--parallelism <n>', 'agents sending requests at once (one waiting for its toggle frees its slot)').argParser(positiveInteger).default(DEFAULT_PARALLELISM))
-    .addOption(new Option('--toggle-timeout <duration>', 'how long to wait for a mock-mode toggle (e.g. 90s, 5m)').argParser(duration).default(DEFAULT_TOGGLE_TIMEOUT_MS, '5m'))
-    .addOption(new Option('--max-deletes <n>', 'refuse a plan deleting more agents, tools or variables than this').argParser(nonNegativeInteger))
+    .addOption(
+      new Option('--parallelism <n>', 'agents sending requests at once (one waiting for its toggle frees its slot)')
+        .argParser(positiveInteger)
+        .default(DEFAULT_PARALLELISM),
+    )
+    .addOption(
+      new Option('--toggle-timeout <duration>', 'how long to wait for a mock-mode toggle (e.g. 90s, 5m)')
+        .argParser(duration)
+        .default(DEFAULT_TOGGLE_TIMEOUT_MS, '5m'),
+    )
+    .addOption(
+      new Option('--max-deletes <n>', 'refuse a plan deleting more agents, tools or variables than this').argParser(
+        nonNegativeInteger,
+      ),
+    )
     .action((planFile: string | undefined, options: Record<string, unknown>) => {
       if (planFile !== undefined && options.file !== undefined) {
-        throw new UsageError('give either a saved plan or -f manifests, not both', { hint: 'a saved plan already holds what to apply' });
+        throw new UsageError('give either a saved plan or -f manifests, not both', {
+          hint: 'a saved plan already holds what to apply',
+        });
       }
       accept({
         command: 'apply',
@@ -209,7 +233,10 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
     .addOption(environmentOption())
     .action((options: Record<string, unknown>) => {
-      accept({ command: 'validate', args: { files: filesOf(options), env: options.env as string | undefined, ...outputArgs(options) } });
+      accept({
+        command: 'validate',
+        args: { files: filesOf(options), env: options.env as string | undefined, ...outputArgs(options) },
+      });
     });
 
   program
@@ -224,8 +251,14 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .option('--data <file>', 'file that keeps the agents across restarts', DEFAULT_EMULATOR_DATA)
     .option('--in-memory', 'keep agents in memory only')
-    .addOption(new Option('--latency <ms>', 'delay added to every API request').argParser(nonNegativeInteger).default(0))
-    .addOption(new Option('--toggle-duration <ms>', 'how long a mock-mode toggle stays in progress').argParser(nonNegativeInteger).default(1500))
+    .addOption(
+      new Option('--latency <ms>', 'delay added to every API request').argParser(nonNegativeInteger).default(0),
+    )
+    .addOption(
+      new Option('--toggle-duration <ms>', 'how long a mock-mode toggle stays in progress')
+        .argParser(nonNegativeInteger)
+        .default(1500),
+    )
     .action((options: Record<string, unknown>) => {
       accept({
         command: 'emulator',
@@ -244,7 +277,12 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .description('remove the lock of a state record left by a run that cannot release it')
     .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
     .addOption(environmentOption())
-    .action((options: Record<string, unknown>) => accept({ command: 'force-unlock', args: { state: options.state as string | undefined, env: options.env as string | undefined } }));
+    .action((options: Record<string, unknown>) =>
+      accept({
+        command: 'force-unlock',
+        args: { state: options.state as string | undefined, env: options.env as string | undefined },
+      }),
+    );
 
   withOutput(withConnection(program.command('export').description('write a manifest of live agents, to adopt them')))
     .addOption(new Option('--project <id>', 'the project to export').argParser(positiveInteger).makeOptionMandatory())
@@ -252,7 +290,8 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('-o, --output <file>', 'write the manifest to this file instead of stdout')
     .option('--force', 'overwrite the -o file if it exists')
     .action((options: Record<string, unknown>) => {
-      if (options.force === true && options.output === undefined) throw new UsageError('--force needs -o FILE', { hint: 'without -o the manifest goes to stdout' });
+      if (options.force === true && options.output === undefined)
+        throw new UsageError('--force needs -o FILE', { hint: 'without -o the manifest goes to stdout' });
       accept({
         command: 'export',
         args: {
@@ -266,45 +305,78 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       });
     });
 
-  withOutput(withConnection(withManifest(program.command('import').description('bind a manifest address to an existing agent in the state record'))))
+  withOutput(
+    withConnection(
+      withManifest(
+        program.command('import').description('bind a manifest address to an existing agent in the state record'),
+      ),
+    ),
+  )
     .argument('<address>', 'the manifest address, agent.<key>')
     .argument('<agent-id>', 'the id of the live agent', positiveInteger)
     .action((address: string, agentId: number, options: Record<string, unknown>) => {
-      accept({ command: 'import', args: { ...manifestArgs(options), ...outputArgs(options), apiUrl: options.apiUrl as string | undefined, address, agentId } });
+      accept({
+        command: 'import',
+        args: {
+          ...manifestArgs(options),
+          ...outputArgs(options),
+          apiUrl: options.apiUrl as string | undefined,
+          address,
+          agentId,
+        },
+      });
     });
 
   const state = program.command('state').description('read or edit the bindings in the state record');
   const withState = (command: Command) =>
-    withOutput(command.option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)').addOption(environmentOption()));
+    withOutput(
+      command
+        .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
+        .addOption(environmentOption()),
+    );
   const stateArgs = (options: Record<string, unknown>): StateArgs => ({
     state: options.state as string | undefined,
     env: options.env as string | undefined,
     ...outputArgs(options),
   });
-  withState(state.command('list').description('list the bound addresses with their agent ids')).action((options: Record<string, unknown>) =>
-    accept({ command: 'state list', args: stateArgs(options) }),
+  withState(state.command('list').description('list the bound addresses with their agent ids')).action(
+    (options: Record<string, unknown>) => accept({ command: 'state list', args: stateArgs(options) }),
   );
-  withState(state.command('show').description('show one binding').argument('<address>', 'agent.<key>')).action((address: string, options: Record<string, unknown>) =>
-    accept({ command: 'state show', args: { ...stateArgs(options), address } }),
+  withState(state.command('show').description('show one binding').argument('<address>', 'agent.<key>')).action(
+    (address: string, options: Record<string, unknown>) =>
+      accept({ command: 'state show', args: { ...stateArgs(options), address } }),
   );
-  withState(state.command('rm').description('forget a binding; the agent in Cekura is untouched').argument('<address>', 'agent.<key>')).action(
-    (address: string, options: Record<string, unknown>) => accept({ command: 'state rm', args: { ...stateArgs(options), address } }),
+  withState(
+    state
+      .command('rm')
+      .description('forget a binding; the agent in Cekura is untouched')
+      .argument('<address>', 'agent.<key>'),
+  ).action((address: string, options: Record<string, unknown>) =>
+    accept({ command: 'state rm', args: { ...stateArgs(options), address } }),
   );
 
   return program;
 }
 
 function manifestArgs(options: Record<string, unknown>): ManifestArgs {
-  return { files: filesOf(options), state: options.state as string | undefined, env: options.env as string | undefined };
+  return {
+    files: filesOf(options),
+    state: options.state as string | undefined,
+    env: options.env as string | undefined,
+  };
 }
 
 function environmentOption(): Option {
-  return new Option('--env <name>', 'the environment of the manifest to use (required when it declares environments)').argParser(environmentName);
+  return new Option(
+    '--env <name>',
+    'the environment of the manifest to use (required when it declares environments)',
+  ).argParser(environmentName);
 }
 
 /** Checked here as well as against the manifest: `apply PLANFILE --env` reads none, and the name becomes a file name. */
 function environmentName(value: string): string {
-  if (!ENVIRONMENT_NAME_PATTERN.test(value)) throw new InvalidArgumentError('expected an environment name: letters, digits, `_` or `-`');
+  if (!ENVIRONMENT_NAME_PATTERN.test(value))
+    throw new InvalidArgumentError('expected an environment name: letters, digits, `_` or `-`');
   return value;
 }
 

@@ -22,19 +22,37 @@ export function renderErrorText(error: CekuraformError, style: Style, debug: boo
     lines.push(`${style.error('error:')} ${error.message}`);
     if (error.hint !== undefined) lines.push(`${style.dim('hint:')} ${error.hint}`);
   }
-  if (debug && error instanceof InternalError && error.cause instanceof Error && error.cause.stack) lines.push(error.cause.stack);
+  if (debug && error instanceof InternalError && error.cause instanceof Error && error.cause.stack)
+    lines.push(error.cause.stack);
   return lines.join('\n') + '\n';
 }
 
 /** A located manifest issue, as an error or a warning. */
 export function issueLines(issue: ManifestIssue, kind: 'error' | 'warning', style: Style): string[] {
   const label = kind === 'error' ? style.error('error:') : style.warn('warning:');
-  const lines = [`${label} ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`, `  at ${issue.file}:${issue.line}:${issue.col}`];
+  const lines = [
+    `${label} ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}`,
+    `  at ${issue.file}:${issue.line}:${issue.col}`,
+  ];
   if (issue.hint !== undefined) lines.push(`${style.dim('hint:')} ${issue.hint}`);
   return lines;
 }
 
 /** The JSON form printed on stdout under `--json`. */
 export function renderErrorJson(error: CekuraformError): string {
-  return JSON.stringify({ status: 'error', error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), meta: error.meta ?? {} } }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        status: 'error',
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.hint ? { hint: error.hint } : {}),
+          meta: error.meta ?? {},
+        },
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }

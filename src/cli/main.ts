@@ -24,7 +24,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stdout.write(renderErrorJson(error));
     } else {
       const colour = !(command !== undefined && 'args' in command && 'color' in command.args && !command.args.color);
-      io.stderr.write(renderErrorText(error, createStyle(colour && shouldUseColor({ isTTY: io.stderr.isTTY, env: io.env })), isDebug(io)));
+      io.stderr.write(
+        renderErrorText(
+          error,
+          createStyle(colour && shouldUseColor({ isTTY: io.stderr.isTTY, env: io.env })),
+          isDebug(io),
+        ),
+      );
     }
     return error.exitCode;
   }
@@ -81,6 +87,8 @@ function withInterrupt(io: CliIo): CliIo {
 }
 
 function packageVersion(): string {
-  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return packageJson.version;
 }

@@ -19,7 +19,10 @@ export const DEFAULT_STATE_PATH = '.cekuraform/default.state.json';
 
 /** `--state`, else the environment's own record (`.cekuraform/<environment>.state.json`), else the default one. */
 export function statePathOf(state: string | undefined, io: CliIo, environment?: string): string {
-  return resolve(io.cwd, state ?? (environment === undefined ? DEFAULT_STATE_PATH : `.cekuraform/${environment}.state.json`));
+  return resolve(
+    io.cwd,
+    state ?? (environment === undefined ? DEFAULT_STATE_PATH : `.cekuraform/${environment}.state.json`),
+  );
 }
 
 /** Colour for one stream: off under `--no-color`, without a TTY, with NO_COLOR. */
@@ -29,7 +32,10 @@ export function styleFor(args: Pick<OutputArgs, 'color'>, stream: OutputStream, 
 
 /** The API client for this run; `onRetry` sees each backoff, a debug trace goes to stderr. */
 export function connect(args: ConnectionArgs, io: CliIo, onRetry?: (info: RetryInfo) => void): CekuraApi {
-  const settings = resolveApiSettings({ ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }), env: io.env });
+  const settings = resolveApiSettings({
+    ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }),
+    env: io.env,
+  });
   return createApiClient({
     ...settings,
     clock: io.clock ?? systemClock,
@@ -49,7 +55,11 @@ export function planOptionsOf(args: Pick<PlanArgs, 'prune' | 'deleteRelated'>, m
 }
 
 /** Reads and validates the manifests for the `--env` environment, printing their warnings to stderr. */
-export async function readManifest(files: string[], io: CliIo, args: Pick<OutputArgs, 'color'> & Partial<Pick<ManifestArgs, 'env'>>): Promise<Manifest> {
+export async function readManifest(
+  files: string[],
+  io: CliIo,
+  args: Pick<OutputArgs, 'color'> & Partial<Pick<ManifestArgs, 'env'>>,
+): Promise<Manifest> {
   const manifest = await loadManifest({ paths: files, cwd: io.cwd, env: io.env, environment: args.env });
   const style = styleFor(args, io.stderr, io);
   for (const warning of manifest.warnings) io.stderr.write(issueLines(warning, 'warning', style).join('\n') + '\n');

@@ -15,7 +15,9 @@ export async function lockStateRecord(statePath: string, command: string, io: Cl
   const lock = await acquireStateLock(statePath, { command });
   if (lock.takenOver !== null) {
     const { pid, host, time } = lock.takenOver;
-    io.stderr.write(`notice: took over the state lock of process ${pid} on ${host} (since ${time}), which is no longer running\n`);
+    io.stderr.write(
+      `notice: took over the state lock of process ${pid} on ${host} (since ${time}), which is no longer running\n`,
+    );
   }
   return lock;
 }
@@ -56,7 +58,12 @@ function folderName(folder: string, io: CliIo): string {
 /** An address that `where` (the manifest, the state record) does not hold, with the closest one it does. */
 export function unknownAddress(address: string, known: string[], where: string): CekuraformError {
   const closest = closestMatch(address, known) ?? known.find((candidate) => candidate === `agent.${address}`);
-  const hint = closest !== undefined ? `did you mean \`${closest}\`?` : known.length > 0 ? `known: ${known.join(', ')}` : `${where} holds no agents`;
+  const hint =
+    closest !== undefined
+      ? `did you mean \`${closest}\`?`
+      : known.length > 0
+        ? `known: ${known.join(', ')}`
+        : `${where} holds no agents`;
   return new CekuraformError('address_unknown', `${where} has no ${address}`, { meta: { address }, hint });
 }
 

@@ -19,7 +19,13 @@ const SHARE_PATH = /^\/_emulator\/mock-tools\/(\d{1,15})\/share$/;
  * Routes under `/_emulator/` (same key as the API, never in the request log): `GET/DELETE requests`,
  * `PUT/DELETE faults`, `POST reset`, `POST mock-tools/{toolId}/share {subscriber_count}`.
  */
-export function handleAdmin(method: string, pathname: string, bodyText: string, contentType: string | undefined, target: AdminTarget): Reply {
+export function handleAdmin(
+  method: string,
+  pathname: string,
+  bodyText: string,
+  contentType: string | undefined,
+  target: AdminTarget,
+): Reply {
   try {
     return route(method, pathname.replace(/\/+$/, ''), () => parseJsonBody(bodyText, contentType), target);
   } catch (error) {

@@ -25,7 +25,12 @@ export function putAgent(request: ApiRequest, context: EmulatorContext, agentId:
   return updateAgent(request, context, agentId, 'replace');
 }
 
-function updateAgent(request: ApiRequest, context: EmulatorContext, agentId: number | undefined, mode: WriteMode): Reply {
+function updateAgent(
+  request: ApiRequest,
+  context: EmulatorContext,
+  agentId: number | undefined,
+  mode: WriteMode,
+): Reply {
   const agent = requireAgent(context, agentId);
   context.store.update(agent, validWrite(request, mode, agent), nowIso(context));
   return { status: 200, body: renderSettled(agent, request, context) };
@@ -35,7 +40,8 @@ function updateAgent(request: ApiRequest, context: EmulatorContext, agentId: num
 export function deleteAgent(request: ApiRequest, context: EmulatorContext, agentId: number | undefined): Reply {
   const agent = requireAgent(context, agentId);
   const deleteRelated = readBooleanParam(request.url.searchParams.get('delete_related'), true);
-  if (deleteRelated === undefined) throw new ReplyError({ status: 400, body: { delete_related: ['Must be a valid boolean.'] } });
+  if (deleteRelated === undefined)
+    throw new ReplyError({ status: 400, body: { delete_related: ['Must be a valid boolean.'] } });
   context.toggles.forget(agent.id);
   context.store.delete(agent, deleteRelated);
   return { status: 204 };

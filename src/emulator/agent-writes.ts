@@ -36,7 +36,13 @@ export function blankAgent(id: number, now: string): StoredAgent {
  * Applies a validated write to `agent` in place. Cannot fail: everything that could is checked by
  * `validateAgentWrite` first, so a rejected write changes nothing.
  */
-export function applyAgentWrite(agent: StoredAgent, write: AgentWrite, nextId: NextId, isCreate: boolean, now: string): void {
+export function applyAgentWrite(
+  agent: StoredAgent,
+  write: AgentWrite,
+  nextId: NextId,
+  isCreate: boolean,
+  now: string,
+): void {
   if (write.name !== undefined) agent.name = write.name;
   if (write.description !== undefined) agent.description = write.description;
   if (write.project !== undefined) agent.project = write.project;
@@ -48,9 +54,12 @@ export function applyAgentWrite(agent: StoredAgent, write: AgentWrite, nextId: N
   if (write.provider !== undefined) agent.provider = mergeObject(agent.provider, write.provider);
   if (write.mock_tools !== undefined) agent.mock_tools = writeMockTools(write.mock_tools, nextId);
   if (write.knowledge_base_files !== undefined) {
-    agent.knowledge_base_files = write.knowledge_base_files.map((file) => writeKnowledgeBaseFile(file, nextId)).sort(byId);
+    agent.knowledge_base_files = write.knowledge_base_files
+      .map((file) => writeKnowledgeBaseFile(file, nextId))
+      .sort(byId);
   }
-  if (write.dynamic_variables !== undefined) agent.dynamic_variables = writeDynamicVariables(agent.dynamic_variables, write.dynamic_variables, nextId);
+  if (write.dynamic_variables !== undefined)
+    agent.dynamic_variables = writeDynamicVariables(agent.dynamic_variables, write.dynamic_variables, nextId);
   // Cekura derives variables from the description on create and on each save of it (NOTES.md), after the body's own set.
   if (isCreate || write.description !== undefined) addPlaceholderVariables(agent, nextId);
   agent.updated_at = now;
@@ -100,7 +109,12 @@ function writeKnowledgeBaseFile(file: KnowledgeBaseFileWrite, nextId: NextId): S
     case 'keep':
       return file.file;
     case 'upload':
-      return { id: nextId('knowledge_base_file'), file_name: file.file_name, file_size: file.file_size, file_type: file.file_type };
+      return {
+        id: nextId('knowledge_base_file'),
+        file_name: file.file_name,
+        file_size: file.file_size,
+        file_type: file.file_type,
+      };
     default:
       return assertNever(file, 'knowledge base file write');
   }
@@ -113,7 +127,11 @@ function writeDynamicVariables(
 ): StoredDynamicVariable[] {
   const idByName = new Map(current.map((variable) => [variable.name, variable.id]));
   return items
-    .map((item) => ({ id: idByName.get(item.name) ?? nextId('dynamic_variable'), name: item.name, description: item.description }))
+    .map((item) => ({
+      id: idByName.get(item.name) ?? nextId('dynamic_variable'),
+      name: item.name,
+      description: item.description,
+    }))
     .sort(byName);
 }
 

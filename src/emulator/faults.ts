@@ -39,7 +39,9 @@ const faultsPatchSchema = z
   .strict();
 
 /** A change to the faults (see the schema above for each fault's meaning). */
-export type FaultsPatch = { [K in keyof z.input<typeof faultsPatchSchema>]?: z.input<typeof faultsPatchSchema>[K] | null };
+export type FaultsPatch = {
+  [K in keyof z.input<typeof faultsPatchSchema>]?: z.input<typeof faultsPatchSchema>[K] | null;
+};
 
 /** The faults in force. Counted faults disappear once used up. */
 export type Faults = z.output<typeof faultsPatchSchema>;
@@ -59,7 +61,9 @@ export class FaultState {
     const cleared = Object.keys(patch).filter((key) => patch[key] === null);
     const unknown = cleared.filter((key) => !(key in faultsPatchSchema.shape));
     if (unknown.length > 0) throw new InvalidFaultsError(`Unknown faults: ${unknown.join(', ')}.`);
-    const parsed = faultsPatchSchema.safeParse(Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null)));
+    const parsed = faultsPatchSchema.safeParse(
+      Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null)),
+    );
     if (!parsed.success) throw new InvalidFaultsError(z.prettifyError(parsed.error));
     const next: Faults = { ...this.#faults, ...parsed.data };
     for (const key of cleared) delete next[key as keyof Faults];
@@ -89,7 +93,8 @@ export class FaultState {
   /** The status this request must fail with, if an `errors` fault matches it. */
   takeError(method: string, kind: RequestKind): number | undefined {
     const fault = this.#faults.errors;
-    if (fault === undefined || !matches(fault.kinds, kind) || (fault.methods && !fault.methods.includes(method))) return undefined;
+    if (fault === undefined || !matches(fault.kinds, kind) || (fault.methods && !fault.methods.includes(method)))
+      return undefined;
     this.#consume('errors', fault);
     return fault.status;
   }

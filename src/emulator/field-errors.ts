@@ -49,7 +49,8 @@ export function listErrors(items: FieldErrors[]): FieldErrors[] | undefined {
 /** Appends a message to a field's list of messages. */
 export function addError(errors: FieldErrors, field: string, message: string): void {
   const existing = errors[field];
-  if (Array.isArray(existing) && existing.every((entry) => typeof entry === 'string')) (existing as string[]).push(message);
+  if (Array.isArray(existing) && existing.every((entry) => typeof entry === 'string'))
+    (existing as string[]).push(message);
   else errors[field] = [message];
 }
 
@@ -118,7 +119,8 @@ export function readRequiredText(
   else if (value === null) addError(errors, field, MESSAGES.notNull);
   else if (typeof value !== 'string') addError(errors, field, MESSAGES.string);
   else if (!rules.allowBlank && value.trim() === '') addError(errors, field, MESSAGES.blank);
-  else if (rules.maxLength !== undefined && value.length > rules.maxLength) addError(errors, field, MESSAGES.maxLength(rules.maxLength));
+  else if (rules.maxLength !== undefined && value.length > rules.maxLength)
+    addError(errors, field, MESSAGES.maxLength(rules.maxLength));
   else return value;
   return undefined;
 }

@@ -26,7 +26,9 @@ export async function loadData(path: string): Promise<EmulatorData | undefined> 
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CekuraformError('emulator_data_unreadable', `cannot read the emulator data file ${path}`, { cause: error });
+    throw new CekuraformError('emulator_data_unreadable', `cannot read the emulator data file ${path}`, {
+      cause: error,
+    });
   }
   let data: unknown;
   try {
@@ -34,7 +36,13 @@ export async function loadData(path: string): Promise<EmulatorData | undefined> 
   } catch (error) {
     throw invalidData(path, { cause: error });
   }
-  if (!isJsonObject(data) || data.version !== 1 || !isJsonObject(data.next_ids) || !Array.isArray(data.agents) || !Array.isArray(data.toggles)) {
+  if (
+    !isJsonObject(data) ||
+    data.version !== 1 ||
+    !isJsonObject(data.next_ids) ||
+    !Array.isArray(data.agents) ||
+    !Array.isArray(data.toggles)
+  ) {
     throw invalidData(path, {});
   }
   return data as unknown as EmulatorData;
@@ -100,7 +108,9 @@ export class WriteBehindFile {
       this.#failure = undefined;
     } catch (error) {
       this.#isDirty = true;
-      throw new CekuraformError('emulator_data_unwritable', `cannot write the emulator data file ${this.#path}`, { cause: error });
+      throw new CekuraformError('emulator_data_unwritable', `cannot write the emulator data file ${this.#path}`, {
+        cause: error,
+      });
     }
   }
 }

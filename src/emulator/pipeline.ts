@@ -23,7 +23,11 @@ export interface Pipeline {
 const API_KEY_HEADER = 'x-cekura-api-key';
 
 /** Answers one HTTP request: admin routes directly; API routes through latency, auth, faults and the log. */
-export async function serveRequest(request: IncomingMessage, response: ServerResponse, pipeline: Pipeline): Promise<void> {
+export async function serveRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  pipeline: Pipeline,
+): Promise<void> {
   const method = request.method ?? 'GET';
   const base = baseUrl(request.headers.host, pipeline.fallbackBase);
   const url = new URL(request.url ?? '/', base);
@@ -31,7 +35,10 @@ export async function serveRequest(request: IncomingMessage, response: ServerRes
 
   if (url.pathname.startsWith('/_emulator/')) {
     const refusal = authFailure(request, pipeline.apiKey) ?? (bodyText === undefined ? tooLarge() : undefined);
-    sendReply(response, refusal ?? handleAdmin(method, url.pathname, bodyText ?? '', request.headers['content-type'], pipeline.admin));
+    sendReply(
+      response,
+      refusal ?? handleAdmin(method, url.pathname, bodyText ?? '', request.headers['content-type'], pipeline.admin),
+    );
     return;
   }
 
@@ -75,14 +82,16 @@ function answerApiRequest(
     };
   }
   const errorStatus = faults.takeError(apiRequest.method, route.kind);
-  if (errorStatus !== undefined) return { reply: detailReply(errorStatus, `Emulated server error (HTTP ${errorStatus}).`) };
+  if (errorStatus !== undefined)
+    return { reply: detailReply(errorStatus, `Emulated server error (HTTP ${errorStatus}).`) };
   const drop = faults.takeDrop(route.kind);
   if (drop === 'before_commit') return { reply: undefined };
 
   const reply = runHandler(route, apiRequest, pipeline.context);
   if (drop === 'after_commit') return { reply: undefined, agentId: reply.agentId };
   // Only a write that went through counts as committed.
-  if (reply.status < 300 && faults.takeCommitThen504(route.kind)) return { reply: detailReply(504, 'Gateway timeout.'), agentId: reply.agentId };
+  if (reply.status < 300 && faults.takeCommitThen504(route.kind))
+    return { reply: detailReply(504, 'Gateway timeout.'), agentId: reply.agentId };
   return { reply, agentId: reply.agentId };
 }
 

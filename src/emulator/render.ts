@@ -53,7 +53,9 @@ function renderKnowledgeBaseFile(agentId: number, file: StoredKnowledgeBaseFile,
 
 /** Where the agent reaches a tool at runtime: its own URL, or its MCP group's endpoint. */
 function mockToolUrl(base: string, agentId: number, name: string, servedVia: ServedVia): string {
-  return servedVia.type === 'mcp' ? mcpEndpointUrl(base, agentId, servedVia.mock_index) : `${base}/test_framework/v1/aiagents/${agentId}/tool/${name}/`;
+  return servedVia.type === 'mcp'
+    ? mcpEndpointUrl(base, agentId, servedVia.mock_index)
+    : `${base}/test_framework/v1/aiagents/${agentId}/tool/${name}/`;
 }
 
 export function mcpEndpointUrl(base: string, agentId: number, mockIndex: number): string {

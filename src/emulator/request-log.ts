@@ -11,7 +11,13 @@ export class RequestLog {
     this.#onRecord = onRecord;
   }
 
-  record(entry: { method: string; url: URL; status: number | null; kind: RequestKind; agentId: number | undefined }): void {
+  record(entry: {
+    method: string;
+    url: URL;
+    status: number | null;
+    kind: RequestKind;
+    agentId: number | undefined;
+  }): void {
     this.#seq += 1;
     const logged: RequestLogEntry = {
       seq: this.#seq,

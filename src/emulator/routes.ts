@@ -29,15 +29,23 @@ const ENDPOINTS: Record<Endpoint, Partial<Record<string, { kind: RequestKind; ha
   toggle_progress: { GET: { kind: 'toggle_progress', handle: getToggleProgress } },
 };
 
-const AGENTS_PATH = /^\/test_framework\/v2\/aiagents\/(?:([^/]+)\/(?:(toggle-mock-tools|toggle-mock-tools-progress)\/)?)?$/;
+const AGENTS_PATH =
+  /^\/test_framework\/v2\/aiagents\/(?:([^/]+)\/(?:(toggle-mock-tools|toggle-mock-tools-progress)\/)?)?$/;
 
 export function resolveRoute(method: string, pathname: string): Route {
   const match = AGENTS_PATH.exec(pathname);
-  if (match === null) return { kind: 'other', agentId: undefined, handle: () => ({ status: 404, body: { detail: 'Not found.' } }) };
+  if (match === null)
+    return { kind: 'other', agentId: undefined, handle: () => ({ status: 404, body: { detail: 'Not found.' } }) };
   const [, idSegment, action] = match;
   const agentId = idSegment !== undefined && /^\d{1,15}$/.test(idSegment) ? Number(idSegment) : undefined;
   const endpoint: Endpoint =
-    idSegment === undefined ? 'agents' : action === undefined ? 'agent' : action === 'toggle-mock-tools' ? 'toggle' : 'toggle_progress';
+    idSegment === undefined
+      ? 'agents'
+      : action === undefined
+        ? 'agent'
+        : action === 'toggle-mock-tools'
+          ? 'toggle'
+          : 'toggle_progress';
   const methods = ENDPOINTS[endpoint];
   const handler = methods[method];
   if (handler !== undefined) return { kind: handler.kind, agentId, handle: handler.handle };

@@ -78,7 +78,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const onChange = () => file?.markDirty();
   const store = new AgentStore(onChange);
   const faults = new FaultState();
-  const toggles = new ToggleTasks(store, () => clock.now(), onChange, (agentId) => faults.toggleFault(agentId));
+  const toggles = new ToggleTasks(
+    store,
+    () => clock.now(),
+    onChange,
+    (agentId) => faults.toggleFault(agentId),
+  );
   const snapshot = (): EmulatorData => ({ version: 1, ...store.snapshot(), toggles: toggles.snapshot() });
   store.restore(data);
   toggles.restore(data?.toggles);
@@ -166,10 +171,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new CekuraformError('emulator_listen_failed', `cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
-        cause: error,
-        hint: error.code === 'EADDRINUSE' ? 'choose another --port, or 0 for any free port' : undefined,
-      }));
+      reject(
+        new CekuraformError(
+          'emulator_listen_failed',
+          `cannot listen on ${host}:${port} (${error.code ?? error.message})`,
+          {
+            cause: error,
+            hint: error.code === 'EADDRINUSE' ? 'choose another --port, or 0 for any free port' : undefined,
+          },
+        ),
+      );
     });
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });

@@ -58,7 +58,12 @@ export class AgentStore {
   delete(agent: StoredAgent, deleteRelated: boolean): void {
     this.#agents.delete(agent.id);
     for (const tool of agent.mock_tools) this.#toolOwners.delete(tool.id);
-    this.#deletions.push({ agent_id: agent.id, name: agent.name, project: agent.project, delete_related: deleteRelated });
+    this.#deletions.push({
+      agent_id: agent.id,
+      name: agent.name,
+      project: agent.project,
+      delete_related: deleteRelated,
+    });
     this.#onChange();
   }
 

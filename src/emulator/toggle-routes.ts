@@ -12,7 +12,10 @@ export function toggleMockTools(request: ApiRequest, context: EmulatorContext, a
   const body = request.body();
   if (!isJsonObject(body)) throw new ReplyError({ status: 400, body: { non_field_errors: [MESSAGES.object(body)] } });
   if (typeof body.enabled !== 'boolean') {
-    throw new ReplyError({ status: 400, body: { enabled: [body.enabled === undefined ? MESSAGES.required : MESSAGES.boolean] } });
+    throw new ReplyError({
+      status: 400,
+      body: { enabled: [body.enabled === undefined ? MESSAGES.required : MESSAGES.boolean] },
+    });
   }
   // `api_key` is accepted and unused: the emulator calls no provider.
   if (body.api_key !== undefined && typeof body.api_key !== 'string') {
@@ -22,9 +25,19 @@ export function toggleMockTools(request: ApiRequest, context: EmulatorContext, a
   if (refusal !== undefined) throw new ReplyError(detailReply(400, refusal));
   const pending = context.toggles.pending(agent);
   if (pending !== undefined) {
-    throw new ReplyError(detailReply(400, `A mock-tools toggle is already in progress for this agent (progress_id ${pending.progress_id}).`));
+    throw new ReplyError(
+      detailReply(
+        400,
+        `A mock-tools toggle is already in progress for this agent (progress_id ${pending.progress_id}).`,
+      ),
+    );
   }
-  const task = context.toggles.start(agent, body.enabled, context.settings.toggleDurationMs, context.faults.toggleFault(agent.id));
+  const task = context.toggles.start(
+    agent,
+    body.enabled,
+    context.settings.toggleDurationMs,
+    context.faults.toggleFault(agent.id),
+  );
   return { status: 202, body: { progress_id: task.progress_id } };
 }
 
@@ -32,8 +45,10 @@ export function toggleMockTools(request: ApiRequest, context: EmulatorContext, a
 function providerRefusal(agent: StoredAgent): string | undefined {
   const type = agent.provider.type;
   const advice = 'point the agent’s own MCP client at the mock tool URLs instead.';
-  if (typeof type !== 'string' || type === '') return `Mock tools cannot be toggled for an agent without a provider type; ${advice}`;
-  if (SELF_MANAGED_MOCK_PROVIDERS.includes(type)) return `Mock tools cannot be toggled for provider type "${type}"; ${advice}`;
+  if (typeof type !== 'string' || type === '')
+    return `Mock tools cannot be toggled for an agent without a provider type; ${advice}`;
+  if (SELF_MANAGED_MOCK_PROVIDERS.includes(type))
+    return `Mock tools cannot be toggled for provider type "${type}"; ${advice}`;
   return undefined;
 }
 

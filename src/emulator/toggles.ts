@@ -41,7 +41,12 @@ export class ToggleTasks {
   readonly #faultNow: (agentId: number) => ToggleFault | undefined;
 
   /** `faultNow` is the agent's toggle fault in force now: a `hang` lasts only while it is still set. */
-  constructor(store: AgentStore, now: () => number, onChange: () => void, faultNow: (agentId: number) => ToggleFault | undefined = () => undefined) {
+  constructor(
+    store: AgentStore,
+    now: () => number,
+    onChange: () => void,
+    faultNow: (agentId: number) => ToggleFault | undefined = () => undefined,
+  ) {
     this.#store = store;
     this.#now = now;
     this.#onChange = onChange;
@@ -117,7 +122,8 @@ export class ToggleTasks {
   restore(tasks: ToggleTask[] | undefined): void {
     this.#tasks = new Map((tasks ?? []).map((task) => [task.progress_id, task]));
     this.#pendingByAgent = new Map();
-    for (const task of this.#tasks.values()) if (task.status === 'in_progress') this.#pendingByAgent.set(task.agent_id, task);
+    for (const task of this.#tasks.values())
+      if (task.status === 'in_progress') this.#pendingByAgent.set(task.agent_id, task);
   }
 
   #end(task: ToggleTask, status: ToggleStatus, mockEnabled: boolean | null, error: string | null): void {

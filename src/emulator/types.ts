@@ -75,7 +75,16 @@ export interface NextIds {
 }
 
 /** What a request was, for the request log and for fault matching. `other` is any unknown route or method. */
-export const REQUEST_KINDS = ['list', 'get', 'create', 'update', 'delete', 'toggle', 'toggle_progress', 'other'] as const;
+export const REQUEST_KINDS = [
+  'list',
+  'get',
+  'create',
+  'update',
+  'delete',
+  'toggle',
+  'toggle_progress',
+  'other',
+] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** One API request as the emulator saw it. Never holds a body or a header, so never a secret. */

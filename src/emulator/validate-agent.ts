@@ -112,7 +112,8 @@ export function validateAgentWrite(
   }
   if (mode === 'create' || body.project !== undefined) {
     const project = readInteger(body.project);
-    if (project === undefined) addError(errors, 'project', body.project === undefined ? MESSAGES.required : MESSAGES.integer);
+    if (project === undefined)
+      addError(errors, 'project', body.project === undefined ? MESSAGES.required : MESSAGES.integer);
     else write.project = project;
   }
   if (body.language !== undefined) {
@@ -196,7 +197,9 @@ function readProvider(value: JsonValue | undefined, errors: FieldErrors): Object
   }
   const { configure_from_provider: importsFromProvider, ...patch } = value as JsonObject;
   if (importsFromProvider === true) {
-    errors.provider = { configure_from_provider: ['The emulator cannot import an agent from its provider; send its fields instead.'] };
+    errors.provider = {
+      configure_from_provider: ['The emulator cannot import an agent from its provider; send its fields instead.'],
+    };
     return undefined;
   }
   // An empty chat type clears the chat overlay (create-agent.md, ChatAgentDetails.type).
@@ -212,7 +215,9 @@ function checkField(value: JsonValue, rule: FieldRule): ErrorTree | undefined {
     case 'boolean':
       return typeof value === 'boolean' ? undefined : [MESSAGES.boolean];
     case 'string_list':
-      return Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : ['Expected a list of strings.'];
+      return Array.isArray(value) && value.every((item) => typeof item === 'string')
+        ? undefined
+        : ['Expected a list of strings.'];
     case 'choice':
       return typeof value === 'string' && rule.choices.includes(value) ? undefined : [MESSAGES.choice(value)];
     case 'object': {

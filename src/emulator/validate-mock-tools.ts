@@ -104,7 +104,8 @@ function readToolItem(item: JsonObject, errors: FieldErrors): ToolItem {
     else tool.id = id;
   }
   if (item.name !== undefined) {
-    if (typeof item.name !== 'string') addError(errors, 'name', item.name === null ? MESSAGES.notNull : MESSAGES.string);
+    if (typeof item.name !== 'string')
+      addError(errors, 'name', item.name === null ? MESSAGES.notNull : MESSAGES.string);
     else if (!TOOL_NAME_PATTERN.test(item.name)) {
       addError(errors, 'name', 'Use only letters, digits, underscores and hyphens, 1 to 63 characters.');
     } else tool.name = item.name;
@@ -125,7 +126,8 @@ function readToolItem(item: JsonObject, errors: FieldErrors): ToolItem {
   }
   if (item.freetext_params !== undefined) {
     const params = item.freetext_params;
-    if (Array.isArray(params) && params.every((param) => typeof param === 'string')) tool.freetext_params = params as string[];
+    if (Array.isArray(params) && params.every((param) => typeof param === 'string'))
+      tool.freetext_params = params as string[];
     else addError(errors, 'freetext_params', 'Expected a list of strings.');
   }
   return tool;
@@ -161,7 +163,8 @@ function readServedVia(value: JsonValue): { value: ServedVia } | { errors: Error
     return { errors };
   }
   const index = value.mock_index;
-  if (index === undefined || index === null) addError(errors, 'mock_index', 'This field is required when type is "mcp".');
+  if (index === undefined || index === null)
+    addError(errors, 'mock_index', 'This field is required when type is "mcp".');
   else if (typeof index !== 'number' || !Number.isSafeInteger(index)) addError(errors, 'mock_index', MESSAGES.integer);
   else if (index < 1) addError(errors, 'mock_index', MESSAGES.minValue(1));
   if (hasErrors(errors)) return { errors };

@@ -40,7 +40,12 @@ export function validateDynamicVariables(value: JsonValue): { items: DynamicVari
     return { name: name ?? '', description: description ?? '' };
   });
   if ('errors' in list) return list;
-  flagDuplicates(list.items, (variable) => variable.name, 'name', (name) => `Dynamic variable "${name}" appears more than once.`);
+  flagDuplicates(
+    list.items,
+    (variable) => variable.name,
+    'name',
+    (name) => `Dynamic variable "${name}" appears more than once.`,
+  );
   return finishList(list.items);
 }
 
@@ -51,8 +56,18 @@ export function validateKnowledgeBaseFiles(
   const byId = new Map(existing.map((file) => [file.id, file]));
   const list = readObjectList(value, (item, errors) => readKnowledgeBaseFile(item, errors, byId));
   if ('errors' in list) return list;
-  flagDuplicates(list.items, (file) => (file?.kind === 'keep' ? String(file.file.id) : undefined), 'id', (id) => `Knowledge base file ${id} appears more than once.`);
-  flagDuplicates(list.items, (file) => fileName(file), 'file_name', (name) => `Knowledge base file "${name}" appears more than once.`);
+  flagDuplicates(
+    list.items,
+    (file) => (file?.kind === 'keep' ? String(file.file.id) : undefined),
+    'id',
+    (id) => `Knowledge base file ${id} appears more than once.`,
+  );
+  flagDuplicates(
+    list.items,
+    (file) => fileName(file),
+    'file_name',
+    (name) => `Knowledge base file "${name}" appears more than once.`,
+  );
   const result = finishList(list.items);
   if ('errors' in result) return result;
   return { items: result.items.filter((file) => file !== undefined) };
@@ -81,7 +96,11 @@ function readKnowledgeBaseFile(
   const extension = name?.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
   const fileType = KNOWLEDGE_BASE_FILE_TYPES[extension];
   if (name !== undefined && fileType === undefined) {
-    addError(errors, nameField, `Unsupported file extension; use one of: ${Object.keys(KNOWLEDGE_BASE_FILE_TYPES).join(', ')}.`);
+    addError(
+      errors,
+      nameField,
+      `Unsupported file extension; use one of: ${Object.keys(KNOWLEDGE_BASE_FILE_TYPES).join(', ')}.`,
+    );
   }
   const size = content === undefined ? undefined : decodedSize(content);
   if (content !== undefined && size === undefined) addError(errors, 'content_base64', 'Enter valid base64 content.');

@@ -44,7 +44,8 @@ export function writeOnlyValues(agent: StoredAgent): Record<string, JsonValue> {
     if (value !== undefined && value !== null) values[path] = value;
   }
   for (const tool of agent.mock_tools) {
-    if (tool.freetext_params !== null) values[joinPointer('mock_tools', tool.name, 'freetext_params')] = [...tool.freetext_params];
+    if (tool.freetext_params !== null)
+      values[joinPointer('mock_tools', tool.name, 'freetext_params')] = [...tool.freetext_params];
   }
   return values;
 }

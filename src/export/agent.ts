@@ -27,7 +27,8 @@ export function exportAgentBody(
     description: doc.description ?? '',
   };
   if (doc.language !== undefined && doc.language !== SERVER_DEFAULTS.language) body.language = doc.language;
-  if (doc.agent_speaks_first !== undefined && doc.agent_speaks_first !== null) body.agent_speaks_first = doc.agent_speaks_first;
+  if (doc.agent_speaks_first !== undefined && doc.agent_speaks_first !== null)
+    body.agent_speaks_first = doc.agent_speaks_first;
   const telephony: JsonObject = { ...doc.telephony };
   if (telephony.inbound === SERVER_DEFAULTS.telephony_inbound) delete telephony.inbound;
   body.telephony = telephony;
@@ -59,7 +60,9 @@ function exportMockTool(tool: MockToolDoc): JsonObject {
   return {
     name: tool.name,
     ...(tool.description === '' ? {} : { description: tool.description }),
-    ...(tool.mock_data.length === 0 ? {} : { mock_data: tool.mock_data.map(({ input, output }) => ({ input, output })) }),
+    ...(tool.mock_data.length === 0
+      ? {}
+      : { mock_data: tool.mock_data.map(({ input, output }) => ({ input, output })) }),
     ...(tool.served_via.type === SERVER_DEFAULTS.served_via_type ? {} : { served_via: { ...tool.served_via } }),
   };
 }
@@ -69,7 +72,8 @@ function escapeReferences(value: JsonValue): JsonValue {
   // A function, since `$$` in a replacement string means one `$`.
   if (typeof value === 'string') return value.replaceAll('${', () => '$${');
   if (Array.isArray(value)) return value.map(escapeReferences);
-  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeReferences(item)]));
+  if (isJsonObject(value))
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeReferences(item)]));
   return value;
 }
 
@@ -84,7 +88,9 @@ function dropUnsupportedFields(body: JsonObject): string[] {
     const result = agentSchema.safeParse(body);
     if (result.success) break;
     const paths = result.error.issues
-      .flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]))
+      .flatMap((issue) =>
+        issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path],
+      )
       .filter((path) => path[0] === 'telephony' || path[0] === 'provider')
       .map((path) => path.slice(0, firstIndexOrEnd(path)).map(String));
     const removed = paths.filter((path) => deleteAtPointer(body, joinPointer(...path)));

@@ -22,7 +22,10 @@ export function exportManifest(project: number, documents: WireAgent[], selected
   }
   const chosen = selected.length === 0 ? inProject : inProject.filter((agent) => selected.includes(agent.id));
   if (chosen.length === 0) {
-    throw new CekuraformError('nothing_to_export', `project ${project} has no agents`, { meta: { project }, hint: 'check the --project id' });
+    throw new CekuraformError('nothing_to_export', `project ${project} has no agents`, {
+      meta: { project },
+      hint: 'check the --project id',
+    });
   }
 
   const keys = agentKeys(inProject);
@@ -36,7 +39,10 @@ export function exportManifest(project: number, documents: WireAgent[], selected
     .map(({ wire, key }): ExportedAgent => {
       const live = normalizeAgent(wire);
       const pinned = namesake.get(wire.name)! > 1;
-      const secrets = withUniqueNames(suggestedSecrets(key, live.doc, isWebhookSecretConfigured(wire.webhook_secret_configured)), takenEnvNames);
+      const secrets = withUniqueNames(
+        suggestedSecrets(key, live.doc, isWebhookSecretConfigured(wire.webhook_secret_configured)),
+        takenEnvNames,
+      );
       const { body, unsupported_fields } = exportAgentBody(live, { pinned, secrets });
       return {
         key,

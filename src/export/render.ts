@@ -31,14 +31,22 @@ export function renderExport(exported: ExportedManifest): string {
 function agentNotes(agent: ExportedAgent): string[] {
   const notes: string[] = [];
   if (agent.knowledge_base_files.length > 0) {
-    notes.push(`knowledge_base_files left out: file contents cannot be read back from Cekura (${agent.knowledge_base_files.join(', ')})`);
+    notes.push(
+      `knowledge_base_files left out: file contents cannot be read back from Cekura (${agent.knowledge_base_files.join(', ')})`,
+    );
   }
-  if (agent.unsupported_fields.length > 0) notes.push(`left out, not manifest fields: ${agent.unsupported_fields.join(', ')}`);
+  if (agent.unsupported_fields.length > 0)
+    notes.push(`left out, not manifest fields: ${agent.unsupported_fields.join(', ')}`);
   return notes;
 }
 
 function secretLines(agents: ExportedAgent[]): string[] {
-  const rows = agents.flatMap((agent) => agent.secrets.map((secret) => ({ env: secret.env, where: `${agent.address} ${splitPointer(secret.path).join('.')}` })));
+  const rows = agents.flatMap((agent) =>
+    agent.secrets.map((secret) => ({
+      env: secret.env,
+      where: `${agent.address} ${splitPointer(secret.path).join('.')}`,
+    })),
+  );
   if (rows.length === 0) return [];
   const width = Math.max(...rows.map((row) => row.env.length));
   return [

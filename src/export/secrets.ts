@@ -44,26 +44,48 @@ function secretOf(path: SecretPath, facts: AgentFacts): { isWanted: boolean; wor
     case '/webhook_secret':
       return { isWanted: facts.webhookSecretConfigured, words: ['webhook_secret'] };
     case '/provider/credentials/api_key':
-      return { isWanted: isRequired(REQUIRED_CREDENTIALS, facts.providerType, '/api_key'), words: [provider, 'api_key'] };
+      return {
+        isWanted: isRequired(REQUIRED_CREDENTIALS, facts.providerType, '/api_key'),
+        words: [provider, 'api_key'],
+      };
     case '/provider/credentials/config/api_secret':
-      return { isWanted: isRequired(REQUIRED_CREDENTIALS, facts.providerType, '/config/api_secret'), words: [provider, 'api_secret'] };
+      return {
+        isWanted: isRequired(REQUIRED_CREDENTIALS, facts.providerType, '/config/api_secret'),
+        words: [provider, 'api_secret'],
+      };
     case '/provider/credentials/config/encrypted_key':
-      return { isWanted: isRequired(REQUIRED_CREDENTIALS, facts.providerType, '/config/encrypted_key'), words: [provider, 'encrypted_key'] };
+      return {
+        isWanted: isRequired(REQUIRED_CREDENTIALS, facts.providerType, '/config/encrypted_key'),
+        words: [provider, 'encrypted_key'],
+      };
     case '/provider/chat_agent_details/config/client_secret':
-      return { isWanted: isRequired(REQUIRED_CHAT_CREDENTIALS, facts.chatType, '/client_secret'), words: [chat, 'client_secret'] };
+      return {
+        isWanted: isRequired(REQUIRED_CHAT_CREDENTIALS, facts.chatType, '/client_secret'),
+        words: [chat, 'client_secret'],
+      };
     case '/provider/chat_agent_details/config/websocket_secret':
-      return { isWanted: isRequired(REQUIRED_CHAT_CREDENTIALS, facts.chatType, '/websocket_secret'), words: [chat, 'websocket_secret'] };
+      return {
+        isWanted: isRequired(REQUIRED_CHAT_CREDENTIALS, facts.chatType, '/websocket_secret'),
+        words: [chat, 'websocket_secret'],
+      };
     // Cekura returns the auth object without its password: one was given with the username.
     case '/telephony/sip_auth/password':
       return { isWanted: isJsonObject(getAtPointer(facts.doc, '/telephony/sip_auth')), words: ['sip_password'] };
     case '/telephony/websocket_auth/password':
-      return { isWanted: isJsonObject(getAtPointer(facts.doc, '/telephony/websocket_auth')), words: ['websocket_password'] };
+      return {
+        isWanted: isJsonObject(getAtPointer(facts.doc, '/telephony/websocket_auth')),
+        words: ['websocket_password'],
+      };
     default:
       return assertNever(path, 'secret path');
   }
 }
 
-function isRequired(table: Readonly<Record<string, readonly string[]>>, type: string | undefined, pointer: string): boolean {
+function isRequired(
+  table: Readonly<Record<string, readonly string[]>>,
+  type: string | undefined,
+  pointer: string,
+): boolean {
   return type !== undefined && Object.hasOwn(table, type) && table[type]!.includes(pointer);
 }
 
@@ -74,6 +96,10 @@ function stringAt(doc: LiveAgentDoc, pointer: string): string | undefined {
 
 /** `['support-bot', 'vapi', 'api_key']` → `SUPPORT_BOT_VAPI_API_KEY`; never starts with a digit. */
 export function envName(words: string[]): string {
-  const name = words.join('_').toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = words
+    .join('_')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return /^[0-9]/.test(name) ? `_${name}` : name;
 }

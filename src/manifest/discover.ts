@@ -31,9 +31,13 @@ async function findDefaultManifest(cwd: string): Promise<ManifestFileRef> {
   }
   const [only, other] = found;
   if (only === undefined) {
-    throw new CekuraformError('manifest_not_found', `no manifest found: looked for ${DEFAULT_MANIFEST_NAMES.join(' and ')} in ${cwd}`, {
-      hint: 'create cekura.yaml, or name a file or directory with -f',
-    });
+    throw new CekuraformError(
+      'manifest_not_found',
+      `no manifest found: looked for ${DEFAULT_MANIFEST_NAMES.join(' and ')} in ${cwd}`,
+      {
+        hint: 'create cekura.yaml, or name a file or directory with -f',
+      },
+    );
   }
   if (other !== undefined) {
     throw new CekuraformError('manifest_ambiguous', `both ${only.file} and ${other.file} are in ${cwd}`, {
@@ -51,8 +55,12 @@ async function expandPath(path: string, cwd: string): Promise<ManifestFileRef[]>
       return [{ file: path, absolute }];
     case 'directory': {
       const entries = await readdir(absolute, { withFileTypes: true });
-      const names = entries.filter((entry) => entry.isFile() && YAML_FILE.test(entry.name)).map((entry) => entry.name).sort();
-      if (names.length === 0) throw new CekuraformError('manifest_not_found', `no *.yaml or *.yml files in ${path}`, { meta: { path } });
+      const names = entries
+        .filter((entry) => entry.isFile() && YAML_FILE.test(entry.name))
+        .map((entry) => entry.name)
+        .sort();
+      if (names.length === 0)
+        throw new CekuraformError('manifest_not_found', `no *.yaml or *.yml files in ${path}`, { meta: { path } });
       return names.map((name) => ({ file: join(path, name), absolute: join(absolute, name) }));
     }
     case 'missing':

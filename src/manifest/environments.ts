@@ -41,11 +41,19 @@ interface Declaration {
  * `UsageError` when environments are declared and none or an unknown one is requested, or when one is
  * requested and none are declared. Reads defensively: each file's schema reports malformed declarations.
  */
-export function selectEnvironment(files: ParsedFile[], requested: string | undefined, env: Record<string, string | undefined>): SelectedEnvironment {
+export function selectEnvironment(
+  files: ParsedFile[],
+  requested: string | undefined,
+  env: Record<string, string | undefined>,
+): SelectedEnvironment {
   const readable = files.filter((file) => file.isReadable);
-  const declared = [...new Set(readable.flatMap((file) => Object.keys(mappingAt(file.value, ['environments']) ?? {})))].sort();
+  const declared = [
+    ...new Set(readable.flatMap((file) => Object.keys(mappingAt(file.value, ['environments']) ?? {}))),
+  ].sort();
   // `environments:` that is not a mapping declares none; the file's schema reports it, not `--env`.
-  const isMalformed = readable.some((file) => isJsonObject(file.value) && file.value.environments != null && !isJsonObject(file.value.environments));
+  const isMalformed = readable.some(
+    (file) => isJsonObject(file.value) && file.value.environments != null && !isJsonObject(file.value.environments),
+  );
   const name = declared.length === 0 && isMalformed ? undefined : chooseEnvironment(declared, requested);
   const issues: ManifestIssue[] = [];
   const settings = agreedSettings(readable.flatMap(settingsOf), issues);
@@ -53,21 +61,28 @@ export function selectEnvironment(files: ParsedFile[], requested: string | undef
   const overrides = checkedOverrides(readable.flatMap(overridesOf), agentKeys, issues);
 
   const selected: SelectedEnvironment = { name, vars: new Map(), overrides: new Map(), issues, envUses: [] };
-  const inEnvironment = (path: YamlPath): boolean => name !== undefined && path[0] === 'environments' && path[1] === name;
+  const inEnvironment = (path: YamlPath): boolean =>
+    name !== undefined && path[0] === 'environments' && path[1] === name;
   const project = settings.find(({ path }) => inEnvironment(path) && path[2] === 'project')?.value;
   if (typeof project === 'number') selected.project = project;
   // The environment's vars win over the top-level ones; a var overridden needs no `${env:…}` it uses.
   const effectiveVars = new Map<string, Declaration>();
-  for (const declaration of settings) if (declaration.path[0] === 'vars') effectiveVars.set(String(declaration.path[1]), declaration);
-  for (const declaration of settings) if (inEnvironment(declaration.path) && declaration.path[2] === 'vars') effectiveVars.set(String(declaration.path[3]), declaration);
+  for (const declaration of settings)
+    if (declaration.path[0] === 'vars') effectiveVars.set(String(declaration.path[1]), declaration);
+  for (const declaration of settings)
+    if (inEnvironment(declaration.path) && declaration.path[2] === 'vars')
+      effectiveVars.set(String(declaration.path[3]), declaration);
   for (const [varName, { path, value, parsed }] of effectiveVars) {
     const resolved = interpolateValue(value, path, { env, vars: null, environment: name });
     issues.push(...resolved.issues.map(parsed.toIssue));
-    selected.envUses.push(...resolved.envUses.map((use) => ({ name: use.name, issue: parsed.toIssue(secretReuseIssue(use)) })));
+    selected.envUses.push(
+      ...resolved.envUses.map((use) => ({ name: use.name, issue: parsed.toIssue(secretReuseIssue(use)) })),
+    );
     selected.vars.set(varName, resolved.value as JsonValue);
   }
   for (const { path, value, parsed } of overrides) {
-    if (inEnvironment(path) && isJsonObject(value)) selected.overrides.set(String(path[3]), { environment: name!, key: String(path[3]), body: value, parsed });
+    if (inEnvironment(path) && isJsonObject(value))
+      selected.overrides.set(String(path[3]), { environment: name!, key: String(path[3]), body: value, parsed });
   }
   return selected;
 }
@@ -93,10 +108,19 @@ function checkedOverrides(declarations: Declaration[], agentKeys: string[], issu
     const first = firstAt.get(formatPath(path));
     const key = String(path[3]);
     if (first !== undefined) {
-      issues.push(issueAt(location, path, `this override is also written at ${where(first)}`, 'give each agent one override per environment'));
+      issues.push(
+        issueAt(
+          location,
+          path,
+          `this override is also written at ${where(first)}`,
+          'give each agent one override per environment',
+        ),
+      );
     } else if (!agentKeys.includes(key)) {
       const message = `environment ${String(path[1])} overrides agent \`${key}\`, which no manifest file defines`;
-      issues.push(issueAt(location, path, message, didYouMean(key, agentKeys) ?? 'an override names a key under `agents:`'));
+      issues.push(
+        issueAt(location, path, message, didYouMean(key, agentKeys) ?? 'an override names a key under `agents:`'),
+      );
     } else {
       firstAt.set(formatPath(path), location);
       checked.push(declaration);
@@ -109,16 +133,26 @@ function chooseEnvironment(names: string[], requested: string | undefined): stri
   const meta = { environments: names };
   if (names.length === 0) {
     if (requested === undefined) return undefined;
-    throw new UsageError(`--env ${requested}: the manifest declares no environments`, { meta, hint: 'declare them under `environments:`, or leave out --env' });
+    throw new UsageError(`--env ${requested}: the manifest declares no environments`, {
+      meta,
+      hint: 'declare them under `environments:`, or leave out --env',
+    });
   }
   if (requested === undefined) {
-    throw new UsageError(`the manifest declares environments ${names.join(', ')}: choose one with --env NAME`, { meta, hint: `for example \`--env ${names[0]!}\`` });
+    throw new UsageError(`the manifest declares environments ${names.join(', ')}: choose one with --env NAME`, {
+      meta,
+      hint: `for example \`--env ${names[0]!}\``,
+    });
   }
   if (!names.includes(requested)) {
     // `prod` for `production` is too far for an edit distance, and the likeliest slip.
     const abbreviated = names.filter((name) => name.startsWith(requested));
-    const hint = didYouMean(requested, names) ?? (abbreviated.length === 1 ? `did you mean \`${abbreviated[0]!}\`?` : undefined);
-    throw new UsageError(`unknown environment \`${requested}\`: the manifest declares ${names.join(', ')}`, { meta, ...(hint === undefined ? {} : { hint }) });
+    const hint =
+      didYouMean(requested, names) ?? (abbreviated.length === 1 ? `did you mean \`${abbreviated[0]!}\`?` : undefined);
+    throw new UsageError(`unknown environment \`${requested}\`: the manifest declares ${names.join(', ')}`, {
+      meta,
+      ...(hint === undefined ? {} : { hint }),
+    });
   }
   return requested;
 }
@@ -129,19 +163,27 @@ function settingsOf(parsed: ParsedFile): Declaration[] {
   return [
     ...entriesAt(parsed, ['vars']),
     ...environments.flatMap(([name, body]) => [
-      ...(isJsonObject(body) && body.project !== undefined ? [{ path: ['environments', name, 'project'], value: body.project, parsed }] : []),
+      ...(isJsonObject(body) && body.project !== undefined
+        ? [{ path: ['environments', name, 'project'], value: body.project, parsed }]
+        : []),
       ...entriesAt(parsed, ['environments', name, 'vars']),
     ]),
   ];
 }
 
 function overridesOf(parsed: ParsedFile): Declaration[] {
-  return Object.keys(mappingAt(parsed.value, ['environments']) ?? {}).flatMap((name) => entriesAt(parsed, ['environments', name, 'agents']));
+  return Object.keys(mappingAt(parsed.value, ['environments']) ?? {}).flatMap((name) =>
+    entriesAt(parsed, ['environments', name, 'agents']),
+  );
 }
 
 /** Each entry of the mapping at `path`, as a declaration. */
 function entriesAt(parsed: ParsedFile, path: YamlPath): Declaration[] {
-  return Object.entries(mappingAt(parsed.value, path) ?? {}).map(([key, value]) => ({ path: [...path, key], value, parsed }));
+  return Object.entries(mappingAt(parsed.value, path) ?? {}).map(([key, value]) => ({
+    path: [...path, key],
+    value,
+    parsed,
+  }));
 }
 
 function mappingAt(value: unknown, path: YamlPath): Record<string, unknown> | undefined {

@@ -45,23 +45,49 @@ export interface LocatedEnvUse {
  * Merges the environment's overrides into one parsed manifest file's agents, then interpolates,
  * validates and resolves it. Reads only knowledge-base files.
  */
-export async function loadManifestFile(ref: ManifestFileRef, file: ParsedFile, environment: SelectedEnvironment, env: Record<string, string | undefined>): Promise<LoadedFile> {
-  const loaded: LoadedFile = { agents: [], issues: [...file.issues], warnings: [...file.warnings], secretEnvNames: [], envUses: [] };
+export async function loadManifestFile(
+  ref: ManifestFileRef,
+  file: ParsedFile,
+  environment: SelectedEnvironment,
+  env: Record<string, string | undefined>,
+): Promise<LoadedFile> {
+  const loaded: LoadedFile = {
+    agents: [],
+    issues: [...file.issues],
+    warnings: [...file.warnings],
+    secretEnvNames: [],
+    envUses: [],
+  };
   if (!file.isReadable) return loaded;
 
   const parsed = withOverrides(file, environment.overrides);
-  const interpolated = interpolateManifest(mergeOverrides(file.value ?? {}, environment.overrides), { env, vars: environment.vars, environment: environment.name });
+  const interpolated = interpolateManifest(mergeOverrides(file.value ?? {}, environment.overrides), {
+    env,
+    vars: environment.vars,
+    environment: environment.name,
+  });
   const issues: PathIssue[] = [...interpolated.issues];
   loaded.secretEnvNames = interpolated.secrets.map((found) => found.secret.env);
-  loaded.envUses = interpolated.envUses.map((use) => ({ name: use.name, issue: parsed.toIssue(secretReuseIssue(use)) }));
+  loaded.envUses = interpolated.envUses.map((use) => ({
+    name: use.name,
+    issue: parsed.toIssue(secretReuseIssue(use)),
+  }));
   const warnings: PathIssue[] = [];
   const header = fileHeaderSchema.safeParse(interpolated.value);
   if (header.success) {
     const { prune, max_deletes } = header.data;
     if (prune !== undefined) loaded.prune = { value: prune, location: parsed.locate(['prune'], 'key') };
-    if (max_deletes !== undefined) loaded.max_deletes = { value: max_deletes, location: parsed.locate(['max_deletes'], 'key') };
+    if (max_deletes !== undefined)
+      loaded.max_deletes = { value: max_deletes, location: parsed.locate(['max_deletes'], 'key') };
   } else {
-    issues.push(...fromZodIssues(header.error.issues, { schema: manifestFileSchema, prefix: [], value: interpolated.value, parsed }));
+    issues.push(
+      ...fromZodIssues(header.error.issues, {
+        schema: manifestFileSchema,
+        prefix: [],
+        value: interpolated.value,
+        parsed,
+      }),
+    );
   }
 
   const resolving = Object.entries(agentsOf(interpolated.value)).map(async ([key, value]) => {
@@ -70,7 +96,9 @@ export async function loadManifestFile(ref: ManifestFileRef, file: ParsedFile, e
     warnings.push(...rules.warnings);
     const agent = agentSchema.safeParse(value);
     if (!agent.success) {
-      issues.push(...fromZodIssues(agent.error.issues, { schema: agentSchema, prefix: ['agents', key], value, parsed }));
+      issues.push(
+        ...fromZodIssues(agent.error.issues, { schema: agentSchema, prefix: ['agents', key], value, parsed }),
+      );
       return;
     }
     const project = agent.data.project ?? environment.project ?? header.data?.project;
@@ -80,7 +108,13 @@ export async function loadManifestFile(ref: ManifestFileRef, file: ParsedFile, e
       return;
     }
     const secrets = interpolated.secrets.filter((found) => found.agentKey === key).map((found) => found.secret);
-    const resolved = await resolveAgent(agent.data, { key, project, parsed, directory: dirname(ref.absolute), secrets });
+    const resolved = await resolveAgent(agent.data, {
+      key,
+      project,
+      parsed,
+      directory: dirname(ref.absolute),
+      secrets,
+    });
     loaded.agents.push(resolved.agent);
     issues.push(...resolved.issues);
   });
@@ -93,7 +127,9 @@ export async function loadManifestFile(ref: ManifestFileRef, file: ParsedFile, e
 
 function agentsOf(value: unknown): Record<string, unknown> {
   const agents = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).agents : undefined;
-  return typeof agents === 'object' && agents !== null && !Array.isArray(agents) ? (agents as Record<string, unknown>) : {};
+  return typeof agents === 'object' && agents !== null && !Array.isArray(agents)
+    ? (agents as Record<string, unknown>)
+    : {};
 }
 
 function missingProject(key: string, environment: string | undefined): PathIssue {

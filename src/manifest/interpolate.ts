@@ -56,7 +56,12 @@ const DECLARATION_KEYS: readonly string[] = ['vars', 'environments'];
 export function interpolateManifest(value: unknown, context: InterpolationContext): Interpolated {
   const result: Interpolated = { value: undefined, secrets: [], envUses: [], issues: [] };
   result.value = isJsonObject(value)
-    ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, DECLARATION_KEYS.includes(key) ? item : visit(item, [key], context, result)]))
+    ? Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [
+          key,
+          DECLARATION_KEYS.includes(key) ? item : visit(item, [key], context, result),
+        ]),
+      )
     : visit(value, [], context, result);
   return result;
 }
@@ -74,7 +79,9 @@ function visit(value: unknown, path: YamlPath, context: InterpolationContext, re
   if (typeof value === 'string') return interpolateString(value, path, context, result);
   if (Array.isArray(value)) return value.map((item, index) => visit(item, [...path, index], context, result));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, visit(item, [...path, key], context, result)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, visit(item, [...path, key], context, result)]),
+    );
   }
   return value;
 }
@@ -89,7 +96,13 @@ function secretPathOf(path: YamlPath): SecretPath | undefined {
   return isSecretPath(pointer) ? pointer : undefined;
 }
 
-function readSecret(value: unknown, path: YamlPath, secretPath: SecretPath, env: Record<string, string | undefined>, result: Interpolated): unknown {
+function readSecret(
+  value: unknown,
+  path: YamlPath,
+  secretPath: SecretPath,
+  env: Record<string, string | undefined>,
+  result: Interpolated,
+): unknown {
   const agentKey = String(path[1]);
   const reference = typeof value === 'string' ? SECRET_REFERENCE.exec(value) : null;
   if (reference === null) {
@@ -132,13 +145,22 @@ function interpolateString(text: string, path: YamlPath, context: InterpolationC
     }
     if (inner.startsWith('var.')) return varText(inner.slice('var.'.length), path, context, issues) ?? match;
     if (!inner.startsWith('env:')) {
-      const hint = inner.startsWith('var:') ? `a var is written \`\${var.${inner.slice('var:'.length)}}\`` : 'write `$${` for a literal `${`';
-      issues.push({ path, message: `unknown reference \`${match}\`: only \`\${env:NAME}\` and \`\${var.NAME}\` are supported`, hint });
+      const hint = inner.startsWith('var:')
+        ? `a var is written \`\${var.${inner.slice('var:'.length)}}\``
+        : 'write `$${` for a literal `${`';
+      issues.push({
+        path,
+        message: `unknown reference \`${match}\`: only \`\${env:NAME}\` and \`\${var.NAME}\` are supported`,
+        hint,
+      });
       return match;
     }
     const name = inner.slice('env:'.length);
     if (!ENV_NAME.test(name)) {
-      issues.push({ path, message: `\`${match}\`: an environment variable name has letters, digits and \`_\`, and does not start with a digit` });
+      issues.push({
+        path,
+        message: `\`${match}\`: an environment variable name has letters, digits and \`_\`, and does not start with a digit`,
+      });
       return match;
     }
     const replacement = context.env[name];
@@ -164,13 +186,25 @@ function varText(name: string, path: YamlPath, context: InterpolationContext, is
   return undefined;
 }
 
-function lookUpVar(name: string, path: YamlPath, context: InterpolationContext, issues: PathIssue[]): JsonValue | undefined {
+function lookUpVar(
+  name: string,
+  path: YamlPath,
+  context: InterpolationContext,
+  issues: PathIssue[],
+): JsonValue | undefined {
   if (context.vars === null) {
-    issues.push({ path, message: `\`\${var.${name}}\`: a var's value cannot use another var`, hint: 'write the value itself; `${env:NAME}` may be used' });
+    issues.push({
+      path,
+      message: `\`\${var.${name}}\`: a var's value cannot use another var`,
+      hint: 'write the value itself; `${env:NAME}` may be used',
+    });
     return undefined;
   }
   if (!VAR_NAME_PATTERN.test(name)) {
-    issues.push({ path, message: `\`\${var.${name}}\`: a var name has letters, digits and \`_\`, and does not start with a digit` });
+    issues.push({
+      path,
+      message: `\`\${var.${name}}\`: a var name has letters, digits and \`_\`, and does not start with a digit`,
+    });
     return undefined;
   }
   const value = context.vars.get(name);
@@ -179,7 +213,9 @@ function lookUpVar(name: string, path: YamlPath, context: InterpolationContext, 
     issues.push({
       path,
       message: `var \`${name}\` is not declared${where}`,
-      hint: didYouMean(name, [...context.vars.keys()]) ?? 'declare it under `vars:` (for every environment) or `environments.<name>.vars:`',
+      hint:
+        didYouMean(name, [...context.vars.keys()]) ??
+        'declare it under `vars:` (for every environment) or `environments.<name>.vars:`',
     });
   }
   return value;

@@ -21,7 +21,8 @@ function schemaAt(root: z.ZodType, path: YamlPath): z.ZodType | undefined {
   let schema: z.ZodType | undefined = root;
   for (const segment of path) {
     const current = unwrap(schema);
-    if (current instanceof z.ZodObject && typeof segment === 'string') schema = current.shape[segment] as z.ZodType | undefined;
+    if (current instanceof z.ZodObject && typeof segment === 'string')
+      schema = current.shape[segment] as z.ZodType | undefined;
     else if (current instanceof z.ZodArray && typeof segment === 'number') schema = current.element as z.ZodType;
     else if (current instanceof z.ZodRecord && typeof segment === 'string') schema = current.valueType as z.ZodType;
     else return undefined;

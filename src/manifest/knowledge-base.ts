@@ -50,7 +50,11 @@ export async function readKnowledgeBase(
 
 function unreadable(path: string, error: unknown): Pick<PathIssue, 'message' | 'hint'> {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return { message: `knowledge-base file \`${path}\` not found`, hint: "paths are relative to the manifest file's directory" };
+  if (code === 'ENOENT')
+    return {
+      message: `knowledge-base file \`${path}\` not found`,
+      hint: "paths are relative to the manifest file's directory",
+    };
   if (code === 'EISDIR') return { message: `knowledge-base file \`${path}\` is a directory` };
   return { message: `cannot read knowledge-base file \`${path}\` (${code ?? 'unknown error'})` };
 }

@@ -30,10 +30,14 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
   const order = refs.map((ref) => ref.file);
   const parsed = await Promise.all(refs.map(async (ref) => parseManifestText(ref.file, await readManifestText(ref))));
   const environment = environmentOf(parsed, options, order);
-  const files = await Promise.all(refs.map((ref, index) => loadManifestFile(ref, parsed[index]!, environment, options.env)));
+  const files = await Promise.all(
+    refs.map((ref, index) => loadManifestFile(ref, parsed[index]!, environment, options.env)),
+  );
   const merged = mergeFiles(files);
   const secretEnvNames = new Set(files.flatMap((file) => file.secretEnvNames));
-  const reused = [...files.flatMap((file) => file.envUses), ...environment.envUses].filter((use) => secretEnvNames.has(use.name));
+  const reused = [...files.flatMap((file) => file.envUses), ...environment.envUses].filter((use) =>
+    secretEnvNames.has(use.name),
+  );
   // A secret's value reached a readable field only when it is reused; other messages may quote that field.
   const secretValues = reused.length === 0 ? [] : [...secretEnvNames].flatMap((name) => options.env[name] ?? []);
   const scrubbed = (issue: ManifestIssue): ManifestIssue => ({
@@ -41,7 +45,12 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
     message: scrubSecretValues(issue.message, secretValues),
     ...(issue.hint === undefined ? {} : { hint: scrubSecretValues(issue.hint, secretValues) }),
   });
-  const found = [...files.flatMap((file) => file.issues), ...environment.issues, ...merged.issues, ...reused.map((use) => use.issue)];
+  const found = [
+    ...files.flatMap((file) => file.issues),
+    ...environment.issues,
+    ...merged.issues,
+    ...reused.map((use) => use.issue),
+  ];
   const issues = sortIssues(found.map(scrubbed), order);
   if (issues.length > 0) throw new ManifestError(issues);
 
@@ -55,7 +64,10 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
     prune,
     ...(max_deletes === undefined ? {} : { max_deletes }),
     hash: manifestHash(environment.name, merged.agents, prune, max_deletes),
-    warnings: sortIssues(files.flatMap((file) => file.warnings), order),
+    warnings: sortIssues(
+      files.flatMap((file) => file.warnings),
+      order,
+    ),
   };
 }
 
@@ -65,7 +77,8 @@ function environmentOf(parsed: ParsedFile[], options: LoadManifestOptions, order
   } catch (error) {
     // A file whose YAML is broken may hold the `environments:` that the choice missed: its errors come first.
     const syntaxIssues = parsed.filter((file) => !file.isReadable).flatMap((file) => file.issues);
-    if (error instanceof UsageError && syntaxIssues.length > 0) throw new ManifestError(sortIssues(syntaxIssues, order));
+    if (error instanceof UsageError && syntaxIssues.length > 0)
+      throw new ManifestError(sortIssues(syntaxIssues, order));
     throw error;
   }
 }
@@ -74,12 +87,20 @@ async function readManifestText(ref: ManifestFileRef): Promise<string> {
   try {
     return await readFile(ref.absolute, 'utf8');
   } catch (error) {
-    throw new CekuraformError('manifest_unreadable', `cannot read ${ref.file}`, { cause: error, meta: { path: ref.file } });
+    throw new CekuraformError('manifest_unreadable', `cannot read ${ref.file}`, {
+      cause: error,
+      meta: { path: ref.file },
+    });
   }
 }
 
 /** Everything desired except secret values (a secret enters as its path and env name) and local paths. */
-function manifestHash(environment: string | undefined, agents: ManifestAgent[], prune: boolean, max_deletes: number | undefined): string {
+function manifestHash(
+  environment: string | undefined,
+  agents: ManifestAgent[],
+  prune: boolean,
+  max_deletes: number | undefined,
+): string {
   return digest({
     environment,
     prune,
@@ -91,11 +112,15 @@ function manifestHash(environment: string | undefined, agents: ManifestAgent[], 
       doc: agent.doc,
       mock_tools_enabled: agent.mock_tools_enabled,
       secrets: agent.secrets.map(({ path, env }) => ({ path, env })),
-      knowledge_base: Object.fromEntries(Object.entries(agent.knowledge_base_sources).map(([name, source]) => [name, source.sha256])),
+      knowledge_base: Object.fromEntries(
+        Object.entries(agent.knowledge_base_sources).map(([name, source]) => [name, source.sha256]),
+      ),
     })),
   });
 }
 
 function sortIssues(issues: ManifestIssue[], fileOrder: string[]): ManifestIssue[] {
-  return [...issues].sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file) || a.line - b.line || a.col - b.col);
+  return [...issues].sort(
+    (a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file) || a.line - b.line || a.col - b.col,
+  );
 }

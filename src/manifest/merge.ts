@@ -20,7 +20,15 @@ export function mergeFiles(files: LoadedFile[]): MergedFiles {
     for (const agent of file.agents) {
       const first = byKey.get(agent.key);
       if (first === undefined) byKey.set(agent.key, agent);
-      else merged.issues.push(issueAt(agent.location, ['agents', agent.key], `agent \`${agent.key}\` is also defined at ${where(first.location)}`, 'an agent key may appear in one file only'));
+      else
+        merged.issues.push(
+          issueAt(
+            agent.location,
+            ['agents', agent.key],
+            `agent \`${agent.key}\` is also defined at ${where(first.location)}`,
+            'an agent key may appear in one file only',
+          ),
+        );
     }
     merged.prune = agreeingSetting(['prune'], merged.prune, file.prune, merged.issues);
     merged.max_deletes = agreeingSetting(['max_deletes'], merged.max_deletes, file.max_deletes, merged.issues);
@@ -31,12 +39,22 @@ export function mergeFiles(files: LoadedFile[]): MergedFiles {
 }
 
 /** A manifest-wide setting (at `path`) that more than one file may give, if with the same value; the first one given. */
-export function agreeingSetting<T>(path: YamlPath, first: FileSetting<T> | undefined, next: FileSetting<T> | undefined, issues: ManifestIssue[]): FileSetting<T> | undefined {
+export function agreeingSetting<T>(
+  path: YamlPath,
+  first: FileSetting<T> | undefined,
+  next: FileSetting<T> | undefined,
+  issues: ManifestIssue[],
+): FileSetting<T> | undefined {
   if (first === undefined) return next;
   if (next !== undefined && !deepEqual(next.value, first.value)) {
     const name = formatPath(path);
     issues.push(
-      issueAt(next.location, path, `\`${name}: ${JSON.stringify(next.value)}\` disagrees with \`${name}: ${JSON.stringify(first.value)}\` at ${where(first.location)}`, `give \`${name}\` once, or the same value in every file`),
+      issueAt(
+        next.location,
+        path,
+        `\`${name}: ${JSON.stringify(next.value)}\` disagrees with \`${name}: ${JSON.stringify(first.value)}\` at ${where(first.location)}`,
+        `give \`${name}\` once, or the same value in every file`,
+      ),
     );
   }
   return first;

@@ -15,7 +15,8 @@ export interface AgentOverride {
 export function mergeOverride(base: unknown, override: unknown): unknown {
   if (!isJsonObject(base) || !isJsonObject(override)) return override;
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = Object.hasOwn(base, key) ? mergeOverride(base[key], value) : value;
+  for (const [key, value] of Object.entries(override))
+    merged[key] = Object.hasOwn(base, key) ? mergeOverride(base[key], value) : value;
   return merged;
 }
 
@@ -23,7 +24,12 @@ export function mergeOverride(base: unknown, override: unknown): unknown {
 export function mergeOverrides(fileValue: unknown, overrides: ReadonlyMap<string, AgentOverride>): unknown {
   const agents = isJsonObject(fileValue) ? fileValue.agents : undefined;
   if (overrides.size === 0 || !isJsonObject(fileValue) || !isJsonObject(agents)) return fileValue;
-  const merged = Object.fromEntries(Object.entries(agents).map(([key, body]) => [key, overrides.has(key) ? mergeOverride(body, overrides.get(key)!.body) : body]));
+  const merged = Object.fromEntries(
+    Object.entries(agents).map(([key, body]) => [
+      key,
+      overrides.has(key) ? mergeOverride(body, overrides.get(key)!.body) : body,
+    ]),
+  );
   return { ...fileValue, agents: merged };
 }
 

@@ -43,7 +43,8 @@ export function parseManifestText(file: string, text: string): ParsedFile {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, logLevel: 'error' });
 
   const at = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(offset) });
-  const locate = (path: YamlPath, where: 'key' | 'value' = 'value'): SourceLocation => at(offsetOf(findNode(doc, path), where));
+  const locate = (path: YamlPath, where: 'key' | 'value' = 'value'): SourceLocation =>
+    at(offsetOf(findNode(doc, path), where));
   const toIssue = (issue: PathIssue): ManifestIssue => {
     const { line, col } = locate(issue.path, issue.at);
     const first = issue.firstAt === undefined ? '' : ` (first at line ${locate(issue.firstAt, issue.at).line})`;
@@ -62,7 +63,9 @@ export function parseManifestText(file: string, text: string): ParsedFile {
     const described = describeYamlError(error, path);
     const lineText = text.slice(lineCounter.lineStarts[line - 1], lineCounter.lineStarts[line]);
     // `{` and `}` end a flow mapping, so an unquoted `${env:X}` inside `{ … }` breaks the YAML.
-    const hint = described.hint ?? (lineText.includes('${') ? 'quote values with `${…}` inside `{ … }` or `[ … ]`: "${env:NAME}"' : undefined);
+    const hint =
+      described.hint ??
+      (lineText.includes('${') ? 'quote values with `${…}` inside `{ … }` or `[ … ]`: "${env:NAME}"' : undefined);
     return { ...toIssue({ path, ...described, ...(hint === undefined ? {} : { hint }) }), line, col };
   };
 
@@ -74,7 +77,11 @@ export function parseManifestText(file: string, text: string): ParsedFile {
   } catch (error) {
     // Unresolved aliases and alias bombs only show when the value is built.
     const offset = unresolvedAliasOffset(doc) ?? 0;
-    issues.push({ ...at(offset), path: formatPath(pathAtOffset(doc, offset)), message: lowerFirst((error as Error).message) });
+    issues.push({
+      ...at(offset),
+      path: formatPath(pathAtOffset(doc, offset)),
+      message: lowerFirst((error as Error).message),
+    });
     isReadable = false;
   }
 
@@ -105,10 +112,16 @@ function describeYamlError(error: YAMLError, path: YamlPath): Omit<PathIssue, 'p
         firstAt: path,
       };
     case 'MULTIPLE_DOCS':
-      return { message: 'a manifest file holds one YAML document', hint: 'put each document after `---` in a file of its own, and pass their directory with -f' };
+      return {
+        message: 'a manifest file holds one YAML document',
+        hint: 'put each document after `---` in a file of its own, and pass their directory with -f',
+      };
     case 'BAD_DQ_ESCAPE':
       // yaml's own message quotes the source, which may be a literal secret.
-      return { message: 'invalid escape sequence in a double-quoted string', hint: 'use single quotes, or write `\\\\` for a backslash' };
+      return {
+        message: 'invalid escape sequence in a double-quoted string',
+        hint: 'use single quotes, or write `\\\\` for a backslash',
+      };
     default:
       return { message: lowerFirst(error.message) };
   }
@@ -142,10 +155,16 @@ function findNode(doc: Document, path: YamlPath): FoundNode {
   return found;
 }
 
-function childOf(doc: Document, node: Node | null, segment: string | number): Omit<FoundNode, 'isComplete'> | undefined {
+function childOf(
+  doc: Document,
+  node: Node | null,
+  segment: string | number,
+): Omit<FoundNode, 'isComplete'> | undefined {
   if (isMap(node) && typeof segment === 'string') {
     const pair = pairOf(doc, node, segment);
-    return pair === undefined ? undefined : { node: resolved(doc, pair.value), key: isNode(pair.key) ? pair.key : null };
+    return pair === undefined
+      ? undefined
+      : { node: resolved(doc, pair.value), key: isNode(pair.key) ? pair.key : null };
   }
   if (isSeq(node) && typeof segment === 'number') {
     const item: unknown = node.items[segment];
@@ -214,7 +233,13 @@ function keyText(key: unknown): string | undefined {
 /** Scalars and flow collections point at the value; block collections and empty values at their key. */
 function offsetOf({ node, key, isComplete }: FoundNode, where: 'key' | 'value'): number {
   const range = node?.range;
-  if (isComplete && where === 'value' && range && range[0] < range[1] && (isScalar(node) || (isCollection(node) && node.flow === true))) {
+  if (
+    isComplete &&
+    where === 'value' &&
+    range &&
+    range[0] < range[1] &&
+    (isScalar(node) || (isCollection(node) && node.flow === true))
+  ) {
     return range[0];
   }
   return key?.range?.[0] ?? range?.[0] ?? 0;

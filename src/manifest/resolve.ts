@@ -1,4 +1,10 @@
-import { sortMockData, type AgentDoc, type MockDataRow, type MockToolDoc, type ServedVia } from '../cekura/agent-doc.js';
+import {
+  sortMockData,
+  type AgentDoc,
+  type MockDataRow,
+  type MockToolDoc,
+  type ServedVia,
+} from '../cekura/agent-doc.js';
 import { SECRET_PATHS, type SecretPath } from '../cekura/fields.js';
 import { deleteAtPointer, getAtPointer, isJsonObject, joinPointer, splitPointer, type JsonObject } from '../json.js';
 import type { SourceLocation } from '../errors.js';
@@ -23,10 +29,17 @@ export interface AgentContext {
 }
 
 /** A validated agent → the desired agent: items keyed by name with server defaults, secrets apart, files read. */
-export async function resolveAgent(input: AgentInput, context: AgentContext): Promise<{ agent: ManifestAgent; issues: PathIssue[] }> {
+export async function resolveAgent(
+  input: AgentInput,
+  context: AgentContext,
+): Promise<{ agent: ManifestAgent; issues: PathIssue[] }> {
   const { key, project, parsed } = context;
   const doc = agentDoc(input);
-  const knowledgeBase = await readKnowledgeBase(input.knowledge_base_files ?? [], context.directory, ['agents', key, 'knowledge_base_files']);
+  const knowledgeBase = await readKnowledgeBase(input.knowledge_base_files ?? [], context.directory, [
+    'agents',
+    key,
+    'knowledge_base_files',
+  ]);
   if (input.knowledge_base_files !== undefined) doc.knowledge_base_files = knowledgeBase.docs;
   let sources: Record<string, SourceLocation> | undefined;
 
@@ -51,15 +64,19 @@ function agentDoc(input: AgentInput): AgentDoc {
   // The schema admits only JSON from YAML, and zod adds no keys for absent fields: absent stays absent.
   const doc = structuredClone(fields) as AgentDoc & JsonObject;
   for (const path of SECRET_PATHS) removeSecret(doc, path);
-  if (mock_tools !== undefined) doc.mock_tools = Object.fromEntries(mock_tools.map((tool) => [tool.name, mockToolDoc(tool)]));
+  if (mock_tools !== undefined)
+    doc.mock_tools = Object.fromEntries(mock_tools.map((tool) => [tool.name, mockToolDoc(tool)]));
   if (dynamic_variables !== undefined) {
-    doc.dynamic_variables = Object.fromEntries(dynamic_variables.map(({ name, description = '' }) => [name, { name, description }]));
+    doc.dynamic_variables = Object.fromEntries(
+      dynamic_variables.map(({ name, description = '' }) => [name, { name, description }]),
+    );
   }
   return doc;
 }
 
 function mockToolDoc(tool: MockToolInput): MockToolDoc {
-  const servedVia: ServedVia = tool.served_via?.type === 'mcp' ? { type: 'mcp', mock_index: tool.served_via.mock_index! } : { type: 'direct' };
+  const servedVia: ServedVia =
+    tool.served_via?.type === 'mcp' ? { type: 'mcp', mock_index: tool.served_via.mock_index! } : { type: 'direct' };
   return {
     name: tool.name,
     description: tool.description ?? '',

@@ -23,23 +23,46 @@ export function checkAgentRules(key: string, agent: unknown, parsed: ParsedFile)
 
   const tools = asList(body.mock_tools);
   findings.issues.push(
-    ...duplicates([...at, 'mock_tools'], tools.map((tool) => asString(asMapping(tool)?.name)), 'name', namedItem('mock tool name')),
-    ...duplicates([...at, 'dynamic_variables'], asList(body.dynamic_variables).map((variable) => asString(asMapping(variable)?.name)), 'name', namedItem('dynamic variable name')),
-    ...duplicates([...at, 'knowledge_base_files'], asList(body.knowledge_base_files).map(writtenKnowledgeBaseName), undefined, namedItem('knowledge-base file name')),
+    ...duplicates(
+      [...at, 'mock_tools'],
+      tools.map((tool) => asString(asMapping(tool)?.name)),
+      'name',
+      namedItem('mock tool name'),
+    ),
+    ...duplicates(
+      [...at, 'dynamic_variables'],
+      asList(body.dynamic_variables).map((variable) => asString(asMapping(variable)?.name)),
+      'name',
+      namedItem('dynamic variable name'),
+    ),
+    ...duplicates(
+      [...at, 'knowledge_base_files'],
+      asList(body.knowledge_base_files).map(writtenKnowledgeBaseName),
+      undefined,
+      namedItem('knowledge-base file name'),
+    ),
   );
   tools.forEach((tool, index) => {
     const inputs = asList(asMapping(tool)?.mock_data).map((row) => {
       const mapping = asMapping(row);
       return mapping !== undefined && 'input' in mapping ? canonicalJson(mapping.input) : undefined;
     });
-    findings.issues.push(...duplicates([...at, 'mock_tools', index, 'mock_data'], inputs, 'input', () => DUPLICATE_INPUT));
+    findings.issues.push(
+      ...duplicates([...at, 'mock_tools', index, 'mock_data'], inputs, 'input', () => DUPLICATE_INPUT),
+    );
   });
 
   const provider = asMapping(body.provider);
   findings.issues.push(...missingCredentials([...at, 'provider'], provider));
   findings.warnings.push(
     ...unknownValue([...at, 'provider', 'type'], provider?.type, PROVIDER_TYPES, 'provider type', parsed),
-    ...unknownValue([...at, 'provider', 'chat_agent_details', 'type'], asMapping(provider?.chat_agent_details)?.type, CHAT_TYPES, 'chat provider type', parsed),
+    ...unknownValue(
+      [...at, 'provider', 'chat_agent_details', 'type'],
+      asMapping(provider?.chat_agent_details)?.type,
+      CHAT_TYPES,
+      'chat provider type',
+      parsed,
+    ),
     ...unknownValue([...at, 'language'], body.language, LANGUAGES, 'language', parsed),
   );
   return findings;
@@ -52,13 +75,22 @@ const namedItem =
   (name) => ({ message: `duplicate ${what} \`${name}\``, hint: `each ${what} may appear once in an agent` });
 
 // Inputs are compared as canonical JSON, which may be long: the message does not quote them.
-const DUPLICATE_INPUT = { message: 'duplicate mock_data input', hint: 'two rows with the same input would be ambiguous; Cekura rejects them' };
+const DUPLICATE_INPUT = {
+  message: 'duplicate mock_data input',
+  hint: 'two rows with the same input would be ambiguous; Cekura rejects them',
+};
 
 /** An issue at each later occurrence of a key already seen in the list (items without a key are skipped). */
-function duplicates(listPath: YamlPath, keys: (string | undefined)[], field: string | undefined, describe: Describe): PathIssue[] {
+function duplicates(
+  listPath: YamlPath,
+  keys: (string | undefined)[],
+  field: string | undefined,
+  describe: Describe,
+): PathIssue[] {
   const firstIndex = new Map<string, number>();
   const issues: PathIssue[] = [];
-  const itemPath = (index: number): YamlPath => (field === undefined ? [...listPath, index] : [...listPath, index, field]);
+  const itemPath = (index: number): YamlPath =>
+    field === undefined ? [...listPath, index] : [...listPath, index, field];
   keys.forEach((key, index) => {
     if (key === undefined) return;
     const first = firstIndex.get(key);
@@ -85,12 +117,22 @@ function missingCredentials(providerPath: YamlPath, provider: Record<string, unk
     .filter((pointer) => getAtPointer(credentials, pointer) == null)
     .map((pointer) => {
       const path = [...providerPath, 'credentials', ...splitPointer(pointer)];
-      return { path, message: `a \`${type}\` provider needs \`credentials${pointer.replaceAll('/', '.')}\``, hint: `add \`${String(path.at(-1))}:\` under \`${String(path.at(-2))}:\`` };
+      return {
+        path,
+        message: `a \`${type}\` provider needs \`credentials${pointer.replaceAll('/', '.')}\``,
+        hint: `add \`${String(path.at(-1))}:\` under \`${String(path.at(-2))}:\``,
+      };
     });
 }
 
 /** Open sets only warn: a value Cekura added after this release must still work. */
-function unknownValue(path: YamlPath, value: unknown, known: readonly string[], what: string, parsed: ParsedFile): PathIssue[] {
+function unknownValue(
+  path: YamlPath,
+  value: unknown,
+  known: readonly string[],
+  what: string,
+  parsed: ParsedFile,
+): PathIssue[] {
   if (typeof value !== 'string' || value === '' || known.includes(value)) return [];
   // Shown as written in the file: a value that came from the environment is not printed.
   const written = String(parsed.scalarAt(path)?.value ?? value);
@@ -106,7 +148,9 @@ function unknownValue(path: YamlPath, value: unknown, known: readonly string[], 
 }
 
 function asMapping(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function asList(value: unknown): unknown[] {

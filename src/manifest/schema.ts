@@ -10,10 +10,13 @@ export const AGENT_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 export const KNOWLEDGE_BASE_EXTENSION = /\.(pdf|txt|json|csv|xml|md)$/i;
 
 /** A write-only secret: the loader accepts only `${env:NAME}` here (checked before this schema). */
-const secret = z.string().meta({ pattern: SECRET_REFERENCE.source, description: 'Write-only secret, given as ${env:NAME}.' });
+const secret = z
+  .string()
+  .meta({ pattern: SECRET_REFERENCE.source, description: 'Write-only secret, given as ${env:NAME}.' });
 
 /** A value of a set Cekura grows: unknown values only warn (see rules.ts), so any string passes here. */
-const openSet = (values: readonly string[], description: string, base = z.string()) => base.meta({ description, examples: [...values] });
+const openSet = (values: readonly string[], description: string, base = z.string()) =>
+  base.meta({ description, examples: [...values] });
 
 /** Inside `telephony` and `provider`: `null` clears the key on Cekura (merge patch); absent leaves it unmanaged. Secrets cannot be cleared. */
 const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
@@ -86,7 +89,9 @@ const provider = z
     type: clearable(openSet(PROVIDER_TYPES, 'Voice provider type.')),
     agent_id: clearable(z.string()),
     credentials: clearable(z.object({ api_key: secret.optional(), config: clearable(credentialsConfig) }).strict()),
-    chat_agent_details: clearable(z.object({ type: clearable(openSet(CHAT_TYPES, 'Chat provider type.')), config: clearable(chatConfig) }).strict()),
+    chat_agent_details: clearable(
+      z.object({ type: clearable(openSet(CHAT_TYPES, 'Chat provider type.')), config: clearable(chatConfig) }).strict(),
+    ),
     auto_dial_outbound: clearable(z.boolean()),
     auto_import_calls: clearable(z.boolean()),
     auto_sync_prompt: clearable(z.boolean()),
@@ -96,16 +101,29 @@ const provider = z
 
 const servedVia = z
   .object({
-    type: z.enum(['direct', 'mcp']).optional().describe("'direct' (default): a URL per tool; 'mcp': served by the MCP endpoint `mock_index`."),
+    type: z
+      .enum(['direct', 'mcp'])
+      .optional()
+      .describe("'direct' (default): a URL per tool; 'mcp': served by the MCP endpoint `mock_index`."),
     mock_index: z.number().int().min(1).optional(),
   })
   .strict()
   .superRefine((value, context) => {
     if (value.type === 'mcp' && value.mock_index === undefined) {
-      context.addIssue({ code: 'custom', path: ['mock_index'], message: '`type: mcp` needs `mock_index` (a whole number from 1)', params: { hint: 'tools with the same `mock_index` share one MCP endpoint' } });
+      context.addIssue({
+        code: 'custom',
+        path: ['mock_index'],
+        message: '`type: mcp` needs `mock_index` (a whole number from 1)',
+        params: { hint: 'tools with the same `mock_index` share one MCP endpoint' },
+      });
     }
     if (value.type !== 'mcp' && value.mock_index !== undefined) {
-      context.addIssue({ code: 'custom', path: ['mock_index'], message: '`mock_index` is only for `type: mcp`', params: { hint: 'add `type: mcp`, or remove `mock_index`' } });
+      context.addIssue({
+        code: 'custom',
+        path: ['mock_index'],
+        message: '`mock_index` is only for `type: mcp`',
+        params: { hint: 'add `type: mcp`, or remove `mock_index`' },
+      });
     }
   });
 
@@ -144,9 +162,18 @@ export const agentSchema = z
     webhook_url: z.string().nullable().optional(),
     webhook_secret: secret.optional(),
     mock_tools: z.array(mockTool).optional().describe('The complete set: tools missing here are deleted on Cekura.'),
-    dynamic_variables: z.array(dynamicVariable).optional().describe('The complete set: variables missing here are deleted on Cekura.'),
-    knowledge_base_files: z.array(knowledgeBaseFile).optional().describe('The complete set: files missing here are deleted on Cekura.'),
-    mock_tools_enabled: z.boolean().optional().describe('Desired mock-tool mode, reached by toggling after the writes.'),
+    dynamic_variables: z
+      .array(dynamicVariable)
+      .optional()
+      .describe('The complete set: variables missing here are deleted on Cekura.'),
+    knowledge_base_files: z
+      .array(knowledgeBaseFile)
+      .optional()
+      .describe('The complete set: files missing here are deleted on Cekura.'),
+    mock_tools_enabled: z
+      .boolean()
+      .optional()
+      .describe('Desired mock-tool mode, reached by toggling after the writes.'),
   })
   .strict();
 
@@ -154,7 +181,9 @@ export const agentSchema = z
 export type AgentInput = z.infer<typeof agentSchema>;
 export type MockToolInput = z.infer<typeof mockTool>;
 
-const agentKey = z.string().regex(AGENT_KEY_PATTERN, { error: 'an agent key starts with a letter or digit and has only letters, digits, `_` or `-`' });
+const agentKey = z.string().regex(AGENT_KEY_PATTERN, {
+  error: 'an agent key starts with a letter or digit and has only letters, digits, `_` or `-`',
+});
 
 const settings = {
   project: projectId.optional().describe("Default project for this file's agents."),
@@ -163,26 +192,39 @@ const settings = {
 };
 
 const vars = z
-  .record(z.string().regex(VAR_NAME_PATTERN, { error: 'a var name has letters, digits and `_`, and does not start with a digit' }), jsonValue)
+  .record(
+    z
+      .string()
+      .regex(VAR_NAME_PATTERN, { error: 'a var name has letters, digits and `_`, and does not start with a digit' }),
+    jsonValue,
+  )
   .describe('Values for `${var.NAME}` in strings; an exact `${var.NAME}` takes the value with its type.');
 
-const environmentName = z.string().regex(ENVIRONMENT_NAME_PATTERN, { error: 'an environment name starts with a letter or digit and has only letters, digits, `_` or `-`' });
+const environmentName = z.string().regex(ENVIRONMENT_NAME_PATTERN, {
+  error: 'an environment name starts with a letter or digit and has only letters, digits, `_` or `-`',
+});
 
 /** One `environments.<name>` entry; `override` checks each `agents.<key>` entry (a partial agent body). */
 const environment = <T extends z.ZodType>(override: T) =>
   z
     .object({
-      project: projectId.optional().describe("Replaces the files' top-level `project` in this environment; an agent's own `project` still wins."),
+      project: projectId
+        .optional()
+        .describe("Replaces the files' top-level `project` in this environment; an agent's own `project` still wins."),
       vars: vars.optional().describe('Var values in this environment; they win over the top-level `vars`.'),
       agents: z
         .record(agentKey, override)
         .optional()
-        .describe('Fields that differ in this environment, merged onto `agents.<key>`: mappings key by key, lists and values replaced.'),
+        .describe(
+          'Fields that differ in this environment, merged onto `agents.<key>`: mappings key by key, lists and values replaced.',
+        ),
     })
     .strict();
 
 const environments = <T extends z.ZodType>(override: T) =>
-  z.record(environmentName, environment(override)).describe('Environments to plan and apply the same agents in, chosen with `--env NAME`.');
+  z
+    .record(environmentName, environment(override))
+    .describe('Environments to plan and apply the same agents in, chosen with `--env NAME`.');
 
 /**
  * The top level of one file with the agents and overrides left unchecked: each agent is checked by
@@ -206,4 +248,7 @@ export const manifestFileSchema = z
     agents: z.record(agentKey, agentSchema).optional().describe('Agents by address key (`agent.<key>`).'),
   })
   .strict()
-  .meta({ title: 'cekuraform manifest', description: 'Cekura agents kept in Git; see https://docs.cekura.ai for each field.' });
+  .meta({
+    title: 'cekuraform manifest',
+    description: 'Cekura agents kept in Git; see https://docs.cekura.ai for each field.',
+  });

@@ -19,7 +19,11 @@ export function collectSources(key: string, input: AgentInput, parsed: ParsedFil
   };
   const addTree = (value: unknown, docPath: DocPath, yamlPath: YamlPath): void => {
     add(docPath, yamlPath);
-    const children: [string | number, unknown][] = Array.isArray(value) ? [...value.entries()] : isJsonObject(value) ? Object.entries(value) : [];
+    const children: [string | number, unknown][] = Array.isArray(value)
+      ? [...value.entries()]
+      : isJsonObject(value)
+        ? Object.entries(value)
+        : [];
     for (const [child, item] of children) addTree(item, [...docPath, child], [...yamlPath, child]);
   };
 
@@ -48,7 +52,9 @@ export function collectSources(key: string, input: AgentInput, parsed: ParsedFil
         break;
       case 'dynamic_variables':
         add([field], [field]);
-        input.dynamic_variables?.forEach((variable, index) => addTree(variable, [field, variable.name], [field, index]));
+        input.dynamic_variables?.forEach((variable, index) =>
+          addTree(variable, [field, variable.name], [field, index]),
+        );
         break;
       case 'knowledge_base_files':
         add([field], [field]);

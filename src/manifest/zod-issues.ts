@@ -37,11 +37,24 @@ function fromZodIssue(issue: z.core.$ZodIssue, check: ZodCheck): PathIssue[] {
   const value = getAtPointer(check.value, relative.length === 0 ? '' : joinPointer(...relative));
   switch (issue.code) {
     case 'invalid_type':
-      return [value === undefined ? missing(path, EXPECTED[issue.expected] ?? issue.expected) : wrongType(path, issue.expected, value, check.parsed)];
+      return [
+        value === undefined
+          ? missing(path, EXPECTED[issue.expected] ?? issue.expected)
+          : wrongType(path, issue.expected, value, check.parsed),
+      ];
     case 'invalid_union':
-      return [value === undefined ? missing(path, 'any value') : { path, message: 'expected plain data: a string, number, true/false, null, list or mapping' }];
+      return [
+        value === undefined
+          ? missing(path, 'any value')
+          : { path, message: 'expected plain data: a string, number, true/false, null, list or mapping' },
+      ];
     case 'unrecognized_keys':
-      return issue.keys.map((key) => withHint({ path: [...path, key], at: 'key', message: `unknown key \`${key}\`` }, unknownKeyHint(check.schema, relative, key)));
+      return issue.keys.map((key) =>
+        withHint(
+          { path: [...path, key], at: 'key', message: `unknown key \`${key}\`` },
+          unknownKeyHint(check.schema, relative, key),
+        ),
+      );
     case 'invalid_value': {
       const message = `expected ${issue.values.map((allowed) => `\`${String(allowed)}\``).join(' or ')}`;
       const options = issue.values.map(String);
@@ -73,17 +86,23 @@ function wrongType(path: YamlPath, expected: string, value: unknown, parsed: Par
   const message = `expected ${noun}, got ${describeValue(value)}`;
   const written = parsed.scalarAt(path);
   if (typeof written?.value === 'string' && WHOLE_VAR_REFERENCE.test(written.value)) {
-    return { path, message, hint: `\`${written.value}\` alone takes the var's value with its type: change the value where the var is declared` };
+    return {
+      path,
+      message,
+      hint: `\`${written.value}\` alone takes the var's value with its type: change the value where the var is declared`,
+    };
   }
   const source = written?.source ?? '';
   const isQuoted = source.startsWith('"') || source.startsWith("'");
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') && source !== '') {
     return { path, message, hint: `quote it: ${JSON.stringify(source)}` };
   }
-  if ((expected === 'number' || expected === 'int' || expected === 'boolean') && isQuoted) return { path, message, hint: 'remove the quotes' };
+  if ((expected === 'number' || expected === 'int' || expected === 'boolean') && isQuoted)
+    return { path, message, hint: 'remove the quotes' };
   if (expected === 'boolean' && typeof value === 'string') return { path, message, hint: 'write `true` or `false`' };
   if (value === null && expected === 'array') return { path, message, hint: 'write `[]` for an empty list' };
-  if (value === null && (expected === 'object' || expected === 'record')) return { path, message, hint: 'write `{}` for an empty mapping' };
+  if (value === null && (expected === 'object' || expected === 'record'))
+    return { path, message, hint: 'write `{}` for an empty mapping' };
   return { path, message };
 }
 

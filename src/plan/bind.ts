@@ -25,10 +25,14 @@ export function bindAgents(agents: ManifestAgent[], live: LiveState, record: Sta
     if (binding.kind === 'bound') {
       const owner = owners.get(binding.live.id);
       if (owner !== undefined) {
-        throw new CekuraformError('binding_conflict', `${owner} and ${agent.address} both bind agent ${binding.live.id}`, {
-          meta: { addresses: [owner, agent.address], id: binding.live.id },
-          hint: 'give each address its own agent: fix the `id:` or `name:` of one of them',
-        });
+        throw new CekuraformError(
+          'binding_conflict',
+          `${owner} and ${agent.address} both bind agent ${binding.live.id}`,
+          {
+            meta: { addresses: [owner, agent.address], id: binding.live.id },
+            hint: 'give each address its own agent: fix the `id:` or `name:` of one of them',
+          },
+        );
       }
       owners.set(binding.live.id, agent.address);
     }
@@ -37,7 +41,11 @@ export function bindAgents(agents: ManifestAgent[], live: LiveState, record: Sta
 }
 
 /** Ids already taken by an address through the record or a pin; name adoption must not take them. */
-function claimedIds(agents: ManifestAgent[], record: StateRecord, liveById: Map<number, LiveAgent>): Map<number, string> {
+function claimedIds(
+  agents: ManifestAgent[],
+  record: StateRecord,
+  liveById: Map<number, LiveAgent>,
+): Map<number, string> {
   const claimed = new Map<number, string>();
   for (const agent of agents) {
     const recordedId = record.agents[agent.address]?.id;
@@ -59,7 +67,8 @@ function bindOne(
   const recorded = recordedId === undefined ? undefined : liveById.get(recordedId);
 
   // Live says where the bound agent is; when its project was not listed, the record does.
-  const boundProject = recorded?.project ?? (entry !== undefined && !listedProjects.includes(entry.project) ? entry.project : undefined);
+  const boundProject =
+    recorded?.project ?? (entry !== undefined && !listedProjects.includes(entry.project) ? entry.project : undefined);
   if (entry !== undefined && boundProject !== undefined && boundProject !== agent.project) {
     throw new CekuraformError(
       'binding_conflict',
@@ -76,7 +85,10 @@ function bindOne(
       throw new CekuraformError(
         'binding_conflict',
         `${agent.address} is pinned to agent ${agent.id}, but the state record binds it to agent ${recorded.id}`,
-        { meta: { address: agent.address, pinned: agent.id, recorded: recorded.id }, hint: `set \`id: ${recorded.id}\` or remove the address from the state record` },
+        {
+          meta: { address: agent.address, pinned: agent.id, recorded: recorded.id },
+          hint: `set \`id: ${recorded.id}\` or remove the address from the state record`,
+        },
       );
     }
     return { kind: 'bound', agent, live: recorded };
@@ -85,23 +97,32 @@ function bindOne(
   if (agent.id !== undefined) {
     const pinned = liveById.get(agent.id);
     if (pinned === undefined || pinned.project !== agent.project) {
-      throw new CekuraformError('pinned_agent_missing', `${agent.address} is pinned to agent ${agent.id}, which is not in project ${agent.project}`, {
-        meta: { address: agent.address, id: agent.id, project: agent.project },
-        hint: 'check the `id:` and `project:` of this agent, or remove `id:` to create it',
-      });
+      throw new CekuraformError(
+        'pinned_agent_missing',
+        `${agent.address} is pinned to agent ${agent.id}, which is not in project ${agent.project}`,
+        {
+          meta: { address: agent.address, id: agent.id, project: agent.project },
+          hint: 'check the `id:` and `project:` of this agent, or remove `id:` to create it',
+        },
+      );
     }
     return { kind: 'bound', agent, live: pinned, reason: 'pinned_id' };
   }
 
   const candidates = [...liveById.values()].filter(
-    (live) => live.project === agent.project && live.doc.name === agent.doc.name && !isClaimedByOther(live.id, agent, claimed),
+    (live) =>
+      live.project === agent.project && live.doc.name === agent.doc.name && !isClaimedByOther(live.id, agent, claimed),
   );
   if (candidates.length > 1) {
     const ids = candidates.map((live) => live.id);
-    throw new CekuraformError('binding_ambiguous', `${agent.address}: ${ids.length} agents named "${agent.doc.name}" in project ${agent.project} (ids ${ids.join(', ')})`, {
-      meta: { address: agent.address, ids },
-      hint: `pin one with \`id:\` under agents.${agent.key}`,
-    });
+    throw new CekuraformError(
+      'binding_ambiguous',
+      `${agent.address}: ${ids.length} agents named "${agent.doc.name}" in project ${agent.project} (ids ${ids.join(', ')})`,
+      {
+        meta: { address: agent.address, ids },
+        hint: `pin one with \`id:\` under agents.${agent.key}`,
+      },
+    );
   }
   const [adopted] = candidates;
   if (adopted !== undefined) return { kind: 'bound', agent, live: adopted, reason: 'adopted_by_name' };
@@ -125,9 +146,13 @@ export function checkRenames(bindings: Binding[], unbound: LiveAgent[]): void {
     if (name === undefined || name === binding.live.doc.name) continue;
     const holder = unbound.find((other) => other.project === binding.live.project && other.doc.name === name);
     if (holder === undefined) continue;
-    throw new CekuraformError('name_taken', `${binding.agent.address} would be renamed to "${name}", which agent ${holder.id} in project ${holder.project} already has`, {
-      meta: { address: binding.agent.address, name, id: holder.id, project: holder.project },
-      hint: `choose another name, or rename or delete agent ${holder.id} in Cekura (no address manages it; --prune deletes it)`,
-    });
+    throw new CekuraformError(
+      'name_taken',
+      `${binding.agent.address} would be renamed to "${name}", which agent ${holder.id} in project ${holder.project} already has`,
+      {
+        meta: { address: binding.agent.address, name, id: holder.id, project: holder.project },
+        hint: `choose another name, or rename or delete agent ${holder.id} in Cekura (no address manages it; --prune deletes it)`,
+      },
+    );
   }
 }

@@ -51,7 +51,8 @@ export function diffAgentDoc(desired: AgentDoc, live: AgentDoc): DocDiff {
 function diffMerged(path: string, desired: JsonValue, live: JsonValue | undefined, out: FieldChange[]): void {
   if (isJsonObject(desired)) {
     const liveObject = isJsonObject(live) ? live : {};
-    for (const [key, value] of Object.entries(desired)) diffMerged(`${path}${joinPointer(key)}`, value, liveObject[key], out);
+    for (const [key, value] of Object.entries(desired))
+      diffMerged(`${path}${joinPointer(key)}`, value, liveObject[key], out);
     return;
   }
   const liveValue = live ?? null;
@@ -60,7 +61,13 @@ function diffMerged(path: string, desired: JsonValue, live: JsonValue | undefine
   else out.push({ op: 'replace', path, value: desired, before: liveValue });
 }
 
-function diffSet(set: SetField, desired: JsonObject, live: JsonObject, changes: FieldChange[], items: ItemDiff[]): void {
+function diffSet(
+  set: SetField,
+  desired: JsonObject,
+  live: JsonObject,
+  changes: FieldChange[],
+  items: ItemDiff[],
+): void {
   for (const name of Object.keys(desired)) {
     const itemPath = joinPointer(set, name);
     const liveItem = live[name];
@@ -69,7 +76,11 @@ function diffSet(set: SetField, desired: JsonObject, live: JsonObject, changes: 
       items.push({ set, name, action: 'create' });
       continue;
     }
-    const itemChanges = diffItem(itemPath, withoutWriteOnlyFields(set, desired[name] as JsonObject), withoutWriteOnlyFields(set, liveItem as JsonObject));
+    const itemChanges = diffItem(
+      itemPath,
+      withoutWriteOnlyFields(set, desired[name] as JsonObject),
+      withoutWriteOnlyFields(set, liveItem as JsonObject),
+    );
     if (itemChanges.length > 0) {
       changes.push(...itemChanges);
       items.push({ set, name, action: 'update' });
@@ -77,7 +88,11 @@ function diffSet(set: SetField, desired: JsonObject, live: JsonObject, changes: 
   }
   for (const name of Object.keys(live)) {
     if (name in desired) continue;
-    changes.push({ op: 'remove', path: joinPointer(set, name), before: withoutWriteOnlyFields(set, live[name] as JsonObject) });
+    changes.push({
+      op: 'remove',
+      path: joinPointer(set, name),
+      before: withoutWriteOnlyFields(set, live[name] as JsonObject),
+    });
     items.push({ set, name, action: 'delete' });
   }
 }
@@ -98,7 +113,12 @@ function diffItem(itemPath: string, desired: JsonValue, live: JsonValue): FieldC
       case 'remove':
         return { op: 'remove', path, before: getAtPointer(before, operation.path) as JsonValue };
       case 'replace':
-        return { op: 'replace', path, value: operation.value as JsonValue, before: getAtPointer(before, operation.path) as JsonValue };
+        return {
+          op: 'replace',
+          path,
+          value: operation.value as JsonValue,
+          before: getAtPointer(before, operation.path) as JsonValue,
+        };
       default:
         // compare() emits only add, remove and replace.
         throw new Error(`unexpected JSON Patch op ${operation.op}`);

@@ -42,7 +42,8 @@ export function orderPlan(plan: Plan): AgentWork[][] {
   }
 
   const orphan = mockModes.keys().next();
-  if (!orphan.done) throw new InternalError(`the plan toggles mock-tool mode of ${orphan.value} but has no resource change for it`);
+  if (!orphan.done)
+    throw new InternalError(`the plan toggles mock-tool mode of ${orphan.value} but has no resource change for it`);
   return phases.filter((phase) => phase !== undefined);
 }
 

@@ -105,10 +105,14 @@ function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
   let change: ResourceChange;
   if (live === undefined) {
     if (desired.doc.description === undefined) {
-      throw new CekuraformError('create_incomplete', `${agent.address} does not exist yet, and Cekura needs a description to create it`, {
-        meta: { address: agent.address },
-        hint: `add \`description:\` under agents.${agent.key}, or pin an existing agent with \`id:\``,
-      });
+      throw new CekuraformError(
+        'create_incomplete',
+        `${agent.address} does not exist yet, and Cekura needs a description to create it`,
+        {
+          meta: { address: agent.address },
+          hint: `add \`description:\` under agents.${agent.key}, or pin an existing agent with \`id:\``,
+        },
+      );
     }
     const diff = diffAgentDoc(desired.doc, {});
     change = {
@@ -126,7 +130,10 @@ function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
     const applied = recorded?.applied;
     const fieldChanges = diff.changes.map((fieldChange): FieldChange => {
       const unit = unitOf(fieldChange.path);
-      return { ...fieldChange, origin: originOf(unit, unitValue(desired.doc, unit), unitValue(live.doc, unit), applied) };
+      return {
+        ...fieldChange,
+        origin: originOf(unit, unitValue(desired.doc, unit), unitValue(live.doc, unit), applied),
+      };
     });
     const writeOnly = writeOnlyChanges(desired.doc, live, applied);
     const itemDiffs = mergeItemDiffs(diff.items, writeOnly.items);
@@ -134,7 +141,11 @@ function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
     const secretChanges = secrets.changes.map((secretChange): FieldChange => ({ ...secretChange, origin: 'manifest' }));
     const changes = [...fieldChanges, ...writeOnly.changes, ...secretChanges].sort(byPath);
     const changedSets = SET_FIELDS.filter((set) => itemDiffs.some((item) => item.set === set));
-    const uploads = new Set(itemDiffs.filter((item) => item.set === 'knowledge_base_files' && item.action !== 'delete').map((item) => item.name));
+    const uploads = new Set(
+      itemDiffs
+        .filter((item) => item.set === 'knowledge_base_files' && item.action !== 'delete')
+        .map((item) => item.name),
+    );
 
     change =
       changes.length === 0
@@ -145,7 +156,15 @@ function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
             id: live.id,
             changes,
             items,
-            request: updateRequest(desired.doc, live, changes, changedSets, secrets.toSend, uploads, agent.knowledge_base_sources),
+            request: updateRequest(
+              desired.doc,
+              live,
+              changes,
+              changedSets,
+              secrets.toSend,
+              uploads,
+              agent.knowledge_base_sources,
+            ),
             desired: desired.doc,
             record: recordUpdate,
           };
@@ -177,7 +196,13 @@ function planSecrets(agent: ManifestAgent, recorded: RecordedAgent | undefined, 
     result.changes.push(
       last === undefined
         ? { op: 'add', path: secret.path, value: SENSITIVE_PLACEHOLDER, sensitive: true }
-        : { op: 'replace', path: secret.path, value: SENSITIVE_PLACEHOLDER, before: SENSITIVE_PLACEHOLDER, sensitive: true },
+        : {
+            op: 'replace',
+            path: secret.path,
+            value: SENSITIVE_PLACEHOLDER,
+            before: SENSITIVE_PLACEHOLDER,
+            sensitive: true,
+          },
     );
   }
   return result;
@@ -189,7 +214,11 @@ function planSecrets(agent: ManifestAgent, recorded: RecordedAgent | undefined, 
  * unchanged when its size matches: its content cannot be read back, and re-uploading every adopted
  * file would replace it for nothing.
  */
-function writeOnlyChanges(desired: AgentDoc, live: LiveAgent, applied: Record<string, string> | undefined): { changes: FieldChange[]; items: ItemDiff[] } {
+function writeOnlyChanges(
+  desired: AgentDoc,
+  live: LiveAgent,
+  applied: Record<string, string> | undefined,
+): { changes: FieldChange[]; items: ItemDiff[] } {
   const changes: FieldChange[] = [];
   const items: ItemDiff[] = [];
   for (const set of SET_FIELDS) {
@@ -202,7 +231,11 @@ function writeOnlyChanges(desired: AgentDoc, live: LiveAgent, applied: Record<st
         const unit = joinPointer(set, name, field);
         const last = applied?.[unit];
         if (last === digest(value) || (last === undefined && set === 'knowledge_base_files')) continue;
-        changes.push(last === undefined ? { op: 'add', path: unit, value, origin: 'manifest' } : { op: 'replace', path: unit, value, origin: 'manifest' });
+        changes.push(
+          last === undefined
+            ? { op: 'add', path: unit, value, origin: 'manifest' }
+            : { op: 'replace', path: unit, value, origin: 'manifest' },
+        );
         items.push({ set, name, action: 'update' });
       }
     }
@@ -227,7 +260,12 @@ function itemChange(
   desired?: AgentDoc,
 ): ItemChange {
   const id = live?.item_ids[item.set][item.name] ?? null;
-  const change: ItemChange = { set: item.set, name: item.name, action: item.action, id: item.action === 'create' ? null : id };
+  const change: ItemChange = {
+    set: item.set,
+    name: item.name,
+    action: item.action,
+    id: item.action === 'create' ? null : id,
+  };
   const reason = itemReason(item, placeholderVariables);
   if (reason !== undefined) change.reason = reason;
   const sharedWith = item.set === 'mock_tools' && item.action !== 'create' ? live?.shared_tools[item.name] : undefined;
@@ -243,7 +281,8 @@ function itemChange(
 
 function itemReason(item: ItemDiff, placeholderVariables: string[]): ItemChange['reason'] {
   if (item.action === 'delete') return 'not_in_manifest';
-  if (item.set === 'dynamic_variables' && item.action === 'create' && placeholderVariables.includes(item.name)) return 'description_placeholder';
+  if (item.set === 'dynamic_variables' && item.action === 'create' && placeholderVariables.includes(item.name))
+    return 'description_placeholder';
   if (item.set === 'knowledge_base_files' && item.action === 'update') return 'content_changed';
   return undefined;
 }
@@ -255,17 +294,28 @@ function planMockMode(agent: ManifestAgent, live: LiveAgent | undefined): MockMo
   return { address: agent.address, id: live?.id ?? null, from: current, to: desired };
 }
 
-function planWarnings(agent: ManifestAgent, live: LiveAgent | undefined, change: ResourceChange, mockMode: MockModeChange | undefined): PlanWarning[] {
+function planWarnings(
+  agent: ManifestAgent,
+  live: LiveAgent | undefined,
+  change: ResourceChange,
+  mockMode: MockModeChange | undefined,
+): PlanWarning[] {
   const warnings: PlanWarning[] = [];
   for (const item of change.items) {
     if (item.subscriber_count !== undefined) {
-      warnings.push({ code: 'shared_mock_tool', address: agent.address, tool: item.name, subscriber_count: item.subscriber_count });
+      warnings.push({
+        code: 'shared_mock_tool',
+        address: agent.address,
+        tool: item.name,
+        subscriber_count: item.subscriber_count,
+      });
     }
   }
   const provider = { ...live?.doc.provider, ...agent.doc.provider };
   if (mockMode?.to === true) {
     const type = typeof provider.type === 'string' && provider.type !== '' ? provider.type : 'custom';
-    if (SELF_MANAGED_MOCK_PROVIDERS.includes(type)) warnings.push({ code: 'self_managed_mock_mode', address: agent.address, provider: type });
+    if (SELF_MANAGED_MOCK_PROVIDERS.includes(type))
+      warnings.push({ code: 'self_managed_mock_mode', address: agent.address, provider: type });
   }
   if (agent.doc.description !== undefined && provider.auto_sync_prompt === true) {
     warnings.push({ code: 'description_auto_sync', address: agent.address });

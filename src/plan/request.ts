@@ -77,7 +77,12 @@ export function updateRequest(
 }
 
 function secretInserts(secrets: SecretToSend[]): BodyInsert[] {
-  return secrets.map((secret) => ({ path: secret.path, source: 'env', env: secret.env, fingerprint: secret.fingerprint }));
+  return secrets.map((secret) => ({
+    path: secret.path,
+    source: 'env',
+    env: secret.env,
+    fingerprint: secret.fingerprint,
+  }));
 }
 
 /** One set as the API takes it: a list sorted by name. */
@@ -89,14 +94,22 @@ function setBody(set: SetField, desired: AgentDoc, context: SetContext): JsonVal
         return { ...(id === undefined ? {} : { id }), ...tool } as unknown as JsonObject;
       });
     case 'dynamic_variables':
-      return sortedValues(desired.dynamic_variables).map((variable) => ({ name: variable.name, description: variable.description }));
+      return sortedValues(desired.dynamic_variables).map((variable) => ({
+        name: variable.name,
+        description: variable.description,
+      }));
     case 'knowledge_base_files':
       return sortedValues(desired.knowledge_base_files).map((file, index): JsonObject => {
         const id = context.liveIds?.knowledge_base_files[file.file_name];
         if (id !== undefined && !context.uploads.has(file.file_name)) return { id };
         const source = context.knowledgeBaseSources[file.file_name];
         if (source !== undefined) {
-          context.inserts.push({ path: joinPointer(set, index, 'content_base64'), source: 'file', file: source.path, sha256: source.sha256 });
+          context.inserts.push({
+            path: joinPointer(set, index, 'content_base64'),
+            source: 'file',
+            file: source.path,
+            sha256: source.sha256,
+          });
         }
         return { file_name: file.file_name };
       });

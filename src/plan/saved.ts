@@ -8,12 +8,22 @@ import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 const json = z.json();
 const fieldChange = z.object({ op: z.enum(['add', 'remove', 'replace']), path: z.string() }).loose();
-const item = z.object({ set: z.enum(['mock_tools', 'dynamic_variables', 'knowledge_base_files']), name: z.string(), action: z.enum(['create', 'update', 'delete']) }).loose();
+const item = z
+  .object({
+    set: z.enum(['mock_tools', 'dynamic_variables', 'knowledge_base_files']),
+    name: z.string(),
+    action: z.enum(['create', 'update', 'delete']),
+  })
+  .loose();
 const insert = z.discriminatedUnion('source', [
   z.object({ path: z.string(), source: z.literal('env'), env: z.string(), fingerprint: z.string() }),
   z.object({ path: z.string(), source: z.literal('file'), file: z.string(), sha256: z.string() }),
 ]);
-const writeRequest = z.object({ method: z.enum(['POST', 'PATCH']), body: z.record(z.string(), json), inserts: z.array(insert) });
+const writeRequest = z.object({
+  method: z.enum(['POST', 'PATCH']),
+  body: z.record(z.string(), json),
+  inserts: z.array(insert),
+});
 const recordUpdate = z.object({ secrets: z.record(z.string(), z.string()), applied: z.record(z.string(), z.string()) });
 const common = {
   address: z.string(),
@@ -23,9 +33,34 @@ const common = {
   items: z.array(item),
 };
 const resourceChange = z.discriminatedUnion('action', [
-  z.object({ ...common, action: z.literal('create'), id: z.null(), request: writeRequest, desired: z.record(z.string(), json), record: recordUpdate }).loose(),
-  z.object({ ...common, action: z.literal('update'), id: z.number().int(), request: writeRequest, desired: z.record(z.string(), json), record: recordUpdate }).loose(),
-  z.object({ ...common, action: z.literal('delete'), id: z.number().int(), request: z.object({ method: z.literal('DELETE'), delete_related: z.boolean() }) }).loose(),
+  z
+    .object({
+      ...common,
+      action: z.literal('create'),
+      id: z.null(),
+      request: writeRequest,
+      desired: z.record(z.string(), json),
+      record: recordUpdate,
+    })
+    .loose(),
+  z
+    .object({
+      ...common,
+      action: z.literal('update'),
+      id: z.number().int(),
+      request: writeRequest,
+      desired: z.record(z.string(), json),
+      record: recordUpdate,
+    })
+    .loose(),
+  z
+    .object({
+      ...common,
+      action: z.literal('delete'),
+      id: z.number().int(),
+      request: z.object({ method: z.literal('DELETE'), delete_related: z.boolean() }),
+    })
+    .loose(),
   z.object({ ...common, action: z.literal('no-op'), id: z.number().int(), record: recordUpdate }).loose(),
 ]);
 const planSchema = z
@@ -39,9 +74,15 @@ const planSchema = z
       state_lineage: z.string(),
       state_serial: z.number().int(),
     }),
-    options: z.object({ prune: z.boolean(), delete_related: z.boolean(), max_deletes: z.number().int().nonnegative().optional() }),
+    options: z.object({
+      prune: z.boolean(),
+      delete_related: z.boolean(),
+      max_deletes: z.number().int().nonnegative().optional(),
+    }),
     resource_changes: z.array(resourceChange),
-    mock_mode_changes: z.array(z.object({ address: z.string(), id: z.number().int().nullable(), from: z.boolean(), to: z.boolean() })),
+    mock_mode_changes: z.array(
+      z.object({ address: z.string(), id: z.number().int().nullable(), from: z.boolean(), to: z.boolean() }),
+    ),
     unmanaged: z.array(z.object({ id: z.number().int(), name: z.string(), project: z.number().int() })),
     warnings: z.array(z.object({ code: z.string(), address: z.string() }).loose()),
     summary: z.object({ add: z.number(), change: z.number(), destroy: z.number(), mock_mode_toggles: z.number() }),
@@ -54,20 +95,30 @@ export function parseSavedPlan(text: string, file: string): Plan {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new CekuraformError('plan_invalid', `${file} is not a saved plan: it is not JSON`, { hint: 'save one with `cekuraform plan --out FILE`' });
+    throw new CekuraformError('plan_invalid', `${file} is not a saved plan: it is not JSON`, {
+      hint: 'save one with `cekuraform plan --out FILE`',
+    });
   }
   const version = (data as { format_version?: unknown } | null)?.format_version;
   if (version !== PLAN_FORMAT_VERSION) {
-    throw new CekuraformError('plan_invalid', `${file} has plan format ${JSON.stringify(version)}; this cekuraform reads format "${PLAN_FORMAT_VERSION}"`, {
-      hint: 'make the plan again with this version of cekuraform',
-    });
+    throw new CekuraformError(
+      'plan_invalid',
+      `${file} has plan format ${JSON.stringify(version)}; this cekuraform reads format "${PLAN_FORMAT_VERSION}"`,
+      {
+        hint: 'make the plan again with this version of cekuraform',
+      },
+    );
   }
   const result = planSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new CekuraformError('plan_invalid', `${file} is not a valid saved plan: ${issue.path.join('.')}: ${issue.message}`, {
-      hint: 'make the plan again with `cekuraform plan --out FILE`',
-    });
+    throw new CekuraformError(
+      'plan_invalid',
+      `${file} is not a valid saved plan: ${issue.path.join('.')}: ${issue.message}`,
+      {
+        hint: 'make the plan again with `cekuraform plan --out FILE`',
+      },
+    );
   }
   return result.data as unknown as Plan;
 }

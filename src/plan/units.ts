@@ -1,4 +1,10 @@
-import { isSetField, WRITE_ONLY_ITEM_FIELDS, withoutWriteOnlyFields, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
+import {
+  isSetField,
+  WRITE_ONLY_ITEM_FIELDS,
+  withoutWriteOnlyFields,
+  type AgentDoc,
+  type SetField,
+} from '../cekura/agent-doc.js';
 import { digest, getAtPointer, isJsonObject, joinPointer, splitPointer, type JsonValue } from '../json.js';
 import type { ChangeOrigin } from './types.js';
 

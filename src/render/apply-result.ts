@@ -11,19 +11,24 @@ import { applySummaryLine, operationWords } from './wording.js';
 export function renderApplyResultText(result: ApplyResult, style: Style): string {
   const sections: string[] = [];
   const failed = result.outcomes.filter((outcome) => outcome.status === 'failed');
-  if (failed.length > 0) sections.push([style.error('Failed:'), ...failed.flatMap((outcome) => failureLines(outcome, style))].join('\n'));
+  if (failed.length > 0)
+    sections.push([style.error('Failed:'), ...failed.flatMap((outcome) => failureLines(outcome, style))].join('\n'));
 
   const withEndpoints = result.outcomes.filter((outcome) => (outcome.mcp_endpoints ?? []).length > 0);
-  if (withEndpoints.length > 0) sections.push(['MCP endpoints registered by mock mode:', ...withEndpoints.flatMap(endpointLines)].join('\n'));
+  if (withEndpoints.length > 0)
+    sections.push(['MCP endpoints registered by mock mode:', ...withEndpoints.flatMap(endpointLines)].join('\n'));
 
   const skipped = result.outcomes.filter((outcome) => outcome.status === 'skipped');
-  if (skipped.length > 0) sections.push(['Not started:', ...skipped.map((outcome) => `  ${outcome.address}`)].join('\n'));
+  if (skipped.length > 0)
+    sections.push(['Not started:', ...skipped.map((outcome) => `  ${outcome.address}`)].join('\n'));
 
-  if (result.backup_file !== null) sections.push(`Backup of the agents as they were before this apply: ${result.backup_file}`);
+  if (result.backup_file !== null)
+    sections.push(`Backup of the agents as they were before this apply: ${result.backup_file}`);
 
   const closing = [style.heading(applySummaryLine(result))];
   if (result.summary.failed > 0) closing.push(style.error(`Apply failed for ${result.summary.failed} agent(s).`));
-  if (result.interrupted) closing.push(style.warn('Interrupted: agents not yet started were left as they are; run apply again to finish.'));
+  if (result.interrupted)
+    closing.push(style.warn('Interrupted: agents not yet started were left as they are; run apply again to finish.'));
   sections.push(closing.join('\n'));
   return sections.join('\n\n') + '\n';
 }
@@ -31,7 +36,9 @@ export function renderApplyResultText(result: ApplyResult, style: Style): string
 function failureLines(outcome: AgentOutcome, style: Style): string[] {
   const error = outcome.error;
   if (error === undefined) return [`  ${outcome.address}: failed`];
-  const lines = [`  ${outcome.address}: ${operationWords(error.operation)} failed: ${oneLine(error.message)} ${style.dim(`(${error.code})`)}`];
+  const lines = [
+    `  ${outcome.address}: ${operationWords(error.operation)} failed: ${oneLine(error.message)} ${style.dim(`(${error.code})`)}`,
+  ];
   if (error.paths !== undefined && error.paths.length > 0) {
     lines.push(`      at ${error.paths.map(displayPath).join(', ')}`);
   }
@@ -42,7 +49,8 @@ function endpointLines(outcome: AgentOutcome): string[] {
   return [
     `  ${outcome.address}:`,
     ...(outcome.mcp_endpoints ?? []).map(
-      (endpoint) => `      mock_index ${endpoint.mock_index}: ${endpoint.url} (tools: ${endpoint.tool_names.join(', ')})`,
+      (endpoint) =>
+        `      mock_index ${endpoint.mock_index}: ${endpoint.url} (tools: ${endpoint.tool_names.join(', ')})`,
     ),
   ];
 }

@@ -20,19 +20,29 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
   const outline = outlinePlan(plan);
   const environment = plan.created_from.environment;
-  const title = environment === undefined ? 'cekuraform' : `cekuraform — ${escapeMarkdown(environmentHeading(environment))}`;
+  const title =
+    environment === undefined ? 'cekuraform' : `cekuraform — ${escapeMarkdown(environmentHeading(environment))}`;
   const head = [`### ${title} — ${escapeMarkdown(outline.summary)}`];
   if (outline.blocks.length > 0) head.push(agentTable(outline.blocks));
   const tail: string[] = [];
   if (outline.warnings.length > 0) {
-    tail.push(['#### Warnings', '', ...outline.warnings.map(({ address, text }) => `- **${escapeMarkdown(address)}**: ${escapeMarkdown(text)}`)].join('\n'));
+    tail.push(
+      [
+        '#### Warnings',
+        '',
+        ...outline.warnings.map(({ address, text }) => `- **${escapeMarkdown(address)}**: ${escapeMarkdown(text)}`),
+      ].join('\n'),
+    );
   }
   if (outline.unmanaged.length > 0) {
     tail.push(
       [
         `#### ${escapeMarkdown(UNMANAGED_HEADING)}`,
         '',
-        table(['Id', 'Name', 'Project'], outline.unmanaged.map((agent) => [String(agent.id), agent.name, String(agent.project)])),
+        table(
+          ['Id', 'Name', 'Project'],
+          outline.unmanaged.map((agent) => [String(agent.id), agent.name, String(agent.project)]),
+        ),
       ].join('\n'),
     );
   }
@@ -55,7 +65,12 @@ function joinSections(sections: string[]): string {
 function agentTable(blocks: AgentBlock[]): string {
   return table(
     ['Agent', 'Name', 'Project', 'Action'],
-    blocks.map((block) => [block.address, block.name ?? '', block.project === null ? '' : String(block.project), block.actions]),
+    blocks.map((block) => [
+      block.address,
+      block.name ?? '',
+      block.project === null ? '' : String(block.project),
+      block.actions,
+    ]),
   );
 }
 
@@ -69,7 +84,15 @@ function renderDetails(block: AgentBlock): string {
   // A fence longer than any backtick run inside, so a user string cannot close it.
   const longestRun = Math.max(0, ...Array.from(body.matchAll(/`+/g), (match) => match[0].length));
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
-  return [`<details><summary>${escapeHtml(block.title)}</summary>`, '', `${fence}diff`, body, fence, '', '</details>'].join('\n');
+  return [
+    `<details><summary>${escapeHtml(block.title)}</summary>`,
+    '',
+    `${fence}diff`,
+    body,
+    fence,
+    '',
+    '</details>',
+  ].join('\n');
 }
 
 /** The text form's line with its symbol moved to column 0, where GitHub's diff highlighting looks. */
@@ -98,7 +121,13 @@ function diffSymbol(kind: LineKind): string {
  * Which agents keep their details: drops the largest first (the later one among equals) until
  * the comment, with the note naming the agents left out, fits; or none are left.
  */
-function fitDetails(head: string[], details: string[], tail: string[], maxLength: number, blocks: AgentBlock[]): boolean[] {
+function fitDetails(
+  head: string[],
+  details: string[],
+  tail: string[],
+  maxLength: number,
+  blocks: AgentBlock[],
+): boolean[] {
   const isKept = details.map(() => true);
   const sectionsLength = (sections: string[]): number => sections.reduce((sum, section) => sum + section.length + 2, 0);
   const fixedLength = sectionsLength(head) + sectionsLength(tail) - 1;

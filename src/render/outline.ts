@@ -1,6 +1,14 @@
 import { isJsonObject, joinPointer, splitPointer } from '../json.js';
 import { assertNever } from '../errors.js';
-import type { ChangeOrigin, FieldChange, ItemChange, MockModeChange, Plan, ResourceChange, UnmanagedAgent } from '../plan/types.js';
+import type {
+  ChangeOrigin,
+  FieldChange,
+  ItemChange,
+  MockModeChange,
+  Plan,
+  ResourceChange,
+  UnmanagedAgent,
+} from '../plan/types.js';
 import { displayPath, displayTokens, displayValue, quote, SENSITIVE_VALUE } from './values.js';
 import {
   actionWord,
@@ -75,18 +83,26 @@ export function outlinePlan(plan: Plan): PlanOutline {
 function agentBlock(change: ResourceChange, mockMode: MockModeChange | undefined): AgentBlock {
   const idPart = change.id === null ? '' : `id ${change.id}, `;
   const lines: PlanLine[] = [
-    { kind: headerKind(change), depth: 0, text: `${change.address} ${quote(change.name)} (${idPart}project ${change.project})` },
+    {
+      kind: headerKind(change),
+      depth: 0,
+      text: `${change.address} ${quote(change.name)} (${idPart}project ${change.project})`,
+    },
   ];
   pushNote(lines, resourceReasonNote(change), 1);
   if (change.action === 'delete') pushNote(lines, deleteRelatedNote(change.request.delete_related), 1);
   lines.push(...changeLines(change));
-  if (mockMode !== undefined) lines.push(mockModeLine(mockMode, change.action === 'create' || change.action === 'update'));
+  if (mockMode !== undefined)
+    lines.push(mockModeLine(mockMode, change.action === 'create' || change.action === 'update'));
   return {
     address: change.address,
     title: `${change.address} ${titleVerb(change)}`,
     name: change.name,
     project: change.project,
-    actions: [change.action === 'no-op' ? null : actionWord(change.action), mockMode === undefined ? null : `mock mode ${mockModeWord(mockMode.to)}`]
+    actions: [
+      change.action === 'no-op' ? null : actionWord(change.action),
+      mockMode === undefined ? null : `mock mode ${mockModeWord(mockMode.to)}`,
+    ]
       .filter((word) => word !== null)
       .join(', '),
     lines,
@@ -136,7 +152,11 @@ function titleVerb(change: ResourceChange): string {
 
 function mockModeLine(mockMode: MockModeChange, followsWrite: boolean): PlanLine {
   const when = followsWrite ? 'toggle after the write' : 'toggle only, no write';
-  return { kind: 'update', depth: 1, text: `mock mode: ${mockModeWord(mockMode.from)} → ${mockModeWord(mockMode.to)} (${when})` };
+  return {
+    kind: 'update',
+    depth: 1,
+    text: `mock mode: ${mockModeWord(mockMode.from)} → ${mockModeWord(mockMode.to)} (${when})`,
+  };
 }
 
 /** Field lines first, then each item with its own field changes under it. */
@@ -168,7 +188,8 @@ function itemLines(item: ItemChange, fieldChanges: FieldChange[]): PlanLine[] {
     const value = fieldChange.value;
     if (inside.length === 0 && fieldChange.op === 'add' && isJsonObject(value)) {
       for (const [key, keyValue] of Object.entries(value)) {
-        if (!ITEM_NAME_KEYS.includes(key)) lines.push({ kind: 'create', depth: 2, text: `${displayTokens([key])}: ${displayValue(keyValue)}` });
+        if (!ITEM_NAME_KEYS.includes(key))
+          lines.push({ kind: 'create', depth: 2, text: `${displayTokens([key])}: ${displayValue(keyValue)}` });
       }
     } else {
       lines.push(...fieldLines(displayTokens(inside), fieldChange, 2, item.origin ?? null));
@@ -196,7 +217,9 @@ function fieldLine(label: string, change: FieldChange, depth: number): PlanLine 
       return {
         kind: 'update',
         depth,
-        text: labelled(isSensitive ? SENSITIVE_VALUE : `${displayValue(change.before)} → ${displayValue(change.value)}`),
+        text: labelled(
+          isSensitive ? SENSITIVE_VALUE : `${displayValue(change.before)} → ${displayValue(change.value)}`,
+        ),
       };
     default:
       return assertNever(change.op, 'field change op');

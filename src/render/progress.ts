@@ -49,7 +49,11 @@ function createLineProgress(plan: Plan, stream: OutputStream): ApplyProgress {
   const toggleTargets = toggleTargetsOf(plan);
   const actions = new Map(plan.resource_changes.map((change) => [change.address, change.action]));
   // A no-op with no toggle only updates the record: its lines would bury the agents that change.
-  const quiet = new Set(plan.resource_changes.filter((change) => change.action === 'no-op' && !toggleTargets.has(change.address)).map((change) => change.address));
+  const quiet = new Set(
+    plan.resource_changes
+      .filter((change) => change.action === 'no-op' && !toggleTargets.has(change.address))
+      .map((change) => change.address),
+  );
   return {
     onEvent(event) {
       if (event.type === 'toggle_started') toggleTargets.set(event.address, event.enabled);
@@ -67,7 +71,11 @@ function toggleTargetsOf(plan: Plan): Map<string, boolean> {
 }
 
 /** One event as one plain line; the wording is stable, CI logs are grepped for it. */
-function progressLine(event: ApplyEvent, toggleTargets: ReadonlyMap<string, boolean>, actions: ReadonlyMap<string, Action>): string {
+function progressLine(
+  event: ApplyEvent,
+  toggleTargets: ReadonlyMap<string, boolean>,
+  actions: ReadonlyMap<string, Action>,
+): string {
   switch (event.type) {
     case 'backup_saved':
       return `backup of ${event.agents} agent(s) saved to ${event.file}`;
@@ -231,7 +239,13 @@ function createTaskProgress(plan: Plan, stream: OutputStream, style: Style): App
     const write = change === undefined ? undefined : writeStep(change);
     const target = toggleTargets.get(block.address);
     const toggle = target === undefined ? undefined : createStep(toggleTitle(target));
-    const agent: AgentTask = { started: createGate(), steps: [write, toggle].filter((step) => step !== undefined), write, toggle, action: change?.action };
+    const agent: AgentTask = {
+      started: createGate(),
+      steps: [write, toggle].filter((step) => step !== undefined),
+      write,
+      toggle,
+      action: change?.action,
+    };
     agents.set(block.address, agent);
     const title = `${style.bold(block.address)} ${style.dim(block.actions)}`;
     return {
@@ -366,8 +380,7 @@ function agentFinish(outcome: AgentOutcome): StepOutcome {
 /** Settles every open step: the first with `first` (the step that was running), the rest alike unless it failed. */
 function settleAgent(agent: AgentTask, first: StepOutcome): void {
   agent.started.settle();
-  const rest: StepOutcome = first.status === 'failed' ? { status: 'skipped', reason: 'not run: an earlier step failed' } : first;
-  agent.steps
-    .filter((step) => !step.isSettled())
-    .forEach((step, index) => step.settle(index === 0 ? first : rest));
+  const rest: StepOutcome =
+    first.status === 'failed' ? { status: 'skipped', reason: 'not run: an earlier step failed' } : first;
+  agent.steps.filter((step) => !step.isSettled()).forEach((step, index) => step.settle(index === 0 ? first : rest));
 }

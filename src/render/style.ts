@@ -42,7 +42,10 @@ export function createStyle(enabled: boolean): Style {
  * then `FORCE_COLOR` turns colour on unless it is `0` or `false`; otherwise only a TTY whose `TERM`
  * is not `dumb` gets colour.
  */
-export function shouldUseColor(options: { isTTY: boolean | undefined; env: Record<string, string | undefined> }): boolean {
+export function shouldUseColor(options: {
+  isTTY: boolean | undefined;
+  env: Record<string, string | undefined>;
+}): boolean {
   const { isTTY, env } = options;
   if (env.NO_COLOR !== undefined) return false;
   const force = env.FORCE_COLOR;

@@ -19,11 +19,16 @@ export function renderPlanText(plan: Plan, style: Style): string {
   }
   if (outline.warnings.length > 0) {
     sections.push(
-      [style.warn('Warnings:'), ...outline.warnings.map(({ address, text }) => style.warn(`  ! ${address}: ${text}`))].join('\n'),
+      [
+        style.warn('Warnings:'),
+        ...outline.warnings.map(({ address, text }) => style.warn(`  ! ${address}: ${text}`)),
+      ].join('\n'),
     );
   }
   if (outline.unmanaged.length > 0) {
-    sections.push([`${UNMANAGED_HEADING}:`, ...outline.unmanaged.map((agent) => `  ${unmanagedLabel(agent)}`)].join('\n'));
+    sections.push(
+      [`${UNMANAGED_HEADING}:`, ...outline.unmanaged.map((agent) => `  ${unmanagedLabel(agent)}`)].join('\n'),
+    );
   }
   sections.push(style.heading(outline.summary));
   return sections.join('\n\n') + '\n';
@@ -40,7 +45,10 @@ function renderLine(line: PlanLine, style: Style): string {
 }
 
 /** Changes colour their symbol only; notes and cautions are coloured whole, so they stand apart. */
-function lineLook(kind: LineKind, style: Style): { symbol: string; colour: (text: string) => string; isWholeLine: boolean } {
+function lineLook(
+  kind: LineKind,
+  style: Style,
+): { symbol: string; colour: (text: string) => string; isWholeLine: boolean } {
   switch (kind) {
     case 'create':
       return { symbol: '+', colour: style.add, isWholeLine: false };

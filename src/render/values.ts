@@ -24,7 +24,8 @@ const INDEX = /^(0|[1-9][0-9]*)$/;
  */
 export function displayPath(pointer: string): string {
   const [field, item, ...inside] = splitPointer(pointer);
-  if (field !== undefined && isSetField(field) && item !== undefined) return `${field}[${JSON.stringify(item)}]${inside.map(tokenSuffix).join('')}`;
+  if (field !== undefined && isSetField(field) && item !== undefined)
+    return `${field}[${JSON.stringify(item)}]${inside.map(tokenSuffix).join('')}`;
   return displayTokens(splitPointer(pointer));
 }
 

@@ -90,7 +90,10 @@ export function resourceReasonNote(change: ResourceChange): Note | null {
     case 'pinned_id':
       return { text: 'bound through the `id:` in the manifest', isCaution: false };
     case 'bound_agent_missing':
-      return { text: 'the agent in the state record no longer exists in Cekura, so it is created anew', isCaution: true };
+      return {
+        text: 'the agent in the state record no longer exists in Cekura, so it is created anew',
+        isCaution: true,
+      };
     case 'not_in_manifest':
       return { text: 'no manifest names this agent, and prune is on', isCaution: false };
     default:
@@ -102,7 +105,10 @@ export function resourceReasonNote(change: ResourceChange): Note | null {
 export function deleteRelatedNote(deletesRelated: boolean): Note {
   return deletesRelated
     ? { text: 'its calls, evaluators, results and runs are deleted with it (--delete-related)', isCaution: true }
-    : { text: 'its calls, evaluators, results and runs are kept (--delete-related would delete them)', isCaution: false };
+    : {
+        text: 'its calls, evaluators, results and runs are kept (--delete-related would delete them)',
+        isCaution: false,
+      };
 }
 
 /** `mock tool`, `dynamic variable`, `knowledge-base file`. */
@@ -121,7 +127,10 @@ function itemKind(set: SetField): string {
 
 /** `mock tool "legacy_lookup" (id 12) — not in manifest, will be deleted` */
 export function itemLine(item: ItemChange): string {
-  const details = [item.id === null ? null : `id ${item.id}`, item.subscriber_count === undefined ? null : `shared by ${item.subscriber_count} agents`]
+  const details = [
+    item.id === null ? null : `id ${item.id}`,
+    item.subscriber_count === undefined ? null : `shared by ${item.subscriber_count} agents`,
+  ]
     .filter((detail) => detail !== null)
     .join(', ');
   const why = itemReasonWords(item);

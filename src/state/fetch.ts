@@ -12,7 +12,13 @@ export interface LiveSnapshot {
 }
 
 /** Fields the planner compares that a list item might leave out (NOTES.md: "if a list item lacks a field … fetch that agent"). */
-const FIELDS_THE_PLANNER_NEEDS = ['mock_tools', 'dynamic_variables', 'knowledge_base_files', 'telephony', 'provider'] as const;
+const FIELDS_THE_PLANNER_NEEDS = [
+  'mock_tools',
+  'dynamic_variables',
+  'knowledge_base_files',
+  'telephony',
+  'provider',
+] as const;
 
 const DETAIL_FETCH_CONCURRENCY = 8;
 

@@ -68,7 +68,12 @@ export async function acquireStateLock(
   deps: LockDeps = systemLockDeps,
 ): Promise<StateLock> {
   const lockPath = lockFilePath(recordPath);
-  const holder: LockHolder = { pid: deps.pid, host: deps.host, time: new Date(deps.now()).toISOString(), command: options.command };
+  const holder: LockHolder = {
+    pid: deps.pid,
+    host: deps.host,
+    time: new Date(deps.now()).toISOString(),
+    command: options.command,
+  };
   const content = JSON.stringify(holder) + '\n';
   await mkdir(dirname(lockPath), { recursive: true });
 
@@ -79,10 +84,13 @@ export async function acquireStateLock(
     }
     const held = await readLock(lockPath);
     if (held === null) continue;
-    if (held.holder === null || !isAbandoned(held.holder, deps)) throw lockedError(recordPath, lockPath, held.holder, deps);
+    if (held.holder === null || !isAbandoned(held.holder, deps))
+      throw lockedError(recordPath, lockPath, held.holder, deps);
     if (await takeAway(lockPath, held.text, deps)) takenOver = held.holder;
   }
-  throw new LockError(`could not take the lock ${lockPath}: other runs keep taking it`, { meta: { lock_file: lockPath } });
+  throw new LockError(`could not take the lock ${lockPath}: other runs keep taking it`, {
+    meta: { lock_file: lockPath },
+  });
 }
 
 /** Removes the lock of the state record whatever holds it; returns the holder, or null when there was no readable lock. */
@@ -125,7 +133,8 @@ function parseHolder(text: string): LockHolder | null {
   }
   if (!isJsonObject(parsed)) return null;
   const { pid, host, time, command } = parsed;
-  if (typeof pid !== 'number' || typeof host !== 'string' || typeof time !== 'string' || typeof command !== 'string') return null;
+  if (typeof pid !== 'number' || typeof host !== 'string' || typeof time !== 'string' || typeof command !== 'string')
+    return null;
   return { pid, host, time, command };
 }
 

@@ -30,11 +30,15 @@ export function normalizeAgent(wire: WireAgent): LiveAgent {
     provider: objectOrEmpty(wire.provider),
     webhook_url: wire.webhook_url ?? null,
     mock_tools: keyByName(tools.map(normalizeMockTool)),
-    dynamic_variables: keyByName(variables.map((v): DynamicVariableDoc => ({ name: v.name, description: v.description ?? '' }))),
+    dynamic_variables: keyByName(
+      variables.map((v): DynamicVariableDoc => ({ name: v.name, description: v.description ?? '' })),
+    ),
     knowledge_base_files: Object.fromEntries(
       files.map((file): [string, KnowledgeBaseFileDoc] => [
         file.file_name,
-        file.file_size === undefined ? { file_name: file.file_name } : { file_name: file.file_name, file_size: file.file_size },
+        file.file_size === undefined
+          ? { file_name: file.file_name }
+          : { file_name: file.file_name, file_size: file.file_size },
       ]),
     ),
   };
@@ -56,7 +60,9 @@ export function normalizeAgent(wire: WireAgent): LiveAgent {
   };
 }
 
-export function normalizeMockTool(tool: Pick<WireMockTool, 'name' | 'description' | 'mock_data' | 'served_via'>): MockToolDoc {
+export function normalizeMockTool(
+  tool: Pick<WireMockTool, 'name' | 'description' | 'mock_data' | 'served_via'>,
+): MockToolDoc {
   return {
     name: tool.name,
     description: tool.description ?? '',
@@ -67,7 +73,9 @@ export function normalizeMockTool(tool: Pick<WireMockTool, 'name' | 'description
 
 function mockDataRows(value: JsonValue | undefined): MockDataRow[] {
   if (!Array.isArray(value)) return [];
-  return value.map((row) => (isJsonObject(row) ? { input: row.input ?? null, output: row.output ?? null } : { input: row, output: null }));
+  return value.map((row) =>
+    isJsonObject(row) ? { input: row.input ?? null, output: row.output ?? null } : { input: row, output: null },
+  );
 }
 
 function servedVia(value: WireMockTool['served_via'] | undefined): ServedVia {

@@ -151,7 +151,10 @@ export async function openStateRecord(path: string): Promise<StateRecordStore> {
     path,
     current: () => structuredClone(saved),
     agent: (address) => (Object.hasOwn(saved.agents, address) ? structuredClone(saved.agents[address]) : undefined),
-    addressesOf: (id) => Object.keys(saved.agents).filter((address) => saved.agents[address]!.id === id).sort(),
+    addressesOf: (id) =>
+      Object.keys(saved.agents)
+        .filter((address) => saved.agents[address]!.id === id)
+        .sort(),
     update(change) {
       return new Promise<void>((resolve, reject) => {
         waiting.push({ change, resolve, reject });

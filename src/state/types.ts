@@ -33,7 +33,8 @@ export interface LiveAgent {
   shared_tools: Record<string, number>;
 }
 
-export type LiveAgentDoc = AgentDoc & Required<Pick<AgentDoc, 'name' | 'mock_tools' | 'dynamic_variables' | 'knowledge_base_files'>>;
+export type LiveAgentDoc = AgentDoc &
+  Required<Pick<AgentDoc, 'name' | 'mock_tools' | 'dynamic_variables' | 'knowledge_base_files'>>;
 
 export const STATE_RECORD_VERSION = 1;
 

@@ -15,7 +15,10 @@ describe('status mapping', () => {
     { status: 503, code: 'api_unavailable', maybeCommitted: true },
   ])('$status → $code, maybeCommitted $maybeCommitted', async ({ status, code, maybeCommitted }) => {
     const { api, intercept } = mockedApi();
-    intercept.intercept({ path: `${AGENTS}303/`, method: 'PATCH' }).reply(status, { detail: 'server says no' }).persist();
+    intercept
+      .intercept({ path: `${AGENTS}303/`, method: 'PATCH' })
+      .reply(status, { detail: 'server says no' })
+      .persist();
 
     const error = await apiErrorOf(api.updateAgent(303, { name: 'x' }));
 
@@ -61,7 +64,9 @@ describe('status mapping', () => {
 
   it('an HTML error page is not copied into the message', async () => {
     const { api, intercept } = mockedApi();
-    intercept.intercept({ path: `${AGENTS}303/`, method: 'GET' }).reply(500, '<html><body>Internal Server Error</body></html>');
+    intercept
+      .intercept({ path: `${AGENTS}303/`, method: 'GET' })
+      .reply(500, '<html><body>Internal Server Error</body></html>');
 
     const error = await apiErrorOf(api.getAgent(303));
 
@@ -82,7 +87,9 @@ describe('status mapping', () => {
 describe('toggle endpoints missing from the server', () => {
   it.each([404, 405])('toggle-mock-tools %i → api_unsupported', async (status) => {
     const { api, intercept } = mockedApi();
-    intercept.intercept({ path: `${AGENTS}303/toggle-mock-tools/`, method: 'POST' }).reply(status, { detail: 'Not found.' });
+    intercept
+      .intercept({ path: `${AGENTS}303/toggle-mock-tools/`, method: 'POST' })
+      .reply(status, { detail: 'Not found.' });
 
     const error = await apiErrorOf(api.toggleMockTools(303, true));
 

@@ -40,7 +40,8 @@ export function mockedApi(options: Partial<ApiClientOptions> = {}): {
   const calls = () =>
     (mockAgent.getCallHistory()?.calls() ?? []).map((log) => ({
       method: log.method,
-      path: log.path + (Object.keys(log.searchParams).length ? '?' + new URLSearchParams(log.searchParams).toString() : ''),
+      path:
+        log.path + (Object.keys(log.searchParams).length ? '?' + new URLSearchParams(log.searchParams).toString() : ''),
       body: log.body,
     }));
   return { api, mockAgent, clock, intercept: mockAgent.get<Interceptable>(MOCK_ORIGIN), calls };
@@ -80,7 +81,12 @@ export async function startServer(
   };
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
@@ -102,7 +108,10 @@ export function wireAgent(fields: Partial<JsonObject> & { id: number }): JsonObj
         name: 'get_order',
         description: 'Look up an order',
         mock_data: [{ input: { order_id: 'A1' }, output: { status: 'shipped' } }],
-        served_via: { type: 'direct', url: `https://api.cekura.ai/test_framework/v1/aiagents/${fields.id}/tool/get_order/` },
+        served_via: {
+          type: 'direct',
+          url: `https://api.cekura.ai/test_framework/v1/aiagents/${fields.id}/tool/get_order/`,
+        },
       },
     ],
     mock_tools_enabled: false,

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import { AGENTS, API_KEY, apiErrorOf, fakeClock, sendJson, startServer, wireAgent, type ReceivedRequest } from './helpers.js';
+import {
+  AGENTS,
+  API_KEY,
+  apiErrorOf,
+  fakeClock,
+  sendJson,
+  startServer,
+  wireAgent,
+  type ReceivedRequest,
+} from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let api: CekuraApi;
@@ -24,9 +33,24 @@ afterEach(async () => {
 describe('listAgents', () => {
   it('follows absolute next URLs over every page, sending the key to each', async () => {
     const requests = await servePages((origin) => [
-      { count: 5, next: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`, previous: null, results: [wireAgent({ id: 1 }), wireAgent({ id: 2 })] },
-      { count: 5, next: `${origin}${AGENTS}?page=3&page_size=2&project_id=42`, previous: `${origin}${AGENTS}?page_size=2&project_id=42`, results: [wireAgent({ id: 3 }), wireAgent({ id: 4 })] },
-      { count: 5, next: null, previous: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`, results: [wireAgent({ id: 5 })] },
+      {
+        count: 5,
+        next: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`,
+        previous: null,
+        results: [wireAgent({ id: 1 }), wireAgent({ id: 2 })],
+      },
+      {
+        count: 5,
+        next: `${origin}${AGENTS}?page=3&page_size=2&project_id=42`,
+        previous: `${origin}${AGENTS}?page_size=2&project_id=42`,
+        results: [wireAgent({ id: 3 }), wireAgent({ id: 4 })],
+      },
+      {
+        count: 5,
+        next: null,
+        previous: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`,
+        results: [wireAgent({ id: 5 })],
+      },
     ]);
 
     const agents = await api.listAgents(42);
@@ -78,7 +102,12 @@ describe('listAgents', () => {
 
   it('refuses a next URL on the same host with another scheme', async () => {
     await servePages((origin) => [
-      { count: 3, next: `${origin.replace('http:', 'https:')}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 1 })] },
+      {
+        count: 3,
+        next: `${origin.replace('http:', 'https:')}${AGENTS}?page=2`,
+        previous: null,
+        results: [wireAgent({ id: 1 })],
+      },
     ]);
 
     await expect(apiErrorOf(api.listAgents(42))).resolves.toMatchObject({ code: 'api_invalid_response' });

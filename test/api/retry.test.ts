@@ -47,7 +47,9 @@ describe('retrying idempotent calls', () => {
 
     expect(calls()).toHaveLength(2);
     expect(clock.sleeps).toEqual([188]);
-    expect(retries).toEqual([{ operation: 'reading agent 303', agentId: 303, attempt: 1, delayMs: 188, reason: 'HTTP 503' }]);
+    expect(retries).toEqual([
+      { operation: 'reading agent 303', agentId: 303, attempt: 1, delayMs: 188, reason: 'HTTP 503' },
+    ]);
   });
 
   it('gives up after maxAttempts with the last error', async () => {
@@ -89,7 +91,9 @@ describe('retrying idempotent calls', () => {
 
   it('honours Retry-After in seconds on 429', async () => {
     const { api, intercept, clock } = mockedApi();
-    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(429, { detail: 'throttled' }, { headers: { 'retry-after': '7' } });
+    intercept
+      .intercept({ path: AGENT_PATH, method: 'GET' })
+      .reply(429, { detail: 'throttled' }, { headers: { 'retry-after': '7' } });
     intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(200, wireAgent({ id: 303 }));
 
     await api.getAgent(303);
@@ -110,7 +114,9 @@ describe('retrying idempotent calls', () => {
 
   it('fails at once when Retry-After exceeds the remaining budget, saying when to retry', async () => {
     const { api, intercept, clock, calls } = mockedApi();
-    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(429, { detail: 'Request was throttled.' }, { headers: { 'retry-after': '120' } });
+    intercept
+      .intercept({ path: AGENT_PATH, method: 'GET' })
+      .reply(429, { detail: 'Request was throttled.' }, { headers: { 'retry-after': '120' } });
 
     const error = await apiErrorOf(api.getAgent(303));
 
@@ -153,7 +159,9 @@ describe('retrying idempotent calls', () => {
     const { api, intercept } = mockedApi();
     const path = `${AGENT_PATH}toggle-mock-tools-progress/?progress_id=p1`;
     intercept.intercept({ path, method: 'GET' }).reply(503, {});
-    intercept.intercept({ path, method: 'GET' }).reply(200, { status: 'in_progress', mock_enabled: null, message: null, error: null });
+    intercept
+      .intercept({ path, method: 'GET' })
+      .reply(200, { status: 'in_progress', mock_enabled: null, message: null, error: null });
 
     await expect(api.getToggleProgress(303, 'p1')).resolves.toMatchObject({ status: 'in_progress' });
   });
@@ -194,7 +202,9 @@ describe('DELETE', () => {
     intercept.intercept({ path: deletePath, method: 'DELETE' }).reply(429, {});
     intercept.intercept({ path: deletePath, method: 'DELETE' }).reply(404, { detail: 'Not found.' });
 
-    await expect(apiErrorOf(api.deleteAgent(303, { deleteRelated: false }))).resolves.toMatchObject({ code: 'api_not_found' });
+    await expect(apiErrorOf(api.deleteAgent(303, { deleteRelated: false }))).resolves.toMatchObject({
+      code: 'api_not_found',
+    });
   });
 });
 
@@ -216,13 +226,21 @@ describe('POST is never blindly repeated', () => {
 
     const error = await apiErrorOf(api.createAgent({ name: 'Bot' }));
 
-    expect(error).toMatchObject({ code: 'api_unavailable', status: null, maybeCommitted: true, detail: 'connection reset' });
+    expect(error).toMatchObject({
+      code: 'api_unavailable',
+      status: null,
+      maybeCommitted: true,
+      detail: 'connection reset',
+    });
     expect(calls()).toHaveLength(1);
   });
 
   it('toggleMockTools is not retried on 503', async () => {
     const { api, intercept, calls } = mockedApi();
-    intercept.intercept({ path: `${AGENT_PATH}toggle-mock-tools/`, method: 'POST' }).reply(503, {}).persist();
+    intercept
+      .intercept({ path: `${AGENT_PATH}toggle-mock-tools/`, method: 'POST' })
+      .reply(503, {})
+      .persist();
 
     const error = await apiErrorOf(api.toggleMockTools(303, true));
 
@@ -256,6 +274,11 @@ describe('POST is never blindly repeated', () => {
 
     const error = await apiErrorOf(api.createAgent({ name: 'Bot' }));
 
-    expect(error).toMatchObject({ code: 'api_unavailable', status: null, maybeCommitted: false, detail: 'connection refused' });
+    expect(error).toMatchObject({
+      code: 'api_unavailable',
+      status: null,
+      maybeCommitted: false,
+      detail: 'connection refused',
+    });
   });
 });

@@ -24,7 +24,9 @@ describe('agent responses', () => {
     const rows = [{ input: { order_id: 'A1' }, output: { status: 'shipped' } }];
     const agent = wireAgent({
       id: 303,
-      mock_tools: [{ id: 1, name: 'get_order', description: '', information: rows, served_via: { type: 'direct', url: 'u' } }],
+      mock_tools: [
+        { id: 1, name: 'get_order', description: '', information: rows, served_via: { type: 'direct', url: 'u' } },
+      ],
     });
 
     const read = await serveAgent(agent).getAgent(303);
@@ -35,7 +37,16 @@ describe('agent responses', () => {
   it('prefers mock_data when both names are present', async () => {
     const agent = wireAgent({
       id: 303,
-      mock_tools: [{ id: 1, name: 't', description: '', mock_data: [], information: [{ input: 1, output: 2 }], served_via: { type: 'direct' } }],
+      mock_tools: [
+        {
+          id: 1,
+          name: 't',
+          description: '',
+          mock_data: [],
+          information: [{ input: 1, output: 2 }],
+          served_via: { type: 'direct' },
+        },
+      ],
     });
 
     const read = await serveAgent(agent).getAgent(303);
@@ -45,9 +56,21 @@ describe('agent responses', () => {
 
   it.each([
     { name: 'a wrong top-level type', change: { project: '42' }, path: 'project' },
-    { name: 'a wrong nested type', change: { mock_tools: [{ id: 1, name: 7, description: '', mock_data: [], served_via: { type: 'direct' } }] }, path: 'mock_tools[0].name' },
-    { name: 'an unknown served_via type', change: { mock_tools: [{ id: 1, name: 't', description: '', mock_data: [], served_via: { type: 'http' } }] }, path: 'mock_tools[0].served_via.type' },
-    { name: 'a tool without mock data', change: { mock_tools: [{ id: 1, name: 't', description: '', served_via: { type: 'direct' } }] }, path: 'mock_tools[0].mock_data' },
+    {
+      name: 'a wrong nested type',
+      change: { mock_tools: [{ id: 1, name: 7, description: '', mock_data: [], served_via: { type: 'direct' } }] },
+      path: 'mock_tools[0].name',
+    },
+    {
+      name: 'an unknown served_via type',
+      change: { mock_tools: [{ id: 1, name: 't', description: '', mock_data: [], served_via: { type: 'http' } }] },
+      path: 'mock_tools[0].served_via.type',
+    },
+    {
+      name: 'a tool without mock data',
+      change: { mock_tools: [{ id: 1, name: 't', description: '', served_via: { type: 'direct' } }] },
+      path: 'mock_tools[0].mock_data',
+    },
     { name: 'a missing id', change: { id: undefined }, path: 'id' },
     { name: 'a provider that is not an object', change: { provider: ['vapi'] }, path: 'provider' },
     { name: 'telephony that is not an object', change: { telephony: 'inbound' }, path: 'telephony' },
@@ -55,7 +78,9 @@ describe('agent responses', () => {
     const error = await apiErrorOf(serveAgent({ ...wireAgent({ id: 303 }), ...change }).getAgent(303));
 
     expect(error).toMatchObject({ code: 'api_invalid_response', status: 200, agentId: 303 });
-    expect(error.message).toContain(`reading agent 303 failed (GET ${AGENT_PATH}: HTTP 200): unexpected response: ${path}: `);
+    expect(error.message).toContain(
+      `reading agent 303 failed (GET ${AGENT_PATH}: HTTP 200): unexpected response: ${path}: `,
+    );
   });
 
   it('rejects a body that is not JSON', async () => {

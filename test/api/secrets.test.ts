@@ -9,7 +9,9 @@ import { AGENTS, API_KEY, apiErrorOf, mockedApi, wireAgent } from './helpers.js'
 
 function expectNoKey(error: ApiError): void {
   expect(error.message).not.toContain(API_KEY);
-  expect(JSON.stringify({ meta: error.meta, hint: error.hint, detail: error.detail, fieldErrors: error.fieldErrors })).not.toContain(API_KEY);
+  expect(
+    JSON.stringify({ meta: error.meta, hint: error.hint, detail: error.detail, fieldErrors: error.fieldErrors }),
+  ).not.toContain(API_KEY);
   expect(inspect(error, { depth: null })).not.toContain(API_KEY);
 }
 
@@ -61,7 +63,9 @@ describe('the API key never leaks', () => {
 
   it('not in a successful body that echoes it', async () => {
     const { api, intercept } = mockedApi();
-    intercept.intercept({ path: `${AGENTS}303/`, method: 'GET' }).reply(200, wireAgent({ id: 303, description: `key ${API_KEY}` }));
+    intercept
+      .intercept({ path: `${AGENTS}303/`, method: 'GET' })
+      .reply(200, wireAgent({ id: 303, description: `key ${API_KEY}` }));
 
     const agent = await api.getAgent(303);
 
@@ -72,7 +76,10 @@ describe('the API key never leaks', () => {
     const lines: string[] = [];
     const retries: RetryInfo[] = [];
     const { api, intercept } = mockedApi({ log: (line) => lines.push(line), onRetry: (info) => retries.push(info) });
-    intercept.intercept({ path: `${AGENTS}303/`, method: 'GET' }).reply(503, { detail: API_KEY }).times(2);
+    intercept
+      .intercept({ path: `${AGENTS}303/`, method: 'GET' })
+      .reply(503, { detail: API_KEY })
+      .times(2);
     intercept.intercept({ path: `${AGENTS}303/`, method: 'GET' }).reply(200, wireAgent({ id: 303 }));
 
     await api.getAgent(303);

@@ -18,13 +18,48 @@ describe('resolveApiSettings', () => {
   it.each([
     { name: 'the default', flag: undefined, envUrl: undefined, baseUrl: 'https://api.cekura.ai' },
     { name: 'the default when CEKURA_API_URL is empty', flag: undefined, envUrl: '', baseUrl: 'https://api.cekura.ai' },
-    { name: 'CEKURA_API_URL', flag: undefined, envUrl: 'https://staging.cekura.ai', baseUrl: 'https://staging.cekura.ai' },
-    { name: 'the flag over the environment', flag: 'https://eu.cekura.ai', envUrl: 'https://staging.cekura.ai', baseUrl: 'https://eu.cekura.ai' },
-    { name: 'without trailing slashes', flag: 'https://api.cekura.ai//', envUrl: undefined, baseUrl: 'https://api.cekura.ai' },
-    { name: 'with a path prefix', flag: 'https://gw.example.com/cekura/', envUrl: undefined, baseUrl: 'https://gw.example.com/cekura' },
-    { name: 'plain http on 127.0.0.1', flag: 'http://127.0.0.1:8080', envUrl: undefined, baseUrl: 'http://127.0.0.1:8080' },
-    { name: 'plain http on 127.1.2.3', flag: 'http://127.1.2.3:8080/', envUrl: undefined, baseUrl: 'http://127.1.2.3:8080' },
-    { name: 'plain http on localhost', flag: 'http://localhost:4010', envUrl: undefined, baseUrl: 'http://localhost:4010' },
+    {
+      name: 'CEKURA_API_URL',
+      flag: undefined,
+      envUrl: 'https://staging.cekura.ai',
+      baseUrl: 'https://staging.cekura.ai',
+    },
+    {
+      name: 'the flag over the environment',
+      flag: 'https://eu.cekura.ai',
+      envUrl: 'https://staging.cekura.ai',
+      baseUrl: 'https://eu.cekura.ai',
+    },
+    {
+      name: 'without trailing slashes',
+      flag: 'https://api.cekura.ai//',
+      envUrl: undefined,
+      baseUrl: 'https://api.cekura.ai',
+    },
+    {
+      name: 'with a path prefix',
+      flag: 'https://gw.example.com/cekura/',
+      envUrl: undefined,
+      baseUrl: 'https://gw.example.com/cekura',
+    },
+    {
+      name: 'plain http on 127.0.0.1',
+      flag: 'http://127.0.0.1:8080',
+      envUrl: undefined,
+      baseUrl: 'http://127.0.0.1:8080',
+    },
+    {
+      name: 'plain http on 127.1.2.3',
+      flag: 'http://127.1.2.3:8080/',
+      envUrl: undefined,
+      baseUrl: 'http://127.1.2.3:8080',
+    },
+    {
+      name: 'plain http on localhost',
+      flag: 'http://localhost:4010',
+      envUrl: undefined,
+      baseUrl: 'http://localhost:4010',
+    },
     { name: 'plain http on ::1', flag: 'http://[::1]:4010', envUrl: undefined, baseUrl: 'http://[::1]:4010' },
   ])('base URL: $name', ({ flag, envUrl, baseUrl }) => {
     const settings = resolveApiSettings({
@@ -52,14 +87,18 @@ describe('resolveApiSettings', () => {
   });
 
   it('names CEKURA_API_URL when the bad URL came from there', () => {
-    const error = errorOf(() => resolveApiSettings({ env: { CEKURA_API_KEY: KEY, CEKURA_API_URL: 'http://cekura.internal' } }));
+    const error = errorOf(() =>
+      resolveApiSettings({ env: { CEKURA_API_KEY: KEY, CEKURA_API_URL: 'http://cekura.internal' } }),
+    );
 
     expect(error.message).toContain('CEKURA_API_URL uses plain http');
     expect(error.hint).toContain('localhost');
   });
 
   it('does not echo a URL carrying credentials', () => {
-    const error = errorOf(() => resolveApiSettings({ apiUrlFlag: 'https://me:hunter2@api.cekura.ai', env: { CEKURA_API_KEY: KEY } }));
+    const error = errorOf(() =>
+      resolveApiSettings({ apiUrlFlag: 'https://me:hunter2@api.cekura.ai', env: { CEKURA_API_KEY: KEY } }),
+    );
 
     expect(error.code).toBe('api_url_invalid');
     expect(error.message).not.toContain('hunter2');

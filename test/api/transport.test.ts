@@ -2,7 +2,16 @@ import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClientOptions } from '../../src/api/client.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import { AGENTS, API_KEY, apiErrorOf, fakeClock, sendJson, startServer, wireAgent, type ReceivedRequest } from './helpers.js';
+import {
+  AGENTS,
+  API_KEY,
+  apiErrorOf,
+  fakeClock,
+  sendJson,
+  startServer,
+  wireAgent,
+  type ReceivedRequest,
+} from './helpers.js';
 
 // Failures that need a real socket: a dropped connection, a server that never answers, a closed port.
 
@@ -13,9 +22,17 @@ async function serve(
   respond: (request: ReceivedRequest, response: ServerResponse, index: number) => void,
   options: Partial<ApiClientOptions> = {},
 ): Promise<ReceivedRequest[]> {
-  const started = await startServer((request, response) => respond(request, response, started.requests.indexOf(request)));
+  const started = await startServer((request, response) =>
+    respond(request, response, started.requests.indexOf(request)),
+  );
   server = started;
-  api = createApiClient({ baseUrl: started.origin, apiKey: API_KEY, clock: fakeClock(), random: () => 0.5, ...options });
+  api = createApiClient({
+    baseUrl: started.origin,
+    apiKey: API_KEY,
+    clock: fakeClock(),
+    random: () => 0.5,
+    ...options,
+  });
   return started.requests;
 }
 
@@ -59,7 +76,12 @@ describe('timeouts', () => {
 
     const error = await apiErrorOf(api.toggleMockTools(303, true));
 
-    expect(error).toMatchObject({ code: 'api_unavailable', status: null, maybeCommitted: true, detail: 'response timeout' });
+    expect(error).toMatchObject({
+      code: 'api_unavailable',
+      status: null,
+      maybeCommitted: true,
+      detail: 'response timeout',
+    });
     expect(requests).toHaveLength(1);
   });
 
@@ -73,10 +95,13 @@ describe('timeouts', () => {
   });
 
   it('a body that stalls after the headers is a timeout too', async () => {
-    await serve((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.write('{"id": 303,');
-    }, { ...slow, retry: { maxAttempts: 1 } });
+    await serve(
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"id": 303,');
+      },
+      { ...slow, retry: { maxAttempts: 1 } },
+    );
 
     const error = await apiErrorOf(api.getAgent(303));
 
@@ -93,16 +118,24 @@ describe('connection refused', () => {
 
     const error = await apiErrorOf(api.createAgent({ name: 'Bot' }));
 
-    expect(error).toMatchObject({ code: 'api_unavailable', status: null, maybeCommitted: false, detail: 'connection refused' });
+    expect(error).toMatchObject({
+      code: 'api_unavailable',
+      status: null,
+      maybeCommitted: false,
+      detail: 'connection refused',
+    });
     expect(clock.sleeps).toHaveLength(4);
   });
 });
 
 it('writes a debug trace line per attempt: method, path, status, ms', async () => {
   const lines: string[] = [];
-  await serve((_request, response, index) => (index === 0 ? sendJson(response, 503, {}) : sendJson(response, 200, [])), {
-    log: (line) => lines.push(line),
-  });
+  await serve(
+    (_request, response, index) => (index === 0 ? sendJson(response, 503, {}) : sendJson(response, 200, [])),
+    {
+      log: (line) => lines.push(line),
+    },
+  );
 
   await api.listAgents(42);
 

@@ -12,7 +12,12 @@ afterEach(async () => {
 });
 
 it('saves the live documents of updated and deleted agents before the first write', async () => {
-  const support = h.api.seed({ name: 'Support Bot', project: 42, description: 'before the apply', provider: { type: 'vapi', agent_id: 'asst_1' } });
+  const support = h.api.seed({
+    name: 'Support Bot',
+    project: 42,
+    description: 'before the apply',
+    provider: { type: 'vapi', agent_id: 'asst_1' },
+  });
   const old = h.api.seed({ name: 'Old Bot', project: 42 });
   const untouched = h.api.seed({ name: 'Quiet Bot', project: 42 });
   const dir = join(h.dir, 'backups');
@@ -40,7 +45,9 @@ it('saves the live documents of updated and deleted agents before the first writ
   });
   expect((await stat(join(dir, file!))).mode & 0o777).toBe(0o600);
   // Given documents are not read again; the others are.
-  expect(h.api.requests.filter((request) => request.operation === 'getAgent').map((request) => request.id)).toEqual([old.id]);
+  expect(h.api.requests.filter((request) => request.operation === 'getAgent').map((request) => request.id)).toEqual([
+    old.id,
+  ]);
   const backupAt = h.events.findIndex((event) => event.type === 'backup_saved');
   const firstWrite = h.events.findIndex((event) => event.type === 'write_started');
   expect(h.events[backupAt]).toEqual({ type: 'backup_saved', file: join(dir, file!), agents: 2 });
@@ -48,14 +55,18 @@ it('saves the live documents of updated and deleted agents before the first writ
 });
 
 it('writes no backup when the plan overwrites nothing', async () => {
-  const result = await h.apply(planOf([createChange('new', { name: 'New Bot' })]), { backup: { dir: join(h.dir, 'backups') } });
+  const result = await h.apply(planOf([createChange('new', { name: 'New Bot' })]), {
+    backup: { dir: join(h.dir, 'backups') },
+  });
 
   expect(result.backup_file).toBeNull();
   expect(h.events.map((event) => event.type)).not.toContain('backup_saved');
 });
 
 it('sends nothing when a document to back up cannot be read', async () => {
-  const refusal = h.apply(planOf([updateChange('support', 999, { name: 'Support Bot' })]), { backup: { dir: join(h.dir, 'backups') } });
+  const refusal = h.apply(planOf([updateChange('support', 999, { name: 'Support Bot' })]), {
+    backup: { dir: join(h.dir, 'backups') },
+  });
 
   await expect(refusal).rejects.toMatchObject({ code: 'api_not_found' });
   expect(h.api.count('updateAgent')).toBe(0);

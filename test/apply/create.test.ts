@@ -9,7 +9,12 @@ afterEach(async () => {
   await h.cleanup();
 });
 
-const supportBot = { name: 'Support Bot', description: 'Handles calls', tools: [{ name: 'get_order', mcp: 1 }], variables: ['customer_name'] };
+const supportBot = {
+  name: 'Support Bot',
+  description: 'Handles calls',
+  tools: [{ name: 'get_order', mcp: 1 }],
+  variables: ['customer_name'],
+};
 
 describe('create', () => {
   it('records the new id before the mock-mode toggle is posted', async () => {
@@ -18,7 +23,9 @@ describe('create', () => {
       if (request.operation === 'toggleMockTools') recordedAtToggle = h.records.current().agents['agent.support']?.id;
     };
 
-    const result = await h.apply(planOf([createChange('support', supportBot)], [mockModeChange('support', null, true)]));
+    const result = await h.apply(
+      planOf([createChange('support', supportBot)], [mockModeChange('support', null, true)]),
+    );
 
     const [created] = await h.api.findAgentsByName(42, 'Support Bot');
     expect(recordedAtToggle).toBe(created!.id);
@@ -59,10 +66,16 @@ describe('create', () => {
 
     const result = await h.apply(planOf([createChange('support', supportBot)]));
 
-    expect(h.api.requests.map((request) => request.operation)).toEqual(['createAgent', 'findAgentsByName', 'createAgent']);
+    expect(h.api.requests.map((request) => request.operation)).toEqual([
+      'createAgent',
+      'findAgentsByName',
+      'createAgent',
+    ]);
     expect(await h.api.findAgentsByName(42, 'Support Bot')).toHaveLength(1);
     expect(result.outcomes[0]).toMatchObject({ status: 'applied' });
-    expect(h.events).toContainEqual(expect.objectContaining({ type: 'retrying', address: 'agent.support', operation: 'create', attempt: 2 }));
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: 'retrying', address: 'agent.support', operation: 'create', attempt: 2 }),
+    );
   });
 
   it('gives up after three lost POSTs, each followed by a lookup that found nothing', async () => {
@@ -72,7 +85,11 @@ describe('create', () => {
 
     expect(h.api.count('createAgent')).toBe(3);
     expect(h.api.count('findAgentsByName')).toBe(3);
-    expect(result.outcomes[0]).toMatchObject({ status: 'failed', id: null, error: { operation: 'create', code: 'api_unavailable' } });
+    expect(result.outcomes[0]).toMatchObject({
+      status: 'failed',
+      id: null,
+      error: { operation: 'create', code: 'api_unavailable' },
+    });
     expect(h.records.current().agents).toEqual({});
   });
 
@@ -80,7 +97,9 @@ describe('create', () => {
     const older = h.api.seed({ name: 'Support Bot', project: 42 });
     h.api.failNext('createAgent', { kind: 'lost', commit: true });
 
-    const result = await h.apply(planOf([createChange('support', supportBot)], [], [{ id: older.id, name: 'Support Bot', project: 42 }]));
+    const result = await h.apply(
+      planOf([createChange('support', supportBot)], [], [{ id: older.id, name: 'Support Bot', project: 42 }]),
+    );
 
     const created = (await h.api.findAgentsByName(42, 'Support Bot')).find((agent) => agent.id !== older.id)!;
     expect(result.outcomes[0]).toMatchObject({ status: 'applied', id: created.id });
@@ -99,7 +118,10 @@ describe('create', () => {
 
     const ids = (await h.api.findAgentsByName(42, 'Support Bot')).map((agent) => agent.id);
     expect(ids).toHaveLength(2);
-    expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { operation: 'create', code: 'create_ambiguous' } });
+    expect(result.outcomes[0]).toMatchObject({
+      status: 'failed',
+      error: { operation: 'create', code: 'create_ambiguous' },
+    });
     expect(result.outcomes[0]!.error!.message).toContain(`ids ${ids[0]}, ${ids[1]}`);
     expect(h.api.count('createAgent')).toBe(1);
   });

@@ -69,8 +69,18 @@ export class FakeCekuraApi implements CekuraApi {
   /** Adds a live agent as if made earlier; returns it as the API shows it. */
   seed(agent: { name: string; project: number } & JsonObject): WireAgent {
     const id = this.#nextId++;
-    const stored: JsonObject = { description: '', language: 'en', mock_tools_enabled: false, mock_tools: [], dynamic_variables: [], knowledge_base_files: [], ...agent, id };
-    for (const set of Object.keys(SET_ITEM_NAME) as (keyof typeof SET_ITEM_NAME)[]) stored[set] = this.#withIds(stored[set], []);
+    const stored: JsonObject = {
+      description: '',
+      language: 'en',
+      mock_tools_enabled: false,
+      mock_tools: [],
+      dynamic_variables: [],
+      knowledge_base_files: [],
+      ...agent,
+      id,
+    };
+    for (const set of Object.keys(SET_ITEM_NAME) as (keyof typeof SET_ITEM_NAME)[])
+      stored[set] = this.#withIds(stored[set], []);
     this.#agents.set(id, stored);
     return this.#wire(stored);
   }
@@ -107,7 +117,9 @@ export class FakeCekuraApi implements CekuraApi {
 
   async findAgentsByName(project: number, name: string): Promise<WireAgent[]> {
     return this.#handle({ operation: 'findAgentsByName' }, () =>
-      [...this.#agents.values()].filter((agent) => agent.project === project && agent.name === name).map((agent) => this.#wire(agent)),
+      [...this.#agents.values()]
+        .filter((agent) => agent.project === project && agent.name === name)
+        .map((agent) => this.#wire(agent)),
     );
   }
 
@@ -123,7 +135,15 @@ export class FakeCekuraApi implements CekuraApi {
     return this.#handle({ operation: 'createAgent', body: structuredClone(body) }, () => {
       this.#validate('createAgent', body, true);
       const id = this.#nextId++;
-      const stored: JsonObject = { id, description: '', language: 'en', mock_tools_enabled: false, mock_tools: [], dynamic_variables: [], knowledge_base_files: [] };
+      const stored: JsonObject = {
+        id,
+        description: '',
+        language: 'en',
+        mock_tools_enabled: false,
+        mock_tools: [],
+        dynamic_variables: [],
+        knowledge_base_files: [],
+      };
       this.#write(stored, body);
       this.#agents.set(id, stored);
       return this.#response(stored);
@@ -150,7 +170,9 @@ export class FakeCekuraApi implements CekuraApi {
     return this.#handle({ operation: 'toggleMockTools', id, enabled }, () => {
       const agent = this.#find('toggleMockTools', id);
       if ([...this.#tasks.values()].some((task) => task.agentId === id && task.status === 'in_progress')) {
-        throw apiError('api_validation', 'toggleMockTools', 400, { detail: 'A mock tools toggle is already in progress for this agent.' });
+        throw apiError('api_validation', 'toggleMockTools', 400, {
+          detail: 'A mock tools toggle is already in progress for this agent.',
+        });
       }
       const progressId = `progress-${this.#nextProgress++}`;
       const script = this.#toggleScripts.get(String(agent.name)) ?? DEFAULT_TOGGLE;
@@ -192,11 +214,16 @@ export class FakeCekuraApi implements CekuraApi {
           return handler();
         case 'lost':
           if (failure.commit) handler();
-          throw apiError('api_unavailable', request.operation, 503, { maybeCommitted: true, detail: 'Service Unavailable' });
+          throw apiError('api_unavailable', request.operation, 503, {
+            maybeCommitted: true,
+            detail: 'Service Unavailable',
+          });
         case 'validation':
           throw apiError('api_validation', request.operation, 400, failure);
         case 'unsupported':
-          throw apiError('api_unsupported', request.operation, 404, { detail: 'this server has no toggle-mock-tools endpoint' });
+          throw apiError('api_unsupported', request.operation, 404, {
+            detail: 'this server has no toggle-mock-tools endpoint',
+          });
       }
     } finally {
       this.inFlight--;
@@ -236,7 +263,8 @@ export class FakeCekuraApi implements CekuraApi {
   #write(stored: JsonObject, body: JsonObject): void {
     for (const [field, value] of Object.entries(body)) {
       if (field in SET_ITEM_NAME) stored[field] = this.#withIds(value, stored[field]);
-      else if ((field === 'telephony' || field === 'provider') && isJsonObject(value)) stored[field] = mergePatch(stored[field], value);
+      else if ((field === 'telephony' || field === 'provider') && isJsonObject(value))
+        stored[field] = mergePatch(stored[field], value);
       else stored[field] = structuredClone(value);
     }
   }
@@ -247,8 +275,14 @@ export class FakeCekuraApi implements CekuraApi {
     return (Array.isArray(sent) ? sent : []).filter(isJsonObject).map((item) => {
       const kept = previous.get(item.id ?? null);
       const { content_base64, ...rest } = item;
-      const sized: JsonObject = typeof content_base64 === 'string' ? { file_size: Buffer.from(content_base64, 'base64').length } : {};
-      const written: JsonObject = { ...kept, ...structuredClone(rest), ...sized, id: kept ? kept.id! : this.#nextItemId++ };
+      const sized: JsonObject =
+        typeof content_base64 === 'string' ? { file_size: Buffer.from(content_base64, 'base64').length } : {};
+      const written: JsonObject = {
+        ...kept,
+        ...structuredClone(rest),
+        ...sized,
+        id: kept ? kept.id! : this.#nextItemId++,
+      };
       return written;
     });
   }
@@ -265,7 +299,8 @@ export class FakeCekuraApi implements CekuraApi {
     for (const path of SECRET_PATHS) deleteAtPointer(wire, path);
     for (const tool of Array.isArray(wire.mock_tools) ? wire.mock_tools.filter(isJsonObject) : []) {
       delete tool.freetext_params;
-      if (isJsonObject(tool.served_via) && tool.served_via.type === 'mcp') tool.served_via.url = `https://mcp.fake/${stored.id}/${tool.served_via.mock_index}`;
+      if (isJsonObject(tool.served_via) && tool.served_via.type === 'mcp')
+        tool.served_via.url = `https://mcp.fake/${stored.id}/${tool.served_via.mock_index}`;
     }
     return wire as unknown as WireAgent;
   }
@@ -280,7 +315,11 @@ export class FakeCekuraApi implements CekuraApi {
         byIndex.set(index, [...(byIndex.get(index) ?? []), String(tool.name)]);
       }
     }
-    return [...byIndex].map(([mock_index, tool_names]) => ({ mock_index, url: `https://mcp.fake/${id}/${mock_index}`, tool_names }));
+    return [...byIndex].map(([mock_index, tool_names]) => ({
+      mock_index,
+      url: `https://mcp.fake/${id}/${mock_index}`,
+      tool_names,
+    }));
   }
 }
 

@@ -11,7 +11,11 @@ const body: JsonObject = {
 };
 
 const cases: { name: string; errors: Record<string, JsonValue>; expected: LocatedFieldError[] }[] = [
-  { name: 'a top-level field', errors: { name: ['This field is required.'] }, expected: [{ pointer: '/name', messages: ['This field is required.'] }] },
+  {
+    name: 'a top-level field',
+    errors: { name: ['This field is required.'] },
+    expected: [{ pointer: '/name', messages: ['This field is required.'] }],
+  },
   {
     name: 'a set item, by name',
     errors: { mock_tools: [{}, { name: ['Too long.'], description: ['Required.'] }] },
@@ -22,7 +26,9 @@ const cases: { name: string; errors: Record<string, JsonValue>; expected: Locate
   },
   {
     name: 'a knowledge-base file, by file name; by index when the body has no name',
-    errors: { knowledge_base_files: [{ non_field_errors: ['Unknown file id.'] }, { file_name: ['Unsupported type.'] }] },
+    errors: {
+      knowledge_base_files: [{ non_field_errors: ['Unknown file id.'] }, { file_name: ['Unsupported type.'] }],
+    },
     expected: [
       { pointer: '/knowledge_base_files/0', messages: ['Unknown file id.'] },
       { pointer: '/knowledge_base_files/faq.pdf/file_name', messages: ['Unsupported type.'] },
@@ -33,8 +39,16 @@ const cases: { name: string; errors: Record<string, JsonValue>; expected: Locate
     errors: { provider: { credentials: { api_key: ['Invalid key.'] } } },
     expected: [{ pointer: '/provider/credentials/api_key', messages: ['Invalid key.'] }],
   },
-  { name: 'a plain list, by index', errors: { tags: { '1': ['Not a valid tag.'] } }, expected: [{ pointer: '/tags/1', messages: ['Not a valid tag.'] }] },
-  { name: 'errors about the whole agent', errors: { non_field_errors: ['Agent limit reached.'] }, expected: [{ pointer: '', messages: ['Agent limit reached.'] }] },
+  {
+    name: 'a plain list, by index',
+    errors: { tags: { '1': ['Not a valid tag.'] } },
+    expected: [{ pointer: '/tags/1', messages: ['Not a valid tag.'] }],
+  },
+  {
+    name: 'errors about the whole agent',
+    errors: { non_field_errors: ['Agent limit reached.'] },
+    expected: [{ pointer: '', messages: ['Agent limit reached.'] }],
+  },
 ];
 
 describe('locateFieldErrors', () => {

@@ -51,7 +51,8 @@ export async function setUp(): Promise<Harness> {
         env: harness.env,
         readFile: async (path) => {
           const content = harness.files.get(path);
-          if (content === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
+          if (content === undefined)
+            throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
           return content;
         },
         clock: harness.clock,
@@ -116,7 +117,11 @@ export function bodyOf(spec: AgentSpec, toolIds: Record<string, number> = {}): J
 
 const RECORD = { secrets: {}, applied: { '/name': 'digest-of-name' } };
 
-export function createChange(key: string, spec: AgentSpec, options: { project?: number; inserts?: BodyInsert[] } = {}): ResourceChange {
+export function createChange(
+  key: string,
+  spec: AgentSpec,
+  options: { project?: number; inserts?: BodyInsert[] } = {},
+): ResourceChange {
   const project = options.project ?? 42;
   return {
     address: `agent.${key}`,
@@ -125,7 +130,12 @@ export function createChange(key: string, spec: AgentSpec, options: { project?: 
     name: spec.name,
     project,
     changes: [{ op: 'add', path: '/name', value: spec.name }],
-    items: (spec.tools ?? []).map((tool): ItemChange => ({ set: 'mock_tools', name: tool.name, action: 'create', id: null })),
+    items: (spec.tools ?? []).map((tool): ItemChange => ({
+      set: 'mock_tools',
+      name: tool.name,
+      action: 'create',
+      id: null,
+    })),
     request: { method: 'POST', body: { project, ...bodyOf(spec) }, inserts: options.inserts ?? [] },
     desired: desiredOf(spec),
     record: { ...RECORD, secrets: secretsOf(options.inserts) },
@@ -153,7 +163,16 @@ export function updateChange(
 }
 
 export function deleteChange(address: string, id: number, name: string, deleteRelated = false): ResourceChange {
-  return { address, action: 'delete', id, name, project: 42, changes: [], items: [], request: { method: 'DELETE', delete_related: deleteRelated } };
+  return {
+    address,
+    action: 'delete',
+    id,
+    name,
+    project: 42,
+    changes: [],
+    items: [],
+    request: { method: 'DELETE', delete_related: deleteRelated },
+  };
 }
 
 export function noOpChange(key: string, id: number, name: string): ResourceChange {
@@ -169,20 +188,38 @@ export function envInsert(path: string, env: string, value: string, fingerprintK
 }
 
 function secretsOf(inserts: BodyInsert[] = []): Record<string, string> {
-  return Object.fromEntries(inserts.flatMap((insert) => (insert.source === 'env' ? [[insert.path, insert.fingerprint]] : [])));
+  return Object.fromEntries(
+    inserts.flatMap((insert) => (insert.source === 'env' ? [[insert.path, insert.fingerprint]] : [])),
+  );
 }
 
-export function planOf(changes: ResourceChange[], mockModes: MockModeChange[] = [], unmanaged: UnmanagedAgent[] = []): Plan {
-  const count = (action: ResourceChange['action']): number => changes.filter((change) => change.action === action).length;
+export function planOf(
+  changes: ResourceChange[],
+  mockModes: MockModeChange[] = [],
+  unmanaged: UnmanagedAgent[] = [],
+): Plan {
+  const count = (action: ResourceChange['action']): number =>
+    changes.filter((change) => change.action === action).length;
   return {
     format_version: PLAN_FORMAT_VERSION,
-    created_from: { projects: [42], manifest_hash: 'manifest', live_fingerprint: 'live', state_lineage: 'lineage', state_serial: 0 },
+    created_from: {
+      projects: [42],
+      manifest_hash: 'manifest',
+      live_fingerprint: 'live',
+      state_lineage: 'lineage',
+      state_serial: 0,
+    },
     options: { prune: false, delete_related: false },
     resource_changes: [...changes].sort((a, b) => (a.address < b.address ? -1 : 1)),
     mock_mode_changes: [...mockModes].sort((a, b) => (a.address < b.address ? -1 : 1)),
     unmanaged,
     warnings: [],
-    summary: { add: count('create'), change: count('update'), destroy: count('delete'), mock_mode_toggles: mockModes.length },
+    summary: {
+      add: count('create'),
+      change: count('update'),
+      destroy: count('delete'),
+      mock_mode_toggles: mockModes.length,
+    },
   };
 }
 

@@ -6,11 +6,18 @@ import { createChange, deleteChange, mockModeChange, noOpChange, planOf, updateC
 describe('orderPlan', () => {
   it('puts creates, updates and no-ops first, deletes last, each phase by address, with its mock-mode change', () => {
     const plan = planOf(
-      [deleteChange('agent.a-old', 1, 'Old'), createChange('c-new', { name: 'New' }), updateChange('b-support', 2, { name: 'Support' }), noOpChange('d-quiet', 3, 'Quiet')],
+      [
+        deleteChange('agent.a-old', 1, 'Old'),
+        createChange('c-new', { name: 'New' }),
+        updateChange('b-support', 2, { name: 'Support' }),
+        noOpChange('d-quiet', 3, 'Quiet'),
+      ],
       [mockModeChange('c-new', null, true)],
     );
 
-    const phases = orderPlan(plan).map((phase) => phase.map((work) => [work.address, work.change.action, work.mockMode?.to ?? null]));
+    const phases = orderPlan(plan).map((phase) =>
+      phase.map((work) => [work.address, work.change.action, work.mockMode?.to ?? null]),
+    );
 
     expect(phases).toEqual([
       [
@@ -23,7 +30,10 @@ describe('orderPlan', () => {
   });
 
   it.each([
-    { name: 'a toggle of a deleted agent', plan: planOf([deleteChange('agent.old', 1, 'Old')], [mockModeChange('old', 1, true)]) },
+    {
+      name: 'a toggle of a deleted agent',
+      plan: planOf([deleteChange('agent.old', 1, 'Old')], [mockModeChange('old', 1, true)]),
+    },
     { name: 'a toggle without a resource change', plan: planOf([], [mockModeChange('ghost', 1, true)]) },
   ])('rejects $name', ({ plan }) => {
     expect(() => orderPlan(plan)).toThrow(InternalError);

@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createChange, deleteChange, mockModeChange, noOpChange, planOf, setUp, updateChange, type Harness } from './harness.js';
+import {
+  createChange,
+  deleteChange,
+  mockModeChange,
+  noOpChange,
+  planOf,
+  setUp,
+  updateChange,
+  type Harness,
+} from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -31,7 +40,10 @@ describe('running a plan', () => {
 
     const result = await h.apply(
       planOf(
-        [updateChange('a-support', support.id, { name: 'Support Bot' }), updateChange('b-sales', sales.id, { name: 'Sales Bot' })],
+        [
+          updateChange('a-support', support.id, { name: 'Support Bot' }),
+          updateChange('b-sales', sales.id, { name: 'Sales Bot' }),
+        ],
         [mockModeChange('a-support', support.id, true), mockModeChange('b-sales', sales.id, true)],
       ),
       { parallelism: 1 },
@@ -39,8 +51,12 @@ describe('running a plan', () => {
 
     const sent = h.api.requests.map((request) => `${request.operation} ${request.id}`);
     const steps = ['updateAgent', 'toggleMockTools', 'getToggleProgress', 'getToggleProgress'];
-    expect(sent.filter((request) => request.endsWith(` ${support.id}`))).toEqual(steps.map((step) => `${step} ${support.id}`));
-    expect(sent.filter((request) => request.endsWith(` ${sales.id}`))).toEqual(steps.map((step) => `${step} ${sales.id}`));
+    expect(sent.filter((request) => request.endsWith(` ${support.id}`))).toEqual(
+      steps.map((step) => `${step} ${support.id}`),
+    );
+    expect(sent.filter((request) => request.endsWith(` ${sales.id}`))).toEqual(
+      steps.map((step) => `${step} ${sales.id}`),
+    );
     expect(sent.indexOf(`updateAgent ${sales.id}`)).toBeLessThan(sent.indexOf(`getToggleProgress ${support.id}`));
     expect(h.api.maxInFlight).toBe(1);
     expect(result.summary).toMatchObject({ changed: 2, mock_mode_toggles: 2, failed: 0 });
@@ -69,9 +85,16 @@ describe('running a plan', () => {
   it('runs the requests of one agent strictly in order', async () => {
     const bot = h.api.seed({ name: 'Support Bot', project: 42 });
 
-    await h.apply(planOf([updateChange('support', bot.id, { name: 'Support Bot' })], [mockModeChange('support', bot.id, true)]));
+    await h.apply(
+      planOf([updateChange('support', bot.id, { name: 'Support Bot' })], [mockModeChange('support', bot.id, true)]),
+    );
 
-    expect(h.api.requests.map((request) => request.operation)).toEqual(['updateAgent', 'toggleMockTools', 'getToggleProgress', 'getToggleProgress']);
+    expect(h.api.requests.map((request) => request.operation)).toEqual([
+      'updateAgent',
+      'toggleMockTools',
+      'getToggleProgress',
+      'getToggleProgress',
+    ]);
   });
 
   it('sorts outcomes by address and counts successful writes, failures and toggles', async () => {
@@ -81,7 +104,11 @@ describe('running a plan', () => {
 
     const result = await h.apply(
       planOf(
-        [createChange('c-new', { name: 'New Bot' }), updateChange('b-support', support.id, { name: 'Support Bot' }), noOpChange('a-quiet', quiet.id, 'Quiet Bot')],
+        [
+          createChange('c-new', { name: 'New Bot' }),
+          updateChange('b-support', support.id, { name: 'Support Bot' }),
+          noOpChange('a-quiet', quiet.id, 'Quiet Bot'),
+        ],
         [mockModeChange('a-quiet', quiet.id, true)],
       ),
     );
@@ -123,13 +150,19 @@ describe('Ctrl-C', () => {
       if (request.operation === 'getToggleProgress') controller.abort();
     };
 
-    const result = await h.apply(planOf([noOpChange('support', bot.id, 'Support Bot')], [mockModeChange('support', bot.id, true)]), {
-      signal: controller.signal,
-    });
+    const result = await h.apply(
+      planOf([noOpChange('support', bot.id, 'Support Bot')], [mockModeChange('support', bot.id, true)]),
+      {
+        signal: controller.signal,
+      },
+    );
 
     expect(h.api.count('getToggleProgress')).toBe(1);
     expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { operation: 'toggle', code: 'interrupted' } });
-    expect((await h.reopen()).current().agents['agent.support']?.pending_toggle).toMatchObject({ progress_id: 'progress-1', enabled: true });
+    expect((await h.reopen()).current().agents['agent.support']?.pending_toggle).toMatchObject({
+      progress_id: 'progress-1',
+      enabled: true,
+    });
     expect(result.interrupted).toBe(true);
   });
 
@@ -140,9 +173,12 @@ describe('Ctrl-C', () => {
       if (request.operation === 'updateAgent') controller.abort();
     };
 
-    const result = await h.apply(planOf([updateChange('support', bot.id, { name: 'Support Bot' })], [mockModeChange('support', bot.id, true)]), {
-      signal: controller.signal,
-    });
+    const result = await h.apply(
+      planOf([updateChange('support', bot.id, { name: 'Support Bot' })], [mockModeChange('support', bot.id, true)]),
+      {
+        signal: controller.signal,
+      },
+    );
 
     expect(h.api.count('toggleMockTools')).toBe(0);
     expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { operation: 'toggle', code: 'interrupted' } });

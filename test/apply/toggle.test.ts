@@ -45,7 +45,13 @@ describe('mock-mode toggle', () => {
       'toggle_polled',
       'toggle_finished',
     ]);
-    expect(h.events).toContainEqual({ type: 'toggle_started', address: 'agent.support', enabled: true, progress_id: 'progress-1', resumed: false });
+    expect(h.events).toContainEqual({
+      type: 'toggle_started',
+      address: 'agent.support',
+      enabled: true,
+      progress_id: 'progress-1',
+      resumed: false,
+    });
     expect(h.clock.sleeps).toEqual([250, 500]);
     expect(h.records.current().agents['agent.support']?.pending_toggle).toBeUndefined();
   });
@@ -53,15 +59,25 @@ describe('mock-mode toggle', () => {
   it("fails the agent with the server's error text, and the other agents go on", async () => {
     const failing = seedBot('Bot A');
     const fine = seedBot('Bot B');
-    h.api.scriptToggle('Bot A', { polls: 1, result: 'failed', error: 'Vapi rejected the tool swap: assistant is locked' });
+    h.api.scriptToggle('Bot A', {
+      polls: 1,
+      result: 'failed',
+      error: 'Vapi rejected the tool swap: assistant is locked',
+    });
 
-    const result = await h.apply(togglePlan({ key: 'a', id: failing.id, name: 'Bot A' }, { key: 'b', id: fine.id, name: 'Bot B' }));
+    const result = await h.apply(
+      togglePlan({ key: 'a', id: failing.id, name: 'Bot A' }, { key: 'b', id: fine.id, name: 'Bot B' }),
+    );
 
     expect(result.outcomes[0]).toMatchObject({
       address: 'agent.a',
       status: 'failed',
       toggled: false,
-      error: { operation: 'toggle', code: 'toggle_failed', message: 'Vapi rejected the tool swap: assistant is locked' },
+      error: {
+        operation: 'toggle',
+        code: 'toggle_failed',
+        message: 'Vapi rejected the tool swap: assistant is locked',
+      },
     });
     expect(result.outcomes[1]).toMatchObject({ address: 'agent.b', status: 'applied', toggled: true });
     expect(result.summary).toMatchObject({ changed: 2, mock_mode_toggles: 1, failed: 1 });
@@ -74,7 +90,10 @@ describe('mock-mode toggle', () => {
 
     const first = await h.apply(togglePlan({ key: 'slow', id: bot.id, name: 'Slow Bot' }), { toggleTimeoutMs: 10_000 });
 
-    expect(first.outcomes[0]).toMatchObject({ status: 'failed', error: { operation: 'toggle', code: 'toggle_timeout' } });
+    expect(first.outcomes[0]).toMatchObject({
+      status: 'failed',
+      error: { operation: 'toggle', code: 'toggle_timeout' },
+    });
     expect(first.outcomes[0]!.error!.message).toContain('the next apply resumes polling it');
     const records = await h.reopen();
     expect(records.current().agents['agent.slow']?.pending_toggle).toEqual({
@@ -84,10 +103,19 @@ describe('mock-mode toggle', () => {
     });
 
     h.events.length = 0;
-    const second = await h.apply(planOf([noOpChange('slow', bot.id, 'Slow Bot')], [mockModeChange('slow', bot.id, true)]), { records });
+    const second = await h.apply(
+      planOf([noOpChange('slow', bot.id, 'Slow Bot')], [mockModeChange('slow', bot.id, true)]),
+      { records },
+    );
 
     expect(h.api.count('toggleMockTools')).toBe(1);
-    expect(h.events).toContainEqual({ type: 'toggle_started', address: 'agent.slow', enabled: true, progress_id: 'progress-1', resumed: true });
+    expect(h.events).toContainEqual({
+      type: 'toggle_started',
+      address: 'agent.slow',
+      enabled: true,
+      progress_id: 'progress-1',
+      resumed: true,
+    });
     expect(second.outcomes[0]).toMatchObject({ status: 'applied', toggled: true });
     expect(records.current().agents['agent.slow']?.pending_toggle).toBeUndefined();
   });
@@ -99,7 +127,11 @@ describe('mock-mode toggle', () => {
     const result = await h.apply(togglePlan({ key: 'support', id: bot.id, name: 'Support Bot' }));
 
     expect(h.api.count('toggleMockTools')).toBe(0);
-    expect(result.outcomes[0]).toMatchObject({ status: 'failed', toggled: false, error: { operation: 'update', code: 'api_validation' } });
+    expect(result.outcomes[0]).toMatchObject({
+      status: 'failed',
+      toggled: false,
+      error: { operation: 'update', code: 'api_validation' },
+    });
   });
 
   it('reads the agent after a lost toggle POST, then posts once more', async () => {
@@ -108,12 +140,9 @@ describe('mock-mode toggle', () => {
 
     const result = await h.apply(togglePlan({ key: 'support', id: bot.id, name: 'Support Bot' }));
 
-    expect(h.api.requests.map((request) => request.operation).filter((operation) => operation !== 'getToggleProgress')).toEqual([
-      'updateAgent',
-      'toggleMockTools',
-      'getAgent',
-      'toggleMockTools',
-    ]);
+    expect(
+      h.api.requests.map((request) => request.operation).filter((operation) => operation !== 'getToggleProgress'),
+    ).toEqual(['updateAgent', 'toggleMockTools', 'getAgent', 'toggleMockTools']);
     expect(result.outcomes[0]).toMatchObject({ status: 'applied', toggled: true });
   });
 
@@ -164,9 +193,14 @@ describe('mock-mode toggle', () => {
       };
     });
 
-    const result = await h.apply(planOf([noOpChange('support', bot.id, 'Support Bot')], [mockModeChange('support', bot.id, true)]));
+    const result = await h.apply(
+      planOf([noOpChange('support', bot.id, 'Support Bot')], [mockModeChange('support', bot.id, true)]),
+    );
 
-    expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { operation: 'toggle', code: 'api_validation' } });
+    expect(result.outcomes[0]).toMatchObject({
+      status: 'failed',
+      error: { operation: 'toggle', code: 'api_validation' },
+    });
     expect(h.records.current().agents['agent.support']?.pending_toggle).toBeUndefined();
   });
 

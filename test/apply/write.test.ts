@@ -30,9 +30,14 @@ describe('update', () => {
   it('sends exactly the plan body with the secret inserted, and the secret shows up nowhere else', async () => {
     const live = h.api.seed({ name: 'Support Bot', project: 42, description: 'old', provider: vapi });
     const key = h.records.current().fingerprint_key;
-    const change = updateChange('support', live.id, { name: 'Support Bot', description: 'new', provider: vapi }, {
-      inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
-    });
+    const change = updateChange(
+      'support',
+      live.id,
+      { name: 'Support Bot', description: 'new', provider: vapi },
+      {
+        inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
+      },
+    );
     h.env.VAPI_API_KEY = SECRET;
 
     const result = await h.apply(planOf([change]));
@@ -41,16 +46,25 @@ describe('update', () => {
       {
         operation: 'updateAgent',
         id: live.id,
-        body: { ...bodyOf({ name: 'Support Bot', description: 'new' }), provider: { ...vapi, credentials: { api_key: SECRET } } },
+        body: {
+          ...bodyOf({ name: 'Support Bot', description: 'new' }),
+          provider: { ...vapi, credentials: { api_key: SECRET } },
+        },
       },
     ]);
     expect(result.outcomes[0]).toMatchObject({ status: 'applied', action: 'update', id: live.id });
-    expect(h.records.current().agents['agent.support']?.secrets).toEqual({ '/provider/credentials/api_key': fingerprintSecret(key, SECRET) });
+    expect(h.records.current().agents['agent.support']?.secrets).toEqual({
+      '/provider/credentials/api_key': fingerprintSecret(key, SECRET),
+    });
     expect(await visibleOutput(h, result)).not.toContain(SECRET);
   });
 
   it.each([
-    { name: 'changed since the plan', value: 'sk-rotated-after-the-plan', expected: 'VAPI_API_KEY changed since the plan was made' },
+    {
+      name: 'changed since the plan',
+      value: 'sk-rotated-after-the-plan',
+      expected: 'VAPI_API_KEY changed since the plan was made',
+    },
     { name: 'unset', value: undefined, expected: 'VAPI_API_KEY is not set' },
   ])('fails only that agent when the env secret is $name, sending nothing for it', async ({ value, expected }) => {
     const stale = h.api.seed({ name: 'Support Bot', project: 42, description: 'old', provider: vapi });
@@ -60,9 +74,14 @@ describe('update', () => {
 
     const result = await h.apply(
       planOf([
-        updateChange('support', stale.id, { name: 'Support Bot', description: 'new', provider: vapi }, {
-          inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
-        }),
+        updateChange(
+          'support',
+          stale.id,
+          { name: 'Support Bot', description: 'new', provider: vapi },
+          {
+            inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
+          },
+        ),
         updateChange('sales', other.id, { name: 'Sales Bot', description: 'new' }),
       ]),
     );
@@ -82,20 +101,29 @@ describe('update', () => {
     const live = h.api.seed({ name: 'Support Bot', project: 42, provider: vapi });
     const key = h.records.current().fingerprint_key;
     h.env.VAPI_API_KEY = SECRET;
-    h.api.failNext('updateAgent', { kind: 'validation', fieldErrors: { provider: { credentials: { api_key: [`Key ${SECRET} is not valid for vapi.`] } } } });
+    h.api.failNext('updateAgent', {
+      kind: 'validation',
+      fieldErrors: { provider: { credentials: { api_key: [`Key ${SECRET} is not valid for vapi.`] } } },
+    });
 
     const result = await h.apply(
       planOf([
-        updateChange('support', live.id, { name: 'Support Bot', provider: vapi }, {
-          inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
-        }),
+        updateChange(
+          'support',
+          live.id,
+          { name: 'Support Bot', provider: vapi },
+          {
+            inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
+          },
+        ),
       ]),
     );
 
     expect(result.outcomes[0]!.error).toEqual({
       operation: 'update',
       code: 'api_validation',
-      message: 'Cekura rejected the update: /provider/credentials/api_key: Key (sensitive value) is not valid for vapi.',
+      message:
+        'Cekura rejected the update: /provider/credentials/api_key: Key (sensitive value) is not valid for vapi.',
       paths: ['/provider/credentials/api_key'],
     });
     expect(await visibleOutput(h, result)).not.toContain(SECRET);
@@ -106,7 +134,9 @@ describe('update', () => {
       agent.description = 'Rewritten by the provider';
     };
 
-    const result = await h.apply(planOf([createChange('support', { name: 'Support Bot', description: 'Handles calls' })]));
+    const result = await h.apply(
+      planOf([createChange('support', { name: 'Support Bot', description: 'Handles calls' })]),
+    );
 
     const [created] = await h.api.findAgentsByName(42, 'Support Bot');
     expect(result.outcomes[0]).toEqual({
@@ -132,7 +162,11 @@ describe('update', () => {
       agent.mock_tools = [];
     };
 
-    const result = await h.apply(planOf([updateChange('support', live.id, { name: 'Support Bot', description: 'new', tools: [{ name: 'get_order' }] })]));
+    const result = await h.apply(
+      planOf([
+        updateChange('support', live.id, { name: 'Support Bot', description: 'new', tools: [{ name: 'get_order' }] }),
+      ]),
+    );
 
     expect(result.outcomes[0]!.error).toMatchObject({ operation: 'read_back', paths: ['/mock_tools/get_order'] });
     expect(result.summary).toMatchObject({ changed: 1, failed: 1 });
@@ -147,8 +181,12 @@ describe('file inserts', () => {
     const change = createChange('support', { name: 'Support Bot' });
     if (change.action !== 'create') throw new Error('a create');
     change.request.body.knowledge_base_files = [{ file_name: 'faq.txt' }];
-    change.request.inserts = [{ path: '/knowledge_base_files/0/content_base64', source: 'file', file: '/docs/faq.txt', sha256 }];
-    change.desired.knowledge_base_files = { 'faq.txt': { file_name: 'faq.txt', file_size: content.length, content_sha256: sha256 } };
+    change.request.inserts = [
+      { path: '/knowledge_base_files/0/content_base64', source: 'file', file: '/docs/faq.txt', sha256 },
+    ];
+    change.desired.knowledge_base_files = {
+      'faq.txt': { file_name: 'faq.txt', file_size: content.length, content_sha256: sha256 },
+    };
     return planOf([change]);
   }
 
@@ -157,7 +195,9 @@ describe('file inserts', () => {
 
     const result = await h.apply(uploadPlan());
 
-    expect(h.api.requests[0]!.body!.knowledge_base_files).toEqual([{ file_name: 'faq.txt', content_base64: content.toString('base64') }]);
+    expect(h.api.requests[0]!.body!.knowledge_base_files).toEqual([
+      { file_name: 'faq.txt', content_base64: content.toString('base64') },
+    ]);
     expect(result.outcomes[0]).toMatchObject({ status: 'applied' });
   });
 
@@ -203,7 +243,12 @@ describe('delete and no-op', () => {
     const second = await h.apply(plan);
 
     expect(h.api.requests).toEqual([]);
-    expect(h.records.current().agents['agent.support']).toEqual({ id: live.id, project: 42, secrets: {}, applied: { '/name': 'digest-of-name' } });
+    expect(h.records.current().agents['agent.support']).toEqual({
+      id: live.id,
+      project: 42,
+      secrets: {},
+      applied: { '/name': 'digest-of-name' },
+    });
     expect(h.records.current().serial).toBe(serialAfterFirst);
     expect(second.outcomes[0]).toMatchObject({ status: 'applied', action: 'no-op' });
     expect(second.summary).toEqual({ added: 0, changed: 0, destroyed: 0, mock_mode_toggles: 0, failed: 0, skipped: 0 });
@@ -214,7 +259,12 @@ describe('max-deletes', () => {
   function deletingPlan(liveId: number, otherId: number) {
     return planOf([
       deleteChange('agent.old', liveId, 'Old Bot'),
-      updateChange('support', otherId, { name: 'Support Bot' }, { items: [{ set: 'mock_tools', name: 'get_order', action: 'delete', id: 1001 }] }),
+      updateChange(
+        'support',
+        otherId,
+        { name: 'Support Bot' },
+        { items: [{ set: 'mock_tools', name: 'get_order', action: 'delete', id: 1001 }] },
+      ),
     ]);
   }
 
@@ -222,7 +272,9 @@ describe('max-deletes', () => {
     const old = h.api.seed({ name: 'Old Bot', project: 42 });
     const support = h.api.seed({ name: 'Support Bot', project: 42 });
 
-    const refusal = await h.apply(deletingPlan(old.id, support.id), { maxDeletes: 1, backup: { dir: h.dir + '/backups' } }).catch((error: unknown) => error);
+    const refusal = await h
+      .apply(deletingPlan(old.id, support.id), { maxDeletes: 1, backup: { dir: h.dir + '/backups' } })
+      .catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(CekuraformError);
     expect(refusal).toMatchObject({

@@ -41,7 +41,11 @@ async function run(...argv: string[]): Promise<{ code: number; output: string }>
   const io: CliIo = {
     stdout,
     stderr,
-    env: { CEKURA_API_URL: emulator.url, CEKURA_API_KEY: EMULATOR_DEFAULT_API_KEY, [BENCH_SECRET_ENV]: 'bench-vapi-key' },
+    env: {
+      CEKURA_API_URL: emulator.url,
+      CEKURA_API_KEY: EMULATOR_DEFAULT_API_KEY,
+      [BENCH_SECRET_ENV]: 'bench-vapi-key',
+    },
     cwd: dir,
     clock,
     signal: abort.signal,
@@ -52,7 +56,10 @@ async function run(...argv: string[]): Promise<{ code: number; output: string }>
 
 function idsNamed(names: string[]): number[] {
   const wanted = new Set(names);
-  return emulator.agents().filter((agent) => wanted.has(agent.name)).map((agent) => agent.id);
+  return emulator
+    .agents()
+    .filter((agent) => wanted.has(agent.name))
+    .map((agent) => agent.id);
 }
 
 describe('request counts of the benchmark scenarios (N = 20)', () => {
@@ -69,9 +76,21 @@ describe('request counts of the benchmark scenarios (N = 20)', () => {
     const created = await run('apply', '--auto-approve');
     expect(created.code, created.output).toBe(0);
     expect(emulator.agents()).toHaveLength(AGENTS);
-    expect(writeProblems(emulator.requests(), emulator.agents().map((agent) => agent.id))).toEqual([]);
+    expect(
+      writeProblems(
+        emulator.requests(),
+        emulator.agents().map((agent) => agent.id),
+      ),
+    ).toEqual([]);
     // Half the agents have mock tools on: one toggle and one poll each (the toggle is done by the first poll).
-    expect(countByKind(emulator.requests())).toMatchObject({ list: 1, get: 0, create: AGENTS, update: 0, toggle: AGENTS / 2, toggle_progress: AGENTS / 2 });
+    expect(countByKind(emulator.requests())).toMatchObject({
+      list: 1,
+      get: 0,
+      create: AGENTS,
+      update: 0,
+      toggle: AGENTS / 2,
+      toggle_progress: AGENTS / 2,
+    });
 
     const convergedPlan = await run('plan', '--detailed-exitcode');
     expect(convergedPlan.code, convergedPlan.output).toBe(0);
@@ -89,7 +108,15 @@ describe('request counts of the benchmark scenarios (N = 20)', () => {
     const changedIds = idsNamed(edit.changed.map(agentName));
     expect(changedIds).toHaveLength(2);
     expect(writeProblems(emulator.requests(), changedIds)).toEqual([]);
-    expect(countByKind(emulator.requests())).toMatchObject({ list: 3, get: 0, create: 0, update: 2, delete: 0, toggle: 1, toggle_progress: 1 });
+    expect(countByKind(emulator.requests())).toMatchObject({
+      list: 3,
+      get: 0,
+      create: 0,
+      update: 2,
+      delete: 0,
+      toggle: 1,
+      toggle_progress: 1,
+    });
 
     const afterChange = await run('plan', '--detailed-exitcode');
     expect(afterChange.code, afterChange.output).toBe(0);
@@ -98,7 +125,12 @@ describe('request counts of the benchmark scenarios (N = 20)', () => {
 });
 
 describe('the benchmark request checks', () => {
-  const entry = (seq: number, kind: 'list' | 'get' | 'create' | 'update' | 'toggle', agent_id?: number, page?: string) => ({
+  const entry = (
+    seq: number,
+    kind: 'list' | 'get' | 'create' | 'update' | 'toggle',
+    agent_id?: number,
+    page?: string,
+  ) => ({
     seq,
     method: kind === 'list' || kind === 'get' ? 'GET' : 'POST',
     path: '/test_framework/v2/aiagents/',
@@ -109,13 +141,22 @@ describe('the benchmark request checks', () => {
   });
 
   it('reports a per-agent read, a missing page and a repeated page of a plan', () => {
-    expect(planRequestProblems([entry(1, 'list'), entry(2, 'get', 7)], 8, 8)).toEqual(['requests other than list: 1 (get 1)']);
+    expect(planRequestProblems([entry(1, 'list'), entry(2, 'get', 7)], 8, 8)).toEqual([
+      'requests other than list: 1 (get 1)',
+    ]);
     expect(planRequestProblems([entry(1, 'list')], 9, 8)).toEqual(['list requests: 1 for 2 pages']);
-    expect(planRequestProblems([entry(1, 'list'), entry(2, 'list')], 9, 8)).toEqual(['a list page was requested more than once']);
+    expect(planRequestProblems([entry(1, 'list'), entry(2, 'list')], 9, 8)).toEqual([
+      'a list page was requested more than once',
+    ]);
   });
 
   it('reports a changed agent not written, one written twice, and a write to an unchanged agent', () => {
-    expect(writeProblems([entry(1, 'update', 1), entry(2, 'update', 1), entry(3, 'update', 3), entry(4, 'toggle', 4)], [1, 2])).toEqual([
+    expect(
+      writeProblems(
+        [entry(1, 'update', 1), entry(2, 'update', 1), entry(3, 'update', 3), entry(4, 'toggle', 4)],
+        [1, 2],
+      ),
+    ).toEqual([
       'changed agents not written: 1 (ids 2)',
       'agents written more than once: 1',
       'writes to agents that did not change: 1',

@@ -13,33 +13,98 @@ describe('parseArgs: adoption commands', () => {
   it.each([
     {
       argv: ['export', '--project', '42', '--agent', '7', '--agent', '9', '-o', 'agents.yaml', '--force'],
-      parsed: { command: 'export', args: { project: 42, agents: [7, 9], output: 'agents.yaml', force: true, json: false, color: true, apiUrl: undefined } },
+      parsed: {
+        command: 'export',
+        args: {
+          project: 42,
+          agents: [7, 9],
+          output: 'agents.yaml',
+          force: true,
+          json: false,
+          color: true,
+          apiUrl: undefined,
+        },
+      },
     },
     {
       argv: ['export', '--project', '42', '--json'],
-      parsed: { command: 'export', args: { project: 42, agents: [], output: undefined, force: false, json: true, color: true, apiUrl: undefined } },
+      parsed: {
+        command: 'export',
+        args: { project: 42, agents: [], output: undefined, force: false, json: true, color: true, apiUrl: undefined },
+      },
     },
     {
       argv: ['import', 'agent.bot', '12', '-f', 'agents', '--state', 's.json'],
-      parsed: { command: 'import', args: { address: 'agent.bot', agentId: 12, files: ['agents'], state: 's.json', json: false, color: true, apiUrl: undefined } },
+      parsed: {
+        command: 'import',
+        args: {
+          address: 'agent.bot',
+          agentId: 12,
+          files: ['agents'],
+          state: 's.json',
+          json: false,
+          color: true,
+          apiUrl: undefined,
+        },
+      },
     },
-    { argv: ['state', 'list', '--json'], parsed: { command: 'state list', args: { state: undefined, json: true, color: true } } },
-    { argv: ['state', 'show', 'agent.bot', '--state', 's.json'], parsed: { command: 'state show', args: { address: 'agent.bot', state: 's.json', json: false, color: true } } },
-    { argv: ['state', 'rm', 'agent.bot', '--no-color'], parsed: { command: 'state rm', args: { address: 'agent.bot', state: undefined, json: false, color: false } } },
+    {
+      argv: ['state', 'list', '--json'],
+      parsed: { command: 'state list', args: { state: undefined, json: true, color: true } },
+    },
+    {
+      argv: ['state', 'show', 'agent.bot', '--state', 's.json'],
+      parsed: { command: 'state show', args: { address: 'agent.bot', state: 's.json', json: false, color: true } },
+    },
+    {
+      argv: ['state', 'rm', 'agent.bot', '--no-color'],
+      parsed: { command: 'state rm', args: { address: 'agent.bot', state: undefined, json: false, color: false } },
+    },
     {
       argv: ['import', 'agent.bot', '12', '--env', 'staging'],
-      parsed: { command: 'import', args: { address: 'agent.bot', agentId: 12, files: [], state: undefined, env: 'staging', json: false, color: true, apiUrl: undefined } },
+      parsed: {
+        command: 'import',
+        args: {
+          address: 'agent.bot',
+          agentId: 12,
+          files: [],
+          state: undefined,
+          env: 'staging',
+          json: false,
+          color: true,
+          apiUrl: undefined,
+        },
+      },
     },
-    { argv: ['state', 'list', '--env', 'production'], parsed: { command: 'state list', args: { state: undefined, env: 'production', json: false, color: true } } },
-    { argv: ['state', 'show', 'agent.bot', '--env', 'staging'], parsed: { command: 'state show', args: { address: 'agent.bot', state: undefined, env: 'staging', json: false, color: true } } },
-    { argv: ['state', 'rm', 'agent.bot', '--env', 'staging', '--json'], parsed: { command: 'state rm', args: { address: 'agent.bot', state: undefined, env: 'staging', json: true, color: true } } },
+    {
+      argv: ['state', 'list', '--env', 'production'],
+      parsed: { command: 'state list', args: { state: undefined, env: 'production', json: false, color: true } },
+    },
+    {
+      argv: ['state', 'show', 'agent.bot', '--env', 'staging'],
+      parsed: {
+        command: 'state show',
+        args: { address: 'agent.bot', state: undefined, env: 'staging', json: false, color: true },
+      },
+    },
+    {
+      argv: ['state', 'rm', 'agent.bot', '--env', 'staging', '--json'],
+      parsed: {
+        command: 'state rm',
+        args: { address: 'agent.bot', state: undefined, env: 'staging', json: true, color: true },
+      },
+    },
   ])('$argv', ({ argv, parsed }) => {
     expect(parseArgs(argv, io(), '1')).toEqual(parsed);
   });
 
   it('`state` alone prints its subcommands and exits 1', () => {
     const out: string[] = [];
-    const printed = { ...io(), stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => out.push(text) } };
+    const printed = {
+      ...io(),
+      stdout: { write: (text: string) => out.push(text) },
+      stderr: { write: (text: string) => out.push(text) },
+    };
     expect(parseArgs(['state'], printed, '1')).toEqual({ command: 'exit', code: 1 });
     expect(out.join('')).toContain('rm [options] <address>');
   });

@@ -5,7 +5,13 @@ import { UsageError } from '../../src/errors.js';
 
 function io(): CliIo & { out: string[] } {
   const out: string[] = [];
-  return { out, stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => out.push(s) }, env: {}, cwd: '/repo' };
+  return {
+    out,
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => out.push(s) },
+    env: {},
+    cwd: '/repo',
+  };
 }
 
 describe('parseArgs', () => {
@@ -28,10 +34,21 @@ describe('parseArgs', () => {
   });
 
   it('apply: a saved plan and numeric options', () => {
-    const parsed = parseArgs(['apply', 'plan.json', '--auto-approve', '--parallelism', '8', '--toggle-timeout', '90s', '--max-deletes', '0'], io(), '1.0.0');
+    const parsed = parseArgs(
+      ['apply', 'plan.json', '--auto-approve', '--parallelism', '8', '--toggle-timeout', '90s', '--max-deletes', '0'],
+      io(),
+      '1.0.0',
+    );
     expect(parsed).toMatchObject({
       command: 'apply',
-      args: { planFile: 'plan.json', files: [], autoApprove: true, parallelism: 8, toggleTimeoutMs: 90_000, maxDeletes: 0 },
+      args: {
+        planFile: 'plan.json',
+        files: [],
+        autoApprove: true,
+        parallelism: 8,
+        toggleTimeoutMs: 90_000,
+        maxDeletes: 0,
+      },
     });
   });
 

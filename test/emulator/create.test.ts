@@ -37,7 +37,11 @@ describe('create', () => {
   });
 
   it('accepts inbound inside telephony, whose keys win over flat ones', async () => {
-    const body = agentBody({ inbound: undefined, phone_number: '+1000', telephony: { inbound: true, phone_number: '+2000', sip_uri: 'sip:a@b' } });
+    const body = agentBody({
+      inbound: undefined,
+      phone_number: '+1000',
+      telephony: { inbound: true, phone_number: '+2000', sip_uri: 'sip:a@b' },
+    });
     const response = await call(emulator.current, 'POST', AGENTS, body);
     expect(response.status).toBe(201);
     expect(response.body.telephony).toEqual({ inbound: true, phone_number: '+2000', sip_uri: 'sip:a@b' });
@@ -57,7 +61,11 @@ describe('create', () => {
       agent_speaks_first: true,
       webhook_url: 'https://hooks.example.com/cekura',
     });
-    expect(agent).toMatchObject({ language: 'de', agent_speaks_first: true, webhook_url: 'https://hooks.example.com/cekura' });
+    expect(agent).toMatchObject({
+      language: 'de',
+      agent_speaks_first: true,
+      webhook_url: 'https://hooks.example.com/cekura',
+    });
   });
 });
 
@@ -98,10 +106,22 @@ describe('create validation', () => {
     {
       field: 'provider',
       value: { type: 'vapi', configure_from_provider: true },
-      errors: { provider: { configure_from_provider: ['The emulator cannot import an agent from its provider; send its fields instead.'] } },
+      errors: {
+        provider: {
+          configure_from_provider: ['The emulator cannot import an agent from its provider; send its fields instead.'],
+        },
+      },
     },
-    { field: 'telephony', value: { inbound: true, sip_auth: 'x' }, errors: { telephony: { sip_auth: ['Invalid data. Expected a dictionary, but got str.'] } } },
-    { field: 'mock_tools', value: { name: 'x' }, errors: { mock_tools: ['Expected a list of items but got type "dict".'] } },
+    {
+      field: 'telephony',
+      value: { inbound: true, sip_auth: 'x' },
+      errors: { telephony: { sip_auth: ['Invalid data. Expected a dictionary, but got str.'] } },
+    },
+    {
+      field: 'mock_tools',
+      value: { name: 'x' },
+      errors: { mock_tools: ['Expected a list of items but got type "dict".'] },
+    },
   ])('rejects $field = $value', async ({ field, value, errors }) => {
     const response = await call(emulator.current, 'POST', AGENTS, agentBody({ [field]: value }));
     expect(response.status).toBe(400);
@@ -148,9 +168,17 @@ describe('variables from description placeholders', () => {
   it('creates one per {{name}} after the body’s own set, keeping an existing one', async () => {
     const agent = await createAgent(emulator.current, {
       description: 'Greet {{customer_name}}, confirm {{ order_id }} and {{customer_name}} again',
-      dynamic_variables: [{ name: 'customer_name', description: 'Caller name' }, { name: 'zip', description: 'Postcode' }],
+      dynamic_variables: [
+        { name: 'customer_name', description: 'Caller name' },
+        { name: 'zip', description: 'Postcode' },
+      ],
     });
-    expect(agent.dynamic_variables.map(({ name, description }: { name: string; description: string }) => ({ name, description }))).toEqual([
+    expect(
+      agent.dynamic_variables.map(({ name, description }: { name: string; description: string }) => ({
+        name,
+        description,
+      })),
+    ).toEqual([
       { name: 'customer_name', description: 'Caller name' },
       { name: 'order_id', description: '' },
       { name: 'zip', description: 'Postcode' },

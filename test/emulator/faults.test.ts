@@ -62,7 +62,9 @@ describe('commit_then_504', () => {
 
     expect(response.status).toBe(504);
     expect(emulator.current.agents().map((agent) => agent.name)).toEqual(['Lost response']);
-    expect(emulator.current.requests()).toEqual([expect.objectContaining({ status: 504, kind: 'create', agent_id: 1 })]);
+    expect(emulator.current.requests()).toEqual([
+      expect.objectContaining({ status: 504, kind: 'create', agent_id: 1 }),
+    ]);
   });
 
   it('leaves reads and rejected writes alone, and matches the kinds given', async () => {
@@ -94,7 +96,9 @@ describe('drop', () => {
     await expect(call(emulator.current, 'POST', AGENTS, agentBody({ name: 'Made anyway' }))).rejects.toThrow();
 
     expect(emulator.current.agents().map((agent) => agent.name)).toEqual(['Made anyway']);
-    expect(emulator.current.requests()).toEqual([expect.objectContaining({ status: null, kind: 'create', agent_id: 1 })]);
+    expect(emulator.current.requests()).toEqual([
+      expect.objectContaining({ status: null, kind: 'create', agent_id: 1 }),
+    ]);
   });
 });
 

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach } from 'vitest';
-import { EMULATOR_DEFAULT_API_KEY, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
+import {
+  EMULATOR_DEFAULT_API_KEY,
+  startEmulator,
+  type EmulatorHandle,
+  type EmulatorOptions,
+} from '../../src/emulator/server.js';
 
 export const AGENTS = '/test_framework/v2/aiagents/';
 export const KEY = EMULATOR_DEFAULT_API_KEY;
@@ -31,7 +36,13 @@ export async function call(
 
 /** A valid create body; `overrides` replace top-level fields. */
 export function agentBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: 'Support Bot', description: 'Handles inbound support calls', project: 42, inbound: true, ...overrides };
+  return {
+    name: 'Support Bot',
+    description: 'Handles inbound support calls',
+    project: 42,
+    inbound: true,
+    ...overrides,
+  };
 }
 
 /** Creates an agent and answers its response body; fails the test when the create is refused. */

@@ -49,7 +49,12 @@ describe('list', () => {
   });
 
   it('answers 404 for a page past the end or not a number, and an empty first page', async () => {
-    expect((await call(emulator.current, 'GET', AGENTS)).body).toEqual({ count: 0, next: null, previous: null, results: [] });
+    expect((await call(emulator.current, 'GET', AGENTS)).body).toEqual({
+      count: 0,
+      next: null,
+      previous: null,
+      results: [],
+    });
     await createMany(emulator.current, ['a']);
     for (const page of ['2', '0', 'x']) {
       const response = await call(emulator.current, 'GET', `${AGENTS}?page=${page}`);
@@ -62,7 +67,9 @@ describe('list', () => {
     await createMany(emulator.current, ['a', 'b'], 1);
     await createMany(emulator.current, ['c'], 2);
     const names = async (query: string) =>
-      (await call(emulator.current, 'GET', `${AGENTS}?page_size=3&${query}`)).body.results.map((agent: { name: string }) => agent.name);
+      (await call(emulator.current, 'GET', `${AGENTS}?page_size=3&${query}`)).body.results.map(
+        (agent: { name: string }) => agent.name,
+      );
 
     expect(await names('project_id=1')).toEqual(['a', 'b']);
     expect(await names('project=2')).toEqual(['c']);
@@ -83,8 +90,12 @@ describe('list', () => {
   });
 
   it('returns the same agent objects as GET', async () => {
-    const agent = await createAgent(emulator.current, { mock_tools: [{ name: 't', mock_data: [{ input: 1, output: 2 }] }] });
-    expect((await call(emulator.current, 'GET', AGENTS)).body.results).toEqual([(await getAgent(emulator.current, agent.id)).body]);
+    const agent = await createAgent(emulator.current, {
+      mock_tools: [{ name: 't', mock_data: [{ input: 1, output: 2 }] }],
+    });
+    expect((await call(emulator.current, 'GET', AGENTS)).body.results).toEqual([
+      (await getAgent(emulator.current, agent.id)).body,
+    ]);
   });
 });
 

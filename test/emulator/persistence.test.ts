@@ -35,7 +35,10 @@ describe('data file', () => {
     const first = await start();
     const agent = await createAgent(first, {
       provider: { type: 'vapi', credentials: { api_key: 'SECRET-k' } },
-      mock_tools: [{ name: 'a', freetext_params: ['notes'] }, { name: 'b', served_via: { type: 'mcp', mock_index: 1 } }],
+      mock_tools: [
+        { name: 'a', freetext_params: ['notes'] },
+        { name: 'b', served_via: { type: 'mcp', mock_index: 1 } },
+      ],
       dynamic_variables: [{ name: 'v', description: 'V' }],
     });
     await createAgent(first, { name: 'Second' });
@@ -78,7 +81,8 @@ describe('data file', () => {
   it('saves the last state of a burst of writes when closed', async () => {
     const first = await start();
     const agent = await createAgent(first);
-    for (let round = 1; round <= 20; round++) await call(first, 'PATCH', `${AGENTS}${agent.id}/`, { name: `Round ${round}` });
+    for (let round = 1; round <= 20; round++)
+      await call(first, 'PATCH', `${AGENTS}${agent.id}/`, { name: `Round ${round}` });
     await first.close();
 
     const saved = JSON.parse(await readFile(dataFile, 'utf8'));
@@ -98,9 +102,13 @@ describe('data file', () => {
 
   it('refuses a file that is not emulator data', async () => {
     await writeFile(join(folder, 'bad.json'), '{"agents": "no"}');
-    await expect(startEmulator({ port: 0, dataFile: join(folder, 'bad.json') })).rejects.toMatchObject({ code: 'emulator_data_invalid' });
+    await expect(startEmulator({ port: 0, dataFile: join(folder, 'bad.json') })).rejects.toMatchObject({
+      code: 'emulator_data_invalid',
+    });
     await writeFile(join(folder, 'bad.json'), 'not json');
-    await expect(startEmulator({ port: 0, dataFile: join(folder, 'bad.json') })).rejects.toMatchObject({ code: 'emulator_data_invalid' });
+    await expect(startEmulator({ port: 0, dataFile: join(folder, 'bad.json') })).rejects.toMatchObject({
+      code: 'emulator_data_invalid',
+    });
   });
 
   it('writes no file when kept in memory', async () => {

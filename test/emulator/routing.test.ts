@@ -95,7 +95,15 @@ describe('request log', () => {
       { seq: 1, method: 'POST', path: AGENTS, query: {}, status: 201, kind: 'create', agent_id: agent.id },
       { seq: 2, method: 'GET', path: AGENTS, query: { project_id: '42' }, status: 200, kind: 'list' },
       { seq: 3, method: 'GET', path: `${AGENTS}${agent.id}/`, query: {}, status: 200, kind: 'get', agent_id: agent.id },
-      { seq: 4, method: 'PATCH', path: `${AGENTS}${agent.id}/`, query: {}, status: 200, kind: 'update', agent_id: agent.id },
+      {
+        seq: 4,
+        method: 'PATCH',
+        path: `${AGENTS}${agent.id}/`,
+        query: {},
+        status: 200,
+        kind: 'update',
+        agent_id: agent.id,
+      },
       {
         seq: 5,
         method: 'GET',
@@ -105,8 +113,24 @@ describe('request log', () => {
         kind: 'toggle_progress',
         agent_id: agent.id,
       },
-      { seq: 6, method: 'POST', path: `${AGENTS}${agent.id}/toggle-mock-tools/`, query: {}, status: 400, kind: 'toggle', agent_id: agent.id },
-      { seq: 7, method: 'DELETE', path: `${AGENTS}${agent.id}/`, query: { delete_related: 'false' }, status: 204, kind: 'delete', agent_id: agent.id },
+      {
+        seq: 6,
+        method: 'POST',
+        path: `${AGENTS}${agent.id}/toggle-mock-tools/`,
+        query: {},
+        status: 400,
+        kind: 'toggle',
+        agent_id: agent.id,
+      },
+      {
+        seq: 7,
+        method: 'DELETE',
+        path: `${AGENTS}${agent.id}/`,
+        query: { delete_related: 'false' },
+        status: 204,
+        kind: 'delete',
+        agent_id: agent.id,
+      },
       { seq: 8, method: 'PUT', path: AGENTS, query: {}, status: 405, kind: 'other' },
     ]);
     expect(JSON.stringify(requests)).not.toContain('whsec_123');

@@ -8,19 +8,28 @@ const base64 = (text: string) => Buffer.from(text).toString('base64');
 describe('dynamic variables', () => {
   it('are returned ordered by name', async () => {
     const agent = await createAgent(emulator.current, {
-      dynamic_variables: [{ name: 'zip', description: 'Postcode' }, { name: 'account', description: 'Account number' }],
+      dynamic_variables: [
+        { name: 'zip', description: 'Postcode' },
+        { name: 'account', description: 'Account number' },
+      ],
     });
     expect(agent.dynamic_variables.map((variable: { name: string }) => variable.name)).toEqual(['account', 'zip']);
   });
 
   it('are a full set matched by name: ids ignored, omitted ones deleted, new ones created', async () => {
     const agent = await createAgent(emulator.current, {
-      dynamic_variables: [{ name: 'a', description: 'A' }, { name: 'b', description: 'B' }],
+      dynamic_variables: [
+        { name: 'a', description: 'A' },
+        { name: 'b', description: 'B' },
+      ],
     });
     const [a] = agent.dynamic_variables;
 
     const response = await patchAgent(emulator.current, agent.id, {
-      dynamic_variables: [{ id: 999, name: 'a', description: 'A2' }, { name: 'c', description: 'C' }],
+      dynamic_variables: [
+        { id: 999, name: 'a', description: 'A2' },
+        { name: 'c', description: 'C' },
+      ],
     });
 
     expect(response.status).toBe(200);
@@ -32,18 +41,30 @@ describe('dynamic variables', () => {
 
   it('are left alone when absent and all deleted by an empty list', async () => {
     const agent = await createAgent(emulator.current, { dynamic_variables: [{ name: 'a', description: 'A' }] });
-    expect((await patchAgent(emulator.current, agent.id, { name: 'x' })).body.dynamic_variables).toEqual(agent.dynamic_variables);
-    expect((await patchAgent(emulator.current, agent.id, { dynamic_variables: [] })).body.dynamic_variables).toEqual([]);
+    expect((await patchAgent(emulator.current, agent.id, { name: 'x' })).body.dynamic_variables).toEqual(
+      agent.dynamic_variables,
+    );
+    expect((await patchAgent(emulator.current, agent.id, { dynamic_variables: [] })).body.dynamic_variables).toEqual(
+      [],
+    );
   });
 
   it('need a name and a description, each name once', async () => {
     const agent = await createAgent(emulator.current);
     const response = await patchAgent(emulator.current, agent.id, {
-      dynamic_variables: [{ description: 'no name' }, { name: 'a', description: '' }, { name: 'a', description: 'again' }],
+      dynamic_variables: [
+        { description: 'no name' },
+        { name: 'a', description: '' },
+        { name: 'a', description: 'again' },
+      ],
     });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
-      dynamic_variables: [{ name: ['This field is required.'] }, {}, { name: ['Dynamic variable "a" appears more than once.'] }],
+      dynamic_variables: [
+        { name: ['This field is required.'] },
+        {},
+        { name: ['Dynamic variable "a" appears more than once.'] },
+      ],
     });
   });
 });
@@ -59,8 +80,20 @@ describe('knowledge base files', () => {
     const base = emulator.current.url;
 
     expect(agent.knowledge_base_files).toEqual([
-      { id: 1, file_name: 'faq.md', file_size: 6, file_url: `${base}/media/knowledge_base_files/${agent.id}/1/faq.md`, file_type: 'text/markdown' },
-      { id: 2, file_name: 'prices.csv', file_size: 8, file_url: `${base}/media/knowledge_base_files/${agent.id}/2/prices.csv`, file_type: 'text/csv' },
+      {
+        id: 1,
+        file_name: 'faq.md',
+        file_size: 6,
+        file_url: `${base}/media/knowledge_base_files/${agent.id}/1/faq.md`,
+        file_type: 'text/markdown',
+      },
+      {
+        id: 2,
+        file_name: 'prices.csv',
+        file_size: 8,
+        file_url: `${base}/media/knowledge_base_files/${agent.id}/2/prices.csv`,
+        file_type: 'text/csv',
+      },
     ]);
   });
 
@@ -73,20 +106,28 @@ describe('knowledge base files', () => {
     });
     const [a] = agent.knowledge_base_files;
 
-    expect((await patchAgent(emulator.current, agent.id, { name: 'x' })).body.knowledge_base_files).toEqual(agent.knowledge_base_files);
+    expect((await patchAgent(emulator.current, agent.id, { name: 'x' })).body.knowledge_base_files).toEqual(
+      agent.knowledge_base_files,
+    );
     const response = await patchAgent(emulator.current, agent.id, {
       knowledge_base_files: [{ id: a.id }, { file_name: 'c.json', content_base64: base64('{}') }],
     });
 
-    expect(response.body.knowledge_base_files.map((file: { id: number; file_name: string }) => [file.id, file.file_name])).toEqual([
+    expect(
+      response.body.knowledge_base_files.map((file: { id: number; file_name: string }) => [file.id, file.file_name]),
+    ).toEqual([
       [a.id, 'a.txt'],
       [3, 'c.json'],
     ]);
-    expect((await patchAgent(emulator.current, agent.id, { knowledge_base_files: [] })).body.knowledge_base_files).toEqual([]);
+    expect(
+      (await patchAgent(emulator.current, agent.id, { knowledge_base_files: [] })).body.knowledge_base_files,
+    ).toEqual([]);
   });
 
   it('reject unknown ids, bad extensions, bad base64, missing fields and repeated names', async () => {
-    const agent = await createAgent(emulator.current, { knowledge_base_files: [{ file_name: 'a.txt', content_base64: base64('a') }] });
+    const agent = await createAgent(emulator.current, {
+      knowledge_base_files: [{ file_name: 'a.txt', content_base64: base64('a') }],
+    });
 
     const response = await patchAgent(emulator.current, agent.id, {
       knowledge_base_files: [

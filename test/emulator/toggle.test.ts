@@ -9,7 +9,11 @@ function toggle(handle: EmulatorHandle, agentId: number, body: unknown) {
 }
 
 function progress(handle: EmulatorHandle, agentId: number, progressId: string) {
-  return call(handle, 'GET', `${AGENTS}${agentId}/toggle-mock-tools-progress/?progress_id=${encodeURIComponent(progressId)}`);
+  return call(
+    handle,
+    'GET',
+    `${AGENTS}${agentId}/toggle-mock-tools-progress/?progress_id=${encodeURIComponent(progressId)}`,
+  );
 }
 
 /** Toggles and polls until the task ends, or gives up after `maxPolls` (a hang). */
@@ -17,7 +21,8 @@ async function toggleAndPoll(handle: EmulatorHandle, agentId: number, enabled: b
   const started = await toggle(handle, agentId, { enabled });
   expect(started.status).toBe(202);
   let polled = await progress(handle, agentId, started.body.progress_id);
-  for (let poll = 1; poll < maxPolls && polled.body.status === 'in_progress'; poll++) polled = await progress(handle, agentId, started.body.progress_id);
+  for (let poll = 1; poll < maxPolls && polled.body.status === 'in_progress'; poll++)
+    polled = await progress(handle, agentId, started.body.progress_id);
   return { progressId: started.body.progress_id as string, status: polled.status, body: polled.body };
 }
 
@@ -52,7 +57,10 @@ describe('with an instant toggle', () => {
   });
 
   it('disables mock mode with no endpoints', async () => {
-    const agent = await createAgent(emulator.current, { provider: vapi, mock_tools: [{ name: 'a', served_via: { type: 'mcp', mock_index: 1 } }] });
+    const agent = await createAgent(emulator.current, {
+      provider: vapi,
+      mock_tools: [{ name: 'a', served_via: { type: 'mcp', mock_index: 1 } }],
+    });
     await toggleAndPoll(emulator.current, agent.id, true);
 
     const result = await toggleAndPoll(emulator.current, agent.id, false);
@@ -63,7 +71,9 @@ describe('with an instant toggle', () => {
 
   it('fails with the fault’s error text and leaves mock mode as it was', async () => {
     const agent = await createAgent(emulator.current, { provider: vapi });
-    emulator.current.setFaults({ toggles: { [String(agent.id)]: { outcome: 'fail', error: 'Vapi rejected the tool update' } } });
+    emulator.current.setFaults({
+      toggles: { [String(agent.id)]: { outcome: 'fail', error: 'Vapi rejected the tool update' } },
+    });
 
     const result = await toggleAndPoll(emulator.current, agent.id, true);
 
@@ -88,17 +98,32 @@ describe('with an instant toggle', () => {
   });
 
   it('completes a hung toggle once the hang fault is cleared, and keeps a fail fixed from its start', async () => {
-    const hung = await createAgent(emulator.current, { provider: vapi, mock_tools: [{ name: 'a', served_via: { type: 'mcp', mock_index: 1 } }] });
+    const hung = await createAgent(emulator.current, {
+      provider: vapi,
+      mock_tools: [{ name: 'a', served_via: { type: 'mcp', mock_index: 1 } }],
+    });
     const failing = await createAgent(emulator.current, { provider: vapi, name: 'Other' });
-    emulator.current.setFaults({ toggles: { [String(hung.id)]: { outcome: 'hang' }, [String(failing.id)]: { outcome: 'fail', error: 'Vapi is down' } } });
+    emulator.current.setFaults({
+      toggles: {
+        [String(hung.id)]: { outcome: 'hang' },
+        [String(failing.id)]: { outcome: 'fail', error: 'Vapi is down' },
+      },
+    });
     const started = await toggleAndPoll(emulator.current, hung.id, true, 3);
     const failingStarted = await toggle(emulator.current, failing.id, { enabled: true });
 
     emulator.current.clearFaults();
 
     const polled = await progress(emulator.current, hung.id, started.progressId);
-    expect(polled.body).toMatchObject({ status: 'completed', mock_enabled: true, mcp_endpoints: [{ mock_index: 1, tool_names: ['a'] }] });
-    expect((await progress(emulator.current, failing.id, failingStarted.body.progress_id)).body).toMatchObject({ status: 'failed', error: 'Vapi is down' });
+    expect(polled.body).toMatchObject({
+      status: 'completed',
+      mock_enabled: true,
+      mcp_endpoints: [{ mock_index: 1, tool_names: ['a'] }],
+    });
+    expect((await progress(emulator.current, failing.id, failingStarted.body.progress_id)).body).toMatchObject({
+      status: 'failed',
+      error: 'Vapi is down',
+    });
   });
 
   it('refuses custom, self_hosted and provider-less agents with a detail that says why', async () => {
@@ -113,7 +138,9 @@ describe('with an instant toggle', () => {
   it('needs enabled as a boolean', async () => {
     const agent = await createAgent(emulator.current, { provider: vapi });
     expect((await toggle(emulator.current, agent.id, {})).body).toEqual({ enabled: ['This field is required.'] });
-    expect((await toggle(emulator.current, agent.id, { enabled: 'yes' })).body).toEqual({ enabled: ['Must be a valid boolean.'] });
+    expect((await toggle(emulator.current, agent.id, { enabled: 'yes' })).body).toEqual({
+      enabled: ['Must be a valid boolean.'],
+    });
     expect((await toggle(emulator.current, agent.id, { enabled: true, api_key: 'override' })).status).toBe(202);
   });
 

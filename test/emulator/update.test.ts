@@ -13,7 +13,11 @@ const vapiProvider = {
 
 describe('PATCH', () => {
   it('leaves every field the body omits alone', async () => {
-    const agent = await createAgent(emulator.current, { language: 'fr', provider: vapiProvider, webhook_url: 'https://h.example/x' });
+    const agent = await createAgent(emulator.current, {
+      language: 'fr',
+      provider: vapiProvider,
+      webhook_url: 'https://h.example/x',
+    });
     clock.advance(1000);
 
     const response = await patchAgent(emulator.current, agent.id, { name: 'Renamed' });
@@ -28,9 +32,16 @@ describe('PATCH', () => {
       telephony: { inbound: true, sip_uri: 'sip:a@b', outbound_numbers: ['+1', '+2'] },
     });
 
-    const response = await patchAgent(emulator.current, agent.id, { telephony: { sip_uri: null, outbound_numbers: ['+3'] } });
+    const response = await patchAgent(emulator.current, agent.id, {
+      telephony: { sip_uri: null, outbound_numbers: ['+3'] },
+    });
 
-    expect(response.body.telephony).toEqual({ inbound: true, phone_number: '+1000', sip_uri: null, outbound_numbers: ['+3'] });
+    expect(response.body.telephony).toEqual({
+      inbound: true,
+      phone_number: '+1000',
+      sip_uri: null,
+      outbound_numbers: ['+3'],
+    });
   });
 
   it('merges provider at every depth and clears a nested object with null', async () => {
@@ -53,13 +64,18 @@ describe('PATCH', () => {
   });
 
   it('clears the chat overlay when its type is ""', async () => {
-    const agent = await createAgent(emulator.current, { provider: { type: 'retell', chat_agent_details: { type: 'retell', config: { agent_id: 'c' } } } });
+    const agent = await createAgent(emulator.current, {
+      provider: { type: 'retell', chat_agent_details: { type: 'retell', config: { agent_id: 'c' } } },
+    });
     const response = await patchAgent(emulator.current, agent.id, { provider: { chat_agent_details: { type: '' } } });
     expect(response.body.provider).toEqual({ type: 'retell' });
   });
 
   it('empties an object field sent as null', async () => {
-    const agent = await createAgent(emulator.current, { provider: vapiProvider, telephony: { inbound: true, sip_uri: 'sip:x@y' } });
+    const agent = await createAgent(emulator.current, {
+      provider: vapiProvider,
+      telephony: { inbound: true, sip_uri: 'sip:x@y' },
+    });
     const response = await patchAgent(emulator.current, agent.id, { provider: null, telephony: null });
     expect(response.body.provider).toEqual({});
     expect(response.body.telephony).toEqual({ inbound: false, phone_number: null, sip_uri: null });
@@ -96,17 +112,30 @@ describe('PUT', () => {
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({ name: ['This field is required.'], description: ['This field is required.'] });
 
-    const response = await call(emulator.current, 'PUT', `${AGENTS}${agent.id}/`, { name: 'N', description: 'D', language: 'es' });
+    const response = await call(emulator.current, 'PUT', `${AGENTS}${agent.id}/`, {
+      name: 'N',
+      description: 'D',
+      language: 'es',
+    });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ name: 'N', description: 'D', language: 'es', provider: { type: 'vapi', agent_id: 'asst_1' } });
+    expect(response.body).toMatchObject({
+      name: 'N',
+      description: 'D',
+      language: 'es',
+      provider: { type: 'vapi', agent_id: 'asst_1' },
+    });
   });
 });
 
 describe('variables from description placeholders', () => {
   it('adds one when the description is saved, keeping existing ones and their descriptions', async () => {
-    const agent = await createAgent(emulator.current, { dynamic_variables: [{ name: 'customer_name', description: 'Caller' }] });
+    const agent = await createAgent(emulator.current, {
+      dynamic_variables: [{ name: 'customer_name', description: 'Caller' }],
+    });
 
-    const response = await patchAgent(emulator.current, agent.id, { description: 'Hi {{customer_name}}, about {{order_id}}' });
+    const response = await patchAgent(emulator.current, agent.id, {
+      description: 'Hi {{customer_name}}, about {{order_id}}',
+    });
 
     expect(response.body.dynamic_variables).toEqual([
       { id: agent.dynamic_variables[0].id, name: 'customer_name', description: 'Caller' },
@@ -125,9 +154,14 @@ describe('variables from description placeholders', () => {
   it('re-adds a placeholder variable that the same write’s set omitted', async () => {
     const agent = await createAgent(emulator.current, { description: 'Hi {{customer_name}}' });
 
-    const response = await patchAgent(emulator.current, agent.id, { description: 'Hi {{customer_name}}', dynamic_variables: [] });
+    const response = await patchAgent(emulator.current, agent.id, {
+      description: 'Hi {{customer_name}}',
+      dynamic_variables: [],
+    });
 
-    expect(response.body.dynamic_variables).toEqual([{ id: expect.any(Number), name: 'customer_name', description: '' }]);
+    expect(response.body.dynamic_variables).toEqual([
+      { id: expect.any(Number), name: 'customer_name', description: '' },
+    ]);
     expect(response.body.dynamic_variables[0].id).not.toBe(agent.dynamic_variables[0].id);
   });
 });

@@ -46,8 +46,12 @@ function cekuraformCommands(job: Job, environment: string): string[][] {
 
 function parsedCommands(name: string): ParsedCommand[] {
   const job = workflow.jobs[name]!;
-  const environments = job.strategy?.matrix.include.map((entry) => entry.environment) ?? [job.env?.ENVIRONMENT ?? 'production'];
-  return environments.flatMap((environment) => cekuraformCommands(job, environment).map((argv) => parseArgs(argv, io, '1')));
+  const environments = job.strategy?.matrix.include.map((entry) => entry.environment) ?? [
+    job.env?.ENVIRONMENT ?? 'production',
+  ];
+  return environments.flatMap((environment) =>
+    cekuraformCommands(job, environment).map((argv) => parseArgs(argv, io, '1')),
+  );
 }
 
 describe('examples/ci/github-actions.yml', () => {
@@ -60,16 +64,27 @@ describe('examples/ci/github-actions.yml', () => {
     const { jobs } = workflow;
     expect(Object.keys(jobs).sort()).toEqual(['apply-production', 'apply-staging', 'drift', 'plan', 'plan-production']);
     expect(jobs['plan-production']!.needs).toBe('apply-staging');
-    expect(jobs['apply-production']).toMatchObject({ needs: 'plan-production', environment: 'production', if: "needs.plan-production.outputs.changes == 'true'" });
-    expect(jobs.plan!.steps.some((step) => step.uses?.startsWith('marocchino/sticky-pull-request-comment@'))).toBe(true);
+    expect(jobs['apply-production']).toMatchObject({
+      needs: 'plan-production',
+      environment: 'production',
+      if: "needs.plan-production.outputs.changes == 'true'",
+    });
+    expect(jobs.plan!.steps.some((step) => step.uses?.startsWith('marocchino/sticky-pull-request-comment@'))).toBe(
+      true,
+    );
     expect(jobs.drift!.steps.some((step) => step.run?.includes('gh issue create'))).toBe(true);
   });
 
   it('runs commands our CLI accepts', () => {
     const summary = (name: string) =>
       parsedCommands(name).map((command) => {
-        if (command.command === 'plan') return ['plan', { markdown: command.args.markdown, detailedExitcode: command.args.detailedExitcode, out: command.args.out }];
-        if (command.command === 'apply') return ['apply', { autoApprove: command.args.autoApprove, planFile: command.args.planFile }];
+        if (command.command === 'plan')
+          return [
+            'plan',
+            { markdown: command.args.markdown, detailedExitcode: command.args.detailedExitcode, out: command.args.out },
+          ];
+        if (command.command === 'apply')
+          return ['apply', { autoApprove: command.args.autoApprove, planFile: command.args.planFile }];
         return [command.command];
       });
 
@@ -78,7 +93,9 @@ describe('examples/ci/github-actions.yml', () => {
       ['plan', { markdown: true, detailedExitcode: true, out: undefined }],
     ]);
     expect(summary('apply-staging')).toEqual([['apply', { autoApprove: true, planFile: undefined }]]);
-    expect(summary('plan-production')).toEqual([['plan', { markdown: false, detailedExitcode: true, out: 'production.plan' }]]);
+    expect(summary('plan-production')).toEqual([
+      ['plan', { markdown: false, detailedExitcode: true, out: 'production.plan' }],
+    ]);
     expect(summary('apply-production')).toEqual([['apply', { autoApprove: false, planFile: 'saved/production.plan' }]]);
     expect(summary('drift')).toEqual([
       ['plan', { markdown: true, detailedExitcode: true, out: undefined }],
@@ -88,14 +105,20 @@ describe('examples/ci/github-actions.yml', () => {
 
   it('names an environment in every command and serializes every job that reads or writes its record', () => {
     for (const [name, job] of Object.entries(workflow.jobs)) {
-      const environments = job.strategy?.matrix.include.map((entry) => entry.environment) ?? [job.env?.ENVIRONMENT ?? 'production'];
+      const environments = job.strategy?.matrix.include.map((entry) => entry.environment) ?? [
+        job.env?.ENVIRONMENT ?? 'production',
+      ];
       for (const environment of environments) {
-        for (const argv of cekuraformCommands(job, environment)) expect(argv.slice(argv.indexOf('--env'), argv.indexOf('--env') + 2), name).toEqual(['--env', environment]);
+        for (const argv of cekuraformCommands(job, environment))
+          expect(argv.slice(argv.indexOf('--env'), argv.indexOf('--env') + 2), name).toEqual(['--env', environment]);
       }
     }
     const groups = Object.fromEntries(Object.entries(workflow.jobs).map(([name, job]) => [name, job.concurrency]));
     expect(groups).toEqual({
-      plan: { group: 'cekuraform-pr-${{ github.event.pull_request.number }}-${{ matrix.environment }}', 'cancel-in-progress': true },
+      plan: {
+        group: 'cekuraform-pr-${{ github.event.pull_request.number }}-${{ matrix.environment }}',
+        'cancel-in-progress': true,
+      },
       'apply-staging': { group: 'cekuraform-staging', 'cancel-in-progress': false },
       'plan-production': { group: 'cekuraform-production', 'cancel-in-progress': false },
       'apply-production': { group: 'cekuraform-production', 'cancel-in-progress': false },

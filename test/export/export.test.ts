@@ -32,7 +32,11 @@ describe('exportManifest: one agent', () => {
         language: 'de',
         agent_speaks_first: false,
         telephony: { inbound: true, phone_number: '+14155551234', sip_uri: null, outbound_numbers: ['+1', '+2'] },
-        provider: { ...SELF_HOSTED, credentials: { config: { url: 'wss://bot', headers: { a: null } } }, auto_sync_prompt: null },
+        provider: {
+          ...SELF_HOSTED,
+          credentials: { config: { url: 'wss://bot', headers: { a: null } } },
+          auto_sync_prompt: null,
+        },
         webhook_url: 'https://hooks.example/cekura',
         mock_tools_enabled: true,
       }),
@@ -105,7 +109,12 @@ describe('exportManifest: one agent', () => {
     },
     {
       name: 'leaves dynamic_variables out when Cekura derives all of them',
-      agent: wireAgent(1, { name: 'Bot', description: 'Hi {{name}}', provider: SELF_HOSTED, dynamic_variables: [{ id: 1, name: 'name', description: '' }] }),
+      agent: wireAgent(1, {
+        name: 'Bot',
+        description: 'Hi {{name}}',
+        provider: SELF_HOSTED,
+        dynamic_variables: [{ id: 1, name: 'name', description: '' }],
+      }),
       expect: { name: 'Bot', description: 'Hi {{name}}', provider: { type: 'self_hosted' }, mock_tools_enabled: false },
     },
     {
@@ -149,7 +158,10 @@ describe('exportManifest: one agent', () => {
         ],
       }),
     ]).agents;
-    expect(exported).toMatchObject({ knowledge_base_files: ['faq.md', 'terms.pdf'], unsupported_fields: ['provider.credential_status', 'telephony.carrier'] });
+    expect(exported).toMatchObject({
+      knowledge_base_files: ['faq.md', 'terms.pdf'],
+      unsupported_fields: ['provider.credential_status', 'telephony.carrier'],
+    });
     expect(exported!.body).not.toHaveProperty('knowledge_base_files');
   });
 });
@@ -167,7 +179,11 @@ describe('exportManifest: secrets', () => {
       name: 'a provider that requires an api key',
       fields: { provider: { type: 'vapi', agent_id: 'asst_1', credentials: { config: { public_key: 'pk' } } } },
       secrets: [['/provider/credentials/api_key', 'SUPPORT_BOT_VAPI_API_KEY']],
-      provider: { type: 'vapi', agent_id: 'asst_1', credentials: { config: { public_key: 'pk' }, api_key: '${env:SUPPORT_BOT_VAPI_API_KEY}' } },
+      provider: {
+        type: 'vapi',
+        agent_id: 'asst_1',
+        credentials: { config: { public_key: 'pk' }, api_key: '${env:SUPPORT_BOT_VAPI_API_KEY}' },
+      },
     },
     {
       name: 'livekit: the api key and the api secret',
@@ -178,7 +194,10 @@ describe('exportManifest: secrets', () => {
       ],
       provider: {
         type: 'livekit',
-        credentials: { config: { url: 'wss://lk', api_secret: '${env:SUPPORT_BOT_LIVEKIT_API_SECRET}' }, api_key: '${env:SUPPORT_BOT_LIVEKIT_API_KEY}' },
+        credentials: {
+          config: { url: 'wss://lk', api_secret: '${env:SUPPORT_BOT_LIVEKIT_API_SECRET}' },
+          api_key: '${env:SUPPORT_BOT_LIVEKIT_API_KEY}',
+        },
       },
     },
     {
@@ -189,11 +208,24 @@ describe('exportManifest: secrets', () => {
     },
     {
       name: 'an agentforce chat needs its client secret',
-      fields: { provider: { ...SELF_HOSTED, chat_agent_details: { type: 'agentforce', config: { agent_id: '0Xx', client_id: 'c', domain: 'd' } } } },
+      fields: {
+        provider: {
+          ...SELF_HOSTED,
+          chat_agent_details: { type: 'agentforce', config: { agent_id: '0Xx', client_id: 'c', domain: 'd' } },
+        },
+      },
       secrets: [['/provider/chat_agent_details/config/client_secret', 'SUPPORT_BOT_AGENTFORCE_CLIENT_SECRET']],
       provider: {
         ...SELF_HOSTED,
-        chat_agent_details: { type: 'agentforce', config: { agent_id: '0Xx', client_id: 'c', domain: 'd', client_secret: '${env:SUPPORT_BOT_AGENTFORCE_CLIENT_SECRET}' } },
+        chat_agent_details: {
+          type: 'agentforce',
+          config: {
+            agent_id: '0Xx',
+            client_id: 'c',
+            domain: 'd',
+            client_secret: '${env:SUPPORT_BOT_AGENTFORCE_CLIENT_SECRET}',
+          },
+        },
       },
     },
   ])('$name', ({ fields, secrets, provider }) => {
@@ -221,7 +253,15 @@ describe('exportManifest: secrets', () => {
       webhook_url: 'https://hooks.example',
       webhook_secret: '${env:BOT_WEBHOOK_SECRET}',
     });
-    expect(Object.keys(exported!.body)).toEqual(['name', 'description', 'telephony', 'provider', 'webhook_url', 'webhook_secret', 'mock_tools_enabled']);
+    expect(Object.keys(exported!.body)).toEqual([
+      'name',
+      'description',
+      'telephony',
+      'provider',
+      'webhook_url',
+      'webhook_secret',
+      'mock_tools_enabled',
+    ]);
   });
 
   it.each([
@@ -241,7 +281,10 @@ describe('exportManifest: secrets', () => {
       wireAgent(1, { name: 'A self', provider: { type: 'hosted', credentials: {} }, webhook_secret_configured: true }),
       wireAgent(2, { name: 'A', provider: { type: 'self_hosted' }, webhook_secret_configured: true }),
     ]);
-    expect(exported.agents.flatMap((agent) => agent.secrets.map((secret) => secret.env))).toEqual(['A_WEBHOOK_SECRET', 'A_SELF_WEBHOOK_SECRET']);
+    expect(exported.agents.flatMap((agent) => agent.secrets.map((secret) => secret.env))).toEqual([
+      'A_WEBHOOK_SECRET',
+      'A_SELF_WEBHOOK_SECRET',
+    ]);
     expect(envName(['2nd-bot', 'vapi', 'api_key'])).toBe('_2ND_BOT_VAPI_API_KEY');
   });
 });
@@ -281,7 +324,11 @@ describe('agent keys', () => {
   });
 
   it('gives a selection the keys of a whole export and refuses ids outside the project', () => {
-    const agents = [wireAgent(1, { name: 'Bot', provider: SELF_HOSTED }), wireAgent(2, { name: 'Bot', provider: SELF_HOSTED }), wireAgent(3, { name: 'Other', provider: SELF_HOSTED, project: 7 })];
+    const agents = [
+      wireAgent(1, { name: 'Bot', provider: SELF_HOSTED }),
+      wireAgent(2, { name: 'Bot', provider: SELF_HOSTED }),
+      wireAgent(3, { name: 'Other', provider: SELF_HOSTED, project: 7 }),
+    ];
     expect(exportManifest(PROJECT, agents, [2]).agents.map((agent) => agent.key)).toEqual(['bot-2']);
     expect(() => exportManifest(PROJECT, agents, [2, 3, 99])).toThrow('no agent 3, 99 in project 42');
     expect(() => exportManifest(5, agents)).toThrow('project 5 has no agents');
@@ -298,7 +345,10 @@ describe('renderExport', () => {
           telephony: { inbound: true, phone_number: '+14155551234' },
           provider: { type: 'vapi', agent_id: 'asst_1' },
           mock_tools: [
-            wireTool(1, 'get_order', { description: 'yes', mock_data: [{ input: { order_id: 'A1' }, output: { status: 'shipped', eta: '2026-02-01' } }] }),
+            wireTool(1, 'get_order', {
+              description: 'yes',
+              mock_data: [{ input: { order_id: 'A1' }, output: { status: 'shipped', eta: '2026-02-01' } }],
+            }),
             wireTool(2, 'crm', { served_via: { type: 'mcp', mock_index: 1 } }),
           ],
           knowledge_base_files: [{ id: 1, file_name: 'faq.md' }],
@@ -349,11 +399,19 @@ describe('export → manifest → plan', () => {
         description: 'Hello {{customer_name}}; costs ${price}',
         language: 'fr',
         telephony: { inbound: true, phone_number: '+14155551234', sip_uri: null, sip_auth: { username: 'u' } },
-        provider: { type: 'vapi', agent_id: 'asst_1', credentials: { config: { public_key: 'pk' } }, auto_import_calls: true },
+        provider: {
+          type: 'vapi',
+          agent_id: 'asst_1',
+          credentials: { config: { public_key: 'pk' } },
+          auto_import_calls: true,
+        },
         webhook_url: 'https://hooks.example',
         webhook_secret_configured: 'true',
         mock_tools: [
-          wireTool(1, 'get_order', { description: 'Look up', mock_data: [{ input: { id: 'A' }, output: { ok: true } }] }),
+          wireTool(1, 'get_order', {
+            description: 'Look up',
+            mock_data: [{ input: { id: 'A' }, output: { ok: true } }],
+          }),
           wireTool(2, 'crm', { served_via: { type: 'mcp', mock_index: 1 } }),
         ],
         dynamic_variables: [
@@ -362,11 +420,24 @@ describe('export → manifest → plan', () => {
         ],
         mock_tools_enabled: true,
       }),
-      wireAgent(2, { name: 'Twin', provider: { type: 'retell', agent_id: 'r1', chat_agent_details: { type: 'retell', config: { agent_id: 'c1' } } } }),
-      wireAgent(3, { name: 'Twin', provider: { type: 'self_hosted' }, knowledge_base_files: [{ id: 1, file_name: 'faq.md', file_size: 3 }] }),
+      wireAgent(2, {
+        name: 'Twin',
+        provider: {
+          type: 'retell',
+          agent_id: 'r1',
+          chat_agent_details: { type: 'retell', config: { agent_id: 'c1' } },
+        },
+      }),
+      wireAgent(3, {
+        name: 'Twin',
+        provider: { type: 'self_hosted' },
+        knowledge_base_files: [{ id: 1, file_name: 'faq.md', file_size: 3 }],
+      }),
     ];
     const exported = exportManifest(PROJECT, agents);
-    const env = Object.fromEntries(exported.agents.flatMap((agent) => agent.secrets.map((secret) => [secret.env, `value-of-${secret.env}`])));
+    const env = Object.fromEntries(
+      exported.agents.flatMap((agent) => agent.secrets.map((secret) => [secret.env, `value-of-${secret.env}`])),
+    );
     const manifest = await loadText(renderExport(exported), env);
 
     const result = plan(manifest, live(...agents), newStateRecord(), { prune: false, delete_related: false });
@@ -378,7 +449,11 @@ describe('export → manifest → plan', () => {
       ['agent.twin', 'update', 2, []],
       ['agent.twin-2', 'no-op', 3, []],
     ]);
-    expect(result.resource_changes.flatMap((change) => change.changes.map((field) => [change.address, field.op, field.path, field.sensitive]))).toEqual([
+    expect(
+      result.resource_changes.flatMap((change) =>
+        change.changes.map((field) => [change.address, field.op, field.path, field.sensitive]),
+      ),
+    ).toEqual([
       ['agent.support-bot', 'add', '/provider/credentials/api_key', true],
       ['agent.support-bot', 'add', '/telephony/sip_auth/password', true],
       ['agent.support-bot', 'add', '/webhook_secret', true],

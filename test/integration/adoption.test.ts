@@ -22,7 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => scenario.close());
 
-it('adopts the only live agent of the manifest\'s name: an update, not a create', async () => {
+it("adopts the only live agent of the manifest's name: an update, not a create", async () => {
   const existing = await scenario.createDirectly({
     name: 'Support Bot',
     description: 'Made by hand',
@@ -33,7 +33,12 @@ it('adopts the only live agent of the manifest\'s name: an update, not a create'
 
   const plan = await scenario.plan('--json');
   const change = JSON.parse(plan.stdout).resource_changes[0];
-  expect(change).toMatchObject({ address: 'agent.support-bot', action: 'update', id: existing.id, reason: 'adopted_by_name' });
+  expect(change).toMatchObject({
+    address: 'agent.support-bot',
+    action: 'update',
+    id: existing.id,
+    reason: 'adopted_by_name',
+  });
   const text = await scenario.plan();
   expect(text.stdout).toContain(`~ agent.support-bot "Support Bot" (id ${existing.id}, project 42)`);
 
@@ -43,7 +48,9 @@ it('adopts the only live agent of the manifest\'s name: an update, not a create'
   expect(scenario.writes().map((request) => [request.kind, request.agent_id])).toEqual([['update', existing.id]]);
   const adopted = scenario.agentNamed('Support Bot');
   expect(adopted.description).toBe('Handles inbound support calls');
-  expect(adopted.mock_tools!.map((tool) => [tool.id, tool.description])).toEqual([[existing.mock_tools![0]!.id, 'Look up an order']]);
+  expect(adopted.mock_tools!.map((tool) => [tool.id, tool.description])).toEqual([
+    [existing.mock_tools![0]!.id, 'Look up an order'],
+  ]);
   expect((await scenario.state())!.agents['agent.support-bot']!.id).toBe(existing.id);
   await scenario.expectNoChanges();
 });
@@ -53,7 +60,10 @@ it('refuses to guess between two live agents of that name, naming both ids', asy
   const second = await scenario.createDirectly({ name: 'Support Bot' });
   scenario.emulator.clearRequests();
 
-  for (const argv of [['plan', '--no-color'], ['apply', '--auto-approve', '--no-color']]) {
+  for (const argv of [
+    ['plan', '--no-color'],
+    ['apply', '--auto-approve', '--no-color'],
+  ]) {
     const result = await scenario.run(argv);
 
     expect(result.code).toBe(1);
@@ -66,7 +76,10 @@ it('refuses to guess between two live agents of that name, naming both ids', asy
   expect(scenario.writes()).toEqual([]);
 
   // Pinned, it binds that one and leaves the other unmanaged.
-  await scenario.write('agents.yaml', MANIFEST.replace('    name: Support Bot\n', `    id: ${second.id}\n    name: Support Bot\n`));
+  await scenario.write(
+    'agents.yaml',
+    MANIFEST.replace('    name: Support Bot\n', `    id: ${second.id}\n    name: Support Bot\n`),
+  );
   const pinned = await scenario.apply();
   expect(pinned.code, pinned.stderr).toBe(0);
   expect(scenario.writes().map((request) => [request.kind, request.agent_id])).toEqual([['update', second.id]]);

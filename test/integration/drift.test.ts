@@ -32,7 +32,15 @@ it('shows a description changed in the UI as drift, and apply reverts it', async
   expect(json.resource_changes[0]).toMatchObject({
     address: 'agent.support-bot',
     action: 'update',
-    changes: [{ op: 'replace', path: '/description', value: 'Handles inbound support calls', before: 'Edited by hand in the UI', origin: 'drift' }],
+    changes: [
+      {
+        op: 'replace',
+        path: '/description',
+        value: 'Handles inbound support calls',
+        before: 'Edited by hand in the UI',
+        origin: 'drift',
+      },
+    ],
     items: [],
   });
 
@@ -43,7 +51,11 @@ it('shows a description changed in the UI as drift, and apply reverts it', async
   const backupFile = /^Backup of the agents as they were before this apply: (.+)$/m.exec(result.stdout)![1]!;
   const backup = JSON.parse(await readFile(backupFile, 'utf8'));
   expect(backup.agents).toEqual([
-    { address: 'agent.support-bot', action: 'update', document: expect.objectContaining({ description: 'Edited by hand in the UI' }) },
+    {
+      address: 'agent.support-bot',
+      action: 'update',
+      document: expect.objectContaining({ description: 'Edited by hand in the UI' }),
+    },
   ]);
   await scenario.expectNoChanges();
 });
@@ -67,21 +79,31 @@ it('shows a mock tool added in the UI as drift, and apply deletes it keeping the
 
   const result = await scenario.apply();
   expect(result.code).toBe(0);
-  expect(scenario.agentNamed('Support Bot').mock_tools!.map((tool) => [tool.id, tool.name])).toEqual(kept.map((tool) => [tool.id, tool.name]));
+  expect(scenario.agentNamed('Support Bot').mock_tools!.map((tool) => [tool.id, tool.name])).toEqual(
+    kept.map((tool) => [tool.id, tool.name]),
+  );
   await scenario.expectNoChanges();
 });
 
 it('shows mock data edited in the UI as drift on that tool, and apply restores it with the same id', async () => {
   const before = scenario.agentNamed('Support Bot');
   const tools = before.mock_tools!.map((tool) =>
-    tool.name === 'get_order' ? { id: tool.id, name: tool.name, mock_data: [{ input: { order_id: 'A1' }, output: { status: 'lost' } }] } : { id: tool.id, name: tool.name },
+    tool.name === 'get_order'
+      ? { id: tool.id, name: tool.name, mock_data: [{ input: { order_id: 'A1' }, output: { status: 'lost' } }] }
+      : { id: tool.id, name: tool.name },
   );
   await patchInUi({ mock_tools: tools });
 
   const plan = await scenario.plan('--json', '--detailed-exitcode');
   expect(plan.code).toBe(2);
   expect(JSON.parse(plan.stdout).resource_changes[0].items).toEqual([
-    { set: 'mock_tools', name: 'get_order', action: 'update', id: before.mock_tools!.find((tool) => tool.name === 'get_order')!.id, origin: 'drift' },
+    {
+      set: 'mock_tools',
+      name: 'get_order',
+      action: 'update',
+      id: before.mock_tools!.find((tool) => tool.name === 'get_order')!.id,
+      origin: 'drift',
+    },
   ]);
 
   expect((await scenario.apply()).code).toBe(0);
@@ -102,7 +124,10 @@ it('creates an agent deleted in the UI anew, saying why, and rebinds the address
   const plan = await scenario.plan('--detailed-exitcode');
   expect(plan.code).toBe(2);
   expect(plan.stdout).toContain('! the agent in the state record no longer exists in Cekura, so it is created anew');
-  expect(JSON.parse((await scenario.plan('--json')).stdout).resource_changes[0]).toMatchObject({ action: 'create', reason: 'bound_agent_missing' });
+  expect(JSON.parse((await scenario.plan('--json')).stdout).resource_changes[0]).toMatchObject({
+    action: 'create',
+    reason: 'bound_agent_missing',
+  });
 
   const result = await scenario.apply();
   expect(result.code).toBe(0);

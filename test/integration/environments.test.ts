@@ -13,8 +13,12 @@ const MANIFEST = fileURLToPath(new URL('../../examples/environments/agents.yaml'
 const PROJECTS = { staging: 42, production: 43 } as const;
 type Environment = keyof typeof PROJECTS;
 /** Each environment's runs get its own provider key, as its CI job would. */
-const VAPI_API_KEYS: Record<Environment, string> = { staging: SECRETS.VAPI_API_KEY, production: 'vapi-production-5d1e7b20-LEAKCHECK' };
-const NO_ENV_ERROR = 'error: the manifest declares environments production, staging: choose one with --env NAME\nhint: for example `--env production`\n';
+const VAPI_API_KEYS: Record<Environment, string> = {
+  staging: SECRETS.VAPI_API_KEY,
+  production: 'vapi-production-5d1e7b20-LEAKCHECK',
+};
+const NO_ENV_ERROR =
+  'error: the manifest declares environments production, staging: choose one with --env NAME\nhint: for example `--env production`\n';
 
 let scenario: Scenario;
 beforeEach(async () => {
@@ -24,16 +28,25 @@ beforeEach(async () => {
 afterEach(() => scenario.close());
 
 function run(environment: Environment, argv: string[]): Promise<RunResult> {
-  return scenario.run([...argv, '--no-color', '--env', environment], { env: { VAPI_API_KEY: VAPI_API_KEYS[environment] } });
+  return scenario.run([...argv, '--no-color', '--env', environment], {
+    env: { VAPI_API_KEY: VAPI_API_KEYS[environment] },
+  });
 }
 
 /** The agents the emulator holds in the environment's project, by name. */
 function agentsOf(environment: Environment): Record<string, WireAgent> {
-  return Object.fromEntries(scenario.emulator.agents().filter((agent) => agent.project === PROJECTS[environment]).map((agent) => [agent.name, agent]));
+  return Object.fromEntries(
+    scenario.emulator
+      .agents()
+      .filter((agent) => agent.project === PROJECTS[environment])
+      .map((agent) => [agent.name, agent]),
+  );
 }
 
 async function stateFiles(): Promise<string[]> {
-  return (await readdir(join(scenario.dir, '.cekuraform')).catch(() => [] as string[])).filter((file) => file.endsWith('.state.json')).sort();
+  return (await readdir(join(scenario.dir, '.cekuraform')).catch(() => [] as string[]))
+    .filter((file) => file.endsWith('.state.json'))
+    .sort();
 }
 
 async function record(environment: Environment): Promise<StateRecord> {
@@ -47,7 +60,9 @@ async function expectNoChanges(environment: Environment): Promise<void> {
   expect(result.stderr).toBe('');
   expect(result.stdout).toBe(`Plan for environment ${environment}\n\nNo changes.\n`);
   expect(result.code).toBe(0);
-  expect(scenario.emulator.requests().map((request) => [request.kind, request.query.project_id])).toEqual([['list', String(PROJECTS[environment])]]);
+  expect(scenario.emulator.requests().map((request) => [request.kind, request.query.project_id])).toEqual([
+    ['list', String(PROJECTS[environment])],
+  ]);
 }
 
 it('applies staging, previews the promotion with plan --env production, applies production; both converge', async () => {
@@ -83,7 +98,9 @@ it('applies staging, previews the promotion with plan --env production, applies 
   }
   expect(preview.stdout).not.toContain('mock mode:');
   expect(preview.stdout).not.toMatch(/staging|\+1415555010[01]/);
-  expect(scenario.emulator.requests().map((request) => [request.kind, request.query.project_id])).toEqual([['list', '43']]);
+  expect(scenario.emulator.requests().map((request) => [request.kind, request.query.project_id])).toEqual([
+    ['list', '43'],
+  ]);
   expect(await stateFiles()).toEqual(['staging.state.json']);
 
   const production = await run('production', ['apply', '--auto-approve']);
@@ -119,29 +136,44 @@ it('applies staging, previews the promotion with plan --env production, applies 
     mock_tools_enabled: false,
     api_key: VAPI_API_KEYS.production,
   });
-  expect(fields(inStaging['Booking Agent']!)).toMatchObject({ phone_number: '+14155550101', agent_id: 'asst_staging_booking_2b9d', mock_tools_enabled: true });
-  expect(fields(inProduction['Booking Agent']!)).toMatchObject({ phone_number: '+14155559876', agent_id: 'asst_prod_booking_8e03', mock_tools_enabled: false });
+  expect(fields(inStaging['Booking Agent']!)).toMatchObject({
+    phone_number: '+14155550101',
+    agent_id: 'asst_staging_booking_2b9d',
+    mock_tools_enabled: true,
+  });
+  expect(fields(inProduction['Booking Agent']!)).toMatchObject({
+    phone_number: '+14155559876',
+    agent_id: 'asst_prod_booking_8e03',
+    mock_tools_enabled: false,
+  });
   const shared = (agent: WireAgent) => ({
     description: agent.description,
     mock_tools: agent.mock_tools?.map((tool) => [tool.name, tool.mock_data]).sort(),
     dynamic_variables: agent.dynamic_variables?.map((variable) => variable.name).sort(),
   });
-  for (const name of ['Support Bot', 'Booking Agent']) expect(shared(inProduction[name]!)).toEqual(shared(inStaging[name]!));
-  expect(inProduction['Support Bot']!.description).toBe('Handles inbound support calls for Acme Outfitters; greets {{customer_name}} by name');
+  for (const name of ['Support Bot', 'Booking Agent'])
+    expect(shared(inProduction[name]!)).toEqual(shared(inStaging[name]!));
+  expect(inProduction['Support Bot']!.description).toBe(
+    'Handles inbound support calls for Acme Outfitters; greets {{customer_name}} by name',
+  );
 
-  const printed = scenario.outputs.join('\n') + (await readFile(join(scenario.dir, '.cekuraform/production.state.json'), 'utf8'));
+  const printed =
+    scenario.outputs.join('\n') + (await readFile(join(scenario.dir, '.cekuraform/production.state.json'), 'utf8'));
   for (const key of Object.values(VAPI_API_KEYS)) expect(printed).not.toContain(key);
 });
 
-it.each([['plan'], ['apply', '--auto-approve'], ['validate']])('`%s` without --env names the environments, exits 1 and sends nothing', async (...argv) => {
-  const result = await scenario.run([...argv, '--no-color']);
+it.each([['plan'], ['apply', '--auto-approve'], ['validate']])(
+  '`%s` without --env names the environments, exits 1 and sends nothing',
+  async (...argv) => {
+    const result = await scenario.run([...argv, '--no-color']);
 
-  expect(result.code).toBe(1);
-  expect(result.stdout).toBe('');
-  expect(result.stderr).toBe(NO_ENV_ERROR);
-  expect(scenario.emulator.requests()).toEqual([]);
-  expect(await stateFiles()).toEqual([]);
-});
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(NO_ENV_ERROR);
+    expect(scenario.emulator.requests()).toEqual([]);
+    expect(await stateFiles()).toEqual([]);
+  },
+);
 
 it('a plan saved with --env production applies only to production', async () => {
   const saved = await run('production', ['plan', '--out', 'prod.plan']);
@@ -153,7 +185,9 @@ it('a plan saved with --env production applies only to production', async () => 
 
   expect(refused.code).toBe(1);
   expect(refused.stdout).toBe('');
-  expect(refused.stderr).toBe('error: the plan was made for environment production, not for staging\nhint: make a plan for it with `cekuraform plan --env staging --out FILE`\n');
+  expect(refused.stderr).toBe(
+    'error: the plan was made for environment production, not for staging\nhint: make a plan for it with `cekuraform plan --env staging --out FILE`\n',
+  );
   expect(scenario.emulator.requests()).toEqual([]);
   // `plan --out` keeps production's record (its fingerprint key); staging has none.
   expect(await stateFiles()).toEqual(['production.state.json']);

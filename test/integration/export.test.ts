@@ -20,15 +20,30 @@ async function createAgents(): Promise<Record<'support' | 'booking' | 'onprem' |
     name: 'Support Bot',
     description: 'Helps {{customer_name}} with orders; prices in ${currency}',
     telephony: { inbound: true, phone_number: '+14155551234' },
-    provider: { type: 'vapi', agent_id: 'asst_abc123', credentials: { api_key: 'ui-vapi-key', config: { public_key: 'pk_1', trigger_url: 'https://api.vapi.ai/call' } }, auto_import_calls: true },
+    provider: {
+      type: 'vapi',
+      agent_id: 'asst_abc123',
+      credentials: { api_key: 'ui-vapi-key', config: { public_key: 'pk_1', trigger_url: 'https://api.vapi.ai/call' } },
+      auto_import_calls: true,
+    },
     webhook_url: 'https://hooks.example.com/cekura',
     webhook_secret: 'ui-webhook-secret',
     mock_tools: [
-      { name: 'get_order', description: 'Look up an order', mock_data: [{ input: { order_id: 'B2' }, output: { status: 'processing' } }, { input: { order_id: 'A1' }, output: { status: 'shipped', eta: '2026-02-01' } }] },
+      {
+        name: 'get_order',
+        description: 'Look up an order',
+        mock_data: [
+          { input: { order_id: 'B2' }, output: { status: 'processing' } },
+          { input: { order_id: 'A1' }, output: { status: 'shipped', eta: '2026-02-01' } },
+        ],
+      },
       { name: 'crm_lookup', description: 'CRM read', mock_data: [], served_via: { type: 'mcp', mock_index: 1 } },
       { name: 'crm_update', served_via: { type: 'mcp', mock_index: 1 } },
     ],
-    dynamic_variables: [{ name: 'order_id', description: 'The order asked about' }, { name: 'zip', description: '' }],
+    dynamic_variables: [
+      { name: 'order_id', description: 'The order asked about' },
+      { name: 'zip', description: '' },
+    ],
   });
   await enableMockMode(support.id);
   const booking = await scenario.createDirectly({
@@ -48,10 +63,16 @@ async function createAgents(): Promise<Record<'support' | 'booking' | 'onprem' |
     name: 'On-prem Concierge',
     description: 'Self-hosted',
     provider: { type: 'self_hosted', credentials: { config: { url: 'wss://concierge.example/voice' } } },
-    mock_tools: [{ name: 'check_availability', mock_data: [{ input: { date: '2026-03-01' }, output: { rooms: [101, 204] } }] }],
+    mock_tools: [
+      { name: 'check_availability', mock_data: [{ input: { date: '2026-03-01' }, output: { rooms: [101, 204] } }] },
+    ],
   });
   const twinA = await scenario.createDirectly({ name: 'Twin', provider: { type: 'self_hosted' } });
-  const twinB = await scenario.createDirectly({ name: 'Twin', description: 'the other one', provider: { type: 'self_hosted' } });
+  const twinB = await scenario.createDirectly({
+    name: 'Twin',
+    description: 'the other one',
+    provider: { type: 'self_hosted' },
+  });
   await scenario.createDirectly({ name: 'Elsewhere', project: 7 });
   scenario.emulator.clearRequests();
   return { support, booking, onprem, twinA, twinB };
@@ -60,7 +81,10 @@ async function createAgents(): Promise<Record<'support' | 'booking' | 'onprem' |
 async function enableMockMode(id: number): Promise<void> {
   const started = await scenario.call('POST', `${AGENTS_PATH}${id}/toggle-mock-tools/`, { enabled: true });
   expect(started.status).toBe(202);
-  const progress = await scenario.call('GET', `${AGENTS_PATH}${id}/toggle-mock-tools-progress/?progress_id=${started.body.progress_id}`);
+  const progress = await scenario.call(
+    'GET',
+    `${AGENTS_PATH}${id}/toggle-mock-tools-progress/?progress_id=${started.body.progress_id}`,
+  );
   expect(progress.body.status).toBe('completed');
 }
 
@@ -87,7 +111,13 @@ describe('export of a whole project', () => {
     const text = await readFile(join(scenario.dir, 'agents.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=manifest.schema.json');
     const manifest = parse(text);
-    expect(Object.keys(manifest.agents)).toEqual(['on-prem-concierge', 'retell-booking-agent', 'support-bot', 'twin', 'twin-2']);
+    expect(Object.keys(manifest.agents)).toEqual([
+      'on-prem-concierge',
+      'retell-booking-agent',
+      'support-bot',
+      'twin',
+      'twin-2',
+    ]);
     expect(manifest.agents['support-bot']).toEqual({
       name: 'Support Bot',
       description: 'Helps {{customer_name}} with orders; prices in $${currency}',
@@ -95,7 +125,10 @@ describe('export of a whole project', () => {
       provider: {
         type: 'vapi',
         agent_id: 'asst_abc123',
-        credentials: { config: { public_key: 'pk_1', trigger_url: 'https://api.vapi.ai/call' }, api_key: '${env:SUPPORT_BOT_VAPI_API_KEY}' },
+        credentials: {
+          config: { public_key: 'pk_1', trigger_url: 'https://api.vapi.ai/call' },
+          api_key: '${env:SUPPORT_BOT_VAPI_API_KEY}',
+        },
         auto_import_calls: true,
       },
       webhook_url: 'https://hooks.example.com/cekura',
@@ -115,8 +148,15 @@ describe('export of a whole project', () => {
       dynamic_variables: [{ name: 'order_id', description: 'The order asked about' }, { name: 'zip' }],
       mock_tools_enabled: true,
     });
-    expect(manifest.agents['retell-booking-agent']).toMatchObject({ language: 'es', agent_speaks_first: true, provider: { chat_agent_details: { type: 'retell', config: { agent_id: 'retell_chat_1' } } } });
-    expect(manifest.agents['on-prem-concierge'].provider).toEqual({ type: 'self_hosted', credentials: { config: { url: 'wss://concierge.example/voice' } } });
+    expect(manifest.agents['retell-booking-agent']).toMatchObject({
+      language: 'es',
+      agent_speaks_first: true,
+      provider: { chat_agent_details: { type: 'retell', config: { agent_id: 'retell_chat_1' } } },
+    });
+    expect(manifest.agents['on-prem-concierge'].provider).toEqual({
+      type: 'self_hosted',
+      credentials: { config: { url: 'wss://concierge.example/voice' } },
+    });
     expect([manifest.agents.twin.id, manifest.agents['twin-2'].id]).toEqual([agents.twinA.id, agents.twinB.id]);
     expect(manifest.agents['support-bot']).not.toHaveProperty('id');
 
@@ -125,14 +165,20 @@ describe('export of a whole project', () => {
     const plan = JSON.parse((await scenario.plan('--json')).stdout);
     expect(plan.summary).toEqual({ add: 0, change: 2, destroy: 0, mock_mode_toggles: 0 });
     expect(plan.unmanaged).toEqual([]);
-    expect(plan.resource_changes.map((change: any) => [change.address, change.action, change.id, change.items])).toEqual([
+    expect(
+      plan.resource_changes.map((change: any) => [change.address, change.action, change.id, change.items]),
+    ).toEqual([
       ['agent.on-prem-concierge', 'no-op', agents.onprem.id, []],
       ['agent.retell-booking-agent', 'update', agents.booking.id, []],
       ['agent.support-bot', 'update', agents.support.id, []],
       ['agent.twin', 'no-op', agents.twinA.id, []],
       ['agent.twin-2', 'no-op', agents.twinB.id, []],
     ]);
-    expect(plan.resource_changes.flatMap((change: any) => change.changes.map((field: any) => [change.address, field.op, field.path, field.value]))).toEqual([
+    expect(
+      plan.resource_changes.flatMap((change: any) =>
+        change.changes.map((field: any) => [change.address, field.op, field.path, field.value]),
+      ),
+    ).toEqual([
       ['agent.retell-booking-agent', 'add', '/provider/credentials/api_key', '(sensitive value)'],
       ['agent.support-bot', 'add', '/provider/credentials/api_key', '(sensitive value)'],
       ['agent.support-bot', 'add', '/webhook_secret', '(sensitive value)'],
@@ -140,8 +186,16 @@ describe('export of a whole project', () => {
 
     const applied = await scenario.apply();
     expect(applied.code, applied.stdout).toBe(0);
-    expect(scenario.emulator.storedWriteOnly(agents.support.id)).toMatchObject({ '/provider/credentials/api_key': 'vapi-from-ci', '/webhook_secret': 'webhook-from-ci' });
-    expect(scenario.agentNamed('Support Bot').mock_tools!.map((tool) => tool.id).sort()).toEqual(agents.support.mock_tools!.map((tool) => tool.id).sort());
+    expect(scenario.emulator.storedWriteOnly(agents.support.id)).toMatchObject({
+      '/provider/credentials/api_key': 'vapi-from-ci',
+      '/webhook_secret': 'webhook-from-ci',
+    });
+    expect(
+      scenario
+        .agentNamed('Support Bot')
+        .mock_tools!.map((tool) => tool.id)
+        .sort(),
+    ).toEqual(agents.support.mock_tools!.map((tool) => tool.id).sort());
     await scenario.expectNoChanges();
   });
 
@@ -153,7 +207,9 @@ describe('export of a whole project', () => {
 
     expect(yaml.code).toBe(0);
     expect(yaml.stdout.startsWith('# yaml-language-server: $schema=manifest.schema.json\n')).toBe(true);
-    expect(yaml.stdout).toContain('#   SUPPORT_BOT_VAPI_API_KEY             agent.support-bot provider.credentials.api_key\n');
+    expect(yaml.stdout).toContain(
+      '#   SUPPORT_BOT_VAPI_API_KEY             agent.support-bot provider.credentials.api_key\n',
+    );
     const result = JSON.parse(json.stdout);
     expect(result.manifest).toBe(yaml.stdout);
     expect(result).toMatchObject({ status: 'ok', project: 42, file: null });
@@ -165,7 +221,11 @@ describe('export of a whole project', () => {
       ['agent.twin-2', true],
     ]);
     expect(result.secrets).toEqual([
-      { env: 'RETELL_BOOKING_AGENT_RETELL_API_KEY', address: 'agent.retell-booking-agent', path: '/provider/credentials/api_key' },
+      {
+        env: 'RETELL_BOOKING_AGENT_RETELL_API_KEY',
+        address: 'agent.retell-booking-agent',
+        path: '/provider/credentials/api_key',
+      },
       { env: 'SUPPORT_BOT_WEBHOOK_SECRET', address: 'agent.support-bot', path: '/webhook_secret' },
       { env: 'SUPPORT_BOT_VAPI_API_KEY', address: 'agent.support-bot', path: '/provider/credentials/api_key' },
     ]);
@@ -176,22 +236,48 @@ describe('export of selected agents', () => {
   it('writes only those, keeps the keys of a whole export, and plans the rest as unmanaged', async () => {
     const agents = await createAgents();
 
-    const exported = await scenario.run(['export', '--project', '42', '--agent', String(agents.twinB.id), '--agent', String(agents.booking.id), '-o', 'agents.yaml']);
+    const exported = await scenario.run([
+      'export',
+      '--project',
+      '42',
+      '--agent',
+      String(agents.twinB.id),
+      '--agent',
+      String(agents.booking.id),
+      '-o',
+      'agents.yaml',
+    ]);
 
     expect(exported.code, exported.stderr).toBe(0);
     const manifest = parse(await readFile(join(scenario.dir, 'agents.yaml'), 'utf8'));
     expect(manifest.agents).toEqual({
       'retell-booking-agent': expect.objectContaining({ name: 'Retell Booking Agent' }),
-      'twin-2': { id: agents.twinB.id, name: 'Twin', description: 'the other one', provider: { type: 'self_hosted' }, mock_tools_enabled: false },
+      'twin-2': {
+        id: agents.twinB.id,
+        name: 'Twin',
+        description: 'the other one',
+        provider: { type: 'self_hosted' },
+        mock_tools_enabled: false,
+      },
     });
 
     scenario.env.RETELL_BOOKING_AGENT_RETELL_API_KEY = 'retell-from-ci';
     const plan = JSON.parse((await scenario.plan('--json')).stdout);
-    expect(plan.resource_changes.map((change: any) => [change.address, change.action, change.changes.map((field: any) => field.path)])).toEqual([
+    expect(
+      plan.resource_changes.map((change: any) => [
+        change.address,
+        change.action,
+        change.changes.map((field: any) => field.path),
+      ]),
+    ).toEqual([
       ['agent.retell-booking-agent', 'update', ['/provider/credentials/api_key']],
       ['agent.twin-2', 'no-op', []],
     ]);
-    expect(plan.unmanaged.map((agent: any) => agent.id)).toEqual([agents.support.id, agents.onprem.id, agents.twinA.id]);
+    expect(plan.unmanaged.map((agent: any) => agent.id)).toEqual([
+      agents.support.id,
+      agents.onprem.id,
+      agents.twinA.id,
+    ]);
   });
 
   it('refuses an id that is not in the project, sending no write', async () => {
@@ -201,7 +287,9 @@ describe('export of selected agents', () => {
     const result = await scenario.run(['export', '--project', '42', '--agent', String(other.id), '--no-color']);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`error: no agent ${other.id} in project 42\nhint: check the ids given with --agent and the --project they belong to\n`);
+    expect(result.stderr).toBe(
+      `error: no agent ${other.id} in project 42\nhint: check the ids given with --agent and the --project they belong to\n`,
+    );
     expect(result.stdout).toBe('');
   });
 });
@@ -214,7 +302,9 @@ describe('export -o', () => {
     const refused = await scenario.run(['export', '--project', '42', '-o', 'agents.yaml', '--no-color']);
 
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe('error: agents.yaml already exists\nhint: pass --force to overwrite it, or give another file with -o\n');
+    expect(refused.stderr).toBe(
+      'error: agents.yaml already exists\nhint: pass --force to overwrite it, or give another file with -o\n',
+    );
     expect(await readFile(join(scenario.dir, 'agents.yaml'), 'utf8')).toBe('project: 1\n');
     expect(scenario.emulator.requests()).toEqual([]);
     const json = await scenario.run(['export', '--project', '42', '-o', 'agents.yaml', '--json']);

@@ -42,7 +42,11 @@ describe('rate limits and unavailability', () => {
     scenario.emulator.setFaults({ errors: { count: 2, status: 503 } });
     const unavailable = await scenario.plan('--detailed-exitcode');
     expect(unavailable.code).toBe(2);
-    expect(unavailable.stderr.match(/^retrying listing agents of project 42 \(page 1\) in \d+\.\ds \(HTTP 503; attempt \d\)$/gm)).toHaveLength(2);
+    expect(
+      unavailable.stderr.match(
+        /^retrying listing agents of project 42 \(page 1\) in \d+\.\ds \(HTTP 503; attempt \d\)$/gm,
+      ),
+    ).toHaveLength(2);
     expect(scenario.emulator.requests().map((request) => request.status)).toEqual([429, 200, 503, 503, 200]);
   });
 
@@ -60,7 +64,9 @@ describe('rate limits and unavailability', () => {
     expect(scenario.requestsOf('create').filter((request) => request.status === 201)).toHaveLength(3);
     expect(scenario.clock.sleeps.filter((ms) => ms === 2000)).toHaveLength(3);
     for (const line of created.stdout.match(/^.*retrying.*$/gm)!) {
-      expect(line).toMatch(/^(retrying creating agent "[^"]+"|agent\.support-bot: retrying (en|dis)abling mock tools of agent \d+) in 2000ms \(attempt [23]\): HTTP 429$/);
+      expect(line).toMatch(
+        /^(retrying creating agent "[^"]+"|agent\.support-bot: retrying (en|dis)abling mock tools of agent \d+) in 2000ms \(attempt [23]\): HTTP 429$/,
+      );
     }
     await scenario.expectNoChanges();
   });
@@ -76,8 +82,12 @@ describe('rate limits and unavailability', () => {
 
     expect(updated.code, updated.stdout).toBe(0);
     expect(updated.stderr).toBe('');
-    expect(updated.stdout).toMatch(/^agent\.support-bot: retrying updating agent \d+ in \d+ms \(attempt 2\): HTTP 503$/m);
-    expect(updated.stdout).toMatch(/^agent\.support-bot: retrying updating agent \d+ in \d+ms \(attempt 3\): HTTP 503$/m);
+    expect(updated.stdout).toMatch(
+      /^agent\.support-bot: retrying updating agent \d+ in \d+ms \(attempt 2\): HTTP 503$/m,
+    );
+    expect(updated.stdout).toMatch(
+      /^agent\.support-bot: retrying updating agent \d+ in \d+ms \(attempt 3\): HTTP 503$/m,
+    );
     expect(scenario.requestsOf('update').map((request) => request.status)).toEqual([503, 503, 200]);
     expect(scenario.agentNamed('Support Bot').description).toBe('Handles inbound support calls');
     await scenario.expectNoChanges();
@@ -89,7 +99,9 @@ describe('rate limits and unavailability', () => {
     const result = await scenario.apply();
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: listing agents of project 42 (page 1) failed (GET /test_framework/v2/aiagents/?project_id=42&page_size=100: HTTP 503)');
+    expect(result.stderr).toContain(
+      'error: listing agents of project 42 (page 1) failed (GET /test_framework/v2/aiagents/?project_id=42&page_size=100: HTTP 503)',
+    );
     expect(result.stderr).toContain('hint: Cekura did not complete the request; try again later');
     expect(scenario.writes()).toEqual([]);
   });
@@ -102,9 +114,17 @@ describe('a create whose response is lost', () => {
 
   it.each<{ name: string; faults: FaultsPatch; posts: number }>([
     { name: 'committed, then answered 504', faults: { commit_then_504: { count: 1, kinds: ['create'] } }, posts: 1 },
-    { name: 'committed, then the connection dropped', faults: { drop: { count: 1, kinds: ['create'], after_commit: true } }, posts: 1 },
+    {
+      name: 'committed, then the connection dropped',
+      faults: { drop: { count: 1, kinds: ['create'], after_commit: true } },
+      posts: 1,
+    },
     { name: 'dropped before it was committed', faults: { drop: { count: 1, kinds: ['create'] } }, posts: 2 },
-    { name: 'answered 503 before it was committed', faults: { errors: { count: 1, status: 503, kinds: ['create'] } }, posts: 2 },
+    {
+      name: 'answered 503 before it was committed',
+      faults: { errors: { count: 1, status: 503, kinds: ['create'] } },
+      posts: 2,
+    },
   ])('$name: ends with exactly one agent, bound in the state record', async ({ faults, posts }) => {
     scenario.emulator.setFaults(faults);
 
@@ -116,7 +136,10 @@ describe('a create whose response is lost', () => {
     expect(scenario.requestsOf('create')).toHaveLength(posts);
     expect((await scenario.state())!.agents['agent.bot']!.id).toBe(agents[0]!.id);
     expect(agents[0]!.mock_tools_enabled).toBe(true);
-    if (posts === 1) expect(result.stdout).toContain(`agent.bot: found the agent whose create response was lost (id ${agents[0]!.id}); not posting again`);
+    if (posts === 1)
+      expect(result.stdout).toContain(
+        `agent.bot: found the agent whose create response was lost (id ${agents[0]!.id}); not posting again`,
+      );
     await scenario.expectNoChanges();
   });
 
@@ -132,14 +155,16 @@ describe('a create whose response is lost', () => {
     await scenario.expectNoChanges();
   });
 
-  it('a rate-limited toggle is waited out, named by the agent\'s address', async () => {
+  it("a rate-limited toggle is waited out, named by the agent's address", async () => {
     scenario.emulator.setFaults({ rate_limit: { count: 1, retry_after_s: 5, kinds: ['toggle'] } });
 
     const result = await scenario.apply();
 
     expect(result.code, result.stdout).toBe(0);
     const id = scenario.agentNamed('Bot').id;
-    expect(result.stdout).toContain(`agent.bot: retrying enabling mock tools of agent ${id} in 5000ms (attempt 2): HTTP 429\n`);
+    expect(result.stdout).toContain(
+      `agent.bot: retrying enabling mock tools of agent ${id} in 5000ms (attempt 2): HTTP 429\n`,
+    );
     expect(scenario.requestsOf('toggle').map((request) => request.status)).toEqual([429, 202]);
     await scenario.expectNoChanges();
   });
@@ -155,7 +180,9 @@ describe('a create whose response is lost', () => {
     expect(result.code, result.stdout).toBe(0);
     // The second POST is refused as "already in progress": the first one did start the toggle.
     expect(scenario.requestsOf('toggle').map((request) => request.status)).toEqual([504, 400]);
-    expect(result.stdout).toContain('agent.bot: toggle mock mode on — completed — waiting for a toggle that is already in progress');
+    expect(result.stdout).toContain(
+      'agent.bot: toggle mock mode on — completed — waiting for a toggle that is already in progress',
+    );
     expect(scenario.agentNamed('Bot').mock_tools_enabled).toBe(true);
     expect((await scenario.state())!.agents['agent.bot']!.pending_toggle).toBeUndefined();
     await scenario.expectNoChanges();

@@ -6,7 +6,12 @@ import { expect } from 'vitest';
 import type { WireAgent } from '../../src/api/types.js';
 import { main } from '../../src/cli/main.js';
 import type { CliIo, InputStream } from '../../src/cli/io.js';
-import { EMULATOR_DEFAULT_API_KEY, startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/server.js';
+import {
+  EMULATOR_DEFAULT_API_KEY,
+  startEmulator,
+  type EmulatorHandle,
+  type EmulatorOptions,
+} from '../../src/emulator/server.js';
 import type { RequestKind, RequestLogEntry } from '../../src/emulator/types.js';
 import type { StateRecord } from '../../src/state/types.js';
 import { CapturedStream, FakeClock } from '../fakes.js';
@@ -156,7 +161,9 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
     },
     async filesText() {
       const files = await listFiles(dir);
-      const texts = await Promise.all(files.filter((file) => !given.has(file)).map((file) => readFile(join(dir, file), 'utf8')));
+      const texts = await Promise.all(
+        files.filter((file) => !given.has(file)).map((file) => readFile(join(dir, file), 'utf8')),
+      );
       return texts.join('\n');
     },
     requestsOf: (...kinds) => emulator.requests().filter((request) => kinds.includes(request.kind)),
@@ -167,14 +174,23 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       return found[0]!;
     },
     async createDirectly(body) {
-      const response = await scenario.call('POST', AGENTS_PATH, { project: 42, description: 'made in the UI', inbound: false, ...body });
-      if (response.status !== 201) throw new Error(`create failed: ${response.status} ${JSON.stringify(response.body)}`);
+      const response = await scenario.call('POST', AGENTS_PATH, {
+        project: 42,
+        description: 'made in the UI',
+        inbound: false,
+        ...body,
+      });
+      if (response.status !== 201)
+        throw new Error(`create failed: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body as WireAgent;
     },
     async call(method, path, body) {
       const response = await fetch(emulator.url + path, {
         method,
-        headers: { 'x-cekura-api-key': env.CEKURA_API_KEY!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          'x-cekura-api-key': env.CEKURA_API_KEY!,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
@@ -192,7 +208,9 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
 async function listFiles(root: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(join(root, prefix), { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? listFiles(root, join(prefix, entry.name)) : Promise.resolve([join(prefix, entry.name)]))),
+    entries.map((entry) =>
+      entry.isDirectory() ? listFiles(root, join(prefix, entry.name)) : Promise.resolve([join(prefix, entry.name)]),
+    ),
   );
   return nested.flat();
 }

@@ -28,7 +28,10 @@ beforeEach(async () => {
 afterEach(() => scenario.close());
 
 it('binds the address, so the plan updates that agent (renaming it) instead of creating one', async () => {
-  const legacy = await scenario.createDirectly({ name: 'Legacy Support', mock_tools: [{ name: 'get_order', description: 'Old', mock_data: [] }] });
+  const legacy = await scenario.createDirectly({
+    name: 'Legacy Support',
+    mock_tools: [{ name: 'get_order', description: 'Old', mock_data: [] }],
+  });
   const before = JSON.parse((await scenario.plan('--json')).stdout);
   expect(before.resource_changes.find((change: any) => change.address === 'agent.support-bot').action).toBe('create');
   scenario.emulator.clearRequests();
@@ -42,7 +45,9 @@ it('binds the address, so the plan updates that agent (renaming it) instead of c
   );
   expect(scenario.requestsOf('get').map((request) => request.agent_id)).toEqual([legacy.id]);
   expect(scenario.writes()).toEqual([]);
-  expect((await scenario.state())!.agents).toEqual({ 'agent.support-bot': { id: legacy.id, project: 42, secrets: {}, applied: {} } });
+  expect((await scenario.state())!.agents).toEqual({
+    'agent.support-bot': { id: legacy.id, project: 42, secrets: {}, applied: {} },
+  });
 
   const after = JSON.parse((await scenario.plan('--json')).stdout);
   const change = after.resource_changes.find((candidate: any) => candidate.address === 'agent.support-bot');
@@ -56,13 +61,29 @@ it('binds the address, so the plan updates that agent (renaming it) instead of c
   expect(after.unmanaged).toEqual([]);
 
   expect((await scenario.apply()).code).toBe(0);
-  expect(scenario.emulator.agents().map((agent) => [agent.id, agent.name]).sort()).toEqual([[legacy.id, 'Support Bot'], [expect.any(Number), 'Booking']].sort());
+  expect(
+    scenario.emulator
+      .agents()
+      .map((agent) => [agent.id, agent.name])
+      .sort(),
+  ).toEqual(
+    [
+      [legacy.id, 'Support Bot'],
+      [expect.any(Number), 'Booking'],
+    ].sort(),
+  );
   await scenario.expectNoChanges();
 
   // Again: nothing to do.
   const again = await scenario.run(['import', 'agent.support-bot', String(legacy.id), '--json']);
   expect(again.code).toBe(0);
-  expect(JSON.parse(again.stdout)).toEqual({ status: 'ok', address: 'agent.support-bot', id: legacy.id, project: 42, already_bound: true });
+  expect(JSON.parse(again.stdout)).toEqual({
+    status: 'ok',
+    address: 'agent.support-bot',
+    id: legacy.id,
+    project: 42,
+    already_bound: true,
+  });
 });
 
 it('refuses to rebind an address or an agent, saying how to fix it', async () => {
@@ -100,12 +121,14 @@ it.each([
   {
     name: 'an agent that does not exist',
     argv: (_: number) => ['import', 'agent.booking', '9999'],
-    error: "error: there is no agent 9999 on Cekura\nhint: check the id: it is the number in the agent's URL in the Cekura dashboard\n",
+    error:
+      "error: there is no agent 9999 on Cekura\nhint: check the id: it is the number in the agent's URL in the Cekura dashboard\n",
   },
   {
     name: 'an agent of another project',
     argv: (other: number) => ['import', 'agent.booking', String(other)],
-    error: 'error: agent <other> is in project 7, but agent.booking is in project 42\nhint: check the agent id, or set `project: 7` under agents.booking\n',
+    error:
+      'error: agent <other> is in project 7, but agent.booking is in project 42\nhint: check the agent id, or set `project: 7` under agents.booking\n',
   },
 ])('refuses $name and records nothing', async ({ argv, error }) => {
   const other = await scenario.createDirectly({ name: 'Elsewhere', project: 7 });
@@ -121,15 +144,27 @@ it.each([
 
 it('refuses what contradicts an `id:` pin of the manifest, and works only with the lock', async () => {
   const agent = await scenario.createDirectly({ name: 'Pinned' });
-  await scenario.write('agents.yaml', MANIFEST.replace('    name: Booking\n', `    id: ${agent.id}\n    name: Booking\n`));
+  await scenario.write(
+    'agents.yaml',
+    MANIFEST.replace('    name: Booking\n', `    id: ${agent.id}\n    name: Booking\n`),
+  );
 
   const pinned = await scenario.run(['import', 'agent.booking', String(agent.id + 1), '--json']);
   expect(pinned.code).toBe(1);
-  expect(JSON.parse(pinned.stdout).error).toMatchObject({ code: 'import_conflict', message: `agent.booking is pinned to agent ${agent.id} by \`id:\` in the manifest` });
+  expect(JSON.parse(pinned.stdout).error).toMatchObject({
+    code: 'import_conflict',
+    message: `agent.booking is pinned to agent ${agent.id} by \`id:\` in the manifest`,
+  });
   const pinnedElsewhere = await scenario.run(['import', 'agent.support-bot', String(agent.id), '--json']);
-  expect(JSON.parse(pinnedElsewhere.stdout).error).toMatchObject({ code: 'import_conflict', message: `agent ${agent.id} is pinned to agent.booking by \`id:\` in the manifest` });
+  expect(JSON.parse(pinnedElsewhere.stdout).error).toMatchObject({
+    code: 'import_conflict',
+    message: `agent ${agent.id} is pinned to agent.booking by \`id:\` in the manifest`,
+  });
 
-  await scenario.write(`${STATE_FILE}.lock`, JSON.stringify({ pid: 4242, host: 'ci-runner-7', time: '2026-05-01T11:00:00.000Z', command: 'apply' }));
+  await scenario.write(
+    `${STATE_FILE}.lock`,
+    JSON.stringify({ pid: 4242, host: 'ci-runner-7', time: '2026-05-01T11:00:00.000Z', command: 'apply' }),
+  );
   const locked = await scenario.run(['import', 'agent.booking', String(agent.id), '--json']);
   expect(locked.code).toBe(1);
   expect(JSON.parse(locked.stdout).error.code).toBe('state_locked');
@@ -139,19 +174,52 @@ it('refuses what contradicts an `id:` pin of the manifest, and works only with t
 it("with --env, binds in that environment's project and writes only that environment's record", async () => {
   await scenario.write(
     'envs.yaml',
-    ['environments:', '  staging: { project: 42 }', '  production: { project: 43 }', MANIFEST.slice(MANIFEST.indexOf('agents:'))].join('\n'),
+    [
+      'environments:',
+      '  staging: { project: 42 }',
+      '  production: { project: 43 }',
+      MANIFEST.slice(MANIFEST.indexOf('agents:')),
+    ].join('\n'),
   );
   const legacy = await scenario.createDirectly({ name: 'Legacy Support', project: 43 });
   scenario.emulator.clearRequests();
 
-  const missingEnv = await scenario.run(['import', 'agent.support-bot', String(legacy.id), '-f', 'envs.yaml', '--no-color']);
-  const wrongEnv = await scenario.run(['import', 'agent.support-bot', String(legacy.id), '-f', 'envs.yaml', '--env', 'staging', '--no-color']);
-  const imported = await scenario.run(['import', 'agent.support-bot', String(legacy.id), '-f', 'envs.yaml', '--env', 'production']);
+  const missingEnv = await scenario.run([
+    'import',
+    'agent.support-bot',
+    String(legacy.id),
+    '-f',
+    'envs.yaml',
+    '--no-color',
+  ]);
+  const wrongEnv = await scenario.run([
+    'import',
+    'agent.support-bot',
+    String(legacy.id),
+    '-f',
+    'envs.yaml',
+    '--env',
+    'staging',
+    '--no-color',
+  ]);
+  const imported = await scenario.run([
+    'import',
+    'agent.support-bot',
+    String(legacy.id),
+    '-f',
+    'envs.yaml',
+    '--env',
+    'production',
+  ]);
 
   expect(missingEnv.code).toBe(1);
-  expect(missingEnv.stderr).toBe('error: the manifest declares environments production, staging: choose one with --env NAME\nhint: for example `--env production`\n');
+  expect(missingEnv.stderr).toBe(
+    'error: the manifest declares environments production, staging: choose one with --env NAME\nhint: for example `--env production`\n',
+  );
   expect(wrongEnv.code).toBe(1);
-  expect(wrongEnv.stderr).toContain(`error: agent ${legacy.id} is in project 43, but agent.support-bot is in project 42\n`);
+  expect(wrongEnv.stderr).toContain(
+    `error: agent ${legacy.id} is in project 43, but agent.support-bot is in project 42\n`,
+  );
   expect(imported.code, imported.stderr).toBe(0);
   expect(imported.stdout).toBe(
     `Imported agent ${legacy.id} "Legacy Support" (project 43) as agent.support-bot.\n` +
@@ -161,8 +229,13 @@ it("with --env, binds in that environment's project and writes only that environ
   const production = JSON.parse(await readFile(join(scenario.dir, '.cekuraform/production.state.json'), 'utf8'));
   expect(production.agents).toEqual({ 'agent.support-bot': { id: legacy.id, project: 43, secrets: {}, applied: {} } });
   expect(await scenario.state()).toBeNull();
-  await expect(readFile(join(scenario.dir, '.cekuraform/staging.state.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+  await expect(readFile(join(scenario.dir, '.cekuraform/staging.state.json'))).rejects.toMatchObject({
+    code: 'ENOENT',
+  });
 
   const plan = JSON.parse((await scenario.plan('-f', 'envs.yaml', '--env', 'production', '--json')).stdout);
-  expect(plan.resource_changes.find((change: any) => change.address === 'agent.support-bot')).toMatchObject({ action: 'update', id: legacy.id });
+  expect(plan.resource_changes.find((change: any) => change.address === 'agent.support-bot')).toMatchObject({
+    action: 'update',
+    id: legacy.id,
+  });
 });

@@ -22,7 +22,9 @@ it('Ctrl-C while a toggle runs exits 130 with the toggle recorded, and the next 
   const interrupted = await scenario.run(['apply', '--auto-approve', '--no-color'], { signal: ctrlC.signal });
 
   expect(interrupted.code).toBe(130);
-  expect(interrupted.stdout).toContain('Interrupted: agents not yet started were left as they are; run apply again to finish.');
+  expect(interrupted.stdout).toContain(
+    'Interrupted: agents not yet started were left as they are; run apply again to finish.',
+  );
   expect(scenario.emulator.agents()).toHaveLength(3);
   const pending = (await scenario.state())!.agents['agent.support-bot']!.pending_toggle;
   expect(pending).toMatchObject({ enabled: true });
@@ -32,7 +34,9 @@ it('Ctrl-C while a toggle runs exits 130 with the toggle recorded, and the next 
   const resumed = await scenario.apply();
 
   expect(resumed.code, resumed.stdout).toBe(0);
-  expect(resumed.stdout).toContain(`agent.support-bot: toggle mock mode on — resumed (progress ${pending!.progress_id})`);
+  expect(resumed.stdout).toContain(
+    `agent.support-bot: toggle mock mode on — resumed (progress ${pending!.progress_id})`,
+  );
   expect(scenario.writes()).toEqual([]);
   expect(scenario.agentNamed('Support Bot').mock_tools_enabled).toBe(true);
   await scenario.expectNoChanges();

@@ -38,9 +38,18 @@ describe('create from empty', () => {
     expect(result.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode toggles.');
     expect(scenario.requestsOf('create')).toHaveLength(3);
     const agents = scenario.emulator.agents();
-    expect(agents.map((agent) => agent.name).sort()).toEqual(['On-prem Concierge', 'Retell Booking Agent', 'Support Bot']);
+    expect(agents.map((agent) => agent.name).sort()).toEqual([
+      'On-prem Concierge',
+      'Retell Booking Agent',
+      'Support Bot',
+    ]);
     const supportBot = scenario.agentNamed('Support Bot');
-    expect(supportBot.mock_tools?.map((tool) => tool.name).sort()).toEqual(['crm_lookup', 'crm_update', 'get_order', 'refund_order']);
+    expect(supportBot.mock_tools?.map((tool) => tool.name).sort()).toEqual([
+      'crm_lookup',
+      'crm_update',
+      'get_order',
+      'refund_order',
+    ]);
     expect(supportBot.mock_tools_enabled).toBe(true);
 
     const state = await scenario.state();
@@ -86,13 +95,16 @@ describe('001: removing a mock tool and a dynamic variable', () => {
     const toolIds = idsByName(before.mock_tools);
     expect(idsByName(after.mock_tools)).toEqual({ get_order: toolIds.get_order, crm_lookup: toolIds.crm_lookup });
     const variableIds = idsByName(before.dynamic_variables);
-    expect(idsByName(after.dynamic_variables)).toEqual({ customer_name: variableIds.customer_name, order_id: variableIds.order_id });
+    expect(idsByName(after.dynamic_variables)).toEqual({
+      customer_name: variableIds.customer_name,
+      order_id: variableIds.order_id,
+    });
     expect(scenario.writes().map((request) => request.kind)).toEqual(['update']);
     await scenario.expectNoChanges();
   });
 });
 
-describe('002: changing a mock tool\'s mock data', () => {
+describe("002: changing a mock tool's mock data", () => {
   it('updates the tool in place, keeping its id', async () => {
     const before = await applyInitial('002-tool-update');
     await scenario.useScenarioFile('002-tool-update', 'final.yaml');
@@ -125,7 +137,9 @@ describe('003: renaming the agent', () => {
 
     expect(result.code).toBe(0);
     expect(scenario.writes().map((request) => [request.kind, request.agent_id])).toEqual([['update', before.id]]);
-    expect(scenario.emulator.agents().map((agent) => [agent.id, agent.name])).toEqual([[before.id, 'Support Bot (EU)']]);
+    expect(scenario.emulator.agents().map((agent) => [agent.id, agent.name])).toEqual([
+      [before.id, 'Support Bot (EU)'],
+    ]);
     expect((await scenario.state())!.agents['agent.support-bot']!.id).toBe(before.id);
     await scenario.expectNoChanges();
   });
@@ -147,7 +161,8 @@ describe('005: an explicit empty mock_tools list', () => {
     await scenario.useScenarioFile('005-empty-set', 'final.yaml');
 
     const plan = await scenario.plan();
-    for (const tool of ['get_order', 'legacy_lookup', 'crm_lookup']) expect(plan.stdout).toContain(`- mock tool "${tool}"`);
+    for (const tool of ['get_order', 'legacy_lookup', 'crm_lookup'])
+      expect(plan.stdout).toContain(`- mock tool "${tool}"`);
     const result = await scenario.apply();
 
     expect(result.code).toBe(0);

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { STATE_FILE, startScenario, type Scenario } from './harness.js';
 
 const LOCK_FILE = `${STATE_FILE}.lock`;
-const MANIFEST = 'project: 42\nagents:\n  bot:\n    name: Bot\n    description: A bot\n    telephony: { inbound: false }\n';
+const MANIFEST =
+  'project: 42\nagents:\n  bot:\n    name: Bot\n    description: A bot\n    telephony: { inbound: false }\n';
 
 let scenario: Scenario;
 beforeEach(async () => {
@@ -22,7 +23,10 @@ function lockOf(pid: number): string {
 
 it('holds a lock naming this process while it applies, and releases it', async () => {
   // Read the lock while apply waits for a toggle, which it does through the clock.
-  await scenario.write('agents.yaml', MANIFEST + '    provider: { type: vapi, agent_id: asst_1 }\n    mock_tools_enabled: true\n');
+  await scenario.write(
+    'agents.yaml',
+    MANIFEST + '    provider: { type: vapi, agent_id: asst_1 }\n    mock_tools_enabled: true\n',
+  );
   const held: string[] = [];
   const sleep = scenario.clock.sleep.bind(scenario.clock);
   scenario.clock.sleep = async (ms, signal) => {
@@ -33,7 +37,12 @@ it('holds a lock naming this process while it applies, and releases it', async (
   expect((await scenario.apply()).code).toBe(0);
 
   expect(held.length).toBeGreaterThan(0);
-  expect(JSON.parse(held[0]!)).toEqual({ pid: process.pid, host: hostname(), time: expect.any(String), command: 'apply' });
+  expect(JSON.parse(held[0]!)).toEqual({
+    pid: process.pid,
+    host: hostname(),
+    time: expect.any(String),
+    command: 'apply',
+  });
   await expect(readFile(join(scenario.dir, LOCK_FILE), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   await scenario.expectNoChanges();
 });
@@ -55,7 +64,9 @@ it('stops a second apply while a live process holds the lock, naming the holder;
 
   const unlocked = await scenario.run(['force-unlock']);
   expect(unlocked.code).toBe(0);
-  expect(unlocked.stdout).toBe(`Removed the lock held by process ${process.ppid} on ${hostname()} since 2026-05-01T11:00:00.000Z (apply).\n`);
+  expect(unlocked.stdout).toBe(
+    `Removed the lock held by process ${process.ppid} on ${hostname()} since 2026-05-01T11:00:00.000Z (apply).\n`,
+  );
 
   const applied = await scenario.apply();
   expect(applied.code, applied.stderr).toBe(0);

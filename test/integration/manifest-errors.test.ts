@@ -17,7 +17,9 @@ const INVALID_MANIFESTS = [
   },
   {
     name: 'a mock_index below 1',
-    manifest: AGENT_HEAD + '    mock_tools:\n      - name: lookup\n        description: CRM\n        mock_data: []\n        served_via: { type: mcp, mock_index: 0 }\n',
+    manifest:
+      AGENT_HEAD +
+      '    mock_tools:\n      - name: lookup\n        description: CRM\n        mock_data: []\n        served_via: { type: mcp, mock_index: 0 }\n',
     stderr: [
       'error: agents.bot.mock_tools[0].served_via.mock_index: must be at least 1',
       '  at agents.yaml:10:46',
@@ -27,7 +29,9 @@ const INVALID_MANIFESTS = [
   },
   {
     name: 'a quoted mock_index',
-    manifest: AGENT_HEAD + '    mock_tools:\n      - name: lookup\n        description: CRM\n        mock_data: []\n        served_via: { type: mcp, mock_index: "1" }\n',
+    manifest:
+      AGENT_HEAD +
+      '    mock_tools:\n      - name: lookup\n        description: CRM\n        mock_data: []\n        served_via: { type: mcp, mock_index: "1" }\n',
     stderr: [
       'error: agents.bot.mock_tools[0].served_via.mock_index: expected a number, got a string',
       '  at agents.yaml:10:46',
@@ -38,7 +42,8 @@ const INVALID_MANIFESTS = [
   },
   {
     name: 'a secret from an unset environment variable',
-    manifest: AGENT_HEAD + '    provider:\n      type: vapi\n      credentials:\n        api_key: ${env:NOT_SET_ANYWHERE}\n',
+    manifest:
+      AGENT_HEAD + '    provider:\n      type: vapi\n      credentials:\n        api_key: ${env:NOT_SET_ANYWHERE}\n',
     stderr: [
       'error: agents.bot.provider.credentials.api_key: environment variable NOT_SET_ANYWHERE is not set',
       '  at agents.yaml:9:18',
@@ -49,7 +54,8 @@ const INVALID_MANIFESTS = [
   },
   {
     name: 'a literal secret',
-    manifest: AGENT_HEAD + '    provider:\n      type: vapi\n      credentials:\n        api_key: sk-literal-value-123\n',
+    manifest:
+      AGENT_HEAD + '    provider:\n      type: vapi\n      credentials:\n        api_key: sk-literal-value-123\n',
     stderr: [
       'error: agents.bot.provider.credentials.api_key: `api_key` is a secret and must be exactly `${env:NAME}`: secrets do not belong in Git',
       '  at agents.yaml:9:18',
@@ -68,17 +74,20 @@ describe.each(INVALID_MANIFESTS)('a manifest with $name', ({ manifest, stderr, i
   });
   afterEach(() => scenario.close());
 
-  it.each([['plan'], ['apply', '--auto-approve'], ['validate']])('fails `%s` with the located issue and sends nothing', async (...argv) => {
-    const result = await scenario.run([...argv, '--no-color']);
+  it.each([['plan'], ['apply', '--auto-approve'], ['validate']])(
+    'fails `%s` with the located issue and sends nothing',
+    async (...argv) => {
+      const result = await scenario.run([...argv, '--no-color']);
 
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(stderr.join('\n') + '\n');
-    expect(result.stderr).not.toMatch(/\n\s+at .*\.(ts|js):\d+/);
-    expect(result.stderr).not.toContain('sk-literal-value-123');
-    expect(scenario.emulator.requests()).toEqual([]);
-    expect(await scenario.state()).toBeNull();
-  });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(stderr.join('\n') + '\n');
+      expect(result.stderr).not.toMatch(/\n\s+at .*\.(ts|js):\d+/);
+      expect(result.stderr).not.toContain('sk-literal-value-123');
+      expect(scenario.emulator.requests()).toEqual([]);
+      expect(await scenario.state()).toBeNull();
+    },
+  );
 
   it('reports the issue as JSON under `plan --json`', async () => {
     const result = await scenario.run(['plan', '--json']);
@@ -86,7 +95,10 @@ describe.each(INVALID_MANIFESTS)('a manifest with $name', ({ manifest, stderr, i
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('');
     const output = JSON.parse(result.stdout);
-    expect(output).toMatchObject({ status: 'error', error: { code: 'manifest_invalid', message: 'manifest has 1 error' } });
+    expect(output).toMatchObject({
+      status: 'error',
+      error: { code: 'manifest_invalid', message: 'manifest has 1 error' },
+    });
     expect(output.error.meta.issues).toEqual([expect.objectContaining(issue)]);
     expect(scenario.emulator.requests()).toEqual([]);
   });

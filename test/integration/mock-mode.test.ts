@@ -43,15 +43,25 @@ it('enables mock mode by toggle and polling, reports the MCP endpoints, then dis
     ].join('\n'),
   );
   expect(enabled.stdout).toContain('Apply complete: 0 added, 0 changed, 0 destroyed; 2 mock-mode toggles.');
-  expect(scenario.writes().map((request) => [request.kind, request.agent_id]).sort()).toEqual([
-    ['toggle', supportBot],
-    ['toggle', booking],
-  ].sort());
+  expect(
+    scenario
+      .writes()
+      .map((request) => [request.kind, request.agent_id])
+      .sort(),
+  ).toEqual(
+    [
+      ['toggle', supportBot],
+      ['toggle', booking],
+    ].sort(),
+  );
   // A toggle stays in progress for 10 s of the fake clock (which both agents' waits move): apply polled until it completed.
   expect(scenario.requestsOf('toggle_progress').length).toBeGreaterThan(2);
   expect(scenario.clock.sleeps.length).toBeGreaterThan(2);
   expect(scenario.emulator.agents().map((agent) => agent.mock_tools_enabled)).toEqual([true, true]);
-  expect(Object.values((await scenario.state())!.agents).map((agent) => agent.pending_toggle)).toEqual([undefined, undefined]);
+  expect(Object.values((await scenario.state())!.agents).map((agent) => agent.pending_toggle)).toEqual([
+    undefined,
+    undefined,
+  ]);
   await scenario.expectNoChanges();
 
   await scenario.useScenarioFile(FOLDER, 'disabled.yaml');
@@ -65,10 +75,12 @@ it('enables mock mode by toggle and polling, reports the MCP endpoints, then dis
   await scenario.expectNoChanges();
 });
 
-it('fails only the agent whose toggle fails, with the server\'s error text, and applies the other', async () => {
+it("fails only the agent whose toggle fails, with the server's error text, and applies the other", async () => {
   await startWithAgents(0);
   const { supportBot, booking } = ids();
-  scenario.emulator.setFaults({ toggles: { [String(supportBot)]: { outcome: 'fail', error: 'Vapi rejected the MCP server registration' } } });
+  scenario.emulator.setFaults({
+    toggles: { [String(supportBot)]: { outcome: 'fail', error: 'Vapi rejected the MCP server registration' } },
+  });
   await scenario.useScenarioFile(FOLDER, 'enabled.yaml');
 
   const result = await scenario.apply();
@@ -85,7 +97,9 @@ it('fails only the agent whose toggle fails, with the server\'s error text, and 
   // Still wanted: the next plan shows the toggle again; with the fault gone, apply reaches it.
   const plan = await scenario.plan('--json', '--detailed-exitcode');
   expect(plan.code).toBe(2);
-  expect(JSON.parse(plan.stdout).mock_mode_changes).toEqual([{ address: 'agent.support-bot', id: supportBot, from: false, to: true }]);
+  expect(JSON.parse(plan.stdout).mock_mode_changes).toEqual([
+    { address: 'agent.support-bot', id: supportBot, from: false, to: true },
+  ]);
   scenario.emulator.clearFaults();
   expect((await scenario.apply()).code).toBe(0);
   await scenario.expectNoChanges();
@@ -122,7 +136,9 @@ it('stops waiting at --toggle-timeout, and the next apply resumes polling withou
   expect(polls.length).toBeGreaterThan(0);
   expect(polls.every((request) => request.query.progress_id === pending!.progress_id)).toBe(true);
   expect(scenario.agentNamed('Support Bot').mock_tools_enabled).toBe(true);
-  expect(resumed.stdout).toContain(`mock_index 2: ${scenario.emulator.url}/test_framework/v1/aiagents/${supportBot}/mcp/2/ (tools: billing)`);
+  expect(resumed.stdout).toContain(
+    `mock_index 2: ${scenario.emulator.url}/test_framework/v1/aiagents/${supportBot}/mcp/2/ (tools: billing)`,
+  );
   expect((await scenario.state())!.agents['agent.support-bot']!.pending_toggle).toBeUndefined();
   await scenario.expectNoChanges();
 });

@@ -55,7 +55,12 @@ describe('plan of examples/agents.yaml from an empty Cekura', () => {
       }
     }
     const supportBot = plan.resource_changes.find((change: any) => change.address === 'agent.support-bot');
-    expect(supportBot.changes).toContainEqual({ op: 'add', path: '/provider/credentials/api_key', value: '(sensitive value)', sensitive: true });
+    expect(supportBot.changes).toContainEqual({
+      op: 'add',
+      path: '/provider/credentials/api_key',
+      value: '(sensitive value)',
+      sensitive: true,
+    });
     expect(supportBot.changes).toContainEqual({ op: 'add', path: '/name', value: 'Support Bot' });
     expect(plan.mock_mode_changes).toEqual([{ address: 'agent.support-bot', id: null, from: false, to: true }]);
     expect(plan.unmanaged).toEqual([]);
@@ -65,7 +70,9 @@ describe('plan of examples/agents.yaml from an empty Cekura', () => {
   it('sends only one list request and nothing per agent', async () => {
     await scenario.plan();
 
-    expect(scenario.emulator.requests()).toMatchObject([{ method: 'GET', path: AGENTS_PATH, query: { project_id: '42' }, kind: 'list', status: 200 }]);
+    expect(scenario.emulator.requests()).toMatchObject([
+      { method: 'GET', path: AGENTS_PATH, query: { project_id: '42' }, kind: 'list', status: 200 },
+    ]);
   });
 });
 
@@ -80,7 +87,10 @@ describe('plan against a project with several pages of agents', () => {
     for (const name of ['One', 'Two', 'Three', 'Four', 'Five']) {
       await scenario.createDirectly({ name, description: name });
     }
-    await scenario.write('agents.yaml', 'project: 42\nagents:\n  one:\n    name: One\n    description: One\n    telephony: { inbound: false }\n');
+    await scenario.write(
+      'agents.yaml',
+      'project: 42\nagents:\n  one:\n    name: One\n    description: One\n    telephony: { inbound: false }\n',
+    );
     scenario.emulator.clearRequests();
 
     const result = await scenario.plan('--detailed-exitcode');
@@ -103,8 +113,14 @@ describe('plan of a folder of manifests across projects', () => {
   afterEach(() => scenario.close());
 
   it('lists each managed project once, applies both files, and converges', async () => {
-    await scenario.write('agents/support.yaml', 'project: 42\nagents:\n  bot:\n    name: Bot\n    description: A bot\n    telephony: { inbound: false }\n');
-    await scenario.write('agents/sales.yaml', 'project: 7\nagents:\n  seller:\n    name: Seller\n    description: Sells\n    telephony: { inbound: true }\n');
+    await scenario.write(
+      'agents/support.yaml',
+      'project: 42\nagents:\n  bot:\n    name: Bot\n    description: A bot\n    telephony: { inbound: false }\n',
+    );
+    await scenario.write(
+      'agents/sales.yaml',
+      'project: 7\nagents:\n  seller:\n    name: Seller\n    description: Sells\n    telephony: { inbound: true }\n',
+    );
 
     const plan = await scenario.plan('-f', 'agents', '--json');
 
@@ -114,7 +130,12 @@ describe('plan of a folder of manifests across projects', () => {
     ]);
     expect(scenario.emulator.requests().map((request) => request.query.project_id)).toEqual(['7', '42']);
     expect((await scenario.apply('-f', 'agents')).code).toBe(0);
-    expect(scenario.emulator.agents().map((agent) => [agent.name, agent.project]).sort()).toEqual([
+    expect(
+      scenario.emulator
+        .agents()
+        .map((agent) => [agent.name, agent.project])
+        .sort(),
+    ).toEqual([
       ['Bot', 42],
       ['Seller', 7],
     ]);

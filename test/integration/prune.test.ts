@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startScenario, type Scenario } from './harness.js';
 
-const MANIFEST = 'project: 42\nagents:\n  bot:\n    name: Bot\n    description: A bot\n    telephony: { inbound: false }\n';
+const MANIFEST =
+  'project: 42\nagents:\n  bot:\n    name: Bot\n    description: A bot\n    telephony: { inbound: false }\n';
 
 let scenario: Scenario;
 let strays: { id: number; name: string }[];
@@ -10,7 +11,10 @@ beforeEach(async () => {
   await scenario.write('agents.yaml', MANIFEST);
   expect((await scenario.apply()).code).toBe(0);
   await scenario.expectNoChanges();
-  strays = [await scenario.createDirectly({ name: 'Made in the UI' }), await scenario.createDirectly({ name: 'Experiment' })];
+  strays = [
+    await scenario.createDirectly({ name: 'Made in the UI' }),
+    await scenario.createDirectly({ name: 'Experiment' }),
+  ];
   // Another project is not managed by this manifest at all.
   await scenario.createDirectly({ name: 'Elsewhere', project: 7 });
   scenario.emulator.clearRequests();
@@ -44,9 +48,19 @@ it('deletes them under --prune, keeping their calls and runs (delete_related=fal
   expect(result.code, result.stdout).toBe(0);
   expect(result.stdout).toContain('Apply complete: 0 added, 0 changed, 2 destroyed');
   const deletions = scenario.emulator.deletions().sort((a, b) => a.agent_id - b.agent_id);
-  expect(deletions).toEqual(strays.map((stray) => ({ agent_id: stray.id, name: stray.name, project: 42, delete_related: false })));
-  expect(scenario.requestsOf('delete').map((request) => request.query)).toEqual([{ delete_related: 'false' }, { delete_related: 'false' }]);
-  expect(scenario.emulator.agents().map((agent) => agent.name).sort()).toEqual(['Bot', 'Elsewhere']);
+  expect(deletions).toEqual(
+    strays.map((stray) => ({ agent_id: stray.id, name: stray.name, project: 42, delete_related: false })),
+  );
+  expect(scenario.requestsOf('delete').map((request) => request.query)).toEqual([
+    { delete_related: 'false' },
+    { delete_related: 'false' },
+  ]);
+  expect(
+    scenario.emulator
+      .agents()
+      .map((agent) => agent.name)
+      .sort(),
+  ).toEqual(['Bot', 'Elsewhere']);
   await scenario.expectNoChanges('--prune');
 });
 
@@ -62,18 +76,22 @@ it('refuses deletes beyond --max-deletes, sending nothing', async () => {
   const result = await scenario.apply('--prune', '--max-deletes', '1');
 
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain('error: the plan deletes 2 agents and items, more than the 1 allowed by max-deletes; nothing was changed');
+  expect(result.stderr).toContain(
+    'error: the plan deletes 2 agents and items, more than the 1 allowed by max-deletes; nothing was changed',
+  );
   expect(scenario.writes()).toEqual([]);
 });
 
-it('keeps the manifest\'s max_deletes guard for a saved plan, which the flag can raise', async () => {
+it("keeps the manifest's max_deletes guard for a saved plan, which the flag can raise", async () => {
   await scenario.write('agents.yaml', MANIFEST.replace('project: 42\n', 'project: 42\nprune: true\nmax_deletes: 1\n'));
   expect((await scenario.plan('--out', 'prune.plan')).code).toBe(0);
 
   const refused = await scenario.run(['apply', '--auto-approve', '--no-color', 'prune.plan']);
 
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain('error: the plan deletes 2 agents and items, more than the 1 allowed by max-deletes; nothing was changed');
+  expect(refused.stderr).toContain(
+    'error: the plan deletes 2 agents and items, more than the 1 allowed by max-deletes; nothing was changed',
+  );
   expect(scenario.writes()).toEqual([]);
 
   const raised = await scenario.run(['apply', '--auto-approve', '--no-color', '--max-deletes', '2', 'prune.plan']);

@@ -38,7 +38,10 @@ it('applies a saved plan exactly, and the next plan is empty', async () => {
 it('refuses a saved plan when the agents in Cekura changed since, sending nothing', async () => {
   expect((await scenario.apply()).code).toBe(0);
   await scenario.expectNoChanges();
-  await scenario.write('agents.yaml', (await readFile(EXAMPLES_MANIFEST, 'utf8')).replace('Schedules appointments', 'Books appointments'));
+  await scenario.write(
+    'agents.yaml',
+    (await readFile(EXAMPLES_MANIFEST, 'utf8')).replace('Schedules appointments', 'Books appointments'),
+  );
   await savePlan();
   const booking = scenario.agentNamed('Retell Booking Agent');
   await scenario.call('PATCH', `${AGENTS_PATH}${booking.id}/`, { agent_speaks_first: false });
@@ -63,13 +66,15 @@ it('refuses a saved plan when another apply ran since, sending nothing', async (
   const result = await applySaved();
 
   expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/^error: the state record changed since the plan was made \(serial \d+ → \d+\); another apply ran\n/);
+  expect(result.stderr).toMatch(
+    /^error: the state record changed since the plan was made \(serial \d+ → \d+\); another apply ran\n/,
+  );
   expect(scenario.writes()).toEqual([]);
   expect(scenario.emulator.agents()).toHaveLength(3);
   await scenario.expectNoChanges();
 });
 
-it('refuses a saved plan when a secret\'s environment value changed since, sending nothing', async () => {
+it("refuses a saved plan when a secret's environment value changed since, sending nothing", async () => {
   await savePlan();
 
   const result = await applySaved({ VAPI_API_KEY: 'vapi-another-value-LEAKCHECK' });
@@ -84,12 +89,14 @@ it('refuses a saved plan when a secret\'s environment value changed since, sendi
   expect(scenario.emulator.agents()).toEqual([]);
 });
 
-it('refuses a saved plan when a secret\'s environment variable is unset, sending nothing', async () => {
+it("refuses a saved plan when a secret's environment variable is unset, sending nothing", async () => {
   await savePlan();
 
   const result = await applySaved({ RETELL_API_KEY: undefined });
 
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain('error: environment variable RETELL_API_KEY is not set; the plan sends it as /provider/credentials/api_key\n');
+  expect(result.stderr).toContain(
+    'error: environment variable RETELL_API_KEY is not set; the plan sends it as /provider/credentials/api_key\n',
+  );
   expect(scenario.writes()).toEqual([]);
 });

@@ -38,7 +38,9 @@ it('never shows a secret value in output, plan files, the state record or backup
   const rotated = await scenario.run(['apply', '--auto-approve', 'rotate.plan', '--json']);
   expect(rotated.code).toBe(0);
   expect(JSON.parse(rotated.stdout).backup_file).toEqual(expect.any(String));
-  expect(scenario.emulator.storedWriteOnly(scenario.agentNamed('Support Bot').id)['/provider/credentials/api_key']).toBe(ROTATED_VAPI_KEY);
+  expect(
+    scenario.emulator.storedWriteOnly(scenario.agentNamed('Support Bot').id)['/provider/credentials/api_key'],
+  ).toBe(ROTATED_VAPI_KEY);
   await scenario.expectNoChanges();
 
   // The state record and backups are readable by their owner only.
@@ -52,7 +54,7 @@ it('never shows a secret value in output, plan files, the state record or backup
   }
 });
 
-it('keeps secrets out of the debug trace and of a failed write\'s error', async () => {
+it("keeps secrets out of the debug trace and of a failed write's error", async () => {
   // Every create fails with a 400 the server words from the body; the debug trace logs each request.
   await scenario.write(
     'agents.yaml',

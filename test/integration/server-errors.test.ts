@@ -36,7 +36,9 @@ it('reports a value Cekura rejects against the agent and the manifest line, and 
   expect(result.stdout).toContain(
     'agent.bot: create failed: Cekura rejected the create: /language: "tlh" is not a valid choice. (api_validation)',
   );
-  expect(result.stdout).toContain('Where the rejected fields are written:\n  agent.bot /language at agents.yaml:6:15\n');
+  expect(result.stdout).toContain(
+    'Where the rejected fields are written:\n  agent.bot /language at agents.yaml:6:15\n',
+  );
   expect(result.stdout).toContain('Apply failed for 1 agent(s).');
   expect(scenario.emulator.agents().map((agent) => agent.name)).toEqual(['Other']);
   expect(Object.keys((await scenario.state())!.agents)).toEqual(['agent.other']);
@@ -59,7 +61,11 @@ it('locates a rejected nested field of an update at its manifest line', async ()
 
   expect(result.code).toBe(1);
   const outcome = JSON.parse(result.stdout).outcomes.find((candidate: any) => candidate.address === 'agent.other');
-  expect(outcome).toMatchObject({ action: 'update', status: 'failed', error: { operation: 'update', code: 'api_validation', paths: ['/provider/type'] } });
+  expect(outcome).toMatchObject({
+    action: 'update',
+    status: 'failed',
+    error: { operation: 'update', code: 'api_validation', paths: ['/provider/type'] },
+  });
   const text = await scenario.apply();
   expect(text.stdout).toContain('  agent.other /provider/type at agents.yaml:13:13\n');
   expect(scenario.agentNamed('Other').provider).toMatchObject({ type: 'vapi' });

@@ -46,7 +46,11 @@ it('lists the bindings as aligned lines, or as JSON', async () => {
 
 it('shows one binding: which secrets have a fingerprint, never the fingerprint, and a pending toggle', async () => {
   const record = (await scenario.state())!;
-  record.agents['agent.booking-agent']!.pending_toggle = { progress_id: 'p-77', enabled: true, started_at: '2026-05-01T12:00:00.000Z' };
+  record.agents['agent.booking-agent']!.pending_toggle = {
+    progress_id: 'p-77',
+    enabled: true,
+    started_at: '2026-05-01T12:00:00.000Z',
+  };
   await scenario.write(STATE_FILE, JSON.stringify(record));
 
   const support = await scenario.run(['state', 'show', 'agent.support-bot']);
@@ -70,7 +74,8 @@ it('shows one binding: which secrets have a fingerprint, never the fingerprint, 
     pending_toggle: { progress_id: 'p-77', enabled: true, started_at: '2026-05-01T12:00:00.000Z' },
   });
   const fingerprints = Object.values(record.agents).flatMap((agent) => Object.values(agent.secrets));
-  for (const fingerprint of [...fingerprints, record.fingerprint_key]) expect(support.stdout + booking.stdout).not.toContain(fingerprint);
+  for (const fingerprint of [...fingerprints, record.fingerprint_key])
+    expect(support.stdout + booking.stdout).not.toContain(fingerprint);
 });
 
 it('rm forgets a binding under the lock and leaves the agent alone; the next plan adopts it by name again', async () => {
@@ -95,7 +100,10 @@ it('rm forgets a binding under the lock and leaves the agent alone; the next pla
   });
 
   const json = await scenario.run(['state', 'rm', 'agent.support-bot', '--json']);
-  expect(JSON.parse(json.stdout)).toEqual({ status: 'ok', removed: { address: 'agent.support-bot', id: ids.support, project: 42 } });
+  expect(JSON.parse(json.stdout)).toEqual({
+    status: 'ok',
+    removed: { address: 'agent.support-bot', id: ids.support, project: 42 },
+  });
 });
 
 it.each([
@@ -109,7 +117,8 @@ it.each([
   },
   {
     argv: ['state', 'list', '--state', 'staging.state.json'],
-    error: 'error: there is no state record at staging.state.json\nhint: `cekuraform apply` and `cekuraform import` write it; give --env NAME or --state PATH if it is elsewhere\n',
+    error:
+      'error: there is no state record at staging.state.json\nhint: `cekuraform apply` and `cekuraform import` write it; give --env NAME or --state PATH if it is elsewhere\n',
   },
 ])('$argv.0 $argv.1 explains what is missing', async ({ argv, error }) => {
   const before = await scenario.state();
@@ -139,8 +148,11 @@ describe('--env NAME', () => {
   let greeter: { staging: number; production: number };
   beforeEach(async () => {
     await scenario.write('envs.yaml', ENVIRONMENTS);
-    for (const environment of ['staging', 'production']) expect((await scenario.apply('-f', 'envs.yaml', '--env', environment)).code).toBe(0);
-    const [staging, production] = [50, 51].map((project) => scenario.emulator.agents().find((agent) => agent.project === project)!.id);
+    for (const environment of ['staging', 'production'])
+      expect((await scenario.apply('-f', 'envs.yaml', '--env', environment)).code).toBe(0);
+    const [staging, production] = [50, 51].map(
+      (project) => scenario.emulator.agents().find((agent) => agent.project === project)!.id,
+    );
     greeter = { staging: staging!, production: production! };
     scenario.emulator.clearRequests();
   });
@@ -151,7 +163,11 @@ describe('--env NAME', () => {
 
     expect(staging.code, staging.stderr).toBe(0);
     expect(staging.stdout).toBe(`agent.greeter  id ${greeter.staging}  project 50\n`);
-    expect(JSON.parse(production.stdout)).toMatchObject({ address: 'agent.greeter', id: greeter.production, project: 51 });
+    expect(JSON.parse(production.stdout)).toMatchObject({
+      address: 'agent.greeter',
+      id: greeter.production,
+      project: 51,
+    });
     expect(scenario.emulator.requests()).toEqual([]);
   });
 
@@ -159,14 +175,18 @@ describe('--env NAME', () => {
     const removed = await scenario.run(['state', 'rm', 'agent.greeter', '--env', 'staging']);
 
     expect(removed.code, removed.stderr).toBe(0);
-    expect(removed.stdout).toContain(`Removed agent.greeter (agent ${greeter.staging}, project 50) from the state record`);
+    expect(removed.stdout).toContain(
+      `Removed agent.greeter (agent ${greeter.staging}, project 50) from the state record`,
+    );
     const records = await readRecords('staging', 'production', 'default');
     expect(records.map((record) => Object.keys(record.agents).sort())).toEqual([
       [],
       ['agent.greeter'],
       ['agent.booking-agent', 'agent.onprem-agent', 'agent.support-bot'],
     ]);
-    await expect(readFile(join(scenario.dir, '.cekuraform/staging.state.json.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(readFile(join(scenario.dir, '.cekuraform/staging.state.json.lock'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
     expect(scenario.emulator.requests()).toEqual([]);
   });
 
@@ -181,6 +201,13 @@ describe('--env NAME', () => {
   });
 
   async function readRecords(...environments: string[]): Promise<StateRecord[]> {
-    return Promise.all(environments.map(async (environment) => JSON.parse(await readFile(join(scenario.dir, `.cekuraform/${environment}.state.json`), 'utf8')) as StateRecord));
+    return Promise.all(
+      environments.map(
+        async (environment) =>
+          JSON.parse(
+            await readFile(join(scenario.dir, `.cekuraform/${environment}.state.json`), 'utf8'),
+          ) as StateRecord,
+      ),
+    );
   }
 });

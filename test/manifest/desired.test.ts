@@ -51,14 +51,30 @@ agents:
   });
 
   it('turns an explicit empty list into an empty set (delete them all)', async () => {
-    const manifest = await loadText('project: 42\nagents:\n  a: { name: A, mock_tools: [], dynamic_variables: [], knowledge_base_files: [] }\n');
-    expect(manifest.agents[0]!.doc).toEqual({ name: 'A', mock_tools: {}, dynamic_variables: {}, knowledge_base_files: {} });
+    const manifest = await loadText(
+      'project: 42\nagents:\n  a: { name: A, mock_tools: [], dynamic_variables: [], knowledge_base_files: [] }\n',
+    );
+    expect(manifest.agents[0]!.doc).toEqual({
+      name: 'A',
+      mock_tools: {},
+      dynamic_variables: {},
+      knowledge_base_files: {},
+    });
   });
 
   it('keeps mock_tools_enabled, id and project beside the document', async () => {
-    const manifest = await loadText('project: 42\nagents:\n  a: { name: A, id: 7, project: 9, mock_tools_enabled: true }\n');
+    const manifest = await loadText(
+      'project: 42\nagents:\n  a: { name: A, id: 7, project: 9, mock_tools_enabled: true }\n',
+    );
     const [agent] = manifest.agents;
-    expect(agent).toMatchObject({ key: 'a', address: 'agent.a', id: 7, project: 9, mock_tools_enabled: true, doc: { name: 'A' } });
+    expect(agent).toMatchObject({
+      key: 'a',
+      address: 'agent.a',
+      id: 7,
+      project: 9,
+      mock_tools_enabled: true,
+      doc: { name: 'A' },
+    });
     expect(manifest.projects).toEqual([9]);
   });
 
@@ -165,7 +181,9 @@ agents:
     const { doc } = manifest.agents[0]!;
     expect(doc.name).toBe('Support (prod)');
     expect(doc.description).toBe('prod-eu costs ${price}');
-    expect(doc.mock_tools!.get_order!.mock_data).toEqual([{ input: { region: 'eu' }, output: { url: 'https://prod.example.com' } }]);
+    expect(doc.mock_tools!.get_order!.mock_data).toEqual([
+      { input: { region: 'eu' }, output: { url: 'https://prod.example.com' } },
+    ]);
   });
 
   it('lets agents share blocks through YAML merge keys, and locates issues inside them', async () => {

@@ -16,10 +16,17 @@ function agentOf(manifest: Manifest, key: string): ManifestAgent {
 
 /** What the planner reads of an agent, secrets by env name only. */
 function desiredOf(agent: ManifestAgent) {
-  return { project: agent.project, doc: agent.doc, mock_tools_enabled: agent.mock_tools_enabled, secrets: agent.secrets.map(({ path, env }) => ({ path, env })) };
+  return {
+    project: agent.project,
+    doc: agent.doc,
+    mock_tools_enabled: agent.mock_tools_enabled,
+    secrets: agent.secrets.map(({ path, env }) => ({ path, env })),
+  };
 }
 
-async function usageError(loading: Promise<Manifest>): Promise<{ message: string; hint: string | undefined; meta: Record<string, unknown> | undefined }> {
+async function usageError(
+  loading: Promise<Manifest>,
+): Promise<{ message: string; hint: string | undefined; meta: Record<string, unknown> | undefined }> {
   const error = await loading.then(
     () => undefined,
     (caught: unknown) => caught,
@@ -29,7 +36,12 @@ async function usageError(loading: Promise<Manifest>): Promise<{ message: string
   return { message, hint, meta };
 }
 
-const mockTool = (name: string, description: string) => ({ name, description, mock_data: [], served_via: { type: 'direct' } });
+const mockTool = (name: string, description: string) => ({
+  name,
+  description,
+  mock_data: [],
+  served_via: { type: 'direct' },
+});
 
 describe('two environments of one manifest', () => {
   it.each([
@@ -73,7 +85,12 @@ describe('two environments of one manifest', () => {
     expect(manifest.projects).toEqual(projects);
     expect(desiredOf(agentOf(manifest, 'support-bot'))).toEqual(supportBot);
     // An agent's own `project:` wins over the environment's.
-    expect(desiredOf(agentOf(manifest, 'booking'))).toEqual({ project: 5, doc: { name: 'Booking' }, mock_tools_enabled: undefined, secrets: [] });
+    expect(desiredOf(agentOf(manifest, 'booking'))).toEqual({
+      project: 5,
+      doc: { name: 'Booking' },
+      mock_tools_enabled: undefined,
+      secrets: [],
+    });
     expect(manifest.warnings).toEqual([]);
   });
 
@@ -88,13 +105,18 @@ describe('two environments of one manifest', () => {
 
   it('gives each environment its own manifest hash, the same on every load', async () => {
     const load = (environment: string) => loadFixture(['environments/two-environments.yaml'], ENV, environment);
-    const [staging, stagingAgain, production] = await Promise.all([load('staging'), load('staging'), load('production')]);
+    const [staging, stagingAgain, production] = await Promise.all([
+      load('staging'),
+      load('staging'),
+      load('production'),
+    ]);
     expect(staging.hash).toBe(stagingAgain.hash);
     expect(production.hash).not.toBe(staging.hash);
   });
 
   it('hashes the environment name even when two environments resolve to the same agents', async () => {
-    const yaml = 'environments:\n  blue: { project: 1 }\n  green: { project: 1 }\nagents:\n  support:\n    name: Support\n';
+    const yaml =
+      'environments:\n  blue: { project: 1 }\n  green: { project: 1 }\nagents:\n  support:\n    name: Support\n';
     const [blue, green] = await inTempDir({ 'cekura.yaml': yaml }, (cwd) =>
       Promise.all(['blue', 'green'].map((environment) => loadManifest({ paths: [], cwd, env: {}, environment }))),
     );
@@ -113,26 +135,29 @@ describe('vars', () => {
       agentId: 'asst-eu-support',
     },
     { environment: 'qa', env: { DEFAULT_ASSISTANT: 'asst_default' }, project: 42, agentId: 'asst_default' },
-  ])('types an exact ${var.NAME} and reads ${env:…} in var values ($environment)', async ({ environment, env, project, agentId }) => {
-    const manifest = await loadFixture(['environments/typed-vars.yaml'], env, environment);
-    expect(desiredOf(agentOf(manifest, 'support-bot'))).toEqual({
-      project,
-      doc: {
-        name: 'Support Bot',
-        description: 'Retries 3 times; mocks true; escaped ${var.retries}',
-        telephony: { inbound: true, sip_uri: 'sip:support@example.com' },
-        provider: { type: 'vapi', agent_id: agentId },
-      },
-      mock_tools_enabled: true,
-      secrets: [],
-    });
-    expect(desiredOf(agentOf(manifest, 'dialer'))).toEqual({
-      project: 9,
-      doc: { name: 'Dialer', telephony: { outbound_numbers: ['+14155550100', '+14155550101'] } },
-      mock_tools_enabled: undefined,
-      secrets: [],
-    });
-  });
+  ])(
+    'types an exact ${var.NAME} and reads ${env:…} in var values ($environment)',
+    async ({ environment, env, project, agentId }) => {
+      const manifest = await loadFixture(['environments/typed-vars.yaml'], env, environment);
+      expect(desiredOf(agentOf(manifest, 'support-bot'))).toEqual({
+        project,
+        doc: {
+          name: 'Support Bot',
+          description: 'Retries 3 times; mocks true; escaped ${var.retries}',
+          telephony: { inbound: true, sip_uri: 'sip:support@example.com' },
+          provider: { type: 'vapi', agent_id: agentId },
+        },
+        mock_tools_enabled: true,
+        secrets: [],
+      });
+      expect(desiredOf(agentOf(manifest, 'dialer'))).toEqual({
+        project: 9,
+        doc: { name: 'Dialer', telephony: { outbound_numbers: ['+14155550100', '+14155550101'] } },
+        mock_tools_enabled: undefined,
+        secrets: [],
+      });
+    },
+  );
 
   it.each([
     {
@@ -186,13 +211,37 @@ describe('vars', () => {
     const file = 'environments/var-errors.yaml';
     const description = 'agents.support-bot.description';
     const alone = (name: string) => `write \`\${var.${name}}\` alone to use the value itself`;
-    const inVar = { hint: 'write the value itself; `${env:NAME}` may be used', message: "`${var.brand}`: a var's value cannot use another var" };
+    const inVar = {
+      hint: 'write the value itself; `${env:NAME}` may be used',
+      message: "`${var.brand}`: a var's value cannot use another var",
+    };
     expect(await fixtureIssues([file], {}, 'staging')).toEqual([
       { col: 13, file, line: 3, path: 'vars.greeting', ...inVar },
       { col: 14, file, line: 11, path: 'environments.staging.vars.label', ...inVar },
-      { col: 18, file, line: 15, path: description, hint: alone('numbers'), message: 'var `numbers` is a list: only a string, number or true/false can be part of a longer string' },
-      { col: 18, file, line: 15, path: description, hint: alone('routing'), message: 'var `routing` is a mapping: only a string, number or true/false can be part of a longer string' },
-      { col: 18, file, line: 15, path: description, hint: alone('nothing'), message: 'var `nothing` is null: only a string, number or true/false can be part of a longer string' },
+      {
+        col: 18,
+        file,
+        line: 15,
+        path: description,
+        hint: alone('numbers'),
+        message: 'var `numbers` is a list: only a string, number or true/false can be part of a longer string',
+      },
+      {
+        col: 18,
+        file,
+        line: 15,
+        path: description,
+        hint: alone('routing'),
+        message: 'var `routing` is a mapping: only a string, number or true/false can be part of a longer string',
+      },
+      {
+        col: 18,
+        file,
+        line: 15,
+        path: description,
+        hint: alone('nothing'),
+        message: 'var `nothing` is null: only a string, number or true/false can be part of a longer string',
+      },
     ]);
   });
 
@@ -218,7 +267,11 @@ describe('other environments', () => {
     expect(manifest.agents.map(desiredOf)).toEqual([
       {
         project: 42,
-        doc: { name: 'Support Bot', telephony: { phone_number: '+14155550100' }, provider: { type: 'vapi', agent_id: 'asst_support' } },
+        doc: {
+          name: 'Support Bot',
+          telephony: { phone_number: '+14155550100' },
+          provider: { type: 'vapi', agent_id: 'asst_support' },
+        },
         mock_tools_enabled: undefined,
         secrets: [],
       },
@@ -241,7 +294,14 @@ describe('other environments', () => {
   it("reports the chosen environment's unset ${env:…} at its var and at its override", async () => {
     const file = 'environments/other-environments.yaml';
     expect(await fixtureIssues([file], {}, 'production')).toEqual([
-      { col: 14, file, hint: 'set PROD_SUPPORT_PHONE before running cekuraform', line: 9, message: 'environment variable PROD_SUPPORT_PHONE is not set', path: 'environments.production.vars.phone' },
+      {
+        col: 14,
+        file,
+        hint: 'set PROD_SUPPORT_PHONE before running cekuraform',
+        line: 9,
+        message: 'environment variable PROD_SUPPORT_PHONE is not set',
+        path: 'environments.production.vars.phone',
+      },
       {
         col: 22,
         file,
@@ -273,8 +333,22 @@ describe('overrides', () => {
     const file = 'environments/override-errors.yaml';
     const override = 'environments.production.agents.support-bot';
     expect(await fixtureIssues([file], ENV, 'production')).toEqual([
-      { col: 9, file, hint: 'did you mean `mock_tools`?', line: 8, message: 'unknown key `mock_tool`', path: `${override}.mock_tool` },
-      { col: 25, file, hint: 'quote it: "14155559876"', line: 10, message: 'expected a string, got a whole number', path: `${override}.telephony.phone_number` },
+      {
+        col: 9,
+        file,
+        hint: 'did you mean `mock_tools`?',
+        line: 8,
+        message: 'unknown key `mock_tool`',
+        path: `${override}.mock_tool`,
+      },
+      {
+        col: 25,
+        file,
+        hint: 'quote it: "14155559876"',
+        line: 10,
+        message: 'expected a string, got a whole number',
+        path: `${override}.telephony.phone_number`,
+      },
       {
         col: 20,
         file,
@@ -283,7 +357,14 @@ describe('overrides', () => {
         message: 'expected true or false, got a string',
         path: `${override}.telephony.inbound`,
       },
-      { col: 7, file, hint: 'did you mean `inbound`?', line: 16, message: 'unknown key `inboud`', path: 'agents.support-bot.telephony.inboud' },
+      {
+        col: 7,
+        file,
+        hint: 'did you mean `inbound`?',
+        line: 16,
+        message: 'unknown key `inboud`',
+        path: 'agents.support-bot.telephony.inboud',
+      },
     ]);
   });
 
@@ -303,7 +384,9 @@ describe('overrides', () => {
       '    name: Support',
       '',
     ].join('\n');
-    const error = await inTempDir({ 'cekura.yaml': yaml }, (cwd) => loadError(loadManifest({ paths: [], cwd, env: {}, environment: 'staging' })));
+    const error = await inTempDir({ 'cekura.yaml': yaml }, (cwd) =>
+      loadError(loadManifest({ paths: [], cwd, env: {}, environment: 'staging' })),
+    );
     expect(error.issues).toEqual([
       {
         col: 22,
@@ -326,7 +409,9 @@ describe('overrides', () => {
 
   it('asks for a project under the environment when neither it nor the file nor the agent gives one', async () => {
     const yaml = 'environments:\n  staging: {}\nagents:\n  support:\n    name: Support\n';
-    const error = await inTempDir({ 'cekura.yaml': yaml }, (cwd) => loadError(loadManifest({ paths: [], cwd, env: {}, environment: 'staging' })));
+    const error = await inTempDir({ 'cekura.yaml': yaml }, (cwd) =>
+      loadError(loadManifest({ paths: [], cwd, env: {}, environment: 'staging' })),
+    );
     expect(error.issues).toEqual([
       {
         col: 3,
@@ -346,7 +431,12 @@ describe('environments split across files', () => {
     expect(manifest.files).toEqual(['environments/split/agents.yaml', 'environments/split/environments.yaml']);
     expect(manifest.environment).toBe('staging');
     expect(manifest.agents.map(desiredOf)).toEqual([
-      { project: 42, doc: { name: 'Support Bot', provider: { type: 'vapi', agent_id: 'asst_default' } }, mock_tools_enabled: undefined, secrets: [] },
+      {
+        project: 42,
+        doc: { name: 'Support Bot', provider: { type: 'vapi', agent_id: 'asst_default' } },
+        mock_tools_enabled: undefined,
+        secrets: [],
+      },
     ]);
   });
 
@@ -371,8 +461,16 @@ describe('environments split across files', () => {
       mock_tools_enabled: false,
       secrets: [],
     });
-    expect(support.locateField('/provider/auto_import_calls')).toEqual({ file: 'environments/split-override/environments.yaml', line: 9, col: 40 });
-    expect(support.locateField('/provider/agent_id')).toEqual({ file: 'environments/split-override/agents.yaml', line: 6, col: 17 });
+    expect(support.locateField('/provider/auto_import_calls')).toEqual({
+      file: 'environments/split-override/environments.yaml',
+      line: 9,
+      col: 40,
+    });
+    expect(support.locateField('/provider/agent_id')).toEqual({
+      file: 'environments/split-override/agents.yaml',
+      line: 6,
+      col: 17,
+    });
   });
 
   it('reads agents.yaml alone as a manifest without environments', async () => {
@@ -397,37 +495,40 @@ describe('environments split across files', () => {
     ]);
   });
 
-  it.each(['staging', 'production'])('refuses vars, projects and overrides declared differently in two files (loading %s)', async (environment) => {
-    const first = 'environments/split-conflicts/a.yaml';
-    const file = 'environments/split-conflicts/b.yaml';
-    // Agreeing declarations (`vars.region`, `environments.production.project`) are no issue.
-    expect(await fixtureIssues(['environments/split-conflicts'], {}, environment)).toEqual([
-      {
-        col: 3,
-        file,
-        hint: 'give `vars.brand` once, or the same value in every file',
-        line: 2,
-        message: `\`vars.brand: "Acme Outfitters"\` disagrees with \`vars.brand: "Acme"\` at ${first}:2:3`,
-        path: 'vars.brand',
-      },
-      {
-        col: 5,
-        file,
-        hint: 'give `environments.staging.project` once, or the same value in every file',
-        line: 6,
-        message: `\`environments.staging.project: 43\` disagrees with \`environments.staging.project: 42\` at ${first}:6:5`,
-        path: 'environments.staging.project',
-      },
-      {
-        col: 7,
-        file,
-        hint: 'give each agent one override per environment',
-        line: 8,
-        message: `this override is also written at ${first}:8:7`,
-        path: 'environments.staging.agents.support-bot',
-      },
-    ]);
-  });
+  it.each(['staging', 'production'])(
+    'refuses vars, projects and overrides declared differently in two files (loading %s)',
+    async (environment) => {
+      const first = 'environments/split-conflicts/a.yaml';
+      const file = 'environments/split-conflicts/b.yaml';
+      // Agreeing declarations (`vars.region`, `environments.production.project`) are no issue.
+      expect(await fixtureIssues(['environments/split-conflicts'], {}, environment)).toEqual([
+        {
+          col: 3,
+          file,
+          hint: 'give `vars.brand` once, or the same value in every file',
+          line: 2,
+          message: `\`vars.brand: "Acme Outfitters"\` disagrees with \`vars.brand: "Acme"\` at ${first}:2:3`,
+          path: 'vars.brand',
+        },
+        {
+          col: 5,
+          file,
+          hint: 'give `environments.staging.project` once, or the same value in every file',
+          line: 6,
+          message: `\`environments.staging.project: 43\` disagrees with \`environments.staging.project: 42\` at ${first}:6:5`,
+          path: 'environments.staging.project',
+        },
+        {
+          col: 7,
+          file,
+          hint: 'give each agent one override per environment',
+          line: 8,
+          message: `this override is also written at ${first}:8:7`,
+          path: 'environments.staging.agents.support-bot',
+        },
+      ]);
+    },
+  );
 });
 
 describe('choosing the environment', () => {
@@ -438,53 +539,91 @@ describe('choosing the environment', () => {
       name: 'requires --env when environments are declared',
       paths: ['environments/two-environments.yaml'],
       environment: undefined,
-      expected: { message: 'the manifest declares environments production, staging: choose one with --env NAME', hint: 'for example `--env production`', meta: declared },
+      expected: {
+        message: 'the manifest declares environments production, staging: choose one with --env NAME',
+        hint: 'for example `--env production`',
+        meta: declared,
+      },
     },
     {
       name: 'requires --env when another file declares the environments',
       paths: ['environments/split'],
       environment: undefined,
-      expected: { message: 'the manifest declares environments production, staging: choose one with --env NAME', hint: 'for example `--env production`', meta: declared },
+      expected: {
+        message: 'the manifest declares environments production, staging: choose one with --env NAME',
+        hint: 'for example `--env production`',
+        meta: declared,
+      },
     },
     {
       name: 'suggests the environment a short name begins',
       paths: ['environments/two-environments.yaml'],
       environment: 'prod',
-      expected: { message: 'unknown environment `prod`: the manifest declares production, staging', hint: 'did you mean `production`?', meta: declared },
+      expected: {
+        message: 'unknown environment `prod`: the manifest declares production, staging',
+        hint: 'did you mean `production`?',
+        meta: declared,
+      },
     },
     {
       name: 'suggests the environment a typo is close to',
       paths: ['environments/two-environments.yaml'],
       environment: 'stagign',
-      expected: { message: 'unknown environment `stagign`: the manifest declares production, staging', hint: 'did you mean `staging`?', meta: declared },
+      expected: {
+        message: 'unknown environment `stagign`: the manifest declares production, staging',
+        hint: 'did you mean `staging`?',
+        meta: declared,
+      },
     },
     {
       name: 'suggests nothing for a name close to no environment',
       paths: ['environments/two-environments.yaml'],
       environment: 'qa',
-      expected: { message: 'unknown environment `qa`: the manifest declares production, staging', hint: undefined, meta: declared },
+      expected: {
+        message: 'unknown environment `qa`: the manifest declares production, staging',
+        hint: undefined,
+        meta: declared,
+      },
     },
     {
       name: 'refuses --env when no environments are declared',
       paths: ['environments/split/agents.yaml'],
       environment: 'staging',
-      expected: { message: '--env staging: the manifest declares no environments', hint: 'declare them under `environments:`, or leave out --env', meta: { environments: [] } },
+      expected: {
+        message: '--env staging: the manifest declares no environments',
+        hint: 'declare them under `environments:`, or leave out --env',
+        meta: { environments: [] },
+      },
     },
   ])('$name', async ({ paths, environment, expected }) => {
     expect(await usageError(loadFixture(paths, ENV, environment))).toEqual(expected);
   });
 
   it('reports the YAML errors of a broken file first, which may hide the environments', async () => {
-    const files = { 'a.yaml': 'environments:\n  staging: [project: 1\n', 'b.yaml': 'project: 1\nagents:\n  support:\n    name: Support\n' };
-    const error = await inTempDir(files, (cwd) => loadError(loadManifest({ paths: ['.'], cwd, env: {}, environment: 'staging' })));
+    const files = {
+      'a.yaml': 'environments:\n  staging: [project: 1\n',
+      'b.yaml': 'project: 1\nagents:\n  support:\n    name: Support\n',
+    };
+    const error = await inTempDir(files, (cwd) =>
+      loadError(loadManifest({ paths: ['.'], cwd, env: {}, environment: 'staging' })),
+    );
     expect(error.issues).toEqual([
-      { col: 1, file: 'a.yaml', line: 3, message: 'flow sequence in block collection must be sufficiently indented and end with a ]', path: '' },
+      {
+        col: 1,
+        file: 'a.yaml',
+        line: 3,
+        message: 'flow sequence in block collection must be sufficiently indented and end with a ]',
+        path: '',
+      },
     ]);
   });
 
   it('refuses an environment name that cannot name a state file', async () => {
-    const yaml = 'environments:\n  eu.prod: { project: 1 }\n  staging: { project: 2 }\nagents:\n  support:\n    name: Support\n';
-    const error = await inTempDir({ 'cekura.yaml': yaml }, (cwd) => loadError(loadManifest({ paths: [], cwd, env: {}, environment: 'staging' })));
+    const yaml =
+      'environments:\n  eu.prod: { project: 1 }\n  staging: { project: 2 }\nagents:\n  support:\n    name: Support\n';
+    const error = await inTempDir({ 'cekura.yaml': yaml }, (cwd) =>
+      loadError(loadManifest({ paths: [], cwd, env: {}, environment: 'staging' })),
+    );
     expect(error.issues).toEqual([
       {
         col: 3,
@@ -498,12 +637,18 @@ describe('choosing the environment', () => {
 
   it('reports `environments:` that is not a mapping, rather than saying none are declared', async () => {
     const yaml = 'environments:\n  - staging\nproject: 1\nagents:\n  support:\n    name: Support\n    description: d\n';
-    const error = await inTempDir({ 'cekura.yaml': yaml }, (cwd) => loadError(loadManifest({ paths: [], cwd, env: {}, environment: 'staging' })));
-    expect(error.issues).toEqual([{ col: 1, file: 'cekura.yaml', line: 1, message: 'expected a mapping, got a list', path: 'environments' }]);
+    const error = await inTempDir({ 'cekura.yaml': yaml }, (cwd) =>
+      loadError(loadManifest({ paths: [], cwd, env: {}, environment: 'staging' })),
+    );
+    expect(error.issues).toEqual([
+      { col: 1, file: 'cekura.yaml', line: 1, message: 'expected a mapping, got a list', path: 'environments' },
+    ]);
   });
 
   it('leaves manifest.environment out when none is declared', async () => {
-    const manifest = await inTempDir({ 'cekura.yaml': 'project: 1\nagents:\n  support:\n    name: Support\n' }, (cwd) => loadManifest({ paths: [], cwd, env: {} }));
+    const manifest = await inTempDir({ 'cekura.yaml': 'project: 1\nagents:\n  support:\n    name: Support\n' }, (cwd) =>
+      loadManifest({ paths: [], cwd, env: {} }),
+    );
     expect(manifest).not.toHaveProperty('environment');
   });
 });

@@ -6,7 +6,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('examples/agents.yaml', () => {
   it('loads with only VAPI_API_KEY and RETELL_API_KEY set, as the demo runs it', async () => {
-    const manifest = await loadManifest({ paths: ['examples/agents.yaml'], cwd: ROOT, env: { VAPI_API_KEY: 'demo-vapi', RETELL_API_KEY: 'demo-retell' } });
+    const manifest = await loadManifest({
+      paths: ['examples/agents.yaml'],
+      cwd: ROOT,
+      env: { VAPI_API_KEY: 'demo-vapi', RETELL_API_KEY: 'demo-retell' },
+    });
     expect(manifest.warnings).toEqual([]);
     expect(manifest.projects).toEqual([42]);
     expect(
@@ -18,9 +22,27 @@ describe('examples/agents.yaml', () => {
         mock_tools_enabled: agent.mock_tools_enabled,
       })),
     ).toEqual([
-      { key: 'booking-agent', provider: 'retell', secrets: ['RETELL_API_KEY'], tools: [], mock_tools_enabled: undefined },
-      { key: 'onprem-agent', provider: 'self_hosted', secrets: [], tools: ['check_availability'], mock_tools_enabled: false },
-      { key: 'support-bot', provider: 'vapi', secrets: ['VAPI_API_KEY'], tools: ['get_order', 'refund_order', 'crm_lookup', 'crm_update'], mock_tools_enabled: true },
+      {
+        key: 'booking-agent',
+        provider: 'retell',
+        secrets: ['RETELL_API_KEY'],
+        tools: [],
+        mock_tools_enabled: undefined,
+      },
+      {
+        key: 'onprem-agent',
+        provider: 'self_hosted',
+        secrets: [],
+        tools: ['check_availability'],
+        mock_tools_enabled: false,
+      },
+      {
+        key: 'support-bot',
+        provider: 'vapi',
+        secrets: ['VAPI_API_KEY'],
+        tools: ['get_order', 'refund_order', 'crm_lookup', 'crm_update'],
+        mock_tools_enabled: true,
+      },
     ]);
   });
 

@@ -36,8 +36,13 @@ describe('manifest files', () => {
   });
 
   it('refuses an agent key defined in two files, naming both', async () => {
-    const files = { 'a.yaml': `project: 1\nagents:\n${agent('support')}`, 'b.yaml': `project: 1\nagents:\n${agent('other')}${agent('support', 'Support 2')}` };
-    const error = await inTempDir(files, (cwd) => loadError(loadManifest({ paths: ['a.yaml', 'b.yaml'], cwd, env: {} })));
+    const files = {
+      'a.yaml': `project: 1\nagents:\n${agent('support')}`,
+      'b.yaml': `project: 1\nagents:\n${agent('other')}${agent('support', 'Support 2')}`,
+    };
+    const error = await inTempDir(files, (cwd) =>
+      loadError(loadManifest({ paths: ['a.yaml', 'b.yaml'], cwd, env: {} })),
+    );
     expect(error.issues).toMatchInlineSnapshot(`
       [
         {
@@ -53,7 +58,10 @@ describe('manifest files', () => {
   });
 
   it('refuses a manifest-wide setting given differently in two files', async () => {
-    const files = { 'a.yaml': `prune: true\nmax_deletes: 1\nagents: {}\n`, 'b.yaml': `prune: false\nmax_deletes: 1\nproject: 3\nagents: {}\n` };
+    const files = {
+      'a.yaml': `prune: true\nmax_deletes: 1\nagents: {}\n`,
+      'b.yaml': `prune: false\nmax_deletes: 1\nproject: 3\nagents: {}\n`,
+    };
     const error = await inTempDir(files, (cwd) => loadError(loadManifest({ paths: ['.'], cwd, env: {} })));
     expect(error.issues).toMatchInlineSnapshot(`
       [
@@ -70,32 +78,46 @@ describe('manifest files', () => {
   });
 
   it('allows the same agent name in different projects', async () => {
-    const files = { 'a.yaml': `project: 1\nagents:\n${agent('one', 'Support')}`, 'b.yaml': `project: 2\nagents:\n${agent('two', 'Support')}` };
+    const files = {
+      'a.yaml': `project: 1\nagents:\n${agent('one', 'Support')}`,
+      'b.yaml': `project: 2\nagents:\n${agent('two', 'Support')}`,
+    };
     const manifest = await inTempDir(files, (cwd) => loadManifest({ paths: ['.'], cwd, env: {} }));
     expect(manifest.agents.map((a) => a.doc.name)).toEqual(['Support', 'Support']);
   });
 
   it('loads an empty file as a manifest without agents', async () => {
-    const manifest = await inTempDir({ 'cekura.yaml': '# nothing yet\n' }, (cwd) => loadManifest({ paths: [], cwd, env: {} }));
+    const manifest = await inTempDir({ 'cekura.yaml': '# nothing yet\n' }, (cwd) =>
+      loadManifest({ paths: [], cwd, env: {} }),
+    );
     expect(manifest).toMatchObject({ files: ['cekura.yaml'], agents: [], projects: [], prune: false });
   });
 
   describe('default discovery', () => {
     it.each(['cekura.yaml', 'agents.yaml'])('finds %s in the working directory', async (name) => {
-      const manifest = await inTempDir({ [name]: `project: 1\nagents:\n${agent('alpha')}` }, (cwd) => loadManifest({ paths: [], cwd, env: {} }));
+      const manifest = await inTempDir({ [name]: `project: 1\nagents:\n${agent('alpha')}` }, (cwd) =>
+        loadManifest({ paths: [], cwd, env: {} }),
+      );
       expect(manifest.files).toEqual([name]);
     });
 
     it('asks for -f when both are there', async () => {
       const files = { 'cekura.yaml': 'agents: {}\n', 'agents.yaml': 'agents: {}\n' };
-      const error = await inTempDir(files, (cwd) => loadManifest({ paths: [], cwd, env: {} }).catch((caught: unknown) => caught));
+      const error = await inTempDir(files, (cwd) =>
+        loadManifest({ paths: [], cwd, env: {} }).catch((caught: unknown) => caught),
+      );
       expect(error).toBeInstanceOf(CekuraformError);
       expect(error).toMatchObject({ code: 'manifest_ambiguous', hint: 'choose one with -f FILE' });
     });
 
     it('says what it looked for when neither is there', async () => {
-      const error = await inTempDir({}, (cwd) => loadManifest({ paths: [], cwd, env: {} }).catch((caught: unknown) => caught));
-      expect(error).toMatchObject({ code: 'manifest_not_found', message: expect.stringContaining('looked for cekura.yaml and agents.yaml in ') });
+      const error = await inTempDir({}, (cwd) =>
+        loadManifest({ paths: [], cwd, env: {} }).catch((caught: unknown) => caught),
+      );
+      expect(error).toMatchObject({
+        code: 'manifest_not_found',
+        message: expect.stringContaining('looked for cekura.yaml and agents.yaml in '),
+      });
     });
   });
 
@@ -103,30 +125,42 @@ describe('manifest files', () => {
     { paths: ['missing.yaml'], message: 'manifest not found: missing.yaml' },
     { paths: ['empty'], message: 'no *.yaml or *.yml files in empty' },
   ])('refuses $paths: $message', async ({ paths, message }) => {
-    const error = await inTempDir({ 'empty/readme.md': '' }, (cwd) => loadManifest({ paths, cwd, env: {} }).catch((caught: unknown) => caught));
+    const error = await inTempDir({ 'empty/readme.md': '' }, (cwd) =>
+      loadManifest({ paths, cwd, env: {} }).catch((caught: unknown) => caught),
+    );
     expect(error).toMatchObject({ code: 'manifest_not_found', message });
   });
 
   it('reads knowledge-base files relative to their manifest file', async () => {
     const content = 'Q: Where is my order?\n';
     const files = {
-      'config/agents.yaml': 'project: 1\nagents:\n  support:\n    name: Support\n    knowledge_base_files:\n      - path: docs/faq.md\n      - { path: docs/faq.md, file_name: orders.md }\n',
+      'config/agents.yaml':
+        'project: 1\nagents:\n  support:\n    name: Support\n    knowledge_base_files:\n      - path: docs/faq.md\n      - { path: docs/faq.md, file_name: orders.md }\n',
       'config/docs/faq.md': content,
     };
-    const { manifest, dir } = await inTempDir(files, async (cwd) => ({ manifest: await loadManifest({ paths: ['config/agents.yaml'], cwd, env: {} }), dir: cwd }));
+    const { manifest, dir } = await inTempDir(files, async (cwd) => ({
+      manifest: await loadManifest({ paths: ['config/agents.yaml'], cwd, env: {} }),
+      dir: cwd,
+    }));
     const sha256 = createHash('sha256').update(content).digest('hex');
     const [support] = manifest.agents;
     expect(support!.doc.knowledge_base_files).toEqual({
       'faq.md': { file_name: 'faq.md', file_size: content.length },
       'orders.md': { file_name: 'orders.md', file_size: content.length },
     });
-    expect(support!.knowledge_base_sources['faq.md']).toEqual({ path: join(dir, 'config/docs/faq.md'), sha256, size: content.length });
+    expect(support!.knowledge_base_sources['faq.md']).toEqual({
+      path: join(dir, 'config/docs/faq.md'),
+      sha256,
+      size: content.length,
+    });
     expect(support!.locateField('/knowledge_base_files/orders.md')?.line).toBe(7);
   });
 
   it('changes the hash when a knowledge-base file changes', async () => {
-    const manifest = 'project: 1\nagents:\n  support:\n    name: Support\n    knowledge_base_files: [{ path: faq.md }]\n';
-    const load = (content: string) => inTempDir({ 'cekura.yaml': manifest, 'faq.md': content }, (cwd) => loadManifest({ paths: [], cwd, env: {} }));
+    const manifest =
+      'project: 1\nagents:\n  support:\n    name: Support\n    knowledge_base_files: [{ path: faq.md }]\n';
+    const load = (content: string) =>
+      inTempDir({ 'cekura.yaml': manifest, 'faq.md': content }, (cwd) => loadManifest({ paths: [], cwd, env: {} }));
     expect((await load('one')).hash).not.toBe((await load('two')).hash);
   });
 });

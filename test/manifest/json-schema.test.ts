@@ -6,12 +6,22 @@ const SCHEMA_FILE = '../../schema/manifest.schema.json';
 describe('manifest JSON Schema', () => {
   it('matches the committed schema/manifest.schema.json', async () => {
     const text = `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`;
-    await expect(text, 'schema/manifest.schema.json is out of date: run `npx vitest run test/manifest/json-schema.test.ts -u` and commit it').toMatchFileSnapshot(SCHEMA_FILE);
+    await expect(
+      text,
+      'schema/manifest.schema.json is out of date: run `npx vitest run test/manifest/json-schema.test.ts -u` and commit it',
+    ).toMatchFileSnapshot(SCHEMA_FILE);
   });
 
   it('is strict, asks secrets as ${env:NAME} and suggests open values', () => {
-    const schema = manifestJsonSchema() as { additionalProperties: boolean; properties: { agents: { additionalProperties: AgentSchema } } };
-    type AgentSchema = { additionalProperties: boolean; required: string[]; properties: Record<string, { pattern?: string; examples?: string[] }> };
+    const schema = manifestJsonSchema() as {
+      additionalProperties: boolean;
+      properties: { agents: { additionalProperties: AgentSchema } };
+    };
+    type AgentSchema = {
+      additionalProperties: boolean;
+      required: string[];
+      properties: Record<string, { pattern?: string; examples?: string[] }>;
+    };
     const agent = schema.properties.agents.additionalProperties;
     expect(schema.additionalProperties).toBe(false);
     expect(agent.additionalProperties).toBe(false);

@@ -5,7 +5,16 @@ import { loadText, textIssues } from './helpers.js';
 // agents that all pin `id:` are never looked up so (an export of a project with twins writes them so).
 
 const twins = (secondId: string) =>
-  ['project: 42', 'agents:', '  twin:', '    id: 2', '    name: Twin', '  twin-2:', `${secondId}    name: Twin`, ''].join('\n');
+  [
+    'project: 42',
+    'agents:',
+    '  twin:',
+    '    id: 2',
+    '    name: Twin',
+    '  twin-2:',
+    `${secondId}    name: Twin`,
+    '',
+  ].join('\n');
 
 it('accepts a repeated name when every agent of it pins `id:`', async () => {
   const manifest = await loadText(twins('    id: 3\n'));
@@ -16,5 +25,7 @@ it('accepts a repeated name when every agent of it pins `id:`', async () => {
 });
 
 it('refuses it when one of them is found by name', async () => {
-  expect((await textIssues(twins(''))).map((issue) => issue.message)).toEqual(['agent `twin` (cekura.yaml:3:3) in project 42 has the same name `Twin`']);
+  expect((await textIssues(twins(''))).map((issue) => issue.message)).toEqual([
+    'agent `twin` (cekura.yaml:3:3) in project 42 has the same name `Twin`',
+  ]);
 });

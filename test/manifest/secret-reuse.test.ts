@@ -23,17 +23,29 @@ const agent = (extra: string) =>
 
 describe('a secret variable used outside secrets', () => {
   it('is refused where it is used, and no message quotes its value', async () => {
-    const tools = ['    mock_tools:', '      - name: "${env:VAPI_API_KEY}"', '      - name: "${env:VAPI_API_KEY}"'].join('\n');
+    const tools = [
+      '    mock_tools:',
+      '      - name: "${env:VAPI_API_KEY}"',
+      '      - name: "${env:VAPI_API_KEY}"',
+    ].join('\n');
     const issues = await textIssues(agent(tools), { VAPI_API_KEY: KEY });
 
     const refusal = {
-      message: '`${env:VAPI_API_KEY}` fills a secret elsewhere in the manifest, so it cannot be used here: the value would be shown',
+      message:
+        '`${env:VAPI_API_KEY}` fills a secret elsewhere in the manifest, so it cannot be used here: the value would be shown',
       hint: 'give this field its own environment variable, or write the value itself',
     };
     expect(issues).toEqual([
       { file: 'cekura.yaml', line: 11, col: 15, path: 'agents.support.mock_tools[0].name', ...refusal },
       // The duplicate's message quotes the name, which is the secret's value.
-      { file: 'cekura.yaml', line: 12, col: 15, path: 'agents.support.mock_tools[1].name', message: 'duplicate mock tool name `(sensitive value)` (first at line 11)', hint: expect.any(String) },
+      {
+        file: 'cekura.yaml',
+        line: 12,
+        col: 15,
+        path: 'agents.support.mock_tools[1].name',
+        message: 'duplicate mock tool name `(sensitive value)` (first at line 11)',
+        hint: expect.any(String),
+      },
       { file: 'cekura.yaml', line: 12, col: 15, path: 'agents.support.mock_tools[1].name', ...refusal },
     ]);
   });
@@ -41,17 +53,33 @@ describe('a secret variable used outside secrets', () => {
   it('is refused in a var value, across files', async () => {
     const files = {
       'agents.yaml': agent(''),
-      'vars.yaml': ['environments:', '  staging:', '    project: 42', '    vars:', '      greeting: "key ${env:VAPI_API_KEY}"', ''].join('\n'),
+      'vars.yaml': [
+        'environments:',
+        '  staging:',
+        '    project: 42',
+        '    vars:',
+        '      greeting: "key ${env:VAPI_API_KEY}"',
+        '',
+      ].join('\n'),
     };
-    const error = await inTempDir(files, (cwd) => loadError(loadManifest({ paths: ['.'], cwd, env: { VAPI_API_KEY: KEY }, environment: 'staging' })));
+    const error = await inTempDir(files, (cwd) =>
+      loadError(loadManifest({ paths: ['.'], cwd, env: { VAPI_API_KEY: KEY }, environment: 'staging' })),
+    );
 
     expect(error.issues.map((issue) => [issue.file, issue.path, issue.message])).toEqual([
-      ['vars.yaml', 'environments.staging.vars.greeting', '`${env:VAPI_API_KEY}` fills a secret elsewhere in the manifest, so it cannot be used here: the value would be shown'],
+      [
+        'vars.yaml',
+        'environments.staging.vars.greeting',
+        '`${env:VAPI_API_KEY}` fills a secret elsewhere in the manifest, so it cannot be used here: the value would be shown',
+      ],
     ]);
   });
 
   it('is fine when the variable fills no secret', async () => {
-    const manifest = await loadText(agent('    webhook_url: "https://hooks.example.com/${env:HOOK_PATH}"'), { VAPI_API_KEY: KEY, HOOK_PATH: 'calls' });
+    const manifest = await loadText(agent('    webhook_url: "https://hooks.example.com/${env:HOOK_PATH}"'), {
+      VAPI_API_KEY: KEY,
+      HOOK_PATH: 'calls',
+    });
     expect(manifest.agents[0]!.doc.webhook_url).toBe('https://hooks.example.com/calls');
   });
 });

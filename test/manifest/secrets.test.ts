@@ -48,7 +48,10 @@ describe('secrets', () => {
     expect(JSON.stringify(manifest)).not.toContain(SECRET);
     expect(inspect(manifest, { depth: Infinity })).not.toContain(SECRET);
     expect(manifest.hash).toBe((await loadText(MANIFEST, { ...ENV, LIVEKIT_API_KEY: 'another value' })).hash);
-    expect(manifest.hash).not.toBe((await loadText(MANIFEST.replace('${env:LIVEKIT_API_KEY}', '${env:OTHER_KEY}'), { ...ENV, OTHER_KEY: SECRET })).hash);
+    expect(manifest.hash).not.toBe(
+      (await loadText(MANIFEST.replace('${env:LIVEKIT_API_KEY}', '${env:OTHER_KEY}'), { ...ENV, OTHER_KEY: SECRET }))
+        .hash,
+    );
   });
 
   it('never show their value in issues, warnings or the thrown error', async () => {
@@ -58,7 +61,12 @@ describe('secrets', () => {
 `;
     const error = await loadError(loadText(broken.replace('type: livekit', 'type: livekat'), ENV));
     expect(error.issues.length).toBeGreaterThan(1);
-    for (const text of [JSON.stringify(error.issues), JSON.stringify(error.meta), error.message, inspect(error, { depth: Infinity })]) {
+    for (const text of [
+      JSON.stringify(error.issues),
+      JSON.stringify(error.meta),
+      error.message,
+      inspect(error, { depth: Infinity }),
+    ]) {
       expect(text).not.toContain(SECRET);
     }
     const manifest = await loadText(MANIFEST.replace('type: livekit', 'type: livekat'), ENV);

@@ -1,4 +1,10 @@
-import { sortMockData, type AgentDoc, type MockDataRow, type MockToolDoc, type ServedVia } from '../../src/cekura/agent-doc.js';
+import {
+  sortMockData,
+  type AgentDoc,
+  type MockDataRow,
+  type MockToolDoc,
+  type ServedVia,
+} from '../../src/cekura/agent-doc.js';
 import type { SecretPath } from '../../src/cekura/fields.js';
 import type { WireAgent, WireMockTool } from '../../src/api/types.js';
 import { digest } from '../../src/json.js';
@@ -45,7 +51,10 @@ export function manifest(agents: ManifestAgent[], extra: Partial<Manifest> = {})
   };
 }
 
-export function tool(name: string, extra: { description?: string; mock_data?: MockDataRow[]; served_via?: ServedVia; freetext_params?: string[] } = {}): MockToolDoc {
+export function tool(
+  name: string,
+  extra: { description?: string; mock_data?: MockDataRow[]; served_via?: ServedVia; freetext_params?: string[] } = {},
+): MockToolDoc {
   return {
     name,
     description: extra.description ?? '',
@@ -109,7 +118,10 @@ export function record(agents: Record<string, Partial<RecordedAgent> & { id: num
     serial: 3,
     fingerprint_key: FINGERPRINT_KEY,
     agents: Object.fromEntries(
-      Object.entries(agents).map(([address, entry]) => [address, { project: PROJECT, secrets: {}, applied: {}, ...entry }]),
+      Object.entries(agents).map(([address, entry]) => [
+        address,
+        { project: PROJECT, secrets: {}, applied: {}, ...entry },
+      ]),
     ),
   };
 }
@@ -119,7 +131,12 @@ export function recordAfter(plan: Plan, base: StateRecord = record()): StateReco
   const agents = { ...base.agents };
   for (const change of plan.resource_changes) {
     if (change.action === 'delete' || change.id === null) continue;
-    agents[change.address] = { id: change.id, project: change.project, secrets: change.record.secrets, applied: change.record.applied };
+    agents[change.address] = {
+      id: change.id,
+      project: change.project,
+      secrets: change.record.secrets,
+      applied: change.record.applied,
+    };
   }
   return { ...base, serial: base.serial + 1, agents };
 }

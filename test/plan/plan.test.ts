@@ -41,15 +41,26 @@ describe('plan: create', () => {
         description: 'Handles {{customer_name}}',
         telephony: { phone_number: '+14155551234' },
         provider: { type: 'vapi', agent_id: 'asst_1', credentials: {} },
-        mock_tools: tools(tool('get_order', { description: 'Look up', mock_data: [{ input: { id: 'A1' }, output: { s: 'shipped' } }] })),
+        mock_tools: tools(
+          tool('get_order', { description: 'Look up', mock_data: [{ input: { id: 'A1' }, output: { s: 'shipped' } }] }),
+        ),
         dynamic_variables: variables(['customer_name', 'Caller name']),
       },
-      { secrets: [secret('/provider/credentials/api_key', 'VAPI_API_KEY', 'sk_live_distinctive')], mock_tools_enabled: true },
+      {
+        secrets: [secret('/provider/credentials/api_key', 'VAPI_API_KEY', 'sk_live_distinctive')],
+        mock_tools_enabled: true,
+      },
     );
     const result = planOf([desired]);
     const change = only(result);
 
-    expect(change).toMatchObject({ address: 'agent.support', action: 'create', id: null, name: 'Support Bot', project: 42 });
+    expect(change).toMatchObject({
+      address: 'agent.support',
+      action: 'create',
+      id: null,
+      name: 'Support Bot',
+      project: 42,
+    });
     expect(change.changes.map((c) => [c.op, c.path])).toEqual([
       ['add', '/description'],
       ['add', '/dynamic_variables/customer_name'],
@@ -60,7 +71,12 @@ describe('plan: create', () => {
       ['add', '/provider/type'],
       ['add', '/telephony/phone_number'],
     ]);
-    expect(change.changes.find((c) => c.sensitive)).toEqual({ op: 'add', path: '/provider/credentials/api_key', value: '(sensitive value)', sensitive: true });
+    expect(change.changes.find((c) => c.sensitive)).toEqual({
+      op: 'add',
+      path: '/provider/credentials/api_key',
+      value: '(sensitive value)',
+      sensitive: true,
+    });
     expect(change.items).toEqual([
       { set: 'dynamic_variables', name: 'customer_name', action: 'create', id: null },
       { set: 'mock_tools', name: 'get_order', action: 'create', id: null },
@@ -74,7 +90,14 @@ describe('plan: create', () => {
         description: 'Handles {{customer_name}}',
         telephony: { inbound: false, phone_number: '+14155551234' },
         provider: { type: 'vapi', agent_id: 'asst_1', credentials: {} },
-        mock_tools: [{ name: 'get_order', description: 'Look up', mock_data: [{ input: { id: 'A1' }, output: { s: 'shipped' } }], served_via: { type: 'direct' } }],
+        mock_tools: [
+          {
+            name: 'get_order',
+            description: 'Look up',
+            mock_data: [{ input: { id: 'A1' }, output: { s: 'shipped' } }],
+            served_via: { type: 'direct' },
+          },
+        ],
         dynamic_variables: [{ name: 'customer_name', description: 'Caller name' }],
       },
       inserts: [
@@ -91,7 +114,11 @@ describe('plan: create', () => {
   });
 
   it('never puts a secret value in the plan', () => {
-    const desired = agent('support', { description: 'd' }, { secrets: [secret('/webhook_secret', 'HOOK', 'whsec_distinctive_value')] });
+    const desired = agent(
+      'support',
+      { description: 'd' },
+      { secrets: [secret('/webhook_secret', 'HOOK', 'whsec_distinctive_value')] },
+    );
     expect(JSON.stringify(planOf([desired]))).not.toContain('whsec_distinctive_value');
   });
 
@@ -100,13 +127,17 @@ describe('plan: create', () => {
   });
 
   it('creates again when the recorded agent is gone from Cekura', () => {
-    const change = only(planOf([agent('support', { description: 'd' })], live(), record({ 'agent.support': { id: 99 } })));
+    const change = only(
+      planOf([agent('support', { description: 'd' })], live(), record({ 'agent.support': { id: 99 } })),
+    );
     expect(change).toMatchObject({ action: 'create', reason: 'bound_agent_missing' });
   });
 
   it('marks a variable derived from a description placeholder', () => {
     const change = only(planOf([agent('support', { description: 'Hi {{first_name}}', dynamic_variables: {} })]));
-    expect(change.items).toEqual([{ set: 'dynamic_variables', name: 'first_name', action: 'create', id: null, reason: 'description_placeholder' }]);
+    expect(change.items).toEqual([
+      { set: 'dynamic_variables', name: 'first_name', action: 'create', id: null, reason: 'description_placeholder' },
+    ]);
   });
 });
 
@@ -147,13 +178,29 @@ describe('plan: update of each field kind', () => {
     {
       name: 'nested config leaf',
       doc: { provider: { credentials: { config: { public_key: 'pk_2' } } } },
-      expected: [{ op: 'replace', path: '/provider/credentials/config/public_key', value: 'pk_2', before: 'pk_1', origin: 'manifest' }],
+      expected: [
+        {
+          op: 'replace',
+          path: '/provider/credentials/config/public_key',
+          value: 'pk_2',
+          before: 'pk_1',
+          origin: 'manifest',
+        },
+      ],
       body: { provider: { credentials: { config: { public_key: 'pk_2' } } } },
     },
     {
       name: 'list as a whole',
       doc: { telephony: { outbound_numbers: ['+2', '+1'] } },
-      expected: [{ op: 'replace', path: '/telephony/outbound_numbers', value: ['+2', '+1'], before: ['+1', '+2'], origin: 'manifest' }],
+      expected: [
+        {
+          op: 'replace',
+          path: '/telephony/outbound_numbers',
+          value: ['+2', '+1'],
+          before: ['+1', '+2'],
+          origin: 'manifest',
+        },
+      ],
       body: { telephony: { outbound_numbers: ['+2', '+1'] } },
     },
     {
@@ -186,7 +233,13 @@ describe('plan: sets', () => {
   const liveWithTools = wireAgent(7, {
     name: 'support',
     mock_tools: [
-      wireTool(11, 'get_order', { description: 'Look up', mock_data: [{ input: { id: 'B' }, output: 2 }, { input: { id: 'A' }, output: 1 }] }),
+      wireTool(11, 'get_order', {
+        description: 'Look up',
+        mock_data: [
+          { input: { id: 'B' }, output: 2 },
+          { input: { id: 'A' }, output: 1 },
+        ],
+      }),
       wireTool(12, 'legacy_lookup'),
       wireTool(13, 'crm', { served_via: { type: 'mcp', mock_index: 1, url: 'https://x/mcp/1/' } }),
     ],
@@ -197,13 +250,23 @@ describe('plan: sets', () => {
   });
   const bound = record({ 'agent.support': { id: 7 } });
   const keptTools = [
-    tool('get_order', { description: 'Look up', mock_data: [{ input: { id: 'A' }, output: 1 }, { input: { id: 'B' }, output: 2 }] }),
+    tool('get_order', {
+      description: 'Look up',
+      mock_data: [
+        { input: { id: 'A' }, output: 1 },
+        { input: { id: 'B' }, output: 2 },
+      ],
+    }),
     tool('crm', { served_via: { type: 'mcp', mock_index: 1 } }),
   ];
 
   it('reordered tools and mock data rows are no change', () => {
     const desired = agent('support', {
-      mock_tools: tools(tool('crm', { served_via: { type: 'mcp', mock_index: 1 } }), keptTools[0]!, tool('legacy_lookup')),
+      mock_tools: tools(
+        tool('crm', { served_via: { type: 'mcp', mock_index: 1 } }),
+        keptTools[0]!,
+        tool('legacy_lookup'),
+      ),
     });
     expect(only(planOf([desired], live(liveWithTools), bound)).action).toBe('no-op');
   });
@@ -211,7 +274,13 @@ describe('plan: sets', () => {
   it('names each tool created, changed and deleted, and writes the full set with the ids it keeps', () => {
     const desired = agent('support', {
       mock_tools: tools(
-        tool('get_order', { description: 'Look up v2', mock_data: [{ input: { id: 'A' }, output: 1 }, { input: { id: 'B' }, output: 2 }] }),
+        tool('get_order', {
+          description: 'Look up v2',
+          mock_data: [
+            { input: { id: 'A' }, output: 1 },
+            { input: { id: 'B' }, output: 2 },
+          ],
+        }),
         keptTools[1]!,
         tool('new_tool', { description: 'brand new' }),
       ),
@@ -219,19 +288,51 @@ describe('plan: sets', () => {
     const change = only(planOf([desired], live(liveWithTools), bound));
     expect(change.items).toEqual([
       { set: 'mock_tools', name: 'get_order', action: 'update', id: 11, origin: 'manifest' },
-      { set: 'mock_tools', name: 'legacy_lookup', action: 'delete', id: 12, reason: 'not_in_manifest', origin: 'manifest' },
+      {
+        set: 'mock_tools',
+        name: 'legacy_lookup',
+        action: 'delete',
+        id: 12,
+        reason: 'not_in_manifest',
+        origin: 'manifest',
+      },
       { set: 'mock_tools', name: 'new_tool', action: 'create', id: null, origin: 'manifest' },
     ]);
     expect(change.changes).toEqual([
-      { op: 'replace', path: '/mock_tools/get_order/description', value: 'Look up v2', before: 'Look up', origin: 'manifest' },
-      { op: 'remove', path: '/mock_tools/legacy_lookup', before: { name: 'legacy_lookup', description: '', mock_data: [], served_via: { type: 'direct' } }, origin: 'manifest' },
-      { op: 'add', path: '/mock_tools/new_tool', value: { name: 'new_tool', description: 'brand new', mock_data: [], served_via: { type: 'direct' } }, origin: 'manifest' },
+      {
+        op: 'replace',
+        path: '/mock_tools/get_order/description',
+        value: 'Look up v2',
+        before: 'Look up',
+        origin: 'manifest',
+      },
+      {
+        op: 'remove',
+        path: '/mock_tools/legacy_lookup',
+        before: { name: 'legacy_lookup', description: '', mock_data: [], served_via: { type: 'direct' } },
+        origin: 'manifest',
+      },
+      {
+        op: 'add',
+        path: '/mock_tools/new_tool',
+        value: { name: 'new_tool', description: 'brand new', mock_data: [], served_via: { type: 'direct' } },
+        origin: 'manifest',
+      },
     ]);
     if (change.action !== 'update') throw new Error('expected an update');
     expect(change.request.body).toEqual({
       mock_tools: [
         { id: 13, name: 'crm', description: '', mock_data: [], served_via: { type: 'mcp', mock_index: 1 } },
-        { id: 11, name: 'get_order', description: 'Look up v2', mock_data: [{ input: { id: 'A' }, output: 1 }, { input: { id: 'B' }, output: 2 }], served_via: { type: 'direct' } },
+        {
+          id: 11,
+          name: 'get_order',
+          description: 'Look up v2',
+          mock_data: [
+            { input: { id: 'A' }, output: 1 },
+            { input: { id: 'B' }, output: 2 },
+          ],
+          served_via: { type: 'direct' },
+        },
         { name: 'new_tool', description: 'brand new', mock_data: [], served_via: { type: 'direct' } },
       ],
     });
@@ -239,17 +340,38 @@ describe('plan: sets', () => {
 
   it('changes a mock data row by its path', () => {
     const desired = agent('support', {
-      mock_tools: tools(tool('get_order', { description: 'Look up', mock_data: [{ input: { id: 'A' }, output: 1 }, { input: { id: 'B' }, output: 3 }] }), keptTools[1]!, tool('legacy_lookup')),
+      mock_tools: tools(
+        tool('get_order', {
+          description: 'Look up',
+          mock_data: [
+            { input: { id: 'A' }, output: 1 },
+            { input: { id: 'B' }, output: 3 },
+          ],
+        }),
+        keptTools[1]!,
+        tool('legacy_lookup'),
+      ),
     });
     const change = only(planOf([desired], live(liveWithTools), bound));
-    expect(change.changes).toEqual([{ op: 'replace', path: '/mock_tools/get_order/mock_data/1/output', value: 3, before: 2, origin: 'manifest' }]);
+    expect(change.changes).toEqual([
+      { op: 'replace', path: '/mock_tools/get_order/mock_data/1/output', value: 3, before: 2, origin: 'manifest' },
+    ]);
   });
 
   it('adds and removes variables, writing the set by name', () => {
-    const desired = agent('support', { dynamic_variables: variables(['customer_name', 'Caller'], ['order_id', 'Order']) });
+    const desired = agent('support', {
+      dynamic_variables: variables(['customer_name', 'Caller'], ['order_id', 'Order']),
+    });
     const change = only(planOf([desired], live(liveWithTools), bound));
     expect(change.items).toEqual([
-      { set: 'dynamic_variables', name: 'old_var', action: 'delete', id: 22, reason: 'not_in_manifest', origin: 'manifest' },
+      {
+        set: 'dynamic_variables',
+        name: 'old_var',
+        action: 'delete',
+        id: 22,
+        reason: 'not_in_manifest',
+        origin: 'manifest',
+      },
       { set: 'dynamic_variables', name: 'order_id', action: 'create', id: null, origin: 'manifest' },
     ]);
     if (change.action !== 'update') throw new Error('expected an update');
@@ -282,25 +404,41 @@ describe('plan: sets', () => {
       description: 'Hello {{customer_name}}',
       dynamic_variables: [{ id: 21, name: 'customer_name', description: '' }],
     });
-    const change = only(planOf([agent('support', { description: 'Hello {{customer_name}}', dynamic_variables: {} })], live(wire), bound));
+    const change = only(
+      planOf([agent('support', { description: 'Hello {{customer_name}}', dynamic_variables: {} })], live(wire), bound),
+    );
     expect(change.action).toBe('no-op');
   });
 
   it('flags a change to a shared tool with how many agents use it', () => {
-    const wire = wireAgent(7, { name: 'support', mock_tools: [wireTool(11, 'shared_tool', { is_shared: true, subscriber_count: 3 })] });
-    const result = planOf([agent('support', { mock_tools: tools(tool('shared_tool', { description: 'changed' })) })], live(wire), bound);
-    expect(only(result).items).toEqual([{ set: 'mock_tools', name: 'shared_tool', action: 'update', id: 11, subscriber_count: 3, origin: 'manifest' }]);
-    expect(result.warnings).toEqual([{ code: 'shared_mock_tool', address: 'agent.support', tool: 'shared_tool', subscriber_count: 3 }]);
+    const wire = wireAgent(7, {
+      name: 'support',
+      mock_tools: [wireTool(11, 'shared_tool', { is_shared: true, subscriber_count: 3 })],
+    });
+    const result = planOf(
+      [agent('support', { mock_tools: tools(tool('shared_tool', { description: 'changed' })) })],
+      live(wire),
+      bound,
+    );
+    expect(only(result).items).toEqual([
+      { set: 'mock_tools', name: 'shared_tool', action: 'update', id: 11, subscriber_count: 3, origin: 'manifest' },
+    ]);
+    expect(result.warnings).toEqual([
+      { code: 'shared_mock_tool', address: 'agent.support', tool: 'shared_tool', subscriber_count: 3 },
+    ]);
   });
 });
 
 describe('plan: write-only fields', () => {
   const wire = wireAgent(7, { name: 'support', mock_tools: [wireTool(11, 'get_order')] });
-  const withFreetext = (params: string[]) => agent('support', { mock_tools: tools(tool('get_order', { freetext_params: params })) });
+  const withFreetext = (params: string[]) =>
+    agent('support', { mock_tools: tools(tool('get_order', { freetext_params: params })) });
 
   it('sends freetext_params the record has not seen, then compares them through the record', () => {
     const first = planOf([withFreetext(['notes'])], live(wire), record({ 'agent.support': { id: 7 } }));
-    expect(only(first).changes).toEqual([{ op: 'add', path: '/mock_tools/get_order/freetext_params', value: ['notes'], origin: 'manifest' }]);
+    expect(only(first).changes).toEqual([
+      { op: 'add', path: '/mock_tools/get_order/freetext_params', value: ['notes'], origin: 'manifest' },
+    ]);
     const applied = recordAfter(first);
     expect(only(planOf([withFreetext(['notes'])], live(wire), applied)).action).toBe('no-op');
     expect(only(planOf([withFreetext(['reason'])], live(wire), applied)).changes).toEqual([
@@ -309,7 +447,10 @@ describe('plan: write-only fields', () => {
   });
 
   it('uploads a knowledge-base file again when its local content changed', () => {
-    const liveFiles = wireAgent(7, { name: 'support', knowledge_base_files: [{ id: 31, file_name: 'faq.md', file_size: 10 }] });
+    const liveFiles = wireAgent(7, {
+      name: 'support',
+      knowledge_base_files: [{ id: 31, file_name: 'faq.md', file_size: 10 }],
+    });
     const desiredWith = (sha: string) =>
       agent(
         'support',
@@ -320,28 +461,55 @@ describe('plan: write-only fields', () => {
     expect(only(adopted).action).toBe('no-op');
 
     const change = only(planOf([desiredWith('bbb')], live(liveFiles), recordAfter(adopted)));
-    expect(change.items).toEqual([{ set: 'knowledge_base_files', name: 'faq.md', action: 'update', id: 31, reason: 'content_changed', origin: 'manifest' }]);
+    expect(change.items).toEqual([
+      {
+        set: 'knowledge_base_files',
+        name: 'faq.md',
+        action: 'update',
+        id: 31,
+        reason: 'content_changed',
+        origin: 'manifest',
+      },
+    ]);
     if (change.action !== 'update') throw new Error('expected an update');
     expect(change.request).toEqual({
       method: 'PATCH',
       body: { knowledge_base_files: [{ file_name: 'faq.md' }] },
-      inserts: [{ path: '/knowledge_base_files/0/content_base64', source: 'file', file: '/repo/faq.md', sha256: 'bbb' }],
+      inserts: [
+        { path: '/knowledge_base_files/0/content_base64', source: 'file', file: '/repo/faq.md', sha256: 'bbb' },
+      ],
     });
   });
 });
 
 describe('plan: secrets', () => {
   const wire = wireAgent(7, { name: 'support' });
-  const withKey = (value: string) => agent('support', {}, { secrets: [secret('/provider/credentials/api_key', 'VAPI_API_KEY', value)] });
+  const withKey = (value: string) =>
+    agent('support', {}, { secrets: [secret('/provider/credentials/api_key', 'VAPI_API_KEY', value)] });
 
   it('sends a secret the record has no fingerprint for', () => {
     const change = only(planOf([withKey('k1')], live(wire), record({ 'agent.support': { id: 7 } })));
-    expect(change.changes).toEqual([{ op: 'add', path: '/provider/credentials/api_key', value: '(sensitive value)', sensitive: true, origin: 'manifest' }]);
+    expect(change.changes).toEqual([
+      {
+        op: 'add',
+        path: '/provider/credentials/api_key',
+        value: '(sensitive value)',
+        sensitive: true,
+        origin: 'manifest',
+      },
+    ]);
     if (change.action !== 'update') throw new Error('expected an update');
     expect(change.request).toEqual({
       method: 'PATCH',
       body: {},
-      inserts: [{ path: '/provider/credentials/api_key', source: 'env', env: 'VAPI_API_KEY', fingerprint: fingerprintSecret(FINGERPRINT_KEY, 'k1') }],
+      inserts: [
+        {
+          path: '/provider/credentials/api_key',
+          source: 'env',
+          env: 'VAPI_API_KEY',
+          fingerprint: fingerprintSecret(FINGERPRINT_KEY, 'k1'),
+        },
+      ],
     });
   });
 
@@ -350,7 +518,14 @@ describe('plan: secrets', () => {
     expect(only(planOf([withKey('k1')], live(wire), applied)).action).toBe('no-op');
     const rotated = planOf([withKey('k2')], live(wire), applied);
     expect(only(rotated).changes).toEqual([
-      { op: 'replace', path: '/provider/credentials/api_key', value: '(sensitive value)', before: '(sensitive value)', sensitive: true, origin: 'manifest' },
+      {
+        op: 'replace',
+        path: '/provider/credentials/api_key',
+        value: '(sensitive value)',
+        before: '(sensitive value)',
+        sensitive: true,
+        origin: 'manifest',
+      },
     ]);
     expect(JSON.stringify(rotated)).not.toMatch(/"k[12]"/);
   });
@@ -358,28 +533,51 @@ describe('plan: secrets', () => {
 
 describe('plan: drift', () => {
   const desired = agent('support', { description: 'ours', mock_tools: tools(tool('get_order')) });
-  const applied = (wire = wireAgent(7, { name: 'support', description: 'ours', mock_tools: [wireTool(11, 'get_order')] })) =>
-    recordAfter(planOf([desired], live(wire), record({ 'agent.support': { id: 7 } })));
+  const applied = (
+    wire = wireAgent(7, { name: 'support', description: 'ours', mock_tools: [wireTool(11, 'get_order')] }),
+  ) => recordAfter(planOf([desired], live(wire), record({ 'agent.support': { id: 7 } })));
 
   it('tells drift made in Cekura from a manifest change', () => {
-    const drifted = wireAgent(7, { name: 'support', description: 'edited in the UI', mock_tools: [wireTool(11, 'get_order'), wireTool(12, 'ui_tool')] });
+    const drifted = wireAgent(7, {
+      name: 'support',
+      description: 'edited in the UI',
+      mock_tools: [wireTool(11, 'get_order'), wireTool(12, 'ui_tool')],
+    });
     const change = only(planOf([desired], live(drifted), applied()));
     expect(change.changes.map((c) => [c.path, c.origin])).toEqual([
       ['/description', 'drift'],
       ['/mock_tools/ui_tool', 'drift'],
     ]);
-    expect(change.items).toEqual([{ set: 'mock_tools', name: 'ui_tool', action: 'delete', id: 12, reason: 'not_in_manifest', origin: 'drift' }]);
+    expect(change.items).toEqual([
+      { set: 'mock_tools', name: 'ui_tool', action: 'delete', id: 12, reason: 'not_in_manifest', origin: 'drift' },
+    ]);
   });
 
   it('flags a field changed on both sides as a conflict', () => {
-    const drifted = wireAgent(7, { name: 'support', description: 'edited in the UI', mock_tools: [wireTool(11, 'get_order')] });
-    const change = only(planOf([agent('support', { description: 'ours v2', mock_tools: tools(tool('get_order')) })], live(drifted), applied()));
-    expect(change.changes).toEqual([{ op: 'replace', path: '/description', value: 'ours v2', before: 'edited in the UI', origin: 'conflict' }]);
+    const drifted = wireAgent(7, {
+      name: 'support',
+      description: 'edited in the UI',
+      mock_tools: [wireTool(11, 'get_order')],
+    });
+    const change = only(
+      planOf(
+        [agent('support', { description: 'ours v2', mock_tools: tools(tool('get_order')) })],
+        live(drifted),
+        applied(),
+      ),
+    );
+    expect(change.changes).toEqual([
+      { op: 'replace', path: '/description', value: 'ours v2', before: 'edited in the UI', origin: 'conflict' },
+    ]);
   });
 
   it('reverts drift in mock mode', () => {
     const wire = wireAgent(7, { name: 'support', mock_tools_enabled: true });
-    const result = planOf([agent('support', {}, { mock_tools_enabled: false })], live(wire), record({ 'agent.support': { id: 7 } }));
+    const result = planOf(
+      [agent('support', {}, { mock_tools_enabled: false })],
+      live(wire),
+      record({ 'agent.support': { id: 7 } }),
+    );
     expect(result.mock_mode_changes).toEqual([{ address: 'agent.support', id: 7, from: true, to: false }]);
     expect(result.summary.mock_mode_toggles).toBe(1);
   });
@@ -392,12 +590,22 @@ describe('plan: mock mode warnings', () => {
     { provider: 'vapi', warned: false },
   ])('enabling mock mode on $provider warns: $warned', ({ provider, warned }) => {
     const wire = wireAgent(7, { name: 'support', provider: { type: provider } });
-    const result = planOf([agent('support', {}, { mock_tools_enabled: true })], live(wire), record({ 'agent.support': { id: 7 } }));
-    expect(result.warnings).toEqual(warned ? [{ code: 'self_managed_mock_mode', address: 'agent.support', provider }] : []);
+    const result = planOf(
+      [agent('support', {}, { mock_tools_enabled: true })],
+      live(wire),
+      record({ 'agent.support': { id: 7 } }),
+    );
+    expect(result.warnings).toEqual(
+      warned ? [{ code: 'self_managed_mock_mode', address: 'agent.support', provider }] : [],
+    );
   });
 
   it('warns when a managed description would be rewritten by auto_sync_prompt', () => {
-    const wire = wireAgent(7, { name: 'support', description: 'd', provider: { type: 'vapi', auto_sync_prompt: true } });
+    const wire = wireAgent(7, {
+      name: 'support',
+      description: 'd',
+      provider: { type: 'vapi', auto_sync_prompt: true },
+    });
     const result = planOf([agent('support', { description: 'd' })], live(wire), record({ 'agent.support': { id: 7 } }));
     expect(result.warnings).toEqual([{ code: 'description_auto_sync', address: 'agent.support' }]);
   });
@@ -405,19 +613,29 @@ describe('plan: mock mode warnings', () => {
 
 describe('plan: binding and ownership', () => {
   it('adopts the only live agent of the same name', () => {
-    const change = only(planOf([agent('support', { name: 'Support Bot' })], live(wireAgent(5, { name: 'Support Bot' }))));
+    const change = only(
+      planOf([agent('support', { name: 'Support Bot' })], live(wireAgent(5, { name: 'Support Bot' }))),
+    );
     expect(change).toMatchObject({ action: 'no-op', id: 5, reason: 'adopted_by_name' });
   });
 
   it('refuses two live agents of the same name, naming both ids', () => {
-    const run = () => planOf([agent('support', { name: 'Twin' })], live(wireAgent(5, { name: 'Twin' }), wireAgent(6, { name: 'Twin' })));
+    const run = () =>
+      planOf(
+        [agent('support', { name: 'Twin' })],
+        live(wireAgent(5, { name: 'Twin' }), wireAgent(6, { name: 'Twin' })),
+      );
     expect(run).toThrow(CekuraformError);
     expect(run).toThrow(/ids 5, 6/);
   });
 
   it('binds a pinned id, and refuses a pin that is not there', () => {
     const wire = wireAgent(5, { name: 'Other name' });
-    expect(only(planOf([agent('support', { name: 'Support' }, { id: 5 })], live(wire)))).toMatchObject({ action: 'update', id: 5, reason: 'pinned_id' });
+    expect(only(planOf([agent('support', { name: 'Support' }, { id: 5 })], live(wire)))).toMatchObject({
+      action: 'update',
+      id: 5,
+      reason: 'pinned_id',
+    });
     expect(() => planOf([agent('support', { name: 'Support' }, { id: 8 })], live(wire))).toThrow(/pinned to agent 8/);
   });
 
@@ -436,7 +654,11 @@ describe('plan: binding and ownership', () => {
 
   it('refuses a rename to the name of a live agent that stays unmanaged, naming it', () => {
     const run = () =>
-      planOf([agent('support', { name: 'Renamed' })], live(wireAgent(5, { name: 'Original' }), wireAgent(6, { name: 'Renamed' })), record({ 'agent.support': { id: 5 } }));
+      planOf(
+        [agent('support', { name: 'Renamed' })],
+        live(wireAgent(5, { name: 'Original' }), wireAgent(6, { name: 'Renamed' })),
+        record({ 'agent.support': { id: 5 } }),
+      );
     expect(run).toThrow(/agent\.support would be renamed to "Renamed", which agent 6 in project 42 already has/);
   });
 
@@ -448,10 +670,33 @@ describe('plan: binding and ownership', () => {
 
   it.each([false, true])('prune deletes them, with delete_related %s', (deleteRelated) => {
     const state = record({ 'agent.retired': { id: 10 } });
-    const result = planOf([], live(wireAgent(9, { name: 'Someone else' }), wireAgent(10, { name: 'Retired' })), state, { prune: true, delete_related: deleteRelated });
+    const result = planOf([], live(wireAgent(9, { name: 'Someone else' }), wireAgent(10, { name: 'Retired' })), state, {
+      prune: true,
+      delete_related: deleteRelated,
+    });
     expect(result.resource_changes).toEqual([
-      { address: 'agent.retired', action: 'delete', id: 10, name: 'Retired', project: 42, changes: [], items: [], reason: 'not_in_manifest', request: { method: 'DELETE', delete_related: deleteRelated } },
-      { address: 'agent[9]', action: 'delete', id: 9, name: 'Someone else', project: 42, changes: [], items: [], reason: 'not_in_manifest', request: { method: 'DELETE', delete_related: deleteRelated } },
+      {
+        address: 'agent.retired',
+        action: 'delete',
+        id: 10,
+        name: 'Retired',
+        project: 42,
+        changes: [],
+        items: [],
+        reason: 'not_in_manifest',
+        request: { method: 'DELETE', delete_related: deleteRelated },
+      },
+      {
+        address: 'agent[9]',
+        action: 'delete',
+        id: 9,
+        name: 'Someone else',
+        project: 42,
+        changes: [],
+        items: [],
+        reason: 'not_in_manifest',
+        request: { method: 'DELETE', delete_related: deleteRelated },
+      },
     ]);
     expect(result.unmanaged).toEqual([]);
     expect(result.summary.destroy).toBe(2);
@@ -464,6 +709,12 @@ describe('plan: determinism and provenance', () => {
     const first = planOf(inputs());
     expect(JSON.stringify(planOf(inputs()))).toBe(JSON.stringify(first));
     expect(first.resource_changes.map((c) => c.address)).toEqual(['agent.a', 'agent.b']);
-    expect(first.created_from).toEqual({ projects: [42], manifest_hash: expect.any(String), live_fingerprint: live().fingerprint, state_lineage: 'lineage-1', state_serial: 3 });
+    expect(first.created_from).toEqual({
+      projects: [42],
+      manifest_hash: expect.any(String),
+      live_fingerprint: live().fingerprint,
+      state_lineage: 'lineage-1',
+      state_serial: 3,
+    });
   });
 });

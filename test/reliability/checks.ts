@@ -13,7 +13,11 @@ import { envOf, MODEL_ENV, PROJECT, placeholders, type AgentModel, type Manifest
 export class PropertyFailure extends Error {}
 
 export function fail(message: string, details?: unknown): never {
-  throw new PropertyFailure(details === undefined ? message : `${message}\n${typeof details === 'string' ? details : JSON.stringify(details, null, 2)}`);
+  throw new PropertyFailure(
+    details === undefined
+      ? message
+      : `${message}\n${typeof details === 'string' ? details : JSON.stringify(details, null, 2)}`,
+  );
 }
 
 export function describeRun(name: string, run: RunResult): string {
@@ -45,7 +49,10 @@ export async function expectConverged(scenario: Scenario, context: string): Prom
   const sent = scenario.emulator.requests().filter((request) => request.kind !== 'list');
   if (run.code !== 0 || !run.stdout.includes('No changes.') || run.stderr !== '' || sent.length > 0) {
     const json = await scenario.run(['plan', '--json']);
-    fail(`${context}: the plan after apply is not empty`, `${describeRun('plan', run)}\n${describeRun('plan --json', json)}\nrequests: ${JSON.stringify(sent)}`);
+    fail(
+      `${context}: the plan after apply is not empty`,
+      `${describeRun('plan', run)}\n${describeRun('plan --json', json)}\nrequests: ${JSON.stringify(sent)}`,
+    );
   }
 }
 
@@ -62,9 +69,13 @@ export function expectNothingLost(plan: Plan, before: WireAgent[], after: WireAg
   for (const agent of before) {
     if (deleted.has(agent.id)) continue;
     const now = afterById.get(agent.id);
-    if (now === undefined) fail(`${context}: agent ${agent.id} ("${agent.name}") disappeared, and the plan did not delete it`, plan);
+    if (now === undefined)
+      fail(`${context}: agent ${agent.id} ("${agent.name}") disappeared, and the plan did not delete it`, plan);
     if (!touched.has(agent.id) && canonicalJson(withoutToggleState(now)) !== canonicalJson(withoutToggleState(agent))) {
-      fail(`${context}: agent ${agent.id} ("${agent.name}"), which no address binds, was changed`, { before: agent, after: now });
+      fail(`${context}: agent ${agent.id} ("${agent.name}"), which no address binds, was changed`, {
+        before: agent,
+        after: now,
+      });
     }
   }
 
@@ -74,13 +85,18 @@ export function expectNothingLost(plan: Plan, before: WireAgent[], after: WireAg
     const now = afterById.get(change.id);
     if (was === undefined || now === undefined) continue;
     for (const set of ['mock_tools', 'dynamic_variables'] as const) {
-      const dropped = new Set(change.items.filter((item) => item.set === set && item.action === 'delete').map((item) => item.name));
+      const dropped = new Set(
+        change.items.filter((item) => item.set === set && item.action === 'delete').map((item) => item.name),
+      );
       const nowByName = new Map((now[set] ?? []).map((item) => [item.name, item.id]));
       for (const item of was[set] ?? []) {
         if (dropped.has(item.name)) continue;
         const id = nowByName.get(item.name);
         if (id !== item.id) {
-          fail(`${context}: ${change.address} ${set} "${item.name}" (id ${item.id}) is ${id === undefined ? 'gone' : `now id ${id}`}, and the plan did not delete it`, change);
+          fail(
+            `${context}: ${change.address} ${set} "${item.name}" (id ${item.id}) is ${id === undefined ? 'gone' : `now id ${id}`}, and the plan did not delete it`,
+            change,
+          );
         }
       }
     }
@@ -105,23 +121,40 @@ export function expectNoAgentMadeTwice(plan: Plan, before: WireAgent[], after: W
   for (const agent of made) {
     const twins = made.filter((other) => other.project === agent.project && other.name === agent.name);
     const planned = creates.filter((change) => change.project === agent.project && change.name === agent.name);
-    if (twins.length > planned.length) fail(`${context}: apply made ${twins.length} agents named "${agent.name}" in project ${agent.project}; the plan creates ${planned.length}`, made);
+    if (twins.length > planned.length)
+      fail(
+        `${context}: apply made ${twins.length} agents named "${agent.name}" in project ${agent.project}; the plan creates ${planned.length}`,
+        made,
+      );
   }
 }
 
 /** Apply never makes a second agent of a managed name: per project, at most one, or as many as there were before. */
-export function expectNoDuplicateAgents(model: ManifestModel, before: WireAgent[], after: WireAgent[], context: string): void {
+export function expectNoDuplicateAgents(
+  model: ManifestModel,
+  before: WireAgent[],
+  after: WireAgent[],
+  context: string,
+): void {
   for (const agent of model.agents) {
     const project = agent.project ?? PROJECT;
-    const count = (agents: WireAgent[]) => agents.filter((live) => live.project === project && live.name === agent.name).length;
+    const count = (agents: WireAgent[]) =>
+      agents.filter((live) => live.project === project && live.name === agent.name).length;
     if (count(after) > Math.max(1, count(before))) {
-      fail(`${context}: project ${project} now has ${count(after)} agents named "${agent.name}" (before: ${count(before)})`, after.filter((live) => live.name === agent.name));
+      fail(
+        `${context}: project ${project} now has ${count(after)} agents named "${agent.name}" (before: ${count(before)})`,
+        after.filter((live) => live.name === agent.name),
+      );
     }
   }
 }
 
 /** The state record parses as a record, and each address of the manifest binds a live agent, or the next plan recreates or rebinds it. */
-export async function expectSoundRecord(scenario: Scenario, model: ManifestModel, context: string): Promise<StateRecord | null> {
+export async function expectSoundRecord(
+  scenario: Scenario,
+  model: ManifestModel,
+  context: string,
+): Promise<StateRecord | null> {
   let record: StateRecord | null;
   try {
     record = await readStateRecord(join(scenario.dir, STATE_FILE));
@@ -135,13 +168,22 @@ export async function expectSoundRecord(scenario: Scenario, model: ManifestModel
     .filter((address) => record.agents[address] !== undefined && !live.has(record.agents[address]!.id));
   if (missing.length === 0) return record;
   const run = await scenario.run(['plan', '--json']);
-  if (run.code !== 0) fail(`${context}: the record binds missing agents (${missing.join(', ')}) and the next plan fails`, describeRun('plan --json', run));
+  if (run.code !== 0)
+    fail(
+      `${context}: the record binds missing agents (${missing.join(', ')}) and the next plan fails`,
+      describeRun('plan --json', run),
+    );
   const plan = parsePlan(run);
   for (const address of missing) {
     const change = plan.resource_changes.find((candidate) => candidate.address === address);
     // Recreated, or bound anew to the one live agent of its name (one made in Cekura meanwhile).
-    const recovers = (change?.action === 'create' && change.reason === 'bound_agent_missing') || change?.reason === 'adopted_by_name';
-    if (!recovers) fail(`${context}: the record binds ${address} to agent ${record.agents[address]!.id}, which is gone, and the next plan does not recreate it`, change);
+    const recovers =
+      (change?.action === 'create' && change.reason === 'bound_agent_missing') || change?.reason === 'adopted_by_name';
+    if (!recovers)
+      fail(
+        `${context}: the record binds ${address} to agent ${record.agents[address]!.id}, which is gone, and the next plan does not recreate it`,
+        change,
+      );
   }
   return record;
 }
@@ -150,34 +192,52 @@ export async function expectSoundRecord(scenario: Scenario, model: ManifestModel
  * After a successful apply, each agent of the model is, in Cekura, what the model says: checked
  * against the model itself, not through the planner's own normalization.
  */
-export function expectLiveMatchesModel(scenario: Scenario, model: ManifestModel, record: StateRecord | null, context: string): void {
+export function expectLiveMatchesModel(
+  scenario: Scenario,
+  model: ManifestModel,
+  record: StateRecord | null,
+  context: string,
+): void {
   const agents = new Map(scenario.emulator.agents().map((agent) => [agent.id, agent]));
   for (const agent of model.agents) {
     const id = record?.agents[`agent.${agent.key}`]?.id;
     const live = id === undefined ? undefined : agents.get(id);
-    if (live === undefined) fail(`${context}: agent.${agent.key} is not bound to a live agent after a successful apply`, record);
+    if (live === undefined)
+      fail(`${context}: agent.${agent.key} is not bound to a live agent after a successful apply`, record);
     const problems = differences(agent, live, scenario);
-    if (problems.length > 0) fail(`${context}: agent.${agent.key} (id ${live.id}) differs from the manifest:\n  ${problems.join('\n  ')}`, live);
+    if (problems.length > 0)
+      fail(
+        `${context}: agent.${agent.key} (id ${live.id}) differs from the manifest:\n  ${problems.join('\n  ')}`,
+        live,
+      );
   }
 }
 
 function differences(agent: AgentModel, live: WireAgent, scenario: Scenario): string[] {
   const problems: string[] = [];
   const expectEqual = (what: string, actual: unknown, expected: unknown) => {
-    if (canonicalJson(actual ?? null) !== canonicalJson(expected ?? null)) problems.push(`${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+    if (canonicalJson(actual ?? null) !== canonicalJson(expected ?? null))
+      problems.push(`${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
   };
   expectEqual('name', live.name, agent.name);
   expectEqual('project', live.project, agent.project ?? PROJECT);
   if (agent.description !== undefined) expectEqual('description', live.description, agent.description);
   if (agent.language !== undefined) expectEqual('language', live.language, agent.language);
-  if (agent.agent_speaks_first !== undefined) expectEqual('agent_speaks_first', live.agent_speaks_first, agent.agent_speaks_first);
+  if (agent.agent_speaks_first !== undefined)
+    expectEqual('agent_speaks_first', live.agent_speaks_first, agent.agent_speaks_first);
   if (agent.webhook_url !== undefined) expectEqual('webhook_url', live.webhook_url, agent.webhook_url);
-  for (const [key, value] of Object.entries(agent.telephony ?? {})) expectEqual(`telephony.${key}`, live.telephony?.[key], value);
+  for (const [key, value] of Object.entries(agent.telephony ?? {}))
+    expectEqual(`telephony.${key}`, live.telephony?.[key], value);
   if (agent.provider !== undefined) {
     expectEqual('provider.type', live.provider?.type, agent.provider.type);
-    if (agent.provider.agent_id !== undefined) expectEqual('provider.agent_id', live.provider?.agent_id, agent.provider.agent_id);
+    if (agent.provider.agent_id !== undefined)
+      expectEqual('provider.agent_id', live.provider?.agent_id, agent.provider.agent_id);
     if (agent.provider.api_key) {
-      expectEqual('provider.credentials.api_key (stored)', scenario.emulator.storedWriteOnly(live.id)['/provider/credentials/api_key'], MODEL_ENV[envOf(agent.provider.type)]);
+      expectEqual(
+        'provider.credentials.api_key (stored)',
+        scenario.emulator.storedWriteOnly(live.id)['/provider/credentials/api_key'],
+        MODEL_ENV[envOf(agent.provider.type)],
+      );
     }
   }
   if (agent.mock_tools !== undefined) {
@@ -189,11 +249,16 @@ function differences(agent: AgentModel, live: WireAgent, scenario: Scenario): st
       if (found === undefined) continue;
       expectEqual(`mock tool ${tool.name} description`, found.description, tool.description ?? '');
       expectEqual(`mock tool ${tool.name} mock_data`, sortedRows(found.mock_data), sortedRows(tool.mock_data ?? []));
-      const via = tool.served_via?.type === 'mcp' ? { type: 'mcp', mock_index: tool.served_via.mock_index } : { type: 'direct' };
+      const via =
+        tool.served_via?.type === 'mcp' ? { type: 'mcp', mock_index: tool.served_via.mock_index } : { type: 'direct' };
       const { url: _url, ...liveVia } = found.served_via;
       expectEqual(`mock tool ${tool.name} served_via`, liveVia, via);
       if (tool.freetext_params !== undefined) {
-        expectEqual(`mock tool ${tool.name} freetext_params (stored)`, [...((stored[`/mock_tools/${tool.name}/freetext_params`] as string[] | undefined) ?? [])].sort(), [...tool.freetext_params].sort());
+        expectEqual(
+          `mock tool ${tool.name} freetext_params (stored)`,
+          [...((stored[`/mock_tools/${tool.name}/freetext_params`] as string[] | undefined) ?? [])].sort(),
+          [...tool.freetext_params].sort(),
+        );
       }
     }
   }
@@ -201,10 +266,13 @@ function differences(agent: AgentModel, live: WireAgent, scenario: Scenario): st
     const description = agent.description ?? live.description;
     const expected = new Map(agent.dynamic_variables.map((variable) => [variable.name, variable.description ?? '']));
     for (const name of placeholders(description)) if (!expected.has(name)) expected.set(name, '');
-    const actual = Object.fromEntries((live.dynamic_variables ?? []).map((variable) => [variable.name, variable.description]));
+    const actual = Object.fromEntries(
+      (live.dynamic_variables ?? []).map((variable) => [variable.name, variable.description]),
+    );
     expectEqual('dynamic variables', actual, Object.fromEntries(expected));
   }
-  if (agent.mock_tools_enabled !== undefined) expectEqual('mock_tools_enabled', live.mock_tools_enabled, agent.mock_tools_enabled);
+  if (agent.mock_tools_enabled !== undefined)
+    expectEqual('mock_tools_enabled', live.mock_tools_enabled, agent.mock_tools_enabled);
   return problems;
 }
 

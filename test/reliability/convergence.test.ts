@@ -34,7 +34,8 @@ it(
             const applied = await scenario.apply();
             transcript.push(describeRun('apply', applied));
             expectNoStackTrace(applied, `step ${index} apply`);
-            if (applied.code !== 0) fail(`step ${index}: apply failed without any fault injected`, describeRun('apply', applied));
+            if (applied.code !== 0)
+              fail(`step ${index}: apply failed without any fault injected`, describeRun('apply', applied));
 
             const after = scenario.emulator.agents();
             expectNothingLost(planned.plan, planned.before, after, `step ${index}`);

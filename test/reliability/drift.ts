@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import type { WireAgent } from '../../src/api/types.js';
 import { AGENTS_PATH, type Scenario } from '../integration/harness.js';
-import { AGENT_NAMES, DESCRIPTIONS, OTHER_PROJECT, PROJECT, TOOL_NAMES, VARIABLE_NAMES, toolArbitrary, type ToolModel } from './model.js';
+import {
+  AGENT_NAMES,
+  DESCRIPTIONS,
+  OTHER_PROJECT,
+  PROJECT,
+  TOOL_NAMES,
+  VARIABLE_NAMES,
+  toolArbitrary,
+  type ToolModel,
+} from './model.js';
 
 // Changes made out of band, "in the UI": direct requests to the emulator between applies. An op
 // names its agent by position among the live agents (sorted by id, modulo their count), so any op
@@ -36,7 +45,9 @@ const toolEdit: fc.Arbitrary<Partial<ToolModel>> = fc.oneof(
   fc.constant({ description: 'Edited in the UI' }),
   fc.constant<Partial<ToolModel>>({ mock_data: [{ input: { order_id: 'A1' }, output: { status: 'lost' } }] }),
   fc.constant<Partial<ToolModel>>({ mock_data: [] }),
-  fc.constantFrom({ type: 'mcp' as const, mock_index: 3 }, { type: 'direct' as const }).map((served_via) => ({ served_via })),
+  fc
+    .constantFrom({ type: 'mcp' as const, mock_index: 3 }, { type: 'direct' as const })
+    .map((served_via) => ({ served_via })),
 );
 
 export const driftOpArbitrary: fc.Arbitrary<DriftOp> = fc.oneof(
@@ -49,10 +60,35 @@ export const driftOpArbitrary: fc.Arbitrary<DriftOp> = fc.oneof(
       tool: fc.constantFrom(...TOOL_NAMES, 'ui_tool').chain(toolArbitrary),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete_tool' as const), agent: agentIndex, index: fc.nat({ max: 3 }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('edit_tool' as const), agent: agentIndex, index: fc.nat({ max: 3 }), edit: toolEdit }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('add_variable' as const), agent: agentIndex, name: fc.constantFrom(...VARIABLE_NAMES, 'ui_var') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete_variable' as const), agent: agentIndex, index: fc.nat({ max: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('delete_tool' as const), agent: agentIndex, index: fc.nat({ max: 3 }) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('edit_tool' as const),
+      agent: agentIndex,
+      index: fc.nat({ max: 3 }),
+      edit: toolEdit,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('add_variable' as const),
+      agent: agentIndex,
+      name: fc.constantFrom(...VARIABLE_NAMES, 'ui_var'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('delete_variable' as const),
+      agent: agentIndex,
+      index: fc.nat({ max: 3 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('toggle' as const), agent: agentIndex }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete_agent' as const), agent: agentIndex }) },
   {
@@ -61,7 +97,11 @@ export const driftOpArbitrary: fc.Arbitrary<DriftOp> = fc.oneof(
       kind: fc.constant('create_agent' as const),
       name: fc.constantFrom<string>(...AGENT_NAMES, 'Made in UI'),
       project: fc.constantFrom(PROJECT, PROJECT, OTHER_PROJECT),
-      tools: fc.shuffledSubarray([...TOOL_NAMES], { maxLength: 2 }).chain((names): fc.Arbitrary<ToolModel[]> => (names.length === 0 ? fc.constant([]) : fc.tuple(...names.map(toolArbitrary)))),
+      tools: fc
+        .shuffledSubarray([...TOOL_NAMES], { maxLength: 2 })
+        .chain((names): fc.Arbitrary<ToolModel[]> =>
+          names.length === 0 ? fc.constant([]) : fc.tuple(...names.map(toolArbitrary)),
+        ),
     }),
   },
 );
@@ -81,7 +121,14 @@ export async function applyDrift(scenario: Scenario, ops: readonly DriftOp[]): P
 
 async function applyOne(scenario: Scenario, op: DriftOp): Promise<number | 'skipped'> {
   if (op.kind === 'create_agent') {
-    const body = { name: op.name, project: op.project, description: 'made in the UI', inbound: false, provider: { type: 'vapi' }, mock_tools: op.tools };
+    const body = {
+      name: op.name,
+      project: op.project,
+      description: 'made in the UI',
+      inbound: false,
+      provider: { type: 'vapi' },
+      mock_tools: op.tools,
+    };
     return (await scenario.call('POST', AGENTS_PATH, body)).status;
   }
   const agents = scenario.emulator.agents().sort((a, b) => a.id - b.id);
@@ -90,7 +137,8 @@ async function applyOne(scenario: Scenario, op: DriftOp): Promise<number | 'skip
   const path = `${AGENTS_PATH}${agent.id}/`;
   const tools = agent.mock_tools ?? [];
   const variables = agent.dynamic_variables ?? [];
-  const keptTools = (except?: number) => tools.filter((_, index) => index !== except).map((tool) => ({ id: tool.id, name: tool.name }));
+  const keptTools = (except?: number) =>
+    tools.filter((_, index) => index !== except).map((tool) => ({ id: tool.id, name: tool.name }));
 
   switch (op.kind) {
     case 'patch':
@@ -103,16 +151,27 @@ async function applyOne(scenario: Scenario, op: DriftOp): Promise<number | 'skip
     case 'edit_tool': {
       if (tools.length === 0) return 'skipped';
       const index = op.index % tools.length;
-      const edited = tools.map((tool, at) => (at === index ? { id: tool.id, name: tool.name, ...op.edit } : { id: tool.id, name: tool.name }));
+      const edited = tools.map((tool, at) =>
+        at === index ? { id: tool.id, name: tool.name, ...op.edit } : { id: tool.id, name: tool.name },
+      );
       return (await scenario.call('PATCH', path, { mock_tools: edited })).status;
     }
     case 'add_variable':
-      return (await scenario.call('PATCH', path, { dynamic_variables: [...variablesOf(agent), { name: op.name, description: 'Added in the UI' }] })).status;
+      return (
+        await scenario.call('PATCH', path, {
+          dynamic_variables: [...variablesOf(agent), { name: op.name, description: 'Added in the UI' }],
+        })
+      ).status;
     case 'delete_variable':
       if (variables.length === 0) return 'skipped';
-      return (await scenario.call('PATCH', path, { dynamic_variables: variablesOf(agent).filter((_, index) => index !== op.index % variables.length) })).status;
+      return (
+        await scenario.call('PATCH', path, {
+          dynamic_variables: variablesOf(agent).filter((_, index) => index !== op.index % variables.length),
+        })
+      ).status;
     case 'toggle':
-      return (await scenario.call('POST', `${path}toggle-mock-tools/`, { enabled: agent.mock_tools_enabled !== true })).status;
+      return (await scenario.call('POST', `${path}toggle-mock-tools/`, { enabled: agent.mock_tools_enabled !== true }))
+        .status;
     case 'delete_agent':
       return (await scenario.call('DELETE', `${path}?delete_related=false`)).status;
     default:
@@ -121,7 +180,10 @@ async function applyOne(scenario: Scenario, op: DriftOp): Promise<number | 'skip
 }
 
 function variablesOf(agent: WireAgent): { name: string; description: string }[] {
-  return (agent.dynamic_variables ?? []).map((variable) => ({ name: variable.name, description: variable.description }));
+  return (agent.dynamic_variables ?? []).map((variable) => ({
+    name: variable.name,
+    description: variable.description,
+  }));
 }
 
 function assertUnreachable(value: never): never {

@@ -38,8 +38,13 @@ interface FaultChoice {
   toggles: ToggleFaultChoice[];
 }
 
-const kinds = fc.option(fc.subarray<RequestKind>([...REQUEST_KINDS.filter((kind) => kind !== 'other')], { minLength: 1 }), { nil: undefined });
-const writeKinds = fc.option(fc.subarray<RequestKind>(['create', 'update', 'delete', 'toggle'], { minLength: 1 }), { nil: undefined });
+const kinds = fc.option(
+  fc.subarray<RequestKind>([...REQUEST_KINDS.filter((kind) => kind !== 'other')], { minLength: 1 }),
+  { nil: undefined },
+);
+const writeKinds = fc.option(fc.subarray<RequestKind>(['create', 'update', 'delete', 'toggle'], { minLength: 1 }), {
+  nil: undefined,
+});
 const count = (max: number) => fc.integer({ min: 1, max });
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
 
@@ -47,17 +52,30 @@ const faultArbitrary: fc.Arbitrary<FaultChoice> = fc.record({
   patch: fc
     .record({
       rate_limit: maybe(fc.record({ count: count(3), retry_after_s: fc.integer({ min: 0, max: 5 }), kinds })),
-      errors: maybe(fc.record({ count: count(3), status: fc.constantFrom(500 as const, 502 as const, 503 as const, 504 as const), kinds })),
+      errors: maybe(
+        fc.record({
+          count: count(3),
+          status: fc.constantFrom(500 as const, 502 as const, 503 as const, 504 as const),
+          kinds,
+        }),
+      ),
       commit_then_504: maybe(fc.record({ count: count(2), kinds: writeKinds })),
       drop: maybe(fc.record({ count: count(2), kinds, after_commit: fc.boolean() })),
     })
     .map((patch) => JSON.parse(JSON.stringify(patch)) as FaultsPatch),
-  toggles: fc.array(fc.record({ slot: fc.nat({ max: 5 }), outcome: fc.constantFrom('fail' as const, 'hang' as const) }), { maxLength: 2 }),
+  toggles: fc.array(
+    fc.record({ slot: fc.nat({ max: 5 }), outcome: fc.constantFrom('fail' as const, 'hang' as const) }),
+    { maxLength: 2 },
+  ),
 });
 
 const caseArbitrary = fc.record({
   toggleDurationMs: fc.constantFrom(0, 0, 20_000),
-  steps: stepsArbitrary.chain((steps) => fc.tuple(...steps.map(() => faultArbitrary)).map((faults) => steps.map((step, index) => ({ step, faults: faults[index]! })))),
+  steps: stepsArbitrary.chain((steps) =>
+    fc
+      .tuple(...steps.map(() => faultArbitrary))
+      .map((faults) => steps.map((step, index) => ({ step, faults: faults[index]! }))),
+  ),
 });
 
 it(
@@ -107,7 +125,15 @@ it(
 /** The patch with toggle faults on agents picked among the live ones and those the apply may create. */
 function withToggleFaults(scenario: Scenario, faults: FaultChoice, maxId: number): FaultsPatch {
   if (faults.toggles.length === 0) return faults.patch;
-  const candidates = [...scenario.emulator.agents().map((agent) => agent.id).sort((a, b) => a - b), maxId + 1, maxId + 2, maxId + 3];
+  const candidates = [
+    ...scenario.emulator
+      .agents()
+      .map((agent) => agent.id)
+      .sort((a, b) => a - b),
+    maxId + 1,
+    maxId + 2,
+    maxId + 3,
+  ];
   const toggles = Object.fromEntries(
     faults.toggles.map(({ slot, outcome }) => [
       String(candidates[slot % candidates.length]),
@@ -128,7 +154,11 @@ function expectFailureNamed(scenario: Scenario, run: RunResult, context: string)
   }
   if (!/^error: .+/m.test(run.stderr)) fail(`${context}: apply exited 1 without saying why`, describeRun('apply', run));
   const writes = scenario.requestsOf('create', 'update', 'delete', 'toggle');
-  if (writes.length > 0) fail(`${context}: a run-wide error after writes were sent`, `${describeRun('apply', run)}\nwrites: ${JSON.stringify(writes)}`);
+  if (writes.length > 0)
+    fail(
+      `${context}: a run-wide error after writes were sent`,
+      `${describeRun('apply', run)}\nwrites: ${JSON.stringify(writes)}`,
+    );
 }
 
 /** After a failed apply, the same manifest with no faults converges, still losing nothing. */
@@ -142,7 +172,8 @@ async function applyAgain(run: CaseRun, step: Step, index: number): Promise<void
   const again = await scenario.apply('--toggle-timeout', TOGGLE_TIMEOUT);
   transcript.push(describeRun('apply again', again));
   expectNoStackTrace(again, context);
-  if (again.code !== 0) fail(`${context}: apply did not converge once the faults were gone`, describeRun('apply', again));
+  if (again.code !== 0)
+    fail(`${context}: apply did not converge once the faults were gone`, describeRun('apply', again));
   const after = scenario.emulator.agents();
   expectNothingLost(plan, before, after, context);
   expectNoDuplicateAgents(step.manifest, before, after, context);

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, it } from 'vitest';
-import { EXAMPLES_MANIFEST, SCENARIOS_DIR, SECRETS, startScenario, type RunResult, type Scenario } from '../integration/harness.js';
+import {
+  EXAMPLES_MANIFEST,
+  SCENARIOS_DIR,
+  SECRETS,
+  startScenario,
+  type RunResult,
+  type Scenario,
+} from '../integration/harness.js';
 import { describeRun, expectNoStackTrace, fail } from './checks.js';
 import { mutate, mutationArbitrary } from './mutations.js';
 import { propertyParameters, propertyTimeout } from './settings.js';
@@ -16,19 +23,30 @@ const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/manifests/', import.meta
 const RUNS = 60;
 
 /** Errors that need live state to be found, so a valid manifest may get them after the list requests. */
-const LIVE_DEPENDENT = ['create_incomplete', 'binding_ambiguous', 'binding_conflict', 'pinned_agent_missing', 'name_taken'];
+const LIVE_DEPENDENT = [
+  'create_incomplete',
+  'binding_ambiguous',
+  'binding_conflict',
+  'pinned_agent_missing',
+  'name_taken',
+];
 
 let scenario: Scenario;
 let sources: { name: string; text: string }[];
 
 beforeAll(async () => {
   scenario = await startScenario({ env: { LIVEKIT_API_KEY: 'livekit-fuzz-key' } });
-  const fixtures = (await readdir(FIXTURES_DIR)).filter((file) => file.endsWith('.yaml')).map((file) => join(FIXTURES_DIR, file));
+  const fixtures = (await readdir(FIXTURES_DIR))
+    .filter((file) => file.endsWith('.yaml'))
+    .map((file) => join(FIXTURES_DIR, file));
   const scenarioFiles = (await readdir(SCENARIOS_DIR, { withFileTypes: true, recursive: true }))
     .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
     .map((entry) => join(entry.parentPath, entry.name));
   sources = await Promise.all(
-    [EXAMPLES_MANIFEST, ...scenarioFiles, ...fixtures].map(async (file) => ({ name: file, text: await readFile(file, 'utf8') })),
+    [EXAMPLES_MANIFEST, ...scenarioFiles, ...fixtures].map(async (file) => ({
+      name: file,
+      text: await readFile(file, 'utf8'),
+    })),
   );
 });
 afterAll(() => scenario.close());
@@ -37,36 +55,50 @@ it(
   'validate and plan answer every mutated manifest with exit 0 or a located error, and send nothing for a bad one',
   async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }), async (sourceIndex, mutations) => {
-        const source = sources[sourceIndex % sources.length]!;
-        const text = mutations.reduce(mutate, source.text);
-        await scenario.write('agents.yaml', text);
-        const report = (run: RunResult, name: string) => `source ${source.name}\n--- agents.yaml\n${text}\n${describeRun(name, run)}`;
+      fc.asyncProperty(
+        fc.nat(),
+        fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }),
+        async (sourceIndex, mutations) => {
+          const source = sources[sourceIndex % sources.length]!;
+          const text = mutations.reduce(mutate, source.text);
+          await scenario.write('agents.yaml', text);
+          const report = (run: RunResult, name: string) =>
+            `source ${source.name}\n--- agents.yaml\n${text}\n${describeRun(name, run)}`;
 
-        scenario.emulator.clearRequests();
-        const validate = await scenario.run(['validate', '-f', 'agents.yaml', '--no-color']);
-        expectAnswered(validate, 'validate', report);
-        if (scenario.emulator.requests().length > 0) fail('validate sent a request', report(validate, 'validate'));
+          scenario.emulator.clearRequests();
+          const validate = await scenario.run(['validate', '-f', 'agents.yaml', '--no-color']);
+          expectAnswered(validate, 'validate', report);
+          if (scenario.emulator.requests().length > 0) fail('validate sent a request', report(validate, 'validate'));
 
-        scenario.emulator.clearRequests();
-        const plan = await scenario.run(['plan', '-f', 'agents.yaml', '--no-color']);
-        expectAnswered(plan, 'plan', report);
-        const sent = scenario.emulator.requests();
-        if (validate.code === 1) {
-          if (plan.code !== 1 || sent.length > 0) fail('plan of a manifest that validate rejects did not stop before sending anything', report(plan, 'plan'));
-          if (plan.stderr !== validate.stderr) fail('plan and validate report a bad manifest differently', `${report(validate, 'validate')}\n${describeRun('plan', plan)}`);
-        } else if (plan.code === 1) {
-          const json = await scenario.run(['plan', '-f', 'agents.yaml', '--json']);
-          const code = (JSON.parse(json.stdout) as { error: { code: string } }).error.code;
-          if (!LIVE_DEPENDENT.includes(code) || sent.some((request) => request.kind !== 'list')) {
-            fail(`plan failed (${code}) for a manifest that validate accepts`, report(plan, 'plan'));
+          scenario.emulator.clearRequests();
+          const plan = await scenario.run(['plan', '-f', 'agents.yaml', '--no-color']);
+          expectAnswered(plan, 'plan', report);
+          const sent = scenario.emulator.requests();
+          if (validate.code === 1) {
+            if (plan.code !== 1 || sent.length > 0)
+              fail(
+                'plan of a manifest that validate rejects did not stop before sending anything',
+                report(plan, 'plan'),
+              );
+            if (plan.stderr !== validate.stderr)
+              fail(
+                'plan and validate report a bad manifest differently',
+                `${report(validate, 'validate')}\n${describeRun('plan', plan)}`,
+              );
+          } else if (plan.code === 1) {
+            const json = await scenario.run(['plan', '-f', 'agents.yaml', '--json']);
+            const code = (JSON.parse(json.stdout) as { error: { code: string } }).error.code;
+            if (!LIVE_DEPENDENT.includes(code) || sent.some((request) => request.kind !== 'list')) {
+              fail(`plan failed (${code}) for a manifest that validate accepts`, report(plan, 'plan'));
+            }
+            if (!/agent\.[\w-]+/.test(plan.stderr)) fail('the error does not name the agent', report(plan, 'plan'));
           }
-          if (!/agent\.[\w-]+/.test(plan.stderr)) fail('the error does not name the agent', report(plan, 'plan'));
-        }
-        for (const secret of Object.values(SECRETS)) {
-          if ([validate, plan].some((run) => run.stdout.includes(secret) || run.stderr.includes(secret))) fail('a secret value was printed', report(plan, 'plan'));
-        }
-      }),
+          for (const secret of Object.values(SECRETS)) {
+            if ([validate, plan].some((run) => run.stdout.includes(secret) || run.stderr.includes(secret)))
+              fail('a secret value was printed', report(plan, 'plan'));
+          }
+        },
+      ),
       propertyParameters(0x5eed_0003, RUNS),
     );
   },
@@ -77,7 +109,8 @@ it(
 function expectAnswered(run: RunResult, name: string, report: (run: RunResult, name: string) => string): void {
   if (run.code !== 0 && run.code !== 1) fail(`${name} exited ${run.code}`, report(run, name));
   expectNoStackTrace(run, name);
-  if (/unexpected error|this is a bug in cekuraform/.test(run.stderr)) fail(`${name} hit an internal error`, report(run, name));
+  if (/unexpected error|this is a bug in cekuraform/.test(run.stderr))
+    fail(`${name} hit an internal error`, report(run, name));
   if (run.code === 1) {
     const located = /^ {2}at agents\.yaml:\d+:\d+$/m.test(run.stderr);
     const fileLevel = /^error: .*agents\.yaml/m.test(run.stderr);

@@ -80,14 +80,30 @@ export interface ManifestModel {
 const optional = <T>(arbitrary: fc.Arbitrary<T>, freq = 2): fc.Arbitrary<T | undefined> =>
   fc.option(arbitrary, { nil: undefined, freq });
 
-const mockInputs: unknown[] = [{ order_id: 'A1' }, { order_id: 'B2' }, { phone: '+14155550000' }, 'A1', { date: '2026-03-01', nights: 2 }];
-const mockOutputs: unknown[] = [{ status: 'shipped' }, { status: 'processing', eta: '2026-02-01' }, { rooms: [101, 204] }, null, 'ok', {}];
+const mockInputs: unknown[] = [
+  { order_id: 'A1' },
+  { order_id: 'B2' },
+  { phone: '+14155550000' },
+  'A1',
+  { date: '2026-03-01', nights: 2 },
+];
+const mockOutputs: unknown[] = [
+  { status: 'shipped' },
+  { status: 'processing', eta: '2026-02-01' },
+  { rooms: [101, 204] },
+  null,
+  'ok',
+  {},
+];
 
 const mockRows: fc.Arbitrary<MockRow[]> = fc
   .uniqueArray(fc.integer({ min: 0, max: mockInputs.length - 1 }), { maxLength: 3 })
   .chain((inputs) =>
     fc.tuple(...inputs.map(() => fc.integer({ min: 0, max: mockOutputs.length - 1 }))).map((outputs) =>
-      inputs.map((input, index) => ({ input: structuredClone(mockInputs[input]), output: structuredClone(mockOutputs[outputs[index]!]) })),
+      inputs.map((input, index) => ({
+        input: structuredClone(mockInputs[input]),
+        output: structuredClone(mockOutputs[outputs[index]!]),
+      })),
     ),
   );
 
@@ -113,22 +129,25 @@ const tools: fc.Arbitrary<ToolModel[]> = fc
   .chain((names) => (names.length === 0 ? fc.constant([]) : fc.tuple(...names.map(toolArbitrary))));
 
 export function variableArbitrary(name: string): fc.Arbitrary<VariableModel> {
-  return optional(fc.constantFrom('Caller name', 'The order', ''))
-    .map((description) => withoutUndefined({ name, description }));
+  return optional(fc.constantFrom('Caller name', 'The order', '')).map((description) =>
+    withoutUndefined({ name, description }),
+  );
 }
 
 const variables: fc.Arbitrary<VariableModel[]> = fc
   .shuffledSubarray([...VARIABLE_NAMES], { maxLength: 3 })
   .chain((names) => (names.length === 0 ? fc.constant([]) : fc.tuple(...names.map(variableArbitrary))));
 
-const provider: fc.Arbitrary<ProviderModel> = fc.constantFrom<ProviderType>('vapi', 'retell', 'self_hosted').chain((type) =>
-  fc
-    .record({
-      agent_id: optional(fc.constantFrom('asst_1', 'asst_2')),
-      api_key: type === 'self_hosted' ? fc.constant(undefined) : optional(fc.constant(true)),
-    })
-    .map((fields) => withoutUndefined({ type, ...fields })),
-);
+const provider: fc.Arbitrary<ProviderModel> = fc
+  .constantFrom<ProviderType>('vapi', 'retell', 'self_hosted')
+  .chain((type) =>
+    fc
+      .record({
+        agent_id: optional(fc.constantFrom('asst_1', 'asst_2')),
+        api_key: type === 'self_hosted' ? fc.constant(undefined) : optional(fc.constant(true)),
+      })
+      .map((fields) => withoutUndefined({ type, ...fields })),
+  );
 
 function agentArbitrary(key: string, name: string): fc.Arbitrary<AgentModel> {
   return fc
@@ -139,7 +158,12 @@ function agentArbitrary(key: string, name: string): fc.Arbitrary<AgentModel> {
       language: optional(fc.constantFrom('en', 'fr', 'de')),
       agent_speaks_first: optional(fc.constantFrom(true, false, null), 4),
       telephony: optional(
-        fc.record({ inbound: optional(fc.boolean()), phone_number: optional(fc.constantFrom('+14155551234', '+14155559876')) }).map(withoutUndefined),
+        fc
+          .record({
+            inbound: optional(fc.boolean()),
+            phone_number: optional(fc.constantFrom('+14155551234', '+14155559876')),
+          })
+          .map(withoutUndefined),
       ),
       provider: optional(provider, 8),
       webhook_url: optional(fc.constantFrom('https://hooks.example.com/a', null), 4),
@@ -159,13 +183,17 @@ function agentArbitrary(key: string, name: string): fc.Arbitrary<AgentModel> {
 export const manifestArbitrary: fc.Arbitrary<ManifestModel> = fc
   .shuffledSubarray([...AGENT_KEYS], { minLength: 1, maxLength: 3 })
   .chain((keys) =>
-    fc.tuple(
-      fc.shuffledSubarray([...AGENT_NAMES], { minLength: keys.length, maxLength: keys.length }),
-      optional(fc.boolean(), 6),
-      fc.integer({ min: 0, max: 0x7fffffff }),
-    ).chain(([names, prune, style]) =>
-      fc.tuple(...keys.map((key, index) => agentArbitrary(key, names[index]!))).map((agents) => withoutUndefined({ prune, agents, style }) as ManifestModel),
-    ),
+    fc
+      .tuple(
+        fc.shuffledSubarray([...AGENT_NAMES], { minLength: keys.length, maxLength: keys.length }),
+        optional(fc.boolean(), 6),
+        fc.integer({ min: 0, max: 0x7fffffff }),
+      )
+      .chain(([names, prune, style]) =>
+        fc
+          .tuple(...keys.map((key, index) => agentArbitrary(key, names[index]!)))
+          .map((agents) => withoutUndefined({ prune, agents, style }) as ManifestModel),
+      ),
   );
 
 /** The manifest as YAML text: block or flow collections, keys in model order, picked by `style`. */
@@ -184,7 +212,12 @@ export function renderManifest(model: ManifestModel): string {
       if (path.length >= 7 && random() < 0.3) node.flow = true;
     },
   });
-  if (random() < 0.5) visit(document, { Scalar(_, node) { if (typeof node.value === 'string' && random() < 0.3) node.type = 'QUOTE_DOUBLE'; } });
+  if (random() < 0.5)
+    visit(document, {
+      Scalar(_, node) {
+        if (typeof node.value === 'string' && random() < 0.3) node.type = 'QUOTE_DOUBLE';
+      },
+    });
   return document.toString({ lineWidth: 0 });
 }
 
@@ -209,7 +242,9 @@ export function envOf(type: ProviderType): keyof typeof MODEL_ENV {
 
 /** Placeholder names of a description, as Cekura reads them. */
 export function placeholders(description: string): string[] {
-  return [...new Set([...description.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((match) => match[1]!))].sort();
+  return [
+    ...new Set([...description.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((match) => match[1]!)),
+  ].sort();
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -15,10 +15,88 @@ export type Mutation =
   | { kind: 'unknown_key'; line: number; key: string }
   | { kind: 'break_env'; occurrence: number; text: string };
 
-const CHARS = [':', '-', ' ', '{', '}', '[', ']', '"', "'", '#', '&', '*', '!', '|', '>', '%', '@', '`', '\t', '\n', ',', '?', 'a', '1', '\\', '$', 'é', '\u0000', '\uFEFF'];
-const VALUES = ['42', '0', '-1', 'true', 'null', '~', '[]', '{}', '"text"', "''", '1.5', '.inf', '0x1F', '2026-01-01', '[1, 2]', '{ a: 1 }', '*anchor', '&anchor x', '!!binary aGVsbG8=', '|', '"${env:VAPI_API_KEY}"', '9007199254740993'];
-const KEYS = ['mock_tool', 'foo', 'descripton', 'agents', 'id', 'prune', 'project', 'mock_tools_enabled', '<<', '"quoted key"', '123', 'name'];
-const ENV_FORMS = ['${env:', '${env:}', '${VAPI_API_KEY}', '${env:1BAD}', '${env:UNSET_VARIABLE}', '$${env:VAPI_API_KEY}', '${env:VAPI_API_KEY', 'literal-secret-value', '${ env:VAPI_API_KEY }', '${env:VAPI_API_KEY}${env:RETELL_API_KEY}', '${var.x}'];
+const CHARS = [
+  ':',
+  '-',
+  ' ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '#',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  '%',
+  '@',
+  '`',
+  '\t',
+  '\n',
+  ',',
+  '?',
+  'a',
+  '1',
+  '\\',
+  '$',
+  'é',
+  '\u0000',
+  '\uFEFF',
+];
+const VALUES = [
+  '42',
+  '0',
+  '-1',
+  'true',
+  'null',
+  '~',
+  '[]',
+  '{}',
+  '"text"',
+  "''",
+  '1.5',
+  '.inf',
+  '0x1F',
+  '2026-01-01',
+  '[1, 2]',
+  '{ a: 1 }',
+  '*anchor',
+  '&anchor x',
+  '!!binary aGVsbG8=',
+  '|',
+  '"${env:VAPI_API_KEY}"',
+  '9007199254740993',
+];
+const KEYS = [
+  'mock_tool',
+  'foo',
+  'descripton',
+  'agents',
+  'id',
+  'prune',
+  'project',
+  'mock_tools_enabled',
+  '<<',
+  '"quoted key"',
+  '123',
+  'name',
+];
+const ENV_FORMS = [
+  '${env:',
+  '${env:}',
+  '${VAPI_API_KEY}',
+  '${env:1BAD}',
+  '${env:UNSET_VARIABLE}',
+  '$${env:VAPI_API_KEY}',
+  '${env:VAPI_API_KEY',
+  'literal-secret-value',
+  '${ env:VAPI_API_KEY }',
+  '${env:VAPI_API_KEY}${env:RETELL_API_KEY}',
+  '${var.x}',
+];
 
 const position = fc.nat({ max: 1_000_000 });
 
@@ -28,7 +106,11 @@ export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('replace_char' as const), at: position, char: fc.constantFrom(...CHARS) }),
   fc.record({ kind: fc.constant('delete_line' as const), line: position }),
   fc.record({ kind: fc.constant('duplicate_line' as const), line: position }),
-  fc.record({ kind: fc.constant('indent' as const), line: position, delta: fc.integer({ min: -4, max: 4 }).filter((delta) => delta !== 0) }),
+  fc.record({
+    kind: fc.constant('indent' as const),
+    line: position,
+    delta: fc.integer({ min: -4, max: 4 }).filter((delta) => delta !== 0),
+  }),
   fc.record({ kind: fc.constant('swap_value' as const), line: position, value: fc.constantFrom(...VALUES) }),
   fc.record({ kind: fc.constant('unknown_key' as const), line: position, key: fc.constantFrom(...KEYS) }),
   fc.record({ kind: fc.constant('break_env' as const), occurrence: position, text: fc.constantFrom(...ENV_FORMS) }),
@@ -60,7 +142,9 @@ export function mutate(text: string, mutation: Mutation): string {
     }
     case 'indent':
       return withLine(lines, lineAt(mutation.line), (line) =>
-        mutation.delta > 0 ? ' '.repeat(mutation.delta) + line : line.replace(new RegExp(`^ {0,${-mutation.delta}}`), ''),
+        mutation.delta > 0
+          ? ' '.repeat(mutation.delta) + line
+          : line.replace(new RegExp(`^ {0,${-mutation.delta}}`), ''),
       );
     case 'swap_value':
       return withLine(lines, lineAt(mutation.line), (line) => {

@@ -31,7 +31,9 @@ describe('secrets a server echoes escaped', () => {
 
     const scrubbed = scrubSecretValues(echoed, [secret]);
 
-    expect(scrubbed).toBe('Bad body: {"api_key": "(sensitive value)"} / {"api_key": "(sensitive value)"} / raw (sensitive value)');
+    expect(scrubbed).toBe(
+      'Bad body: {"api_key": "(sensitive value)"} / {"api_key": "(sensitive value)"} / raw (sensitive value)',
+    );
   });
 });
 
@@ -45,16 +47,23 @@ describe('binding', () => {
     scenario.emulator.clearRequests();
     const moved = await scenario.apply();
     expect(moved.code).toBe(1);
-    expect(moved.stderr).toContain(`error: agent.b is bound to agent ${b.id} in project 42, but the manifest puts it in project 43`);
+    expect(moved.stderr).toContain(
+      `error: agent.b is bound to agent ${b.id} in project 42, but the manifest puts it in project 43`,
+    );
     expect(scenario.writes()).toEqual([]);
 
     // Project 42 is no longer read: the record says where the agent is.
     await scenario.write('agents.yaml', manifest({ b: { name: 'B', project: 43 } }));
     const alone = await scenario.apply();
     expect(alone.code).toBe(1);
-    expect(alone.stderr).toContain(`agent.b is bound to agent ${b.id} in project 42, but the manifest puts it in project 43`);
+    expect(alone.stderr).toContain(
+      `agent.b is bound to agent ${b.id} in project 42, but the manifest puts it in project 43`,
+    );
     expect(scenario.writes()).toEqual([]);
-    expect(scenario.emulator.agents().map((agent) => [agent.name, agent.project])).toEqual([['A', 42], ['B', 42]]);
+    expect(scenario.emulator.agents().map((agent) => [agent.name, agent.project])).toEqual([
+      ['A', 42],
+      ['B', 42],
+    ]);
   });
 
   it('refuses to rename an agent to the name of one no address manages, unless prune deletes that one', async () => {
@@ -65,7 +74,9 @@ describe('binding', () => {
     scenario.emulator.clearRequests();
     const renamed = await scenario.apply();
     expect(renamed.code).toBe(1);
-    expect(renamed.stderr).toContain(`error: agent.support would be renamed to "Sales Bot", which agent ${sales.id} in project 42 already has`);
+    expect(renamed.stderr).toContain(
+      `error: agent.support would be renamed to "Sales Bot", which agent ${sales.id} in project 42 already has`,
+    );
     expect(scenario.writes()).toEqual([]);
 
     const pruned = await scenario.apply('--prune');
@@ -114,7 +125,10 @@ describe('renames that pass a name along', () => {
 describe('a create whose last response is lost', () => {
   it('is found by name after the last POST too, rather than reported failed', async () => {
     await scenario.write('agents.yaml', manifest({ bot: { name: 'Bot' } }));
-    scenario.emulator.setFaults({ drop: { count: 2, kinds: ['create'] }, commit_then_504: { count: 1, kinds: ['create'] } });
+    scenario.emulator.setFaults({
+      drop: { count: 2, kinds: ['create'] },
+      commit_then_504: { count: 1, kinds: ['create'] },
+    });
 
     const result = await scenario.apply();
 
@@ -122,7 +136,9 @@ describe('a create whose last response is lost', () => {
     expect(scenario.requestsOf('create').map((request) => request.status)).toEqual([null, null, 504]);
     const agents = scenario.emulator.agents();
     expect(agents.map((agent) => agent.name)).toEqual(['Bot']);
-    expect(result.stdout).toContain(`agent.bot: found the agent whose create response was lost (id ${agents[0]!.id}); not posting again`);
+    expect(result.stdout).toContain(
+      `agent.bot: found the agent whose create response was lost (id ${agents[0]!.id}); not posting again`,
+    );
     expect((await scenario.state())!.agents['agent.bot']!.id).toBe(agents[0]!.id);
     await scenario.expectNoChanges();
   });

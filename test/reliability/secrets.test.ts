@@ -24,7 +24,10 @@ const FIRST = {
 } as const;
 type SecretEnv = keyof typeof FIRST;
 const rotated = (round: number): Record<SecretEnv, string> =>
-  Object.fromEntries(Object.entries(FIRST).map(([name, value]) => [name, `${value}-r${round}`])) as Record<SecretEnv, string>;
+  Object.fromEntries(Object.entries(FIRST).map(([name, value]) => [name, `${value}-r${round}`])) as Record<
+    SecretEnv,
+    string
+  >;
 
 /** Where each variable goes, by agent name and secret path. */
 const POSITIONS: { agent: string; path: string; env: SecretEnv }[] = [
@@ -143,9 +146,13 @@ it('keeps every secret out of every output, file and log, across create, rotatio
 
   // A failed toggle in the same apply as a rotation.
   const liveKit = scenario.agentNamed('LiveKit Bot');
-  expect((await scenario.call('POST', `${AGENTS_PATH}${liveKit.id}/toggle-mock-tools/`, { enabled: false })).status).toBe(202);
+  expect(
+    (await scenario.call('POST', `${AGENTS_PATH}${liveKit.id}/toggle-mock-tools/`, { enabled: false })).status,
+  ).toBe(202);
   expect(scenario.agentNamed('LiveKit Bot').mock_tools_enabled).toBe(false);
-  scenario.emulator.setFaults({ toggles: { [String(liveKit.id)]: { outcome: 'fail', error: 'Provider refused the switch.' } } });
+  scenario.emulator.setFaults({
+    toggles: { [String(liveKit.id)]: { outcome: 'fail', error: 'Provider refused the switch.' } },
+  });
   const toggled = await run(['apply', '--auto-approve', '--no-color'], debug, 1);
   expect(toggled.stdout).toMatch(/agent\.livekit: .*failed: Provider refused the switch\./);
   scenario.emulator.clearFaults();
@@ -156,11 +163,18 @@ it('keeps every secret out of every output, file and log, across create, rotatio
   // Nothing anywhere holds any of the values, in any common encoding.
   const values = [FIRST, second, third, fourth].flatMap((set) => Object.values(set));
   const forbidden = [...values, scenario.env.CEKURA_API_KEY!].flatMap(encodings);
-  const texts = [...runs.flatMap((result) => [result.stdout, result.stderr]), ...scenario.outputs, JSON.stringify(scenario.emulator.requests())];
-  for (const text of texts) for (const value of forbidden) expect(text.includes(value), `output holds ${value}`).toBe(false);
+  const texts = [
+    ...runs.flatMap((result) => [result.stdout, result.stderr]),
+    ...scenario.outputs,
+    JSON.stringify(scenario.emulator.requests()),
+  ];
+  for (const text of texts)
+    for (const value of forbidden) expect(text.includes(value), `output holds ${value}`).toBe(false);
   const files = await listFiles(scenario.dir);
   expect(files.some((file) => file.includes('backups'))).toBe(true);
-  expect(files).toEqual(expect.arrayContaining(['create.plan', 'rotate.plan', join('.cekuraform', 'default.state.json')]));
+  expect(files).toEqual(
+    expect.arrayContaining(['create.plan', 'rotate.plan', join('.cekuraform', 'default.state.json')]),
+  );
   for (const file of files) {
     const bytes = await readFile(join(scenario.dir, file));
     for (const value of forbidden) expect(bytes.includes(Buffer.from(value)), `${file} holds ${value}`).toBe(false);
@@ -169,7 +183,9 @@ it('keeps every secret out of every output, file and log, across create, rotatio
 
 function expectStored(values: Record<SecretEnv, string>): void {
   for (const { agent, path, env } of POSITIONS) {
-    expect(scenario.emulator.storedWriteOnly(scenario.agentNamed(agent).id)[path], `${agent} ${path}`).toBe(values[env]);
+    expect(scenario.emulator.storedWriteOnly(scenario.agentNamed(agent).id)[path], `${agent} ${path}`).toBe(
+      values[env],
+    );
   }
 }
 
@@ -177,14 +193,29 @@ function expectStored(values: Record<SecretEnv, string>): void {
 function encodings(value: string): string[] {
   const base64 = Buffer.from(value).toString('base64');
   const json = JSON.stringify(value).slice(1, -1);
-  const asciiJson = json.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return [...new Set([value, json, asciiJson, base64, base64.replace(/=+$/, ''), Buffer.from(value).toString('hex'), encodeURIComponent(value)])];
+  const asciiJson = json.replace(
+    /[\u0080-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return [
+    ...new Set([
+      value,
+      json,
+      asciiJson,
+      base64,
+      base64.replace(/=+$/, ''),
+      Buffer.from(value).toString('hex'),
+      encodeURIComponent(value),
+    ]),
+  ];
 }
 
 async function listFiles(root: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(join(root, prefix), { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? listFiles(root, join(prefix, entry.name)) : Promise.resolve([join(prefix, entry.name)]))),
+    entries.map((entry) =>
+      entry.isDirectory() ? listFiles(root, join(prefix, entry.name)) : Promise.resolve([join(prefix, entry.name)]),
+    ),
   );
   return nested.flat();
 }
@@ -207,21 +238,31 @@ async function startEchoProxy(target: string): Promise<EchoProxy> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
-    const isAgentWrite = (request.method === 'POST' || request.method === 'PATCH') && /\/aiagents\/(\d+\/)?$/.test(new URL(request.url ?? '/', 'http://proxy').pathname);
+    const isAgentWrite =
+      (request.method === 'POST' || request.method === 'PATCH') &&
+      /\/aiagents\/(\d+\/)?$/.test(new URL(request.url ?? '/', 'http://proxy').pathname);
     if (isAgentWrite) {
       const reply =
         state.echoed++ % 2 === 0
-          ? { provider: { credentials: { api_key: [`Invalid key in ${body}`] } }, webhook_secret: [`Rejected: ${body}`], non_field_errors: [`Could not process ${body}`] }
+          ? {
+              provider: { credentials: { api_key: [`Invalid key in ${body}`] } },
+              webhook_secret: [`Rejected: ${body}`],
+              non_field_errors: [`Could not process ${body}`],
+            }
           : { detail: `Bad request body: ${body}` };
       response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
       return;
     }
     const forwarded = await fetch(target + (request.url ?? '/'), {
       method: request.method ?? 'GET',
-      headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => ['x-cekura-api-key', 'content-type'].includes(name))) as Record<string, string>,
+      headers: Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => ['x-cekura-api-key', 'content-type'].includes(name)),
+      ) as Record<string, string>,
       ...(body === '' ? {} : { body }),
     });
-    response.writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'application/json' }).end(await forwarded.text());
+    response
+      .writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'application/json' })
+      .end(await forwarded.text());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

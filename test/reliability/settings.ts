@@ -9,7 +9,8 @@ export function propertyRuns(fallback: number): number {
   const text = process.env.CEKURAFORM_PROPERTY_RUNS;
   if (text === undefined || text === '') return fallback;
   const runs = Number(text);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`CEKURAFORM_PROPERTY_RUNS must be a whole number above 0, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`CEKURAFORM_PROPERTY_RUNS must be a whole number above 0, not ${JSON.stringify(text)}`);
   return runs;
 }
 
@@ -25,7 +26,8 @@ export function propertyParameters<T>(fixedSeed: number, fallbackRuns: number): 
   if (seedText === undefined || seedText === '') parameters.seed = fixedSeed;
   else if (seedText !== 'random') {
     const seed = Number(seedText);
-    if (!Number.isInteger(seed)) throw new Error(`CEKURAFORM_PROPERTY_SEED must be an integer or "random", not ${JSON.stringify(seedText)}`);
+    if (!Number.isInteger(seed))
+      throw new Error(`CEKURAFORM_PROPERTY_SEED must be an integer or "random", not ${JSON.stringify(seedText)}`);
     parameters.seed = seed;
   }
   if (path !== undefined && path !== '') parameters.path = path;

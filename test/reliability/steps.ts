@@ -22,9 +22,17 @@ export const stepsArbitrary: fc.Arbitrary<Step[]> = fc.array(
 
 /** Errors a plan may end with for a generated manifest, each refusing before anything is sent. */
 export const EXPECTED_REFUSALS: { code: string; message: RegExp; why: string }[] = [
-  { code: 'create_incomplete', message: /needs a description/, why: 'a new agent without `description:` (the generator leaves it out now and then)' },
+  {
+    code: 'create_incomplete',
+    message: /needs a description/,
+    why: 'a new agent without `description:` (the generator leaves it out now and then)',
+  },
   { code: 'binding_ambiguous', message: /agents named/, why: 'drift made a second agent of a name an address adopts' },
-  { code: 'binding_conflict', message: /but the manifest puts it in project/, why: 'the manifest moved a bound agent to another project' },
+  {
+    code: 'binding_conflict',
+    message: /but the manifest puts it in project/,
+    why: 'the manifest moved a bound agent to another project',
+  },
   { code: 'name_taken', message: /would be renamed to/, why: 'a rename to the name of an agent no address manages' },
 ];
 
@@ -80,7 +88,8 @@ export async function driftAndPlan(run: CaseRun, step: Step, index: number): Pro
   if (!/agent\.[\w-]+/.test(refusal.message)) fail(`step ${index}: the refusal does not name the agent`, refusal);
   const apply = await scenario.apply();
   expectNoStackTrace(apply, `step ${index} refused apply`);
-  if (apply.code !== 1 || scenario.writes().length > 0) fail(`step ${index}: apply of a refused plan did not stop before sending anything`, describeRun('apply', apply));
+  if (apply.code !== 1 || scenario.writes().length > 0)
+    fail(`step ${index}: apply of a refused plan did not stop before sending anything`, describeRun('apply', apply));
   return { yaml, before, refusal };
 }
 

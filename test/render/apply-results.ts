@@ -17,7 +17,11 @@ export const applyResultWithFailures: ApplyResult = applyResult(
     }),
     outcome('agent.custom-bot', 'no-op', 'failed', {
       id: 104,
-      error: { operation: 'toggle', code: 'toggle_failed', message: 'Mock tools are not supported for provider custom' },
+      error: {
+        operation: 'toggle',
+        code: 'toggle_failed',
+        message: 'Mock tools are not supported for provider custom',
+      },
     }),
     outcome('agent.returns-bot', 'create', 'skipped'),
     outcome('agent.support-bot', 'create', 'applied', {

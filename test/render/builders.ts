@@ -80,7 +80,12 @@ export function add(path: string, value: JsonValue, extra: Partial<FieldChange> 
   return { op: 'add', path, value, ...extra };
 }
 
-export function replace(path: string, before: JsonValue | undefined, value: JsonValue, extra: Partial<FieldChange> = {}): FieldChange {
+export function replace(
+  path: string,
+  before: JsonValue | undefined,
+  value: JsonValue,
+  extra: Partial<FieldChange> = {},
+): FieldChange {
   return { op: 'replace', path, value, ...(before === undefined ? {} : { before }), ...extra };
 }
 
@@ -95,7 +100,12 @@ export function secret(path: string, op: 'add' | 'replace', extra: Partial<Field
     : { op, path, value: SENSITIVE, before: SENSITIVE, sensitive: true, ...extra };
 }
 
-export function item(set: SetField, name: string, action: ItemChange['action'], extra: Partial<ItemChange> = {}): ItemChange {
+export function item(
+  set: SetField,
+  name: string,
+  action: ItemChange['action'],
+  extra: Partial<ItemChange> = {},
+): ItemChange {
   return { set, name, action, id: null, ...extra };
 }
 
@@ -116,7 +126,8 @@ export function plan(parts: {
 }): Plan {
   const resourceChanges = [...(parts.resource_changes ?? [])].sort((a, b) => (a.address < b.address ? -1 : 1));
   const mockModeChanges = parts.mock_mode_changes ?? [];
-  const count = (action: ResourceChange['action']): number => resourceChanges.filter((change) => change.action === action).length;
+  const count = (action: ResourceChange['action']): number =>
+    resourceChanges.filter((change) => change.action === action).length;
   return {
     format_version: PLAN_FORMAT_VERSION,
     created_from: {
@@ -131,16 +142,29 @@ export function plan(parts: {
     mock_mode_changes: mockModeChanges,
     unmanaged: parts.unmanaged ?? [],
     warnings: parts.warnings ?? [],
-    summary: { add: count('create'), change: count('update'), destroy: count('delete'), mock_mode_toggles: mockModeChanges.length },
+    summary: {
+      add: count('create'),
+      change: count('update'),
+      destroy: count('delete'),
+      mock_mode_toggles: mockModeChanges.length,
+    },
   };
 }
 
-export function outcome(address: string, action: AgentOutcome['action'], status: AgentOutcome['status'], extra: Partial<AgentOutcome> = {}): AgentOutcome {
+export function outcome(
+  address: string,
+  action: AgentOutcome['action'],
+  status: AgentOutcome['status'],
+  extra: Partial<AgentOutcome> = {},
+): AgentOutcome {
   return { address, action, id: null, status, toggled: false, ...extra };
 }
 
 /** An apply result whose summary counts its outcomes, as apply's does. */
-export function applyResult(outcomes: AgentOutcome[], extra: { backup_file?: string; interrupted?: boolean } = {}): ApplyResult {
+export function applyResult(
+  outcomes: AgentOutcome[],
+  extra: { backup_file?: string; interrupted?: boolean } = {},
+): ApplyResult {
   const applied = (action: AgentOutcome['action']): number =>
     outcomes.filter((entry) => entry.status === 'applied' && entry.action === action).length;
   return {

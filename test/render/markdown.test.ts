@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MARKDOWN_MAX_LENGTH, renderPlanMarkdown } from '../../src/render/markdown.js';
 import { largePlan, planScenarios } from './scenarios.js';
 
-const goldenScenarios = ['create-with-tools', 'update-with-items', 'drift-and-conflict', 'prune-deletes', 'no-changes', 'markdown-escaping', 'environment-production'];
+const goldenScenarios = [
+  'create-with-tools',
+  'update-with-items',
+  'drift-and-conflict',
+  'prune-deletes',
+  'no-changes',
+  'markdown-escaping',
+  'environment-production',
+];
 
 describe('renderPlanMarkdown', () => {
   it.each(goldenScenarios)('%s', async (name) => {
@@ -30,7 +38,9 @@ describe('renderPlanMarkdown', () => {
     const plan = largePlan(40, 60);
     const markdown = renderPlanMarkdown(plan);
     expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MARKDOWN_MAX_LENGTH);
-    expect(markdown).toMatch(/The details of \d+ agent\(s\), the largest first, are left out to keep this comment under 65000 characters/);
+    expect(markdown).toMatch(
+      /The details of \d+ agent\(s\), the largest first, are left out to keep this comment under 65000 characters/,
+    );
     expect(markdown.split('<details>').length - 1).toBeGreaterThan(0);
     expect(markdown).toContain('| agent.bot-039 |');
   });

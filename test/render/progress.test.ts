@@ -21,7 +21,10 @@ function fakeStream(isTTY: boolean): OutputStream & { text(): string } {
 
 const appliedPlan = plan({
   resource_changes: [
-    updated('billing-bot', 102, { name: 'Billing Bot', changes: [replace('/language', 'en', 'es', { origin: 'manifest' })] }),
+    updated('billing-bot', 102, {
+      name: 'Billing Bot',
+      changes: [replace('/language', 'en', 'es', { origin: 'manifest' })],
+    }),
     unchanged('custom-bot', 104, { name: 'Custom Bot' }),
     created('support-bot', { name: 'Support Bot', changes: [add('/name', 'Support Bot')] }),
   ],
@@ -34,25 +37,43 @@ const events: ApplyEvent[] = [
   { type: 'backup_saved', file: '.cekuraform/backups/b.json', agents: 2 },
   { type: 'agent_started', address: 'agent.support-bot', action: 'create' },
   { type: 'write_started', address: 'agent.support-bot', method: 'POST' },
-  { type: 'retrying', address: 'agent.support-bot', operation: 'POST /agents/', attempt: 2, delay_ms: 500, reason: '503\nService Unavailable' },
+  {
+    type: 'retrying',
+    address: 'agent.support-bot',
+    operation: 'POST /agents/',
+    attempt: 2,
+    delay_ms: 500,
+    reason: '503\nService Unavailable',
+  },
   { type: 'create_recovered', address: 'agent.support-bot', id: 301 },
   { type: 'write_finished', address: 'agent.support-bot', id: 301 },
   { type: 'toggle_started', address: 'agent.support-bot', enabled: true, progress_id: 'p-1', resumed: false },
   { type: 'toggle_polled', address: 'agent.support-bot', status: 'in_progress', message: 'Registering MCP server' },
   { type: 'toggle_polled', address: 'agent.support-bot', status: 'completed', message: null },
   { type: 'toggle_finished', address: 'agent.support-bot', enabled: true, mcp_endpoints: [endpoint] },
-  { type: 'agent_finished', address: 'agent.support-bot', outcome: outcome('agent.support-bot', 'create', 'applied', { id: 301, toggled: true, mcp_endpoints: [endpoint] }) },
+  {
+    type: 'agent_finished',
+    address: 'agent.support-bot',
+    outcome: outcome('agent.support-bot', 'create', 'applied', { id: 301, toggled: true, mcp_endpoints: [endpoint] }),
+  },
   { type: 'agent_started', address: 'agent.custom-bot', action: 'no-op' },
   { type: 'toggle_started', address: 'agent.custom-bot', enabled: true, progress_id: 'p-0', resumed: true },
   { type: 'toggle_polled', address: 'agent.custom-bot', status: 'failed', message: 'Mock tools are not supported' },
   {
     type: 'agent_finished',
     address: 'agent.custom-bot',
-    outcome: outcome('agent.custom-bot', 'no-op', 'failed', { id: 104, error: { operation: 'toggle', code: 'toggle_failed', message: 'Mock tools are not supported' } }),
+    outcome: outcome('agent.custom-bot', 'no-op', 'failed', {
+      id: 104,
+      error: { operation: 'toggle', code: 'toggle_failed', message: 'Mock tools are not supported' },
+    }),
   },
   { type: 'retrying', operation: 'GET /agents/', attempt: 1, delay_ms: 250, reason: 'ECONNRESET' },
   { type: 'interrupted' },
-  { type: 'agent_finished', address: 'agent.billing-bot', outcome: outcome('agent.billing-bot', 'update', 'skipped', { id: 102 }) },
+  {
+    type: 'agent_finished',
+    address: 'agent.billing-bot',
+    outcome: outcome('agent.billing-bot', 'update', 'skipped', { id: 102 }),
+  },
 ];
 
 describe('createApplyProgress', () => {
@@ -93,7 +114,12 @@ describe('createApplyProgress', () => {
       {
         type: 'agent_finished',
         address,
-        outcome: outcome(address, 'no-op', status, status === 'failed' ? { error: { operation: 'update', code: 'state_unwritable', message: 'disk full' } } : {}),
+        outcome: outcome(
+          address,
+          'no-op',
+          status,
+          status === 'failed' ? { error: { operation: 'update', code: 'state_unwritable', message: 'disk full' } } : {},
+        ),
       },
     ];
     [

@@ -32,7 +32,12 @@ export const createWithTools: Plan = plan({
         add('/description', 'Handles inbound support calls'),
         add('/dynamic_variables/customer_name', { name: 'customer_name', description: 'Caller name' }),
         add('/language', 'en'),
-        add('/mock_tools/crm_lookup', { name: 'crm_lookup', description: 'CRM read', mock_data: [], served_via: { type: 'mcp', mock_index: 1 } }),
+        add('/mock_tools/crm_lookup', {
+          name: 'crm_lookup',
+          description: 'CRM read',
+          mock_data: [],
+          served_via: { type: 'mcp', mock_index: 1 },
+        }),
         add('/mock_tools/get_order', getOrder),
         add('/name', 'Support Bot'),
         add('/provider/agent_id', 'asst_abc123'),
@@ -57,15 +62,39 @@ export const updateWithItems: Plan = plan({
     updated('support-bot', 101, {
       name: 'Support Bot',
       changes: [
-        replace('/description', 'Handles inbound support calls', 'Handles inbound support calls for order {{order_id}}', { origin: 'manifest' }),
+        replace(
+          '/description',
+          'Handles inbound support calls',
+          'Handles inbound support calls for order {{order_id}}',
+          { origin: 'manifest' },
+        ),
         remove('/dynamic_variables/caller_tier', { name: 'caller_tier', description: 'Tier' }, { origin: 'manifest' }),
         add('/dynamic_variables/order_id', { name: 'order_id', description: '' }, { origin: 'manifest' }),
         replace('/knowledge_base_files/faq.pdf/content_sha256', undefined, '9f2c41d0aa6b1e3c', { origin: 'manifest' }),
-        replace('/mock_tools/get_order/description', 'Look up an order', 'Look up an order by id', { origin: 'manifest' }),
-        replace('/mock_tools/get_order/mock_data/0/output', { status: 'shipped' }, { status: 'delivered' }, { origin: 'manifest' }),
-        add('/mock_tools/get_order/mock_data/1', { input: { order_id: 'B2' }, output: { status: 'pending' } }, { origin: 'manifest' }),
-        remove('/mock_tools/legacy_lookup', { name: 'legacy_lookup', description: '', mock_data: [], served_via: { type: 'direct' } }, { origin: 'manifest' }),
-        add('/mock_tools/refund', { name: 'refund', description: 'Start a refund', mock_data: [], served_via: { type: 'direct' } }, { origin: 'manifest' }),
+        replace('/mock_tools/get_order/description', 'Look up an order', 'Look up an order by id', {
+          origin: 'manifest',
+        }),
+        replace(
+          '/mock_tools/get_order/mock_data/0/output',
+          { status: 'shipped' },
+          { status: 'delivered' },
+          { origin: 'manifest' },
+        ),
+        add(
+          '/mock_tools/get_order/mock_data/1',
+          { input: { order_id: 'B2' }, output: { status: 'pending' } },
+          { origin: 'manifest' },
+        ),
+        remove(
+          '/mock_tools/legacy_lookup',
+          { name: 'legacy_lookup', description: '', mock_data: [], served_via: { type: 'direct' } },
+          { origin: 'manifest' },
+        ),
+        add(
+          '/mock_tools/refund',
+          { name: 'refund', description: 'Start a refund', mock_data: [], served_via: { type: 'direct' } },
+          { origin: 'manifest' },
+        ),
         replace('/telephony/phone_number', '+14155551234', '+14155559876', { origin: 'manifest' }),
       ],
       items: [
@@ -86,11 +115,19 @@ export const driftAndConflict: Plan = plan({
     updated('billing-bot', 102, {
       name: 'Billing Bot',
       changes: [
-        replace('/description', 'Answers billing questions', 'Answers billing and invoice questions', { origin: 'conflict' }),
+        replace('/description', 'Answers billing questions', 'Answers billing and invoice questions', {
+          origin: 'conflict',
+        }),
         replace('/language', 'en', 'es', { origin: 'manifest' }),
-        replace('/mock_tools/get_invoice/description', 'Edited in the Cekura UI', 'Fetch an invoice', { origin: 'drift' }),
+        replace('/mock_tools/get_invoice/description', 'Edited in the Cekura UI', 'Fetch an invoice', {
+          origin: 'drift',
+        }),
         replace('/mock_tools/get_invoice/mock_data/0/output', { total: 10 }, { total: 12 }, { origin: 'conflict' }),
-        add('/mock_tools/lookup_account', { name: 'lookup_account', description: '', mock_data: [], served_via: { type: 'direct' } }, { origin: 'drift' }),
+        add(
+          '/mock_tools/lookup_account',
+          { name: 'lookup_account', description: '', mock_data: [], served_via: { type: 'direct' } },
+          { origin: 'drift' },
+        ),
         replace('/telephony/phone_number', '+14155550000', '+14155551111', { origin: 'drift' }),
       ],
       items: [
@@ -106,7 +143,10 @@ export const secretRotation: Plan = plan({
   resource_changes: [
     updated('support-bot', 101, {
       name: 'Support Bot',
-      changes: [secret('/provider/credentials/api_key', 'replace', { origin: 'manifest' }), secret('/webhook_secret', 'add', { origin: 'manifest' })],
+      changes: [
+        secret('/provider/credentials/api_key', 'replace', { origin: 'manifest' }),
+        secret('/webhook_secret', 'add', { origin: 'manifest' }),
+      ],
     }),
   ],
 });
@@ -118,11 +158,20 @@ export const sharedTool: Plan = plan({
       name: 'Support Bot',
       changes: [
         replace('/mock_tools/crm_lookup/description', 'CRM read', 'CRM read (v2)', { origin: 'manifest' }),
-        remove('/mock_tools/old_crm', { name: 'old_crm', description: '', mock_data: [], served_via: { type: 'direct' } }, { origin: 'manifest' }),
+        remove(
+          '/mock_tools/old_crm',
+          { name: 'old_crm', description: '', mock_data: [], served_via: { type: 'direct' } },
+          { origin: 'manifest' },
+        ),
       ],
       items: [
         item('mock_tools', 'crm_lookup', 'update', { id: 13, subscriber_count: 3, origin: 'manifest' }),
-        item('mock_tools', 'old_crm', 'delete', { id: 14, subscriber_count: 5, reason: 'not_in_manifest', origin: 'manifest' }),
+        item('mock_tools', 'old_crm', 'delete', {
+          id: 14,
+          subscriber_count: 5,
+          reason: 'not_in_manifest',
+          origin: 'manifest',
+        }),
       ],
     }),
   ],
@@ -136,7 +185,10 @@ export const sharedTool: Plan = plan({
 export const mockModeOnOff: Plan = plan({
   resource_changes: [
     unchanged('billing-bot', 102, { name: 'Billing Bot' }),
-    updated('support-bot', 101, { name: 'Support Bot', changes: [replace('/language', 'en', 'de', { origin: 'manifest' })] }),
+    updated('support-bot', 101, {
+      name: 'Support Bot',
+      changes: [replace('/language', 'en', 'de', { origin: 'manifest' })],
+    }),
   ],
   mock_mode_changes: [mockMode('agent.billing-bot', 102, true, false), mockMode('agent.support-bot', 101, false, true)],
 });
@@ -187,13 +239,21 @@ export const adoption: Plan = plan({
 
 /** One change, and agents of the managed project that no manifest names. */
 export const unmanagedAgents: Plan = plan({
-  resource_changes: [updated('support-bot', 101, { name: 'Support Bot', changes: [replace('/language', 'en', 'fr', { origin: 'manifest' })] })],
+  resource_changes: [
+    updated('support-bot', 101, {
+      name: 'Support Bot',
+      changes: [replace('/language', 'en', 'fr', { origin: 'manifest' })],
+    }),
+  ],
   unmanaged: [unmanaged(205, 'Legacy Bot'), unmanaged(311, 'Sales "Night" Bot', 43)],
 });
 
 /** Nothing to do; unmanaged agents and warnings are still listed. */
 export const noChanges: Plan = plan({
-  resource_changes: [unchanged('retell-bot', 105, { name: 'Retell Bot' }), unchanged('support-bot', 101, { name: 'Support Bot' })],
+  resource_changes: [
+    unchanged('retell-bot', 105, { name: 'Retell Bot' }),
+    unchanged('support-bot', 101, { name: 'Support Bot' }),
+  ],
   unmanaged: [unmanaged(205, 'Legacy Bot')],
   warnings: [{ code: 'description_auto_sync', address: 'agent.retell-bot' }],
 });
@@ -212,10 +272,15 @@ export const longValues: Plan = plan({
         replace(
           '/mock_tools/get_order/mock_data/0/output',
           { status: 'shipped' },
-          { status: 'shipped', items: Array.from({ length: 12 }, (_, index) => ({ sku: `SKU-${index}`, quantity: index + 1 })) },
+          {
+            status: 'shipped',
+            items: Array.from({ length: 12 }, (_, index) => ({ sku: `SKU-${index}`, quantity: index + 1 })),
+          },
           { origin: 'manifest' },
         ),
-        replace('/provider/chat_agent_details/config/greeting', 'Hi', 'Hello!\nHow can I help?\u001b[31m', { origin: 'manifest' }),
+        replace('/provider/chat_agent_details/config/greeting', 'Hi', 'Hello!\nHow can I help?\u001b[31m', {
+          origin: 'manifest',
+        }),
         add('/provider/config/x-api-version', '2024-06'),
       ],
       items: [item('mock_tools', 'get_order', 'update', { id: 11, origin: 'manifest' })],
@@ -236,7 +301,10 @@ export const markdownEscaping: Plan = plan({
 });
 
 /** A plan made for an environment (`plan --env production`): its heading names the environment. */
-export const environmentProduction: Plan = { ...createWithTools, created_from: { environment: 'production', ...createWithTools.created_from } };
+export const environmentProduction: Plan = {
+  ...createWithTools,
+  created_from: { environment: 'production', ...createWithTools.created_from },
+};
 
 /** Every plan scenario by golden file name. */
 export const planScenarios: Record<string, Plan> = {
@@ -264,9 +332,14 @@ export function largePlan(agentCount: number, changesPerAgent: number): Plan {
       updated(`bot-${String(agentIndex).padStart(3, '0')}`, 1000 + agentIndex, {
         name: `Bot ${agentIndex}`,
         changes: Array.from({ length: changesPerAgent * (1 + (agentIndex % 3)) }, (_, changeIndex) =>
-          replace(`/provider/config/setting_${String(changeIndex).padStart(3, '0')}`, `old value ${changeIndex}`, `new value ${changeIndex}`, {
-            origin: 'manifest',
-          }),
+          replace(
+            `/provider/config/setting_${String(changeIndex).padStart(3, '0')}`,
+            `old value ${changeIndex}`,
+            `new value ${changeIndex}`,
+            {
+              origin: 'manifest',
+            },
+          ),
         ),
       }),
     ),

@@ -29,7 +29,9 @@ describe('createStyle', () => {
 describe('src/render', () => {
   it('imports listr2 only in progress.ts, so plan and --help stay cheap', () => {
     const directory = new URL('../../src/render/', import.meta.url);
-    const importers = readdirSync(directory).filter((file) => /from 'listr2'/.test(readFileSync(new URL(file, directory), 'utf8')));
+    const importers = readdirSync(directory).filter((file) =>
+      /from 'listr2'/.test(readFileSync(new URL(file, directory), 'utf8')),
+    );
     expect(importers).toEqual(['progress.ts']);
   });
 });

@@ -39,7 +39,9 @@ describe('acquireStateLock', () => {
   it('refuses while a live process holds it, naming the holder', async () => {
     await acquireStateLock(recordPath, { command: 'apply' }, machine(100));
 
-    const error = await acquireStateLock(recordPath, { command: 'apply' }, machine(200, { alive: [100] })).catch((caught: unknown) => caught);
+    const error = await acquireStateLock(recordPath, { command: 'apply' }, machine(200, { alive: [100] })).catch(
+      (caught: unknown) => caught,
+    );
 
     expect(error).toBeInstanceOf(LockError);
     expect(error).toMatchObject({
@@ -55,7 +57,12 @@ describe('acquireStateLock', () => {
 
     const lock = await acquireStateLock(recordPath, { command: 'apply' }, machine(200));
 
-    expect(lock.takenOver).toEqual({ pid: 100, host: 'ci-runner-1', time: '2026-05-01T12:00:00.000Z', command: 'apply' });
+    expect(lock.takenOver).toEqual({
+      pid: 100,
+      host: 'ci-runner-1',
+      time: '2026-05-01T12:00:00.000Z',
+      command: 'apply',
+    });
     expect(JSON.parse(await readFile(lockFilePath(recordPath), 'utf8'))).toMatchObject({ pid: 200 });
     expect(await readdir(join(dir, '.cekuraform'))).toEqual(['prod.state.json.lock']);
   });
@@ -71,7 +78,9 @@ describe('acquireStateLock', () => {
   it('refuses a lock taken on another host, whose process it cannot check', async () => {
     await acquireStateLock(recordPath, { command: 'apply' }, machine(100, { host: 'ci-runner-2' }));
 
-    const error = await acquireStateLock(recordPath, { command: 'apply' }, machine(200)).catch((caught: unknown) => caught);
+    const error = await acquireStateLock(recordPath, { command: 'apply' }, machine(200)).catch(
+      (caught: unknown) => caught,
+    );
 
     expect(error).toBeInstanceOf(LockError);
     expect((error as LockError).hint).toContain('another host');

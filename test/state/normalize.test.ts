@@ -8,11 +8,22 @@ describe('normalizeAgent', () => {
       wireAgent(303, {
         name: 'Support Bot',
         mock_tools: [
-          wireTool(2, 'crm_lookup', { served_via: { type: 'mcp', mock_index: 1, url: 'https://api.cekura.ai/x/mcp/1/' }, is_shared: true, subscriber_count: 4 }),
-          wireTool(1, 'get_order', { mock_data: [{ input: { id: 'B' }, output: 2 }, { input: { id: 'A' }, output: 1 }] }),
+          wireTool(2, 'crm_lookup', {
+            served_via: { type: 'mcp', mock_index: 1, url: 'https://api.cekura.ai/x/mcp/1/' },
+            is_shared: true,
+            subscriber_count: 4,
+          }),
+          wireTool(1, 'get_order', {
+            mock_data: [
+              { input: { id: 'B' }, output: 2 },
+              { input: { id: 'A' }, output: 1 },
+            ],
+          }),
         ],
         dynamic_variables: [{ id: 10, name: 'customer_name', description: 'Caller name' }],
-        knowledge_base_files: [{ id: 5, file_name: 'faq.md', file_size: 12, file_url: 'https://files/faq.md', file_type: 'text/markdown' }],
+        knowledge_base_files: [
+          { id: 5, file_name: 'faq.md', file_size: 12, file_url: 'https://files/faq.md', file_type: 'text/markdown' },
+        ],
       }),
     );
     expect(live.doc.mock_tools).toEqual({
@@ -27,9 +38,15 @@ describe('normalizeAgent', () => {
         served_via: { type: 'direct' },
       },
     });
-    expect(live.doc.dynamic_variables).toEqual({ customer_name: { name: 'customer_name', description: 'Caller name' } });
+    expect(live.doc.dynamic_variables).toEqual({
+      customer_name: { name: 'customer_name', description: 'Caller name' },
+    });
     expect(live.doc.knowledge_base_files).toEqual({ 'faq.md': { file_name: 'faq.md', file_size: 12 } });
-    expect(live.item_ids).toEqual({ mock_tools: { crm_lookup: 2, get_order: 1 }, dynamic_variables: { customer_name: 10 }, knowledge_base_files: { 'faq.md': 5 } });
+    expect(live.item_ids).toEqual({
+      mock_tools: { crm_lookup: 2, get_order: 1 },
+      dynamic_variables: { customer_name: 10 },
+      knowledge_base_files: { 'faq.md': 5 },
+    });
     expect(live.shared_tools).toEqual({ crm_lookup: 4 });
     expect(live.doc).not.toHaveProperty('created_at');
   });

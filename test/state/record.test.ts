@@ -121,11 +121,23 @@ describe('openStateRecord', () => {
 
     await first;
     const settled = await Promise.allSettled(batched);
-    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(settled.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
     const saved = await readStateRecord(path);
     expect(saved).toEqual(store.current());
     expect(saved?.serial).toBe(5);
-    expect(Object.keys(saved!.agents).sort()).toEqual(['agent.bot-0', 'agent.bot-1', 'agent.bot-3', 'agent.bot-4', 'agent.first']);
+    expect(Object.keys(saved!.agents).sort()).toEqual([
+      'agent.bot-0',
+      'agent.bot-1',
+      'agent.bot-3',
+      'agent.bot-4',
+      'agent.first',
+    ]);
   });
 
   it('rejects the updates of a save that fails, keeps the record as it was, and saves the next ones', async () => {
@@ -138,7 +150,11 @@ describe('openStateRecord', () => {
       }),
     );
 
-    expect((await Promise.allSettled(failing)).map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect((await Promise.allSettled(failing)).map((result) => result.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
     expect(store.current()).toMatchObject({ serial: 0, agents: {} });
 
     await rm(path, { recursive: true });
@@ -190,10 +206,17 @@ describe('openStateRecord', () => {
     await expectFileMatches();
     await Promise.all([
       store.update((record) => {
-        record.agents['agent.a/"quoted"'] = { ...binding(1), secrets: { '/provider/credentials/api_key': 'f1' }, applied: { '/name': 'd1' } };
+        record.agents['agent.a/"quoted"'] = {
+          ...binding(1),
+          secrets: { '/provider/credentials/api_key': 'f1' },
+          applied: { '/name': 'd1' },
+        };
       }),
       store.update((record) => {
-        record.agents['agent.b'] = { ...binding(2), pending_toggle: { progress_id: 'p\n1', enabled: true, started_at: '2026-05-01T12:00:00.000Z' } };
+        record.agents['agent.b'] = {
+          ...binding(2),
+          pending_toggle: { progress_id: 'p\n1', enabled: true, started_at: '2026-05-01T12:00:00.000Z' },
+        };
       }),
     ]);
     await expectFileMatches();
@@ -216,9 +239,21 @@ describe('openStateRecord', () => {
 describe('readStateRecord', () => {
   it.each([
     { name: 'not JSON', text: '{"version": 1, ', message: /is not valid JSON/ },
-    { name: 'a wrong shape', text: JSON.stringify({ ...newStateRecord(), serial: 'one' }), message: /is not a valid state record at serial/ },
-    { name: 'an unknown key', text: JSON.stringify({ ...newStateRecord(), extra: true }), message: /is not a valid state record/ },
-    { name: 'a newer version', text: JSON.stringify({ ...newStateRecord(), version: 2 }), message: /newer cekuraform \(record version 2/ },
+    {
+      name: 'a wrong shape',
+      text: JSON.stringify({ ...newStateRecord(), serial: 'one' }),
+      message: /is not a valid state record at serial/,
+    },
+    {
+      name: 'an unknown key',
+      text: JSON.stringify({ ...newStateRecord(), extra: true }),
+      message: /is not a valid state record/,
+    },
+    {
+      name: 'a newer version',
+      text: JSON.stringify({ ...newStateRecord(), version: 2 }),
+      message: /newer cekuraform \(record version 2/,
+    },
   ])('refuses $name with state_corrupt naming the file, and leaves it alone', async ({ text, message }) => {
     await openStateRecord(path).then((store) => store.update(() => {}));
     await writeFile(path, text);

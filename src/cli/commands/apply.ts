@@ -29,9 +29,16 @@ import { lockStateRecord } from '../state-access.js';
  * one is still current), show it, confirm, then apply it with progress and report the outcome.
  */
 export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> {
-  const saved = args.planFile === undefined ? undefined : parseSavedPlan(await readFile(resolve(io.cwd, args.planFile), 'utf8'), args.planFile);
+  const saved =
+    args.planFile === undefined
+      ? undefined
+      : parseSavedPlan(await readFile(resolve(io.cwd, args.planFile), 'utf8'), args.planFile);
   const manifest = saved === undefined ? await readManifest(args.files, io, args) : undefined;
-  const statePath = statePathOf(args.state, io, saved === undefined ? manifest!.environment : savedPlanEnvironment(saved, args.env));
+  const statePath = statePathOf(
+    args.state,
+    io,
+    saved === undefined ? manifest!.environment : savedPlanEnvironment(saved, args.env),
+  );
   const style = styleFor(args, io.stdout, io);
 
   const lock = await lockStateRecord(statePath, 'apply', io);
@@ -43,12 +50,23 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   const api = connect(args, io, (info) => {
     const address = info.agentId === undefined ? undefined : addresses.get(info.agentId);
     // The event counts the attempt about to be made, as apply's own retries do.
-    onEvent({ type: 'retrying', ...(address === undefined ? {} : { address }), operation: info.operation, attempt: info.attempt + 1, delay_ms: info.delayMs, reason: info.reason });
+    onEvent({
+      type: 'retrying',
+      ...(address === undefined ? {} : { address }),
+      operation: info.operation,
+      attempt: info.attempt + 1,
+      delay_ms: info.delayMs,
+      reason: info.reason,
+    });
   });
   try {
     const records = await openStateRecord(statePath);
     const clock = io.clock ?? systemClock;
-    const sources = { env: io.env, readFile: (path: string) => readFile(path), fingerprintKey: records.current().fingerprint_key };
+    const sources = {
+      env: io.env,
+      readFile: (path: string) => readFile(path),
+      fingerprintKey: records.current().fingerprint_key,
+    };
     const snapshot = await fetchLiveState(api, saved?.created_from.projects ?? manifest!.projects);
 
     let plan: Plan;
@@ -83,7 +101,9 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       parallelism: args.parallelism,
       toggleTimeoutMs: args.toggleTimeoutMs,
       // The flag wins over the manifest's max_deletes, which the plan carries (a saved one too).
-      ...((args.maxDeletes ?? plan.options.max_deletes) === undefined ? {} : { maxDeletes: args.maxDeletes ?? plan.options.max_deletes }),
+      ...((args.maxDeletes ?? plan.options.max_deletes) === undefined
+        ? {}
+        : { maxDeletes: args.maxDeletes ?? plan.options.max_deletes }),
       backup: { dir: join(dirname(statePath), 'backups'), documents: snapshot.documents },
     });
     await progress.finish();
@@ -102,10 +122,14 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
 function savedPlanEnvironment(plan: Plan, requested: string | undefined): string | undefined {
   const planned = plan.created_from.environment;
   if (requested === undefined || requested === planned) return planned;
-  throw new CekuraformError('plan_environment_mismatch', `the plan was made ${planned === undefined ? 'without an environment' : `for environment ${planned}`}, not for ${requested}`, {
-    meta: { plan_environment: planned ?? null, environment: requested },
-    hint: `make a plan for it with \`cekuraform plan --env ${requested} --out FILE\``,
-  });
+  throw new CekuraformError(
+    'plan_environment_mismatch',
+    `the plan was made ${planned === undefined ? 'without an environment' : `for environment ${planned}`}, not for ${requested}`,
+    {
+      meta: { plan_environment: planned ?? null, environment: requested },
+      hint: `make a plan for it with \`cekuraform plan --env ${requested} --out FILE\``,
+    },
+  );
 }
 
 /** Asks on a terminal; without one, apply needs `--auto-approve` (a CI job must say so explicitly). */

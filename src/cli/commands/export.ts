@@ -31,7 +31,10 @@ export async function exportCommand(args: ExportArgs, io: CliIo): Promise<number
   const manifest = renderExport(exported);
 
   if (file !== undefined) await writeManifest(file, manifest, args);
-  if (args.json) io.stdout.write(JSON.stringify(exportSummary(exported, args.output, file === undefined ? manifest : undefined), null, 2) + '\n');
+  if (args.json)
+    io.stdout.write(
+      JSON.stringify(exportSummary(exported, args.output, file === undefined ? manifest : undefined), null, 2) + '\n',
+    );
   else if (file === undefined) io.stdout.write(manifest);
   else io.stdout.write(exportLines(exported, args.output!));
   return 0;
@@ -81,7 +84,9 @@ function exportSummary(exported: ExportedManifest, output: string | undefined, m
       knowledge_base_files: agent.knowledge_base_files,
       unsupported_fields: agent.unsupported_fields,
     })),
-    secrets: exported.agents.flatMap((agent) => agent.secrets.map((secret) => ({ env: secret.env, address: agent.address, path: secret.path }))),
+    secrets: exported.agents.flatMap((agent) =>
+      agent.secrets.map((secret) => ({ env: secret.env, address: agent.address, path: secret.path })),
+    ),
     ...(manifest === undefined ? {} : { manifest }),
   };
 }
@@ -90,8 +95,12 @@ function exportLines(exported: ExportedManifest, output: string): string {
   const count = exported.agents.length === 1 ? '1 agent' : `${exported.agents.length} agents`;
   const lines = [`Exported ${count} of project ${exported.project} to ${output}.`];
   const envNames = exported.agents.flatMap((agent) => agent.secrets.map((secret) => secret.env));
-  if (envNames.length > 0) lines.push(`Set these environment variables before \`cekuraform plan\`: ${envNames.join(', ')}.`);
-  const withFiles = exported.agents.filter((agent) => agent.knowledge_base_files.length > 0).map((agent) => agent.address);
-  if (withFiles.length > 0) lines.push(`Knowledge-base files were left out (their contents cannot be read back): ${withFiles.join(', ')}.`);
+  if (envNames.length > 0)
+    lines.push(`Set these environment variables before \`cekuraform plan\`: ${envNames.join(', ')}.`);
+  const withFiles = exported.agents
+    .filter((agent) => agent.knowledge_base_files.length > 0)
+    .map((agent) => agent.address);
+  if (withFiles.length > 0)
+    lines.push(`Knowledge-base files were left out (their contents cannot be read back): ${withFiles.join(', ')}.`);
   return lines.join('\n') + '\n';
 }

@@ -30,7 +30,8 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     if (args.out !== undefined) {
       const file = resolve(io.cwd, args.out);
       await writeFileAtomic(file, renderPlanJson(result));
-      if (!args.json) io.stderr.write(`Saved the plan to ${args.out}; apply it with \`cekuraform apply ${args.out}\`.\n`);
+      if (!args.json)
+        io.stderr.write(`Saved the plan to ${args.out}; apply it with \`cekuraform apply ${args.out}\`.\n`);
     }
     return args.detailedExitcode && hasChanges(result) ? 2 : 0;
   } finally {

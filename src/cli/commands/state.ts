@@ -22,7 +22,10 @@ export async function stateListCommand(args: StateArgs, io: CliIo): Promise<numb
     io.stdout.write(`The state record ${displayPath(statePath, io)} binds no agents.\n`);
   } else {
     const width = Math.max(...entries.map((entry) => entry.address.length));
-    io.stdout.write(entries.map((entry) => `${entry.address.padEnd(width)}  id ${entry.id}  project ${entry.project}`).join('\n') + '\n');
+    io.stdout.write(
+      entries.map((entry) => `${entry.address.padEnd(width)}  id ${entry.id}  project ${entry.project}`).join('\n') +
+        '\n',
+    );
   }
   return 0;
 }
@@ -34,14 +37,32 @@ export async function stateShowCommand(args: StateAddressArgs, io: CliIo): Promi
   const secretPaths = Object.keys(entry.secrets).sort();
   const toggle = entry.pending_toggle;
   if (args.json) {
-    const shown = { address: args.address, id: entry.id, project: entry.project, secret_paths: secretPaths, pending_toggle: toggle ?? null };
+    const shown = {
+      address: args.address,
+      id: entry.id,
+      project: entry.project,
+      secret_paths: secretPaths,
+      pending_toggle: toggle ?? null,
+    };
     io.stdout.write(JSON.stringify(shown, null, 2) + '\n');
     return 0;
   }
-  const secrets = secretPaths.length === 0 ? 'none' : `${secretPaths.map(dotted).join(', ')} (fingerprints only; values are never stored)`;
-  const pending = toggle === undefined ? 'none' : `${toggle.enabled ? 'enable' : 'disable'} since ${toggle.started_at} (progress ${toggle.progress_id}); the next apply polls it`;
+  const secrets =
+    secretPaths.length === 0
+      ? 'none'
+      : `${secretPaths.map(dotted).join(', ')} (fingerprints only; values are never stored)`;
+  const pending =
+    toggle === undefined
+      ? 'none'
+      : `${toggle.enabled ? 'enable' : 'disable'} since ${toggle.started_at} (progress ${toggle.progress_id}); the next apply polls it`;
   io.stdout.write(
-    [args.address, `  id              ${entry.id}`, `  project         ${entry.project}`, `  secrets         ${secrets}`, `  pending toggle  ${pending}`].join('\n') + '\n',
+    [
+      args.address,
+      `  id              ${entry.id}`,
+      `  project         ${entry.project}`,
+      `  secrets         ${secrets}`,
+      `  pending toggle  ${pending}`,
+    ].join('\n') + '\n',
   );
   return 0;
 }
@@ -58,7 +79,13 @@ export async function stateRmCommand(args: StateAddressArgs, io: CliIo): Promise
       delete record.agents[args.address];
     });
     if (args.json) {
-      io.stdout.write(JSON.stringify({ status: 'ok', removed: { address: args.address, id: entry.id, project: entry.project } }, null, 2) + '\n');
+      io.stdout.write(
+        JSON.stringify(
+          { status: 'ok', removed: { address: args.address, id: entry.id, project: entry.project } },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       io.stdout.write(
         `Removed ${args.address} (agent ${entry.id}, project ${entry.project}) from the state record; the agent in Cekura is untouched.\n` +
