@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { API_GENERATIONS, DEFAULT_API_GENERATION, type ApiGeneration } from '../cekura/generation.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
@@ -49,6 +50,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
 export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
 
 export interface EmulatorArgs {
+  /** `--api`: the generation of Cekura's API to answer as. */
+  api: ApiGeneration;
   port: number;
   host: string;
   /** Null keeps agents in memory only. */
@@ -247,6 +250,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   program
     .command('emulator')
     .description('run a local Cekura API emulator')
+    .addOption(
+      new Option('--api <generation>', "generation of Cekura's API to answer as (2026-08: no toggle routes)")
+        .choices(API_GENERATIONS)
+        .default(DEFAULT_API_GENERATION),
+    )
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .option('--data <file>', 'file that keeps the agents across restarts', DEFAULT_EMULATOR_DATA)
@@ -263,6 +271,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       accept({
         command: 'emulator',
         args: {
+          api: options.api as ApiGeneration,
           port: options.port as number,
           host: options.host as string,
           data: options.inMemory === true ? null : (options.data as string),
