@@ -8,7 +8,8 @@ import type { JsonObject, JsonValue } from '../json.js';
 export interface WireAgent {
   id: number;
   name: string;
-  description: string;
+  /** Left out of list items by Cekura's newer API (NOTES.md). */
+  description?: string;
   project: number;
   language?: string;
   telephony?: JsonObject | null;
@@ -29,10 +30,10 @@ export interface WireAgent {
 export interface WireMockTool {
   id: number;
   name: string;
-  description: string;
+  description?: string | null;
   /** The client copies Cekura's older field name `information` here when `mock_data` is absent. */
   mock_data: JsonValue;
-  served_via: { type: 'direct' | 'mcp'; url?: string; mock_index?: number };
+  served_via?: { type: 'direct' | 'mcp'; url?: string; mock_index?: number };
   is_shared?: boolean;
   subscriber_count?: number;
   [field: string]: unknown;
@@ -41,7 +42,7 @@ export interface WireMockTool {
 export interface WireDynamicVariable {
   id: number;
   name: string;
-  description: string;
+  description?: string | null;
   [field: string]: unknown;
 }
 
@@ -54,6 +55,7 @@ export interface WireKnowledgeBaseFile {
   [field: string]: unknown;
 }
 
+/** As apply sees it: any status the server reports besides `completed` and `failed` reads as `in_progress`. */
 export type ToggleStatus = 'in_progress' | 'completed' | 'failed';
 
 export interface McpEndpoint {

@@ -11,8 +11,16 @@ export interface LiveSnapshot {
   documents: WireAgent[];
 }
 
-/** Fields the planner compares that a list item might leave out (NOTES.md: "if a list item lacks a field … fetch that agent"). */
+/**
+ * Fields the planner compares. A list item may leave any of them out (Cekura's newer list has no
+ * `description`, NOTES.md "Two generations of the API"); such an agent is read whole with GET.
+ */
 const FIELDS_THE_PLANNER_NEEDS = [
+  'description',
+  'language',
+  'agent_speaks_first',
+  'webhook_url',
+  'mock_tools_enabled',
   'mock_tools',
   'dynamic_variables',
   'knowledge_base_files',
