@@ -2,6 +2,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import type { JsonObject } from '../json.js';
+import { ApiError } from './errors.js';
 import { describeFailure, invalidResponse } from './failure.js';
 import { exchange, type ApiRequest, type HttpConfig } from './http.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from './retry.js';
@@ -52,6 +53,8 @@ export interface ApiClientOptions {
 }
 
 const AGENTS_PATH = '/test_framework/v2/aiagents/';
+/** A progress id no toggle ever has (real ones are UUIDs). */
+const PROBE_PROGRESS_ID = 'cekuraform-probe';
 
 /** The Cekura API over HTTP. Every method rejects with an `ApiError`; see `CekuraApi`. */
 export function createApiClient(options: ApiClientOptions): CekuraApi {
@@ -210,6 +213,24 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
         },
         toggleProgressSchema,
       ),
+
+    offersToggle: async (id) => {
+      const request: ApiRequest = {
+        operation: 'checking whether the API offers the mock-tool toggle',
+        agentId: id,
+        method: 'GET',
+        url: agentsUrl(`${id}/toggle-mock-tools-progress/`, { progress_id: PROBE_PROGRESS_ID }),
+        isToggleEndpoint: true,
+      };
+      try {
+        await call(request);
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'api_validation') return true;
+        if (error instanceof ApiError && error.code === 'api_unsupported') return false;
+        throw error;
+      }
+    },
 
     close: async () => {
       if (ownPool && !ownPool.closed) await ownPool.close();

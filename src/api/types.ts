@@ -92,6 +92,12 @@ export interface CekuraApi {
   /** POST; never retried by the client. A 404/405 becomes an `api_unsupported` error. */
   toggleMockTools(id: number, enabled: boolean): Promise<{ progress_id: string }>;
   getToggleProgress(id: number, progressId: string): Promise<ToggleProgress>;
+  /**
+   * Whether the server offers the toggle routes, read-only: the progress of a progress id that cannot
+   * exist, for agent `id` (any id; see `detectMockModeVia`). 400 (unknown progress id) means offered,
+   * 404 or 405 means not; any other answer rejects.
+   */
+  offersToggle(id: number): Promise<boolean>;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }

@@ -1,5 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { API_GENERATIONS, DEFAULT_API_GENERATION, type ApiGeneration } from '../cekura/generation.js';
+import {
+  API_GENERATIONS,
+  DEFAULT_API_GENERATION,
+  MOCK_MODE_VIAS,
+  type ApiGeneration,
+  type MockModeVia,
+} from '../cekura/generation.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
@@ -34,6 +40,8 @@ export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   detailedExitcode: boolean;
   prune: boolean;
   deleteRelated: boolean;
+  /** `--mock-mode-via toggle|patch`; else the manifest's `mock_mode_via`; else detected from the API. */
+  mockModeVia: MockModeVia | undefined;
 }
 
 export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
@@ -42,6 +50,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   autoApprove: boolean;
   prune: boolean;
   deleteRelated: boolean;
+  /** As for plan; refused with a saved plan, which fixed the way already. */
+  mockModeVia: MockModeVia | undefined;
   parallelism: number;
   toggleTimeoutMs: number;
   maxDeletes: number | undefined;
@@ -162,6 +172,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       .addOption(environmentOption());
   const withConnection = (command: Command) =>
     command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
+  const mockModeViaOption = () =>
+    new Option(
+      '--mock-mode-via <way>',
+      'how mock mode is changed: toggle (toggle-mock-tools routes) or patch (mock_tools_enabled in the write); default: detected',
+    ).choices(MOCK_MODE_VIAS);
   const withOutput = (command: Command) =>
     command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
 
@@ -171,6 +186,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .addOption(mockModeViaOption())
     .action((options: Record<string, unknown>) => {
       if (options.json === true && options.markdown === true)
         throw new UsageError('--json and --markdown cannot be used together');
@@ -185,6 +201,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           detailedExitcode: options.detailedExitcode === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
+          mockModeVia: options.mockModeVia as MockModeVia | undefined,
         },
       });
     });
@@ -194,6 +211,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .addOption(mockModeViaOption())
     .addOption(
       new Option('--parallelism <n>', 'agents sending requests at once (one waiting for its toggle frees its slot)')
         .argParser(positiveInteger)
@@ -215,6 +233,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           hint: 'a saved plan already holds what to apply',
         });
       }
+      if (planFile !== undefined && options.mockModeVia !== undefined) {
+        throw new UsageError('--mock-mode-via cannot change a saved plan', {
+          hint: 'a saved plan applies mock mode the way it was planned; give --mock-mode-via to `plan --out`',
+        });
+      }
       accept({
         command: 'apply',
         args: {
@@ -225,6 +248,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           autoApprove: options.autoApprove === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
+          mockModeVia: options.mockModeVia as MockModeVia | undefined,
           parallelism: options.parallelism as number,
           toggleTimeoutMs: options.toggleTimeout as number,
           maxDeletes: options.maxDeletes as number | undefined,

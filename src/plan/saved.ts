@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MOCK_MODE_VIAS } from '../cekura/generation.js';
 import { CekuraformError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
@@ -63,6 +64,9 @@ const resourceChange = z.discriminatedUnion('action', [
     .loose(),
   z.object({ ...common, action: z.literal('no-op'), id: z.number().int(), record: recordUpdate }).loose(),
 ]);
+// Plans saved before `via` existed were made for the toggle, the only way there was.
+const mockModeVia = z.enum(MOCK_MODE_VIAS).default('toggle');
+
 const planSchema = z
   .object({
     format_version: z.literal(PLAN_FORMAT_VERSION),
@@ -78,10 +82,17 @@ const planSchema = z
       prune: z.boolean(),
       delete_related: z.boolean(),
       max_deletes: z.number().int().nonnegative().optional(),
+      mock_mode_via: mockModeVia,
     }),
     resource_changes: z.array(resourceChange),
     mock_mode_changes: z.array(
-      z.object({ address: z.string(), id: z.number().int().nullable(), from: z.boolean(), to: z.boolean() }),
+      z.object({
+        address: z.string(),
+        id: z.number().int().nullable(),
+        from: z.boolean(),
+        to: z.boolean(),
+        via: mockModeVia,
+      }),
     ),
     unmanaged: z.array(z.object({ id: z.number().int(), name: z.string(), project: z.number().int() })),
     warnings: z.array(z.object({ code: z.string(), address: z.string() }).loose()),

@@ -179,8 +179,13 @@ export function noOpChange(key: string, id: number, name: string): ResourceChang
   return { address: `agent.${key}`, action: 'no-op', id, name, project: 42, changes: [], items: [], record: RECORD };
 }
 
-export function mockModeChange(key: string, id: number | null, to: boolean): MockModeChange {
-  return { address: `agent.${key}`, id, from: !to, to };
+export function mockModeChange(
+  key: string,
+  id: number | null,
+  to: boolean,
+  via: MockModeChange['via'] = 'toggle',
+): MockModeChange {
+  return { address: `agent.${key}`, id, from: !to, to, via };
 }
 
 export function envInsert(path: string, env: string, value: string, fingerprintKey: string): BodyInsert {
@@ -209,7 +214,7 @@ export function planOf(
       state_lineage: 'lineage',
       state_serial: 0,
     },
-    options: { prune: false, delete_related: false },
+    options: { prune: false, delete_related: false, mock_mode_via: 'toggle' },
     resource_changes: [...changes].sort((a, b) => (a.address < b.address ? -1 : 1)),
     mock_mode_changes: [...mockModes].sort((a, b) => (a.address < b.address ? -1 : 1)),
     unmanaged,

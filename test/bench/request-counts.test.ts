@@ -82,14 +82,15 @@ describe('request counts of the benchmark scenarios (N = 20)', () => {
         emulator.agents().map((agent) => agent.id),
       ),
     ).toEqual([]);
-    // Half the agents have mock tools on: one toggle and one poll each (the toggle is done by the first poll).
+    // Half the agents have mock tools on: one toggle and one poll each (the toggle is done by the first poll),
+    // and the plan made by apply probes the toggle route once.
     expect(countByKind(emulator.requests())).toMatchObject({
       list: 1,
       get: 0,
       create: AGENTS,
       update: 0,
       toggle: AGENTS / 2,
-      toggle_progress: AGENTS / 2,
+      toggle_progress: AGENTS / 2 + 1,
     });
 
     const convergedPlan = await run('plan', '--detailed-exitcode');
@@ -115,7 +116,7 @@ describe('request counts of the benchmark scenarios (N = 20)', () => {
       update: 2,
       delete: 0,
       toggle: 1,
-      toggle_progress: 1,
+      toggle_progress: 1 + 1,
     });
 
     const afterChange = await run('plan', '--detailed-exitcode');
@@ -138,6 +139,18 @@ describe('the benchmark request checks', () => {
     status: 200,
     kind,
     ...(agent_id === undefined ? {} : { agent_id }),
+  });
+
+  it('allows one toggle probe in a plan, not two', () => {
+    const probe = {
+      ...entry(2, 'get', 0),
+      path: '/test_framework/v2/aiagents/0/toggle-mock-tools-progress/',
+      query: { progress_id: 'cekuraform-probe' },
+    };
+    expect(planRequestProblems([entry(1, 'list'), probe], 8, 8)).toEqual([]);
+    expect(planRequestProblems([entry(1, 'list'), probe, { ...probe, seq: 3 }], 8, 8)).toEqual([
+      'toggle probes: 2, not at most one',
+    ]);
   });
 
   it('reports a per-agent read, a missing page and a repeated page of a plan', () => {

@@ -76,7 +76,7 @@ describe('parseArgs', () => {
   it('emulator: --in-memory means no data file', () => {
     expect(parseArgs(['emulator', '--in-memory', '--port', '0'], io(), '1')).toEqual({
       command: 'emulator',
-      args: { port: 0, host: '127.0.0.1', data: null, latencyMs: 0, toggleDurationMs: 1500 },
+      args: { api: '2026-06', port: 0, host: '127.0.0.1', data: null, latencyMs: 0, toggleDurationMs: 1500 },
     });
   });
 

@@ -47,7 +47,8 @@ describe('rate limits and unavailability', () => {
         /^retrying listing agents of project 42 \(page 1\) in \d+\.\ds \(HTTP 503; attempt \d\)$/gm,
       ),
     ).toHaveLength(2);
-    expect(scenario.emulator.requests().map((request) => request.status)).toEqual([429, 200, 503, 503, 200]);
+    // Each plan also probes once for the toggle routes (a 400 where they exist), since it switches mock mode on.
+    expect(scenario.emulator.requests().map((request) => request.status)).toEqual([429, 200, 400, 503, 503, 200, 400]);
   });
 
   it('apply survives 429s with Retry-After on creates and toggles', async () => {

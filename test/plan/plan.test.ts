@@ -21,7 +21,7 @@ import {
   wireTool,
 } from './builders.js';
 
-const keepAll: PlanOptions = { prune: false, delete_related: false };
+const keepAll: PlanOptions = { prune: false, delete_related: false, mock_mode_via: 'toggle' };
 
 function planOf(agents: ManifestAgent[], liveState = live(), state: StateRecord = record(), options = keepAll): Plan {
   return plan(manifest(agents), liveState, state, options);
@@ -109,7 +109,9 @@ describe('plan: create', () => {
         },
       ],
     });
-    expect(result.mock_mode_changes).toEqual([{ address: 'agent.support', id: null, from: false, to: true }]);
+    expect(result.mock_mode_changes).toEqual([
+      { address: 'agent.support', id: null, from: false, to: true, via: 'toggle' },
+    ]);
     expect(result.summary).toEqual({ add: 1, change: 0, destroy: 0, mock_mode_toggles: 1 });
   });
 
@@ -578,7 +580,9 @@ describe('plan: drift', () => {
       live(wire),
       record({ 'agent.support': { id: 7 } }),
     );
-    expect(result.mock_mode_changes).toEqual([{ address: 'agent.support', id: 7, from: true, to: false }]);
+    expect(result.mock_mode_changes).toEqual([
+      { address: 'agent.support', id: 7, from: true, to: false, via: 'toggle' },
+    ]);
     expect(result.summary.mock_mode_toggles).toBe(1);
   });
 });
@@ -644,7 +648,7 @@ describe('plan: binding and ownership', () => {
       [agent('support', { name: 'Renamed' })],
       live(wireAgent(5, { name: 'Original' }), wireAgent(6, { name: 'Renamed' })),
       record({ 'agent.support': { id: 5 } }),
-      { prune: true, delete_related: false },
+      { ...keepAll, prune: true },
     );
     expect(result.resource_changes.map((c) => [c.address, c.action, c.id])).toEqual([
       ['agent.support', 'update', 5],
@@ -671,6 +675,7 @@ describe('plan: binding and ownership', () => {
   it.each([false, true])('prune deletes them, with delete_related %s', (deleteRelated) => {
     const state = record({ 'agent.retired': { id: 10 } });
     const result = planOf([], live(wireAgent(9, { name: 'Someone else' }), wireAgent(10, { name: 'Retired' })), state, {
+      ...keepAll,
       prune: true,
       delete_related: deleteRelated,
     });

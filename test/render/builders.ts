@@ -109,8 +109,14 @@ export function item(
   return { set, name, action, id: null, ...extra };
 }
 
-export function mockMode(address: string, id: number | null, from: boolean, to: boolean): MockModeChange {
-  return { address, id, from, to };
+export function mockMode(
+  address: string,
+  id: number | null,
+  from: boolean,
+  to: boolean,
+  via: MockModeChange['via'] = 'toggle',
+): MockModeChange {
+  return { address, id, from, to, via };
 }
 
 export function unmanaged(id: number, name: string, project = PROJECT): UnmanagedAgent {
@@ -137,7 +143,11 @@ export function plan(parts: {
       state_lineage: 'lineage-1',
       state_serial: 3,
     },
-    options: { prune: resourceChanges.some((change) => change.action === 'delete'), delete_related: false },
+    options: {
+      prune: resourceChanges.some((change) => change.action === 'delete'),
+      delete_related: false,
+      mock_mode_via: 'toggle',
+    },
     resource_changes: resourceChanges,
     mock_mode_changes: mockModeChanges,
     unmanaged: parts.unmanaged ?? [],

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { plan } from '../../plan/plan.js';
 import { hasChanges } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/json.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
@@ -9,7 +8,7 @@ import { fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
+import { connect, describeRetry, planRun, readManifest, statePathOf, styleFor } from '../session.js';
 
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
@@ -21,7 +20,7 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'));
   try {
     const { live } = await fetchLiveState(api, manifest.projects);
-    const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest));
+    const result = await planRun({ api, manifest, live, record: records.current(), args });
 
     if (args.json) io.stdout.write(renderPlanJson(result));
     else if (args.markdown) io.stdout.write(renderPlanMarkdown(result));
