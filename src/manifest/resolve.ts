@@ -68,7 +68,11 @@ function agentDoc(input: AgentInput): AgentDoc {
     doc.mock_tools = Object.fromEntries(mock_tools.map((tool) => [tool.name, mockToolDoc(tool)]));
   if (dynamic_variables !== undefined) {
     doc.dynamic_variables = Object.fromEntries(
-      dynamic_variables.map(({ name, description = '' }) => [name, { name, description }]),
+      // A description left out stays out: the planner decides its default (`effectiveDesired`).
+      dynamic_variables.map(({ name, description }) => [
+        name,
+        description === undefined ? { name } : { name, description },
+      ]),
     );
   }
   return doc;

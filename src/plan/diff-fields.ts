@@ -76,11 +76,8 @@ function diffSet(
       items.push({ set, name, action: 'create' });
       continue;
     }
-    const itemChanges = diffItem(
-      itemPath,
-      withoutWriteOnlyFields(set, desired[name] as JsonObject),
-      withoutWriteOnlyFields(set, liveItem as JsonObject),
-    );
+    const desiredItem = withoutWriteOnlyFields(set, desired[name] as JsonObject);
+    const itemChanges = diffItem(itemPath, desiredItem, comparedPart(set, desiredItem, liveItem as JsonObject));
     if (itemChanges.length > 0) {
       changes.push(...itemChanges);
       items.push({ set, name, action: 'update' });
@@ -95,6 +92,14 @@ function diffSet(
     });
     items.push({ set, name, action: 'delete' });
   }
+}
+
+/** The live item as far as it is compared: a variable's description only when desired has one (`DynamicVariableDoc`). */
+function comparedPart(set: SetField, desired: JsonObject, live: JsonObject): JsonObject {
+  const compared = withoutWriteOnlyFields(set, live);
+  if (set !== 'dynamic_variables' || 'description' in desired) return compared;
+  const { description: _notManaged, ...rest } = compared;
+  return rest;
 }
 
 /** Field changes inside one item, each with its value before (fast-json-patch keeps only the new one). */

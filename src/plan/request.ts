@@ -17,6 +17,8 @@ export interface SecretToSend {
 interface SetContext {
   /** Live ids of the items a write keeps (none on create). */
   liveIds: LiveAgent['item_ids'] | undefined;
+  /** Live variables (none on create): a placeholder's variable whose description is not managed keeps live's. */
+  liveVariables: LiveAgent['doc']['dynamic_variables'] | undefined;
   /** Knowledge-base files to upload (new or changed), by name. */
   uploads: ReadonlySet<string>;
   knowledgeBaseSources: Record<string, KnowledgeBaseSource>;
@@ -40,6 +42,7 @@ export function createRequest(
   const inserts = secretInserts(secrets);
   const context: SetContext = {
     liveIds: undefined,
+    liveVariables: undefined,
     uploads: new Set(Object.keys(desired.knowledge_base_files ?? {})),
     knowledgeBaseSources,
     inserts,
@@ -71,8 +74,21 @@ export function updateRequest(
     setAtPointer(body, change.path, change.value ?? null);
   }
   const inserts = secretInserts(secrets);
-  const context: SetContext = { liveIds: live.item_ids, uploads, knowledgeBaseSources, inserts };
+  const context: SetContext = {
+    liveIds: live.item_ids,
+    liveVariables: live.doc.dynamic_variables,
+    uploads,
+    knowledgeBaseSources,
+    inserts,
+  };
   for (const set of changedSets) body[set] = setBody(set, desired, context);
+  // Cekura derives a placeholder's variable whenever the description is saved (NOTES.md): saving it
+  // unchanged lets it make those the variables body leaves out (see `setBody`).
+  const isLeftToCekura = Object.values(desired.dynamic_variables ?? {}).some(
+    (variable) => variable.description === undefined && live.doc.dynamic_variables[variable.name] === undefined,
+  );
+  if (changedSets.includes('dynamic_variables') && isLeftToCekura && body.description === undefined)
+    body.description = desired.description ?? live.doc.description ?? '';
   return { method: 'PATCH', body, inserts };
 }
 
@@ -94,10 +110,12 @@ function setBody(set: SetField, desired: AgentDoc, context: SetContext): JsonVal
         return { ...(id === undefined ? {} : { id }), ...tool } as unknown as JsonObject;
       });
     case 'dynamic_variables':
-      return sortedValues(desired.dynamic_variables).map((variable) => ({
-        name: variable.name,
-        description: variable.description,
-      }));
+      // A write needs each variable's description; one the manifest does not give (a placeholder's) is
+      // live's, and a variable live lacks is left out for Cekura to derive, never sent with an empty one.
+      return sortedValues(desired.dynamic_variables).flatMap((variable) => {
+        const description = variable.description ?? context.liveVariables?.[variable.name]?.description;
+        return description === undefined ? [] : [{ name: variable.name, description }];
+      });
     case 'knowledge_base_files':
       return sortedValues(desired.knowledge_base_files).map((file, index): JsonObject => {
         const id = context.liveIds?.knowledge_base_files[file.file_name];

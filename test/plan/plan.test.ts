@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentDoc } from '../../src/cekura/agent-doc.js';
+import type { AgentDoc, DynamicVariableDoc } from '../../src/cekura/agent-doc.js';
 import { CekuraformError } from '../../src/errors.js';
 import type { ManifestAgent } from '../../src/manifest/types.js';
 import { plan } from '../../src/plan/plan.js';
@@ -410,6 +410,94 @@ describe('plan: sets', () => {
       planOf([agent('support', { description: 'Hello {{customer_name}}', dynamic_variables: {} })], live(wire), bound),
     );
     expect(change.action).toBe('no-op');
+  });
+
+  describe('placeholder variables (Cekura describes them itself)', () => {
+    const generated = 'What the prompt fills in for {{customer_name}}.';
+    const liveWith = (
+      variablesLive: { id: number; name: string; description: string }[],
+      description = 'Hi {{customer_name}}',
+    ) => live(wireAgent(7, { name: 'support', description, dynamic_variables: variablesLive }));
+
+    it.each([
+      { name: 'not listed', listed: {} as Record<string, DynamicVariableDoc> },
+      { name: 'listed without a description', listed: { customer_name: { name: 'customer_name' } } },
+    ])('compares only the name of one $name, whatever description Cekura gave it', ({ listed }) => {
+      const change = only(
+        planOf(
+          [agent('support', { description: 'Hi {{customer_name}}', dynamic_variables: listed })],
+          liveWith([{ id: 21, name: 'customer_name', description: generated }]),
+          bound,
+        ),
+      );
+      expect(change.action).toBe('no-op');
+    });
+
+    it('compares the description the manifest gives', () => {
+      const change = only(
+        planOf(
+          [
+            agent('support', {
+              description: 'Hi {{customer_name}}',
+              dynamic_variables: variables(['customer_name', 'Caller']),
+            }),
+          ],
+          liveWith([{ id: 21, name: 'customer_name', description: generated }]),
+          bound,
+        ),
+      );
+      expect(change.changes).toEqual([
+        {
+          op: 'replace',
+          path: '/dynamic_variables/customer_name/description',
+          value: 'Caller',
+          before: generated,
+          origin: 'manifest',
+        },
+      ]);
+    });
+
+    it('never sends an empty description it was not given: keeps live one, leaves a new one for Cekura to derive', () => {
+      const change = only(
+        planOf(
+          [
+            agent('support', {
+              description: 'Hi {{customer_name}} about {{order_id}}',
+              dynamic_variables: { ...variables(['ticket', 'A ticket']), customer_name: { name: 'customer_name' } },
+            }),
+          ],
+          liveWith(
+            [{ id: 21, name: 'customer_name', description: generated }],
+            'Hi {{customer_name}} about {{order_id}}',
+          ),
+          bound,
+        ),
+      );
+      if (change.action !== 'update') throw new Error('expected an update');
+      expect(change.items.map((item) => [item.name, item.action, item.reason])).toEqual([
+        ['order_id', 'create', 'description_placeholder'],
+        ['ticket', 'create', undefined],
+      ]);
+      // order_id is left out, and the unchanged description is saved so that Cekura derives it.
+      expect(change.request.body).toEqual({
+        description: 'Hi {{customer_name}} about {{order_id}}',
+        dynamic_variables: [
+          { name: 'customer_name', description: generated },
+          { name: 'ticket', description: 'A ticket' },
+        ],
+      });
+    });
+
+    it('gives a listed variable that no placeholder names the server default', () => {
+      const change = only(
+        planOf(
+          [agent('support', { dynamic_variables: { ticket: { name: 'ticket' } } })],
+          liveWith([{ id: 22, name: 'ticket', description: 'Something' }], 'No placeholders'),
+          bound,
+        ),
+      );
+      expect(change.changes).toMatchObject([{ path: '/dynamic_variables/ticket/description', value: '' }]);
+    });
   });
 
   it('flags a change to a shared tool with how many agents use it', () => {
