@@ -52,6 +52,11 @@ export function buildLiveState(projects: number[], documents: WireAgent[]): Live
   return { projects: sortedProjects, agents, fingerprint: digest({ projects: sortedProjects, agents }) };
 }
 
+/** A listed agent with every field the planner compares: as listed, or read with GET when the list left one out. */
+export async function readWhole(api: CekuraApi, listed: WireAgent): Promise<WireAgent> {
+  return isComplete(listed) ? listed : api.getAgent(listed.id);
+}
+
 function isComplete(agent: WireAgent): boolean {
   return FIELDS_THE_PLANNER_NEEDS.every((field) => agent[field] !== undefined);
 }
