@@ -1,4 +1,5 @@
 import { CekuraformError } from '../errors.js';
+import type { ApiTarget } from '../plan/types.js';
 
 /** Where the API is and how to authenticate; made by `resolveApiSettings`, passed to `createApiClient`. */
 export interface ApiSettings {
@@ -17,19 +18,8 @@ export const API_KEY_ENV = 'CEKURA_API_KEY';
  * `CEKURA_API_KEY` (never from a flag, so it stays out of shell history and process lists).
  * Plain `http://` is allowed for loopback hosts only, where the emulator runs.
  */
-export function resolveApiSettings(input: {
-  apiUrlFlag?: string;
-  env: Readonly<Record<string, string | undefined>>;
-}): ApiSettings {
-  const envUrl = input.env[API_URL_ENV];
-  const [rawUrl, source] =
-    input.apiUrlFlag !== undefined
-      ? [input.apiUrlFlag, '--api-url']
-      : envUrl
-        ? [envUrl, API_URL_ENV]
-        : [DEFAULT_API_URL, 'the default API URL'];
-  const baseUrl = checkBaseUrl(rawUrl, source);
-
+export function resolveApiSettings(input: ApiUrlInput): ApiSettings {
+  const baseUrl = resolveApiUrl(input).url;
   const apiKey = input.env[API_KEY_ENV]?.trim();
   if (!apiKey) {
     throw new CekuraformError('api_key_missing', `${API_KEY_ENV} is not set`, {
@@ -37,6 +27,19 @@ export function resolveApiSettings(input: {
     });
   }
   return { baseUrl, apiKey };
+}
+
+interface ApiUrlInput {
+  apiUrlFlag?: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The API base URL and where it came from (a plan names both), checked as `resolveApiSettings` does; needs no key. */
+export function resolveApiUrl(input: ApiUrlInput): ApiTarget {
+  const envUrl = input.env[API_URL_ENV];
+  if (input.apiUrlFlag !== undefined) return { url: checkBaseUrl(input.apiUrlFlag, '--api-url'), source: 'flag' };
+  if (envUrl) return { url: checkBaseUrl(envUrl, API_URL_ENV), source: 'env' };
+  return { url: checkBaseUrl(DEFAULT_API_URL, 'the default API URL'), source: 'default' };
 }
 
 function checkBaseUrl(rawUrl: string, source: string): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SET_FIELDS } from '../cekura/agent-doc.js';
 import { CekuraformError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
@@ -8,13 +9,17 @@ import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 const json = z.json();
 const fieldChange = z.object({ op: z.enum(['add', 'remove', 'replace']), path: z.string() }).loose();
+const action = z.enum(['create', 'update', 'delete']);
 const item = z
   .object({
-    set: z.enum(['mock_tools', 'dynamic_variables', 'knowledge_base_files']),
+    set: z.enum(SET_FIELDS),
     name: z.string(),
-    action: z.enum(['create', 'update', 'delete']),
+    action,
+    fields: z.array(fieldChange),
+    rows: z.array(z.object({ input: json, action, fields: z.array(fieldChange) }).loose()),
   })
   .loose();
+const itemCounts = z.object({ add: z.number(), change: z.number(), destroy: z.number() });
 const insert = z.discriminatedUnion('source', [
   z.object({ path: z.string(), source: z.literal('env'), env: z.string(), fingerprint: z.string() }),
   z.object({ path: z.string(), source: z.literal('file'), file: z.string(), sha256: z.string() }),
@@ -29,8 +34,9 @@ const common = {
   address: z.string(),
   name: z.string(),
   project: z.number().int(),
-  changes: z.array(fieldChange),
+  fields: z.array(fieldChange),
   items: z.array(item),
+  changes: z.array(fieldChange),
 };
 const resourceChange = z.discriminatedUnion('action', [
   z
@@ -69,6 +75,7 @@ const planSchema = z
     created_from: z.object({
       environment: z.string().regex(ENVIRONMENT_NAME_PATTERN).optional(),
       projects: z.array(z.number().int()),
+      api: z.object({ url: z.string(), source: z.enum(['flag', 'env', 'default']) }).optional(),
       manifest_hash: z.string(),
       live_fingerprint: z.string(),
       state_lineage: z.string(),
@@ -85,7 +92,13 @@ const planSchema = z
     ),
     unmanaged: z.array(z.object({ id: z.number().int(), name: z.string(), project: z.number().int() })),
     warnings: z.array(z.object({ code: z.string(), address: z.string() }).loose()),
-    summary: z.object({ add: z.number(), change: z.number(), destroy: z.number(), mock_mode_toggles: z.number() }),
+    summary: z.object({
+      add: z.number(),
+      change: z.number(),
+      destroy: z.number(),
+      mock_mode_toggles: z.number(),
+      items: z.object({ mock_tools: itemCounts, dynamic_variables: itemCounts, knowledge_base_files: itemCounts }),
+    }),
   })
   .loose();
 
@@ -101,11 +114,13 @@ export function parseSavedPlan(text: string, file: string): Plan {
   }
   const version = (data as { format_version?: unknown } | null)?.format_version;
   if (version !== PLAN_FORMAT_VERSION) {
+    const isOlder = typeof version === 'string' && Number(version) < Number(PLAN_FORMAT_VERSION);
     throw new CekuraformError(
       'plan_invalid',
-      `${file} has plan format ${JSON.stringify(version)}; this cekuraform reads format "${PLAN_FORMAT_VERSION}"`,
+      `${file} is a plan of format ${JSON.stringify(version)}${isOlder ? ', saved by an older cekuraform' : ''}; this cekuraform reads only format "${PLAN_FORMAT_VERSION}", so nothing was applied`,
       {
-        hint: 'make the plan again with this version of cekuraform',
+        meta: { format_version: version ?? null, expected: PLAN_FORMAT_VERSION },
+        hint: `plan again with this cekuraform (\`cekuraform plan --out ${file}\`), review it, and apply that plan`,
       },
     );
   }

@@ -48,7 +48,8 @@ describe('renderPlanMarkdown', () => {
   it('cuts the comment at a line and says so when even the table is too long', () => {
     const markdown = renderPlanMarkdown(largePlan(200, 1), { maxLength: 3_000 });
     expect(markdown.length).toBeLessThanOrEqual(3_000);
-    expect(markdown).toContain('This comment was cut to 3000 characters.');
+    expect(markdown).toContain('This comment was cut at a line to stay under 3000 characters');
+    expect(markdown).toContain('`cekuraform plan --json` for every value');
     expect(markdown).not.toContain('<details>');
   });
 });
