@@ -1,5 +1,4 @@
 import { CekuraformError } from '../errors.js';
-import type { ApiTarget } from '../plan/types.js';
 
 /** Where the API is and how to authenticate; made by `resolveApiSettings`, passed to `createApiClient`. */
 export interface ApiSettings {
@@ -29,13 +28,19 @@ export function resolveApiSettings(input: ApiUrlInput): ApiSettings {
   return { baseUrl, apiKey };
 }
 
+/** The base URL and where it came from: `--api-url` (`flag`), `CEKURA_API_URL` (`env`), or neither (`default`). */
+export interface ApiUrlChoice {
+  url: string;
+  source: 'flag' | 'env' | 'default';
+}
+
 interface ApiUrlInput {
   apiUrlFlag?: string;
   env: Readonly<Record<string, string | undefined>>;
 }
 
 /** The API base URL and where it came from (a plan names both), checked as `resolveApiSettings` does; needs no key. */
-export function resolveApiUrl(input: ApiUrlInput): ApiTarget {
+export function resolveApiUrl(input: ApiUrlInput): ApiUrlChoice {
   const envUrl = input.env[API_URL_ENV];
   if (input.apiUrlFlag !== undefined) return { url: checkBaseUrl(input.apiUrlFlag, '--api-url'), source: 'flag' };
   if (envUrl) return { url: checkBaseUrl(envUrl, API_URL_ENV), source: 'env' };

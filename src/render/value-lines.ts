@@ -3,7 +3,8 @@ import { assertNever } from '../errors.js';
 import type { JsonValue } from '../json.js';
 import type { FieldChange } from '../plan/types.js';
 import type { LineKind, PlanLine } from './outline.js';
-import { displayValue, SENSITIVE_VALUE } from './values.js';
+import { SENSITIVE_PLACEHOLDER } from '../secret.js';
+import { displayValue } from './values.js';
 
 // How one field change reads, whatever the size of its values: nothing is ever cut. Short values stay
 // on the field's line; long and multi-line ones become a word or line diff whose unchanged stretches
@@ -31,7 +32,7 @@ const MIN_SHARED_SHARE = 0.5;
 export function fieldChangeLines(label: string, change: FieldChange, depth: number, context: FoldContext): PlanLine[] {
   if (change.sensitive === true) {
     const kind = opKind(change.op);
-    return [{ kind, depth, text: labelled(label, SENSITIVE_VALUE) }];
+    return [{ kind, depth, text: labelled(label, SENSITIVE_PLACEHOLDER) }];
   }
   switch (change.op) {
     case 'add':

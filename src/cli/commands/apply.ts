@@ -20,8 +20,7 @@ import { targetWords } from '../../render/wording.js';
 import { fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
-import type { CliIo, InputStream } from '../io.js';
-import { INTERRUPTED_EXIT_CODE } from '../main.js';
+import { INTERRUPTED_EXIT_CODE, type CliIo, type InputStream } from '../io.js';
 import { apiTargetOf, connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
 import { lockStateRecord } from '../state-access.js';
 
