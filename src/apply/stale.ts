@@ -4,7 +4,20 @@ import type { LiveState, StateRecord } from '../state/types.js';
 import { resolveInserts, type InsertSources } from './inserts.js';
 
 /**
- * Refuses a saved plan that no longer describes what apply would do: another API, another state record, an
+ * Refuses a saved plan made against another Cekura API than this apply would write to (staging's
+ * plan applied to production, say). Runs before any request.
+ */
+export function checkSavedPlanTarget(plan: Plan, api: ApiTarget): void {
+  const planned = plan.created_from.api;
+  if (planned === undefined || planned.url === api.url) return;
+  throw new StalePlanError(`the plan was made against ${planned.url}, and this apply would act on ${api.url}`, {
+    meta: { plan_api_url: planned.url, api_url: api.url },
+    hint: `apply it with the API it was made for (--api-url or CEKURA_API_URL ${planned.url}), or plan again against ${api.url}`,
+  });
+}
+
+/**
+ * Refuses a saved plan that no longer describes what apply would do: another state record, an
  * apply since, live state changed in Cekura, or a secret or file that is not the one planned.
  * Runs before anything is sent.
  */
@@ -13,14 +26,8 @@ export async function checkSavedPlan(
   live: LiveState,
   record: StateRecord,
   sources: InsertSources,
-  api: ApiTarget,
 ): Promise<void> {
   const from = plan.created_from;
-  if (from.api !== undefined && from.api.url !== api.url) {
-    throw new StalePlanError(`the plan was made against ${from.api.url}, and this apply would act on ${api.url}`, {
-      meta: { plan_api_url: from.api.url, api_url: api.url },
-    });
-  }
   if (from.state_lineage !== record.lineage) {
     throw new StalePlanError('the plan was made with another state record', {
       meta: { plan_lineage: from.state_lineage, lineage: record.lineage },

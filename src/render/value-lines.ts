@@ -129,6 +129,7 @@ function wordDiff(label: string, before: string, after: string, depth: number, c
 function foldWords(text: string, keep: number, isFirst: boolean, isLast: boolean): string {
   // Each chunk is a word with the space after it; the first may start with space.
   const chunks = text.split(/(?<=\s)(?=\S)/);
+  if (chunks.length > 1 && chunks[0]!.trim() === '') chunks.splice(0, 2, chunks[0]! + chunks[1]!);
   if (isFirst && isLast) return text;
   if (isFirst) return chunks.length > keep ? `… ${chunks.slice(-keep).join('')}` : text;
   if (isLast) return chunks.length > keep ? `${chunks.slice(0, keep).join('')}…` : text;

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { RetryInfo } from '../../api/retry.js';
 import { applyPlan } from '../../apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../apply/events.js';
-import { checkSavedPlan } from '../../apply/stale.js';
+import { checkSavedPlan, checkSavedPlanTarget } from '../../apply/stale.js';
 import { systemClock } from '../../clock.js';
 import { CekuraformError, UsageError } from '../../errors.js';
 import { splitPointer, joinPointer } from '../../json.js';
@@ -41,6 +41,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   );
   const style = styleFor(args, io.stdout, io);
   const target = apiTargetOf(args, io);
+  if (saved !== undefined) checkSavedPlanTarget(saved, target);
 
   const lock = await lockStateRecord(statePath, 'apply', io);
   // Retries during the read go to stderr; during apply they join the progress output, named by address.
@@ -72,7 +73,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
 
     let plan: Plan;
     if (saved !== undefined) {
-      await checkSavedPlan(saved, snapshot.live, records.current(), sources, target);
+      await checkSavedPlan(saved, snapshot.live, records.current(), sources);
       plan = saved;
     } else {
       plan = makePlan(manifest!, snapshot.live, records.current(), planOptionsOf(args, manifest!), target);
