@@ -87,6 +87,7 @@ if (mode === 'yaml') {
       live,
       record: records.current(),
       args: { prune: false, deleteRelated: false, mockModeVia: undefined },
+      target: modules.session.apiTargetOf({ apiUrl: undefined }, io),
     }),
   );
   await timed('render text', () => modules.text.renderPlanText(result, modules.style.createStyle(false)));

@@ -42,6 +42,8 @@ export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   deleteRelated: boolean;
   /** `--mock-mode-via toggle|patch`; else the manifest's `mock_mode_via`; else detected from the API. */
   mockModeVia: MockModeVia | undefined;
+  /** `--show-unmanaged`: list every unmanaged agent, not only the first few (JSON always has all). */
+  showUnmanaged: boolean;
 }
 
 export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
@@ -55,6 +57,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   parallelism: number;
   toggleTimeoutMs: number;
   maxDeletes: number | undefined;
+  /** `--show-unmanaged`, as for plan. */
+  showUnmanaged: boolean;
 }
 
 export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
@@ -188,6 +192,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
     .addOption(mockModeViaOption())
+    .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .action((options) => {
       if (options.json === true && options.markdown === true)
         throw new UsageError('--json and --markdown cannot be used together');
@@ -203,6 +208,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
           mockModeVia: options.mockModeVia,
+          showUnmanaged: options.showUnmanaged === true,
         },
       });
     });
@@ -213,6 +219,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
     .addOption(mockModeViaOption())
+    .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .addOption(
       new Option('--parallelism <n>', 'agents sending requests at once (one waiting for its toggle frees its slot)')
         .argParser(positiveInteger)
@@ -253,6 +260,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           parallelism: options.parallelism,
           toggleTimeoutMs: options.toggleTimeout,
           maxDeletes: options.maxDeletes,
+          showUnmanaged: options.showUnmanaged === true,
         },
       });
     });

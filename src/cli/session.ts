@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createApiClient } from '../api/client.js';
 import type { RetryInfo } from '../api/retry.js';
-import { resolveApiSettings } from '../api/settings.js';
+import { resolveApiSettings, resolveApiUrl } from '../api/settings.js';
 import type { CekuraApi } from '../api/types.js';
 import { systemClock } from '../clock.js';
 import { loadManifest } from '../manifest/load.js';
@@ -9,7 +9,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { MockModeVia } from '../cekura/generation.js';
 import { withMockModeVia } from '../plan/mock-mode.js';
 import { plan } from '../plan/plan.js';
-import type { Plan, PlanOptions } from '../plan/types.js';
+import type { ApiTarget, Plan, PlanOptions } from '../plan/types.js';
 import type { LiveState, StateRecord } from '../state/types.js';
 import { createStyle, shouldUseColor, type OutputStream, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
@@ -49,6 +49,11 @@ export function connect(args: ConnectionArgs, io: CliIo, onRetry?: (info: RetryI
   });
 }
 
+/** The API this run acts on and how it was chosen, for the plan to name. */
+export function apiTargetOf(args: ConnectionArgs, io: CliIo): ApiTarget {
+  return resolveApiUrl({ ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }), env: io.env });
+}
+
 /** Plan options: the flags, else the manifest's top-level `prune` and `max_deletes`; mock mode by toggle until detected. */
 function planOptionsOf(args: PlanningArgs, manifest: Manifest, via: MockModeVia): PlanOptions {
   return {
@@ -74,10 +79,12 @@ export async function planRun(input: {
   live: LiveState;
   record: StateRecord;
   args: PlanningArgs;
+  /** The API the plan is for, which it names. */
+  target: ApiTarget;
 }): Promise<Plan> {
-  const { api, manifest, live, record, args } = input;
+  const { api, manifest, live, record, args, target } = input;
   const forced = args.mockModeVia ?? manifest.mock_mode_via;
-  const planned = plan(manifest, live, record, planOptionsOf(args, manifest, forced ?? 'toggle'));
+  const planned = plan(manifest, live, record, planOptionsOf(args, manifest, forced ?? 'toggle'), target);
   if (forced !== undefined || planned.mock_mode_changes.length === 0) return planned;
   const probeId = planned.mock_mode_changes.find((change) => change.id !== null)?.id ?? live.agents[0]?.id ?? 0;
   return (await api.offersToggle(probeId)) ? planned : withMockModeVia(planned, 'patch');

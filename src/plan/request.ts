@@ -1,10 +1,10 @@
 import { isSetField, SET_FIELDS, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
+import { SET_RULES } from '../cekura/sets.js';
 import { SERVER_DEFAULTS } from '../cekura/fields.js';
-import { assertNever } from '../errors.js';
-import { joinPointer, setAtPointer, splitPointer, type JsonObject, type JsonValue } from '../json.js';
+import { joinPointer, setAtPointer, type JsonObject, type JsonValue } from '../json.js';
 import type { KnowledgeBaseSource } from '../manifest/types.js';
 import type { LiveAgent } from '../state/types.js';
-import type { BodyInsert, FieldChange, WriteRequest } from './types.js';
+import type { BodyInsert, FieldChange, ItemChange, WriteRequest } from './types.js';
 
 /** A secret the write must carry, by reference: apply reads it from the environment. */
 export interface SecretToSend {
@@ -19,7 +19,7 @@ interface SetContext {
   liveIds: LiveAgent['item_ids'] | undefined;
   /** Live variables (none on create): a placeholder's variable whose description is not managed keeps live's. */
   liveVariables: LiveAgent['doc']['dynamic_variables'] | undefined;
-  /** Knowledge-base files to upload (new or changed), by name. */
+  /** Items of sets replaced on change (knowledge-base files) to upload, new or changed, by key. */
   uploads: ReadonlySet<string>;
   knowledgeBaseSources: Record<string, KnowledgeBaseSource>;
   inserts: BodyInsert[];
@@ -53,41 +53,50 @@ export function createRequest(
   return { method: 'POST', body, inserts };
 }
 
+/** What the PATCH of a bound agent is made from. */
+export interface UpdateRequestInput {
+  desired: AgentDoc;
+  live: LiveAgent;
+  /** The agent's own field changes; sensitive ones are sent through `secrets`. */
+  fields: FieldChange[];
+  items: Pick<ItemChange, 'set' | 'name' | 'action'>[];
+  secrets: SecretToSend[];
+  knowledgeBaseSources: Record<string, KnowledgeBaseSource>;
+}
+
 /**
  * The PATCH of a bound agent: changed fields only (objects as merge patches), and every set with a
  * changed item complete, carrying the live ids of the items it keeps (a set omitted from a write
  * stays; an item omitted from a sent set is deleted).
  */
-export function updateRequest(
-  desired: AgentDoc,
-  live: LiveAgent,
-  changes: FieldChange[],
-  changedSets: SetField[],
-  secrets: SecretToSend[],
-  uploads: ReadonlySet<string>,
-  knowledgeBaseSources: Record<string, KnowledgeBaseSource>,
-): WriteRequest {
+export function updateRequest(input: UpdateRequestInput): WriteRequest {
   const body: JsonObject = {};
-  for (const change of changes) {
-    const [field] = splitPointer(change.path);
-    if (change.sensitive || field === undefined || isSetField(field)) continue;
-    setAtPointer(body, change.path, change.value ?? null);
+  for (const field of input.fields) {
+    if (!field.sensitive) setAtPointer(body, field.path, field.value ?? null);
   }
-  const inserts = secretInserts(secrets);
+  const inserts = secretInserts(input.secrets);
+  const uploads = new Set(
+    input.items
+      .filter((item) => SET_RULES[item.set].isReplacedOnChange && item.action !== 'delete')
+      .map((item) => item.name),
+  );
   const context: SetContext = {
-    liveIds: live.item_ids,
-    liveVariables: live.doc.dynamic_variables,
+    liveIds: input.live.item_ids,
+    liveVariables: input.live.doc.dynamic_variables,
     uploads,
-    knowledgeBaseSources,
+    knowledgeBaseSources: input.knowledgeBaseSources,
     inserts,
   };
-  for (const set of changedSets) body[set] = setBody(set, desired, context);
+  for (const set of SET_FIELDS) {
+    if (input.items.some((item) => item.set === set)) body[set] = setBody(set, input.desired, context);
+  }
   // Cekura derives a placeholder's variable whenever the description is saved (NOTES.md): saving it
-  // unchanged lets it make those the variables body leaves out (see `setBody`).
+  // unchanged lets it make those the body leaves out (see `writtenItem`).
+  const { desired, live } = input;
   const isLeftToCekura = Object.values(desired.dynamic_variables ?? {}).some(
     (variable) => variable.description === undefined && live.doc.dynamic_variables[variable.name] === undefined,
   );
-  if (changedSets.includes('dynamic_variables') && isLeftToCekura && body.description === undefined)
+  if (body.dynamic_variables !== undefined && isLeftToCekura && body.description === undefined)
     body.description = desired.description ?? live.doc.description ?? '';
   return { method: 'PATCH', body, inserts };
 }
@@ -101,43 +110,43 @@ function secretInserts(secrets: SecretToSend[]): BodyInsert[] {
   }));
 }
 
-/** One set as the API takes it: a list sorted by name. */
+/**
+ * One set as the API takes it, a list sorted by key (`SET_RULES`): a kept item carries its live id
+ * where the set keeps items by id; an item replaced on change is sent as its id alone while unchanged,
+ * else by key with its content added by apply (an insert).
+ */
 function setBody(set: SetField, desired: AgentDoc, context: SetContext): JsonValue[] {
-  switch (set) {
-    case 'mock_tools':
-      return sortedValues(desired.mock_tools).map((tool) => {
-        const id = context.liveIds?.mock_tools[tool.name];
-        return { ...(id === undefined ? {} : { id }), ...tool } as unknown as JsonObject;
-      });
-    case 'dynamic_variables':
-      // A write needs each variable's description; one the manifest does not give (a placeholder's) is
-      // live's, and a variable live lacks is left out for Cekura to derive, never sent with an empty one.
-      return sortedValues(desired.dynamic_variables).flatMap((variable) => {
-        const description = variable.description ?? context.liveVariables?.[variable.name]?.description;
-        return description === undefined ? [] : [{ name: variable.name, description }];
-      });
-    case 'knowledge_base_files':
-      return sortedValues(desired.knowledge_base_files).map((file, index): JsonObject => {
-        const id = context.liveIds?.knowledge_base_files[file.file_name];
-        if (id !== undefined && !context.uploads.has(file.file_name)) return { id };
-        const source = context.knowledgeBaseSources[file.file_name];
-        if (source !== undefined) {
-          context.inserts.push({
-            path: joinPointer(set, index, 'content_base64'),
-            source: 'file',
-            file: source.path,
-            sha256: source.sha256,
-          });
-        }
-        return { file_name: file.file_name };
-      });
-    default:
-      return assertNever(set, 'set field');
-  }
+  const rules = SET_RULES[set];
+  const items = (desired[set] ?? {}) as unknown as Record<string, JsonObject>;
+  return Object.keys(items)
+    .sort()
+    .flatMap((key, index): JsonObject[] => {
+      const id = rules.keptBy === 'id' ? context.liveIds?.[set][key] : undefined;
+      if (!rules.isReplacedOnChange) {
+        const item = writtenItem(set, items[key]!, context);
+        return item === undefined ? [] : [{ ...(id === undefined ? {} : { id }), ...item }];
+      }
+      if (id !== undefined && !context.uploads.has(key)) return [{ id }];
+      const source = context.knowledgeBaseSources[key];
+      if (source !== undefined) {
+        context.inserts.push({
+          path: joinPointer(set, index, 'content_base64'),
+          source: 'file',
+          file: source.path,
+          sha256: source.sha256,
+        });
+      }
+      return [{ [rules.keyField]: key }];
+    });
 }
 
-function sortedValues<T>(items: Record<string, T> | undefined): T[] {
-  return Object.keys(items ?? {})
-    .sort()
-    .map((name) => items![name]!);
+/**
+ * An item as written. A write needs each variable's description; one the manifest does not give (a
+ * placeholder's, see `DynamicVariableDoc`) is live's, and a variable live lacks is left out for Cekura
+ * to derive: never sent with an empty description nobody wrote.
+ */
+function writtenItem(set: SetField, item: JsonObject, context: SetContext): JsonObject | undefined {
+  if (set !== 'dynamic_variables' || item.description !== undefined) return item;
+  const description = context.liveVariables?.[String(item.name)]?.description;
+  return description === undefined ? undefined : { ...item, description };
 }

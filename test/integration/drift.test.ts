@@ -84,6 +84,8 @@ describe.each(API_GENERATIONS)('against the %s API', (api) => {
         id: uiTool.id,
         reason: 'not_in_manifest',
         origin: 'drift',
+        fields: [],
+        rows: [],
       },
     ]);
 
@@ -113,6 +115,14 @@ describe.each(API_GENERATIONS)('against the %s API', (api) => {
         action: 'update',
         id: before.mock_tools!.find((tool) => tool.name === 'get_order')!.id,
         origin: 'drift',
+        fields: [],
+        rows: [
+          {
+            input: { order_id: 'A1' },
+            action: 'update',
+            fields: [{ op: 'replace', path: '/output/status', value: 'shipped', before: 'lost', origin: 'drift' }],
+          },
+        ],
       },
     ]);
 
