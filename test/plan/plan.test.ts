@@ -172,7 +172,7 @@ describe('plan: create', () => {
     expect(change).toMatchObject({ action: 'create', reason: 'bound_agent_missing' });
   });
 
-  it('marks a variable derived from a description placeholder', () => {
+  it('marks a variable derived from a description placeholder, leaving it and its description to Cekura', () => {
     const change = only(planOf([agent('support', { description: 'Hi {{first_name}}', dynamic_variables: {} })]));
     expect(change.items).toEqual([
       {
@@ -181,10 +181,12 @@ describe('plan: create', () => {
         action: 'create',
         id: null,
         reason: 'description_placeholder',
-        fields: [{ op: 'add', path: '/description', value: '' }],
+        fields: [],
         rows: [],
       },
     ]);
+    if (change.action !== 'create') throw new Error('expected a create');
+    expect(change.request.body.dynamic_variables).toEqual([]);
   });
 });
 
