@@ -50,6 +50,8 @@ export interface ApiClientOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Debug trace, one line per attempt: method, path, status or failure, ms. Never headers or bodies. */
   log?: (line: string) => void;
+  /** Sees the rate-limit headers of each response (see `HttpConfig`). */
+  onRateLimitHeaders?: (headers: Record<string, string>) => void;
 }
 
 const AGENTS_PATH = '/test_framework/v2/aiagents/';
@@ -73,6 +75,7 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
     bodyTimeoutMs: timeouts.bodyMs,
     clock,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.onRateLimitHeaders ? { onRateLimitHeaders: options.onRateLimitHeaders } : {}),
   };
   const retryDeps = {
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },

@@ -63,6 +63,9 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
 
 export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
 
+/** `cekuraform doctor`: the manifest only names the projects to look at. */
+export interface DoctorArgs extends ConnectionArgs, Omit<ManifestArgs, 'state'>, OutputArgs {}
+
 export interface EmulatorArgs {
   /** `--api`: the generation of Cekura's API to answer as. */
   api: ApiGeneration;
@@ -112,6 +115,7 @@ export type ParsedCommand =
   | { command: 'plan'; args: PlanArgs }
   | { command: 'apply'; args: ApplyArgs }
   | { command: 'validate'; args: ValidateArgs }
+  | { command: 'doctor'; args: DoctorArgs }
   | { command: 'schema' }
   | { command: 'emulator'; args: EmulatorArgs }
   | { command: 'force-unlock'; args: ForceUnlockArgs }
@@ -272,6 +276,24 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       accept({
         command: 'validate',
         args: { files: options.file ?? [], env: options.env, ...outputArgs(options) },
+      });
+    });
+
+  withOutput(
+    withConnection(
+      program.command('doctor').description('check, read-only, that the configured Cekura API works with cekuraform'),
+    ),
+  )
+    .option(
+      '-f, --file <path>',
+      'manifest whose projects to look at (repeatable; default: the usual one, if any)',
+      collect,
+    )
+    .addOption(environmentOption())
+    .action((options) => {
+      accept({
+        command: 'doctor',
+        args: { files: options.file ?? [], env: options.env, apiUrl: options.apiUrl, ...outputArgs(options) },
       });
     });
 

@@ -15,7 +15,7 @@ export interface LiveSnapshot {
  * Fields the planner compares. A list item may leave any of them out (Cekura's newer list has no
  * `description`, NOTES.md "Two generations of the API"); such an agent is read whole with GET.
  */
-const FIELDS_THE_PLANNER_NEEDS = [
+export const FIELDS_THE_PLANNER_NEEDS = [
   'description',
   'language',
   'agent_speaks_first',
