@@ -244,11 +244,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         throw new UsageError('give either a saved plan or -f manifests, not both', {
           hint: 'a saved plan already holds what to apply',
         });
-        if (planFile !== undefined && options.mockModeVia !== undefined) {
-          throw new UsageError('--mock-mode-via cannot change a saved plan', {
-            hint: 'a saved plan applies mock mode the way it was planned; give --mock-mode-via to `plan --out`',
-          });
-        }
+      }
+      if (planFile !== undefined && options.mockModeVia !== undefined) {
+        throw new UsageError('--mock-mode-via cannot change a saved plan', {
+          hint: 'a saved plan applies mock mode the way it was planned; give --mock-mode-via to `plan --out`',
+        });
       }
       accept({
         command: 'apply',
