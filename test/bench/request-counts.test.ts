@@ -176,3 +176,26 @@ describe('the benchmark request checks', () => {
     ]);
   });
 });
+
+describe('request counts against the 2026-08 API (list items without description)', () => {
+  it('a plan reads each listed agent once with GET, besides the list pages', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ port: 0, dataFile: null, maxPageSize: PAGE_SIZE, clock, api: '2026-08' });
+    await writeFile(join(dir, 'agents.yaml'), benchManifest(AGENTS));
+    expect((await run('apply', '--auto-approve')).code).toBe(0);
+
+    const converged = await run('plan', '--detailed-exitcode');
+
+    expect(converged.code, converged.output).toBe(0);
+    const counts = countByKind(emulator.requests());
+    expect(counts).toMatchObject({ list: 3, get: AGENTS, create: 0, update: 0 });
+    expect(
+      new Set(
+        emulator
+          .requests()
+          .filter((r) => r.kind === 'get')
+          .map((r) => r.agent_id),
+      ).size,
+    ).toBe(AGENTS);
+  });
+});
