@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { CekuraApi } from '../api/types.js';
 import type { Clock } from '../clock.js';
+import { compareStrings } from '../compare.js';
 import { assertNever, CekuraformError, InternalError } from '../errors.js';
 import { orderPlan, type AgentWork } from '../plan/order.js';
 import type { Plan } from '../plan/types.js';
@@ -210,9 +211,7 @@ function agentError(error: unknown, operation: AgentError['operation']): AgentEr
 }
 
 function summarize(results: AgentResult[], backupFile: string | null, interrupted: boolean): ApplyResult {
-  const outcomes = results
-    .map((result) => result.outcome)
-    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const outcomes = results.map((result) => result.outcome).sort((a, b) => compareStrings(a.address, b.address));
   const wrote = (action: AgentOutcome['action']): number =>
     results.filter((result) => result.wrote && result.outcome.action === action).length;
   const summary: ApplySummary = {

@@ -1,3 +1,4 @@
+import { compareStrings } from '../compare.js';
 import { canonicalJson, type JsonObject, type JsonValue } from '../json.js';
 
 /**
@@ -95,6 +96,6 @@ export interface KnowledgeBaseFileDoc {
 export function sortMockData(rows: MockDataRow[]): MockDataRow[] {
   return rows
     .map((row) => ({ row, key: canonicalJson(row.input) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .sort((a, b) => compareStrings(a.key, b.key))
     .map(({ row }) => row);
 }

@@ -1,5 +1,6 @@
 import jsonpatch from 'fast-json-patch';
 import { isSetField, withoutWriteOnlyFields, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
+import { compareStrings } from '../compare.js';
 import {
   canonicalJson,
   deepEqual,
@@ -139,7 +140,7 @@ export function comparePointers(a: string, b: string): number {
 
 function compareTokens(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareStrings(a, b);
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {

@@ -1,5 +1,6 @@
 import { SET_FIELDS, WRITE_ONLY_ITEM_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
 import { SELF_MANAGED_MOCK_PROVIDERS } from '../cekura/fields.js';
+import { compareStrings } from '../compare.js';
 import { CekuraformError, InternalError } from '../errors.js';
 import { deepEqual, digest, joinPointer, type JsonValue } from '../json.js';
 import { SENSITIVE_PLACEHOLDER } from '../secret.js';
@@ -343,8 +344,4 @@ function countActions(changes: ResourceChange[], action: ResourceChange['action'
 
 function byPath(a: FieldChange, b: FieldChange): number {
   return comparePointers(a.path, b.path);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

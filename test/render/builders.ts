@@ -1,5 +1,6 @@
 import type { SetField } from '../../src/cekura/agent-doc.js';
 import type { AgentOutcome, ApplyResult } from '../../src/apply/events.js';
+import { compareStrings } from '../../src/compare.js';
 import type { JsonValue } from '../../src/json.js';
 import {
   PLAN_FORMAT_VERSION,
@@ -124,7 +125,7 @@ export function plan(parts: {
   unmanaged?: UnmanagedAgent[];
   warnings?: PlanWarning[];
 }): Plan {
-  const resourceChanges = [...(parts.resource_changes ?? [])].sort((a, b) => (a.address < b.address ? -1 : 1));
+  const resourceChanges = [...(parts.resource_changes ?? [])].sort((a, b) => compareStrings(a.address, b.address));
   const mockModeChanges = parts.mock_mode_changes ?? [];
   const count = (action: ResourceChange['action']): number =>
     resourceChanges.filter((change) => change.action === action).length;
