@@ -13,12 +13,11 @@ import {
   type ResourceReason,
   type UnmanagedAgent,
 } from '../../src/plan/types.js';
+import { SENSITIVE_PLACEHOLDER } from '../../src/secret.js';
 
 // Small builders for fixed Plan and ApplyResult values; renderers read nothing else.
 
 export const PROJECT = 42;
-
-const SENSITIVE = '(sensitive value)';
 
 interface ChangeExtra {
   name?: string;
@@ -97,8 +96,8 @@ export function remove(path: string, before: JsonValue, extra: Partial<FieldChan
 /** A secret sent for the first time (`add`) or rotated (`replace`): only its fingerprint was compared. */
 export function secret(path: string, op: 'add' | 'replace', extra: Partial<FieldChange> = {}): FieldChange {
   return op === 'add'
-    ? { op, path, value: SENSITIVE, sensitive: true, ...extra }
-    : { op, path, value: SENSITIVE, before: SENSITIVE, sensitive: true, ...extra };
+    ? { op, path, value: SENSITIVE_PLACEHOLDER, sensitive: true, ...extra }
+    : { op, path, value: SENSITIVE_PLACEHOLDER, before: SENSITIVE_PLACEHOLDER, sensitive: true, ...extra };
 }
 
 export function item(
