@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
+import { DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
@@ -110,8 +111,6 @@ export type ParsedCommand =
   /** Help or version was printed; nothing to run. */
   | { command: 'exit'; code: number };
 
-export const DEFAULT_PARALLELISM = 4;
-export const DEFAULT_TOGGLE_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_EMULATOR_DATA = '.cekuraform/emulator-data.json';
 
 /**

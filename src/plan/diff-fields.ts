@@ -1,5 +1,6 @@
 import { isSetField, type AgentDoc, type MockDataRow, type SetField } from '../cekura/agent-doc.js';
 import { mockDataRowKey, SET_RULES, withoutWriteOnlyFields } from '../cekura/sets.js';
+import { compareStrings } from '../compare.js';
 import { assertNever } from '../errors.js';
 import { isJsonObject, joinPointer, splitPointer, type JsonObject, type JsonValue } from '../json.js';
 import type { FieldChange, ItemChange, MockDataRowChange } from './types.js';
@@ -237,10 +238,6 @@ export function comparePointers(a: string, b: string): number {
 function compareTokens(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
   return compareStrings(a, b);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {
