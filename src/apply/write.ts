@@ -1,5 +1,6 @@
 import { ApiError } from '../api/errors.js';
 import type { WireAgent } from '../api/types.js';
+import { doublingDelay, type Backoff } from '../backoff.js';
 import { CekuraformError } from '../errors.js';
 import { deepEqual, type JsonObject } from '../json.js';
 import { scrubSecretValues } from '../secret.js';
@@ -19,7 +20,7 @@ type NoOpChange = Extract<ResourceChange, { action: 'no-op' }>;
 
 /** POSTs of one create, counting the first; each retry, and the failure after the last, comes after a lookup by name found nothing. */
 const CREATE_ATTEMPTS = 3;
-const CREATE_RETRY_DELAY_MS = 1_000;
+const CREATE_RETRY_BACKOFF: Backoff = { baseDelayMs: 1_000, maxDelayMs: 4_000 };
 
 /**
  * POSTs the agent and records its id at once. After a lost response (`maybeCommitted`) the agent is
@@ -49,7 +50,7 @@ export async function createAgent(
         if (created === undefined) throw writeFailure('create', error, { body: change.request.body, inserted });
         continue;
       }
-      const delay = CREATE_RETRY_DELAY_MS * 2 ** (attempt - 1);
+      const delay = doublingDelay(attempt, CREATE_RETRY_BACKOFF);
       const reason = scrubSecretValues(error.message, inserted);
       context.emit({
         type: 'retrying',

@@ -1,3 +1,4 @@
+import { compareStrings } from '../compare.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { mockDataRowKey } from './sets.js';
 
@@ -86,6 +87,6 @@ export interface KnowledgeBaseFileDoc {
 export function sortMockData(rows: MockDataRow[]): MockDataRow[] {
   return rows
     .map((row) => ({ row, key: mockDataRowKey(row) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .sort((a, b) => compareStrings(a.key, b.key))
     .map(({ row }) => row);
 }

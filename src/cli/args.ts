@@ -6,6 +6,7 @@ import {
   type ApiGeneration,
   type MockModeVia,
 } from '../cekura/generation.js';
+import { DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
@@ -127,8 +128,6 @@ export type ParsedCommand =
   /** Help or version was printed; nothing to run. */
   | { command: 'exit'; code: number };
 
-export const DEFAULT_PARALLELISM = 4;
-export const DEFAULT_TOGGLE_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_EMULATOR_DATA = '.cekuraform/emulator-data.json';
 
 /**

@@ -1,5 +1,6 @@
 import { isSetField, type AgentDoc, type MockDataRow, type SetField } from '../cekura/agent-doc.js';
 import { mockDataRowKey, SET_RULES, withoutWriteOnlyFields } from '../cekura/sets.js';
+import { compareStrings } from '../compare.js';
 import { assertNever } from '../errors.js';
 import { isJsonObject, joinPointer, splitPointer, type JsonObject, type JsonValue } from '../json.js';
 import type { FieldChange, ItemChange, MockDataRowChange } from './types.js';
@@ -200,11 +201,13 @@ export function flatChanges(
           ...origin,
         });
         break;
-      case 'update':
+      case 'update': {
         flat.push(...item.fields.map((field) => ({ ...field, path: itemPath + field.path })));
-        for (const row of item.rows)
-          flat.push(...flatRowChanges(`${itemPath}${joinPointer(SET_RULES[item.set].rowsField ?? '')}`, row));
+        const { rowsField } = SET_RULES[item.set];
+        if (rowsField !== undefined)
+          for (const row of item.rows) flat.push(...flatRowChanges(`${itemPath}${joinPointer(rowsField)}`, row));
         break;
+      }
       default:
         return assertNever(item.action, 'item action');
     }
@@ -240,10 +243,6 @@ export function comparePointers(a: string, b: string): number {
 function compareTokens(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
   return compareStrings(a, b);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {

@@ -1,6 +1,7 @@
 import { SET_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
 import { SET_RULES } from '../cekura/sets.js';
 import { SELF_MANAGED_MOCK_PROVIDERS } from '../cekura/fields.js';
+import { compareStrings } from '../compare.js';
 import { CekuraformError, InternalError } from '../errors.js';
 import { deepEqual, digest, joinPointer, type JsonValue } from '../json.js';
 import { SENSITIVE_PLACEHOLDER } from '../secret.js';
@@ -370,8 +371,4 @@ function deleteChange(agent: LiveAgent, address: string, options: PlanOptions): 
 
 function byPath(a: FieldChange, b: FieldChange): number {
   return comparePointers(a.path, b.path);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import type { MockToolDoc, AgentDoc } from '../../src/cekura/agent-doc.js';
 import { summarizePlan } from '../../src/plan/plan.js';
 import { applyPlan, type ApplyDeps } from '../../src/apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../src/apply/events.js';
+import { compareStrings } from '../../src/compare.js';
 import type { JsonObject } from '../../src/json.js';
 import {
   PLAN_FORMAT_VERSION,
@@ -229,8 +230,8 @@ export function planOf(
       state_serial: 0,
     },
     options: { prune: false, delete_related: false, mock_mode_via: 'toggle' },
-    resource_changes: [...changes].sort((a, b) => (a.address < b.address ? -1 : 1)),
-    mock_mode_changes: [...mockModes].sort((a, b) => (a.address < b.address ? -1 : 1)),
+    resource_changes: [...changes].sort((a, b) => compareStrings(a.address, b.address)),
+    mock_mode_changes: [...mockModes].sort((a, b) => compareStrings(a.address, b.address)),
     unmanaged,
     warnings: [],
     summary: summarizePlan(changes, mockModes),

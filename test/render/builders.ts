@@ -2,6 +2,7 @@ import type { AgentDoc, SetField } from '../../src/cekura/agent-doc.js';
 import { flatChanges } from '../../src/plan/diff-fields.js';
 import { summarizePlan } from '../../src/plan/plan.js';
 import type { AgentOutcome, ApplyResult } from '../../src/apply/events.js';
+import { compareStrings } from '../../src/compare.js';
 import type { JsonValue } from '../../src/json.js';
 import {
   PLAN_FORMAT_VERSION,
@@ -15,12 +16,11 @@ import {
   type ResourceReason,
   type UnmanagedAgent,
 } from '../../src/plan/types.js';
+import { SENSITIVE_PLACEHOLDER } from '../../src/secret.js';
 
 // Small builders for fixed Plan and ApplyResult values; renderers read nothing else.
 
 export const PROJECT = 42;
-
-const SENSITIVE = '(sensitive value)';
 
 interface ChangeExtra {
   name?: string;
@@ -105,8 +105,8 @@ export function remove(path: string, before: JsonValue, extra: Partial<FieldChan
 /** A secret sent for the first time (`add`) or rotated (`replace`): only its fingerprint was compared. */
 export function secret(path: string, op: 'add' | 'replace', extra: Partial<FieldChange> = {}): FieldChange {
   return op === 'add'
-    ? { op, path, value: SENSITIVE, sensitive: true, ...extra }
-    : { op, path, value: SENSITIVE, before: SENSITIVE, sensitive: true, ...extra };
+    ? { op, path, value: SENSITIVE_PLACEHOLDER, sensitive: true, ...extra }
+    : { op, path, value: SENSITIVE_PLACEHOLDER, before: SENSITIVE_PLACEHOLDER, sensitive: true, ...extra };
 }
 
 export function item(
@@ -157,7 +157,7 @@ export function plan(parts: {
   unmanaged?: UnmanagedAgent[];
   warnings?: PlanWarning[];
 }): Plan {
-  const resourceChanges = [...(parts.resource_changes ?? [])].sort((a, b) => (a.address < b.address ? -1 : 1));
+  const resourceChanges = [...(parts.resource_changes ?? [])].sort((a, b) => compareStrings(a.address, b.address));
   const mockModeChanges = parts.mock_mode_changes ?? [];
   return {
     format_version: PLAN_FORMAT_VERSION,
