@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StateRecordStore } from '../../src/state/record.js';
 import {
   createChange,
   deleteChange,
@@ -32,6 +33,26 @@ describe('running a plan', () => {
 
     expect(h.api.maxInFlight).toBe(expected);
     expect(result.summary).toMatchObject({ added: 10, failed: 0 });
+  });
+
+  it('does not hold a slot while the state record is saved: the next agent writes meanwhile', async () => {
+    let releaseFirstSave: (() => void) | undefined;
+    const records: StateRecordStore = {
+      ...h.records,
+      update: (change) => {
+        if (releaseFirstSave !== undefined) return h.records.update(change);
+        return new Promise<void>((resolve) => (releaseFirstSave = resolve)).then(() => h.records.update(change));
+      },
+    };
+
+    const applying = h.apply(createPlan(2), { parallelism: 1, records });
+    await vi.waitFor(() => expect(h.api.requests.map((request) => request.operation)).toHaveLength(2));
+    releaseFirstSave!();
+    const result = await applying;
+
+    expect(result.summary).toMatchObject({ added: 2, failed: 0 });
+    expect(h.api.maxInFlight).toBe(1);
+    expect(Object.keys(h.records.current().agents).sort()).toEqual(['agent.bot-0', 'agent.bot-1']);
   });
 
   it('lets another agent write while one waits for its toggle, still one request at a time', async () => {
