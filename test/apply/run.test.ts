@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../../src/clock.js';
 import type { StateRecordStore } from '../../src/state/record.js';
 import {
   createChange,
@@ -81,6 +82,28 @@ describe('running a plan', () => {
     expect(sent.indexOf(`updateAgent ${sales.id}`)).toBeLessThan(sent.indexOf(`getToggleProgress ${support.id}`));
     expect(h.api.maxInFlight).toBe(1);
     expect(result.summary).toMatchObject({ changed: 2, mock_mode_toggles: 2, failed: 0 });
+  });
+
+  it('prints no listener warning when many agents wait for their toggles on one abort signal', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const bots = Array.from({ length: 12 }, (_, index) => h.api.seed({ name: `Bot ${index}`, project: 42 }));
+      const result = await h.apply(
+        planOf(
+          bots.map((bot, index) => updateChange(`bot-${index}`, bot.id, { name: `Bot ${index}` })),
+          bots.map((bot, index) => mockModeChange(`bot-${index}`, bot.id, true)),
+        ),
+        // The system clock waits on the signal as a real run does (the fake clock ignores it).
+        { parallelism: 12, clock: systemClock, signal: new AbortController().signal },
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(result.summary).toMatchObject({ changed: 12, mock_mode_toggles: 12, failed: 0 });
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
   });
 
   it('sends deletes only after every create and update finished', async () => {
