@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import type { SelectedEnvironment } from './environments.js';
-import { interpolateManifest, secretReuseIssue } from './interpolate.js';
-import type { PathIssue } from './issues.js';
+import { interpolateManifest, secretReuseIssue, type EnvUse } from './interpolate.js';
+import type { PathIssue, YamlPath } from './issues.js';
 import { mergeOverrides, withOverrides } from './override.js';
 import type { ParsedFile } from './parse.js';
 import { resolveAgent } from './resolve.js';
@@ -38,7 +38,28 @@ export interface LoadedFile {
 
 export interface LocatedEnvUse {
   name: string;
-  issue: ManifestIssue;
+  /** Located when read: only a reuse that is reported needs it. */
+  readonly issue: ManifestIssue;
+}
+
+/** `${env:NAME}` outside a secret, with the issue that reports it should NAME fill a secret. */
+export function locatedEnvUse(use: EnvUse, parsed: ParsedFile): LocatedEnvUse {
+  return {
+    name: use.name,
+    get issue() {
+      return parsed.toIssue(secretReuseIssue(use));
+    },
+  };
+}
+
+/** A setting's value, located when read: only a disagreement between files is reported with its place. */
+function fileSetting<T>(value: T, parsed: ParsedFile, path: YamlPath): FileSetting<T> {
+  return {
+    value,
+    get location() {
+      return parsed.locate(path, 'key');
+    },
+  };
 }
 
 /**
@@ -68,17 +89,13 @@ export async function loadManifestFile(
   });
   const issues: PathIssue[] = [...interpolated.issues];
   loaded.secretEnvNames = interpolated.secrets.map((found) => found.secret.env);
-  loaded.envUses = interpolated.envUses.map((use) => ({
-    name: use.name,
-    issue: parsed.toIssue(secretReuseIssue(use)),
-  }));
+  loaded.envUses = interpolated.envUses.map((use) => locatedEnvUse(use, parsed));
   const warnings: PathIssue[] = [];
   const header = fileHeaderSchema.safeParse(interpolated.value);
   if (header.success) {
     const { prune, max_deletes } = header.data;
-    if (prune !== undefined) loaded.prune = { value: prune, location: parsed.locate(['prune'], 'key') };
-    if (max_deletes !== undefined)
-      loaded.max_deletes = { value: max_deletes, location: parsed.locate(['max_deletes'], 'key') };
+    if (prune !== undefined) loaded.prune = fileSetting(prune, parsed, ['prune']);
+    if (max_deletes !== undefined) loaded.max_deletes = fileSetting(max_deletes, parsed, ['max_deletes']);
   } else {
     issues.push(
       ...fromZodIssues(header.error.issues, {
