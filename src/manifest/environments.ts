@@ -1,6 +1,6 @@
 import { UsageError, type SourceLocation } from '../errors.js';
 import { isJsonObject, type JsonValue } from '../json.js';
-import { locatedEnvUse, type FileSetting, type LocatedEnvUse } from './file.js';
+import { locatedEnvUse, type FileSetting, type LocatedEnvUse } from './loaded-file.js';
 import { interpolateValue } from './interpolate.js';
 import { formatPath, type YamlPath } from './issues.js';
 import { agreeingSetting, issueAt, where } from './merge.js';

@@ -2,10 +2,9 @@
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { ToggleStatus } from '../api/types.js';
 import type { AgentOutcome, ApplyEvent } from '../apply/events.js';
-import type { OutputStream } from '../cli/io.js';
 import { assertNever } from '../errors.js';
 import type { Action, Plan } from '../plan/types.js';
-import type { Style } from './style.js';
+import type { OutputStream, Style } from './style.js';
 import { oneLine } from './values.js';
 import { mockModeWord, operationWords } from './wording.js';
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
+import type * as Yaml from 'yaml';
 import { loadManifest } from '../../src/manifest/load.js';
 import { fixtureIssues } from './helpers.js';
 
@@ -7,7 +8,7 @@ import { fixtureIssues } from './helpers.js';
 // manifest with nothing to report must not build it, and a location asked for later builds it then.
 const yamlCalls = vi.hoisted(() => ({ parseDocument: 0 }));
 vi.mock('yaml', async (importOriginal) => {
-  const yaml = await importOriginal<typeof import('yaml')>();
+  const yaml = await importOriginal<typeof Yaml>();
   return {
     ...yaml,
     parseDocument: (...args: Parameters<typeof yaml.parseDocument>) => {
