@@ -29,12 +29,13 @@ describe('create from empty', () => {
   });
 
   it('creates every agent, binds them in the state record, and then plans no changes', async () => {
-    // One agent at a time, so the progress lines come in a fixed order.
+    // One agent sending at a time; the next one starts while the previous one's record is saved, so
+    // their lines interleave as the disk allows: the golden holds each agent's lines in its own order.
     const result = await scenario.apply('--parallelism', '1');
 
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    await expect(scrub(result.stdout, scenario)).toMatchFileSnapshot('golden/apply-examples-from-empty.txt');
+    await expect(byAgent(scrub(result.stdout, scenario))).toMatchFileSnapshot('golden/apply-examples-from-empty.txt');
     expect(result.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode toggles.');
     expect(scenario.requestsOf('create')).toHaveLength(3);
     const agents = scenario.emulator.agents();
@@ -171,3 +172,18 @@ describe('005: an explicit empty mock_tools list', () => {
     await scenario.expectNoChanges();
   });
 });
+
+/** Progress lines (`agent.x: …`) grouped by agent, each agent's in the order printed; other lines stay put. */
+function byAgent(text: string): string {
+  const lines = text.split('\n');
+  const progress = /^agent\.[^:]+: /;
+  const first = lines.findIndex((line) => progress.test(line));
+  if (first < 0) return text;
+  let end = first;
+  while (end < lines.length && progress.test(lines[end]!)) end += 1;
+  const address = (line: string): string => line.slice(0, line.indexOf(':'));
+  const block = lines
+    .slice(first, end)
+    .sort((a, b) => (address(a) < address(b) ? -1 : address(a) > address(b) ? 1 : 0));
+  return [...lines.slice(0, first), ...block, ...lines.slice(end)].join('\n');
+}

@@ -1,7 +1,11 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { fastManifestValue, parseManifestText } from '../../src/manifest/parse.js';
+import { benchManifest } from '../../bench/manifest.js';
 import { propertyParameters, propertyTimeout } from '../reliability/settings.js';
 
 // The fast path (js-yaml) may answer only when yaml, read as `parseLocated` reads it, would answer
@@ -233,6 +237,18 @@ describe('the fast manifest path', () => {
     },
     propertyTimeout(400, 5),
   );
+
+  it('reads the example manifests and the bench workload, so that loading them builds no yaml Document', async () => {
+    const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
+    const files = (await readdir(examples, { recursive: true })).filter((file) => /\.ya?ml$/.test(file));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const text = await readFile(join(examples, file), 'utf8');
+      // A file that uses aliases on purpose is read by yaml; the others must take the fast path.
+      if (!/\*\w/.test(text)) expect(fastManifestValue(text), file).toBeDefined();
+    }
+    expect(fastManifestValue(benchManifest(3))).toBeDefined();
+  });
 
   it('reports and locates a file it could read exactly as the Document does', () => {
     const text = 'agents:\n  support:\n    name: Support\n    tools:\n      - name: x\n';
