@@ -99,12 +99,10 @@ function diffSet(
 
 /** Field changes inside one item, each with its value before (fast-json-patch keeps only the new one). */
 function diffItem(itemPath: string, desired: JsonValue, live: JsonValue): FieldChange[] {
-  const beforeText = canonicalJson(live);
-  const afterText = canonicalJson(desired);
-  // Most items of most agents are unchanged: no copies and no patch for them.
-  if (beforeText === afterText) return [];
-  const before = JSON.parse(beforeText) as JsonObject;
-  const after = JSON.parse(afterText) as JsonObject;
+  // Most items of most agents are unchanged: compared in place, with no copies and no patch for them.
+  if (deepEqual(desired, live)) return [];
+  const before = JSON.parse(canonicalJson(live)) as JsonObject;
+  const after = JSON.parse(canonicalJson(desired)) as JsonObject;
   return jsonpatch.compare(before, after).map((operation): FieldChange => {
     const path = itemPath + operation.path;
     switch (operation.op) {

@@ -1,7 +1,7 @@
 import { SET_FIELDS, WRITE_ONLY_ITEM_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
 import { SELF_MANAGED_MOCK_PROVIDERS } from '../cekura/fields.js';
 import { CekuraformError, InternalError } from '../errors.js';
-import { deepEqual, digest, joinPointer, type JsonValue } from '../json.js';
+import { deepEqual, digest, joinPointer, lazyProperty, type JsonValue } from '../json.js';
 import { SENSITIVE_PLACEHOLDER } from '../secret.js';
 import type { Manifest, ManifestAgent } from '../manifest/types.js';
 import { fingerprintSecret } from '../state/fingerprint.js';
@@ -58,14 +58,7 @@ export function plan(manifest: Manifest, live: LiveState, record: StateRecord, o
 
   return {
     format_version: PLAN_FORMAT_VERSION,
-    created_from: {
-      ...(manifest.environment === undefined ? {} : { environment: manifest.environment }),
-      projects: live.projects,
-      manifest_hash: manifest.hash,
-      live_fingerprint: live.fingerprint,
-      state_lineage: record.lineage,
-      state_serial: record.serial,
-    },
+    created_from: createdFrom(manifest, live, record),
     options,
     resource_changes: resourceChanges,
     mock_mode_changes: mockModeChanges,
@@ -84,6 +77,19 @@ interface PlannedAgent {
   change: ResourceChange;
   mockMode?: MockModeChange;
   warnings: PlanWarning[];
+}
+
+/** What the plan was made from; the digests are computed when read, as a saved or JSON plan reads them, not for a text plan. */
+function createdFrom(manifest: Manifest, live: LiveState, record: StateRecord): Plan['created_from'] {
+  const from = {
+    ...(manifest.environment === undefined ? {} : { environment: manifest.environment }),
+    projects: live.projects,
+  } as Plan['created_from'];
+  lazyProperty(from, 'manifest_hash', () => manifest.hash);
+  lazyProperty(from, 'live_fingerprint', () => live.fingerprint);
+  from.state_lineage = record.lineage;
+  from.state_serial = record.serial;
+  return from;
 }
 
 function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
