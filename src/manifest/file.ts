@@ -5,6 +5,7 @@ import type { PathIssue } from './issues.js';
 import { mergeOverrides, withOverrides } from './override.js';
 import { fileSetting, locatedEnvUse, type LoadedFile } from './loaded-file.js';
 import type { ParsedFile } from './parse.js';
+import type { ResolvedSecret } from './types.js';
 import { resolveAgent } from './resolve.js';
 import { checkAgentRules } from './rules.js';
 import { agentSchema, fileHeaderSchema, manifestFileSchema } from './schema.js';
@@ -43,6 +44,13 @@ export async function loadManifestFile(
   });
   const issues: PathIssue[] = [...interpolated.issues];
   loaded.secretEnvNames = interpolated.secrets.map((found) => found.secret.env);
+  // By agent once: filtering every secret of the file for each agent made loading quadratic.
+  const secretsByAgent = new Map<string, ResolvedSecret[]>();
+  for (const found of interpolated.secrets) {
+    const secrets = secretsByAgent.get(found.agentKey) ?? [];
+    secrets.push(found.secret);
+    secretsByAgent.set(found.agentKey, secrets);
+  }
   loaded.envUses = interpolated.envUses.map((use) => locatedEnvUse(use, parsed));
   const warnings: PathIssue[] = [];
   const header = fileHeaderSchema.safeParse(interpolated.value);
@@ -78,7 +86,7 @@ export async function loadManifestFile(
       if (header.success) issues.push(missingProject(key, environment.name));
       return;
     }
-    const secrets = interpolated.secrets.filter((found) => found.agentKey === key).map((found) => found.secret);
+    const secrets = secretsByAgent.get(key) ?? [];
     const resolved = await resolveAgent(agent.data, {
       key,
       project,
