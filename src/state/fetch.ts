@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { CekuraApi, WireAgent } from '../api/types.js';
-import { digest } from '../json.js';
+import { digest, lazyProperty } from '../json.js';
 import { normalizeAgent } from './normalize.js';
 import type { LiveState } from './types.js';
 
@@ -49,7 +49,10 @@ export async function fetchLiveState(api: CekuraApi, projects: number[]): Promis
 export function buildLiveState(projects: number[], documents: WireAgent[]): LiveState {
   const agents = documents.map(normalizeAgent).sort((a, b) => a.id - b.id);
   const sortedProjects = [...projects].sort((a, b) => a - b);
-  return { projects: sortedProjects, agents, fingerprint: digest({ projects: sortedProjects, agents }) };
+  // Hashing every live agent is only needed for a saved or JSON plan, or to check one.
+  return lazyProperty({ projects: sortedProjects, agents }, 'fingerprint', () =>
+    digest({ projects: sortedProjects, agents }),
+  );
 }
 
 /** A listed agent with every field the planner compares: as listed, or read with GET when the list left one out. */
