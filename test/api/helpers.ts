@@ -91,38 +91,6 @@ export function sendJson(
   response.end(JSON.stringify(body));
 }
 
-/** An agent as the API returns it (create-agent.md's 201 example, trimmed). */
-export function wireAgent(fields: Partial<JsonObject> & { id: number }): JsonObject {
-  return {
-    name: `Agent ${fields.id}`,
-    description: 'Handles inbound support calls',
-    project: 42,
-    language: 'en',
-    telephony: { inbound: true, phone_number: '+14155551234', sip_uri: null },
-    provider: { type: 'self_hosted' },
-    agent_speaks_first: null,
-    knowledge_base_files: [],
-    mock_tools: [
-      {
-        id: 1,
-        name: 'get_order',
-        description: 'Look up an order',
-        mock_data: [{ input: { order_id: 'A1' }, output: { status: 'shipped' } }],
-        served_via: {
-          type: 'direct',
-          url: `https://api.cekura.ai/test_framework/v1/aiagents/${fields.id}/tool/get_order/`,
-        },
-      },
-    ],
-    mock_tools_enabled: false,
-    mock_tools_provider: null,
-    dynamic_variables: [{ id: 10, name: 'customer_name', description: 'Caller name' }],
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-01T00:00:00Z',
-    ...fields,
-  } as JsonObject;
-}
-
 /** The rejection of `promise`, which must be an `ApiError`. */
 export async function apiErrorOf(promise: Promise<unknown>): Promise<ApiError> {
   const error: unknown = await promise.then(

@@ -1,16 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import {
-  AGENTS,
-  API_KEY,
-  apiErrorOf,
-  fakeClock,
-  sendJson,
-  startServer,
-  wireAgent,
-  type ReceivedRequest,
-} from './helpers.js';
+import { AGENTS, API_KEY, apiErrorOf, fakeClock, sendJson, startServer, type ReceivedRequest } from './helpers.js';
+import { wireAgent } from '../plan/builders.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let api: CekuraApi;
@@ -37,19 +29,19 @@ describe('listAgents', () => {
         count: 5,
         next: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`,
         previous: null,
-        results: [wireAgent({ id: 1 }), wireAgent({ id: 2 })],
+        results: [wireAgent(1), wireAgent(2)],
       },
       {
         count: 5,
         next: `${origin}${AGENTS}?page=3&page_size=2&project_id=42`,
         previous: `${origin}${AGENTS}?page_size=2&project_id=42`,
-        results: [wireAgent({ id: 3 }), wireAgent({ id: 4 })],
+        results: [wireAgent(3), wireAgent(4)],
       },
       {
         count: 5,
         next: null,
         previous: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`,
-        results: [wireAgent({ id: 5 })],
+        results: [wireAgent(5)],
       },
     ]);
 
@@ -74,13 +66,13 @@ describe('listAgents', () => {
   });
 
   it('accepts a bare array', async () => {
-    await servePages(() => [[wireAgent({ id: 1 }), wireAgent({ id: 2 })]]);
+    await servePages(() => [[wireAgent(1), wireAgent(2)]]);
 
     await expect(api.listAgents(42)).resolves.toMatchObject([{ id: 1 }, { id: 2 }]);
   });
 
   it('drops agents of other projects, in case the server ignored project_id', async () => {
-    await servePages(() => [[wireAgent({ id: 1 }), wireAgent({ id: 2, project: 7 }), wireAgent({ id: 3 })]]);
+    await servePages(() => [[wireAgent(1), wireAgent(2, { project: 7 }), wireAgent(3)]]);
 
     const agents = await api.listAgents(42);
 
@@ -89,7 +81,7 @@ describe('listAgents', () => {
 
   it('refuses a next URL on another origin, and does not contact it', async () => {
     const requests = await servePages(() => [
-      { count: 3, next: 'https://collector.example.com/steal?page=2', previous: null, results: [wireAgent({ id: 1 })] },
+      { count: 3, next: 'https://collector.example.com/steal?page=2', previous: null, results: [wireAgent(1)] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));
@@ -106,7 +98,7 @@ describe('listAgents', () => {
         count: 3,
         next: `${origin.replace('http:', 'https:')}${AGENTS}?page=2`,
         previous: null,
-        results: [wireAgent({ id: 1 })],
+        results: [wireAgent(1)],
       },
     ]);
 
@@ -115,8 +107,8 @@ describe('listAgents', () => {
 
   it('stops a next URL that loops back to a fetched page', async () => {
     const requests = await servePages((origin) => [
-      { count: 9, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 1 })] },
-      { count: 9, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 2 })] },
+      { count: 9, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(1)] },
+      { count: 9, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(2)] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));
@@ -129,8 +121,8 @@ describe('listAgents', () => {
 
   it('names the page in a validation error', async () => {
     await servePages((origin) => [
-      { count: 3, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 1 })] },
-      { count: 3, next: null, previous: null, results: [wireAgent({ id: 2 }), { ...wireAgent({ id: 3 }), name: 3 }] },
+      { count: 3, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(1)] },
+      { count: 3, next: null, previous: null, results: [wireAgent(2), { ...wireAgent(3), name: 3 }] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));
@@ -144,11 +136,11 @@ describe('findAgentsByName', () => {
   it('searches with q= and keeps exact name matches in the project only', async () => {
     const requests = await servePages(() => [
       [
-        wireAgent({ id: 1, name: 'Support Bot' }),
-        wireAgent({ id: 2, name: 'Support Bot 2' }),
-        wireAgent({ id: 3, name: 'support bot' }),
-        wireAgent({ id: 4, name: 'Support Bot', project: 7 }),
-        wireAgent({ id: 5, name: 'Support Bot' }),
+        wireAgent(1, { name: 'Support Bot' }),
+        wireAgent(2, { name: 'Support Bot 2' }),
+        wireAgent(3, { name: 'support bot' }),
+        wireAgent(4, { name: 'Support Bot', project: 7 }),
+        wireAgent(5, { name: 'Support Bot' }),
       ],
     ]);
 
