@@ -4,7 +4,7 @@ import { doublingDelay, type Backoff } from '../backoff.js';
 import { CekuraformError } from '../errors.js';
 import { deepEqual, type JsonObject } from '../json.js';
 import { scrubSecretValues } from '../secret.js';
-import { diffAgentDoc } from '../plan/diff-fields.js';
+import { diffAgentDoc, flatChanges } from '../plan/diff-fields.js';
 import type { MockModeChange, ResourceChange } from '../plan/types.js';
 import { normalizeAgent } from '../state/normalize.js';
 import type { RecordedAgent } from '../state/types.js';
@@ -153,9 +153,10 @@ async function bindAddress(
 
 /** Read-back at no extra request: the write's response must show the managed fields as desired. */
 export function checkReadBack(change: CreateChange | UpdateChange, response: WireAgent): void {
-  const difference = diffAgentDoc(change.desired, normalizeAgent(response).doc);
-  if (difference.changes.length === 0) return;
-  const paths = [...new Set(difference.changes.map((fieldChange) => fieldChange.path))];
+  const written = normalizeAgent(response).doc;
+  const difference = diffAgentDoc(change.desired, written);
+  if (difference.fields.length === 0 && difference.items.length === 0) return;
+  const paths = [...new Set(flatChanges(difference, change.desired, written).map((fieldChange) => fieldChange.path))];
   throw new AgentFailure({
     operation: 'read_back',
     code: 'read_back_mismatch',

@@ -4,7 +4,6 @@ import { MockAgent, type Interceptable } from 'undici';
 import { createApiClient, type ApiClientOptions } from '../../src/api/client.js';
 import { ApiError } from '../../src/api/errors.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import type { JsonObject } from '../../src/json.js';
 import { FakeClock } from '../fakes.js';
 
 /** Distinctive, so that a leak anywhere is found by a plain substring search. */

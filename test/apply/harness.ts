@@ -119,7 +119,7 @@ export function createChange(
   return created(key, {
     name: spec.name,
     project,
-    changes: [{ op: 'add', path: '/name', value: spec.name }],
+    fields: [{ op: 'add', path: '/name', value: spec.name }],
     items: (spec.tools ?? []).map((tool) => item('mock_tools', tool.name, 'create')),
     request: { method: 'POST', body: { project, ...bodyOf(spec) }, inserts: options.inserts ?? [] },
     desired: desiredOf(spec),
@@ -135,7 +135,7 @@ export function updateChange(
 ): ResourceChange {
   return updated(key, id, {
     name: spec.name,
-    changes: [{ op: 'replace', path: '/description', value: spec.description ?? '', before: 'old' }],
+    fields: [{ op: 'replace', path: '/description', value: spec.description ?? '', before: 'old' }],
     items: options.items ?? [],
     request: { method: 'PATCH', body: bodyOf(spec, options.toolIds), inserts: options.inserts ?? [] },
     desired: desiredOf(spec),

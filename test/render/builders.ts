@@ -1,4 +1,6 @@
 import type { AgentDoc, SetField } from '../../src/cekura/agent-doc.js';
+import { flatChanges } from '../../src/plan/diff-fields.js';
+import { summarizePlan } from '../../src/plan/plan.js';
 import type { AgentOutcome, ApplyResult } from '../../src/apply/events.js';
 import { compareStrings } from '../../src/compare.js';
 import type { JsonValue } from '../../src/json.js';
@@ -6,6 +8,7 @@ import {
   PLAN_FORMAT_VERSION,
   type FieldChange,
   type ItemChange,
+  type MockDataRowChange,
   type MockModeChange,
   type Plan,
   type PlanWarning,
@@ -25,27 +28,33 @@ export const PROJECT = 42;
 interface ChangeExtra {
   name?: string;
   project?: number;
-  changes?: FieldChange[];
+  fields?: FieldChange[];
   items?: ItemChange[];
   reason?: ResourceReason;
+  /** The agent as desired: a write's `desired`, and where the flat `changes` take created items from. */
+  desired?: AgentDoc;
+  /** The live agent, where the flat `changes` take deleted items from. */
+  live?: AgentDoc;
 }
 
 /** What a create or update sends and records; renderers read none of it, apply all of it. */
 interface WriteExtra extends ChangeExtra {
   request?: WriteRequest;
-  desired?: AgentDoc;
   record?: RecordUpdate;
 }
 
 const emptyRecord = { secrets: {}, applied: {} };
 
 function common(address: string, extra: ChangeExtra) {
+  const fields = extra.fields ?? [];
+  const items = extra.items ?? [];
   return {
     address,
     name: extra.name ?? address.replace(/^agent\./, ''),
     project: extra.project ?? PROJECT,
-    changes: extra.changes ?? [],
-    items: extra.items ?? [],
+    fields,
+    items,
+    changes: flatChanges({ fields, items }, extra.desired ?? {}, extra.live ?? {}),
     ...(extra.reason === undefined ? {} : { reason: extra.reason }),
   };
 }
@@ -131,7 +140,25 @@ export function item(
   action: ItemChange['action'],
   extra: Partial<ItemChange> = {},
 ): ItemChange {
-  return { set, name, action, id: null, ...extra };
+  return { set, name, action, id: null, fields: [], rows: [], ...extra };
+}
+
+/** A mock data row created (`output` after), deleted (`output` before) or changed (`fields` inside it). */
+export function row(
+  input: JsonValue,
+  action: MockDataRowChange['action'],
+  change: { output: JsonValue } | { fields: FieldChange[] },
+): MockDataRowChange {
+  if ('fields' in change) return { input, action, fields: change.fields };
+  return {
+    input,
+    action,
+    fields: [
+      action === 'delete'
+        ? { op: 'remove', path: '/output', before: change.output }
+        : { op: 'add', path: '/output', value: change.output },
+    ],
+  };
 }
 
 export function mockMode(address: string, id: number | null, from: boolean, to: boolean): MockModeChange {
@@ -151,12 +178,11 @@ export function plan(parts: {
 }): Plan {
   const resourceChanges = [...(parts.resource_changes ?? [])].sort((a, b) => compareStrings(a.address, b.address));
   const mockModeChanges = parts.mock_mode_changes ?? [];
-  const count = (action: ResourceChange['action']): number =>
-    resourceChanges.filter((change) => change.action === action).length;
   return {
     format_version: PLAN_FORMAT_VERSION,
     created_from: {
       projects: [PROJECT],
+      api: { url: 'https://api.cekura.ai', source: 'default' },
       manifest_hash: '0123456789abcdef',
       live_fingerprint: 'fedcba9876543210',
       state_lineage: 'lineage-1',
@@ -167,12 +193,7 @@ export function plan(parts: {
     mock_mode_changes: mockModeChanges,
     unmanaged: parts.unmanaged ?? [],
     warnings: parts.warnings ?? [],
-    summary: {
-      add: count('create'),
-      change: count('update'),
-      destroy: count('delete'),
-      mock_mode_toggles: mockModeChanges.length,
-    },
+    summary: summarizePlan(resourceChanges, mockModeChanges),
   };
 }
 
