@@ -196,11 +196,13 @@ export function flatChanges(
           ...origin,
         });
         break;
-      case 'update':
+      case 'update': {
         flat.push(...item.fields.map((field) => ({ ...field, path: itemPath + field.path })));
-        for (const row of item.rows)
-          flat.push(...flatRowChanges(`${itemPath}${joinPointer(SET_RULES[item.set].rowsField ?? '')}`, row));
+        const { rowsField } = SET_RULES[item.set];
+        if (rowsField !== undefined)
+          for (const row of item.rows) flat.push(...flatRowChanges(`${itemPath}${joinPointer(rowsField)}`, row));
         break;
+      }
       default:
         return assertNever(item.action, 'item action');
     }

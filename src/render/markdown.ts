@@ -171,11 +171,16 @@ function omittedNote(omitted: AgentBlock[], maxLength: number): string {
 
 /** The last resort when even the table and lists are too long: cut at a line and say so. */
 function cutComment(comment: string, maxLength: number): string {
-  const note = `\n\n_This comment was cut at a line to stay under ${maxLength} characters; what follows that line is left out. Run \`cekuraform plan\` to see the whole plan, or \`cekuraform plan --json\` for every value._\n`;
-  if (note.length >= maxLength) return comment.slice(0, maxLength);
-  const kept = comment.slice(0, maxLength - note.length);
+  const totalLines = comment.trimEnd().split('\n').length;
+  const noteFor = (leftOut: number): string =>
+    `\n\n_This comment was cut to stay under ${maxLength} characters: its last ${leftOut} of ${totalLines} lines are left out. Run \`cekuraform plan\` to see the whole plan, or \`cekuraform plan --json\` for every value._\n`;
+  // The note's own length depends on the count it gives; the longest count it can give bounds it.
+  const longestNote = noteFor(totalLines);
+  if (longestNote.length >= maxLength) return comment.slice(0, maxLength);
+  const kept = comment.slice(0, maxLength - longestNote.length);
   const lastLineEnd = kept.lastIndexOf('\n');
-  return (lastLineEnd > 0 ? kept.slice(0, lastLineEnd) : kept) + note;
+  const shown = lastLineEnd > 0 ? kept.slice(0, lastLineEnd) : kept;
+  return shown + noteFor(totalLines - shown.split('\n').length);
 }
 
 /**

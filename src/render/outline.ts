@@ -37,6 +37,8 @@ export interface PlanLine {
   depth: number;
   /** Plain text, no symbol, no colour. */
   text: string;
+  /** A word diff's pieces, whose texts make up `text`: lets a terminal colour the deleted and added words. */
+  spans?: { kind: 'same' | 'create' | 'delete'; text: string }[];
 }
 
 /** One agent that changes. */

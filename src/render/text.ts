@@ -52,7 +52,23 @@ function renderBlock(block: AgentBlock, style: Style): string {
 function renderLine(line: PlanLine, style: Style): string {
   const indent = '  ' + '    '.repeat(line.depth);
   const { symbol, colour, isWholeLine } = lineLook(line.kind, style);
-  return isWholeLine ? colour(`${indent}${symbol} ${line.text}`) : `${indent}${colour(symbol)} ${line.text}`;
+  if (isWholeLine) return colour(`${indent}${symbol} ${line.text}`);
+  const text = line.spans === undefined ? line.text : line.spans.map((span) => spanLook(span, style)).join('');
+  return `${indent}${colour(symbol)} ${text}`;
+}
+
+/** The words a word diff deletes and adds, in the colours of their markers. */
+function spanLook(span: NonNullable<PlanLine['spans']>[number], style: Style): string {
+  switch (span.kind) {
+    case 'same':
+      return span.text;
+    case 'create':
+      return style.add(span.text);
+    case 'delete':
+      return style.remove(span.text);
+    default:
+      return assertNever(span.kind, 'span kind');
+  }
 }
 
 /** Changes colour their symbol only; notes and cautions are coloured whole, so they stand apart. */

@@ -10,6 +10,8 @@ import { displayValue } from './values.js';
 // on the field's line; long and multi-line ones become a word or line diff whose unchanged stretches
 // are folded around the changes, as Terraform shows heredocs.
 
+type Span = NonNullable<PlanLine['spans']>[number];
+
 /** How much unchanged text a diff keeps around each change. */
 export interface FoldContext {
   /** Unchanged lines kept on each side of a changed line. */
@@ -111,18 +113,21 @@ function wordDiff(label: string, before: string, after: string, depth: number, c
       { kind: 'create', depth: depth + 1, text: displayValue(after) },
     ];
   }
-  const text = parts
-    .map((part, index) => {
-      const escaped = escapeInString(part.value);
-      if (part.removed) return `[-${escaped}-]`;
-      if (part.added) return `{+${escaped}+}`;
-      const isFirst = index === 0;
-      const isLast = index === parts.length - 1;
-      return escapeInString(foldWords(part.value, context.words, isFirst, isLast));
-    })
-    .join('');
+  const pieces = parts.map((part, index): Span => {
+    const escaped = escapeInString(part.value);
+    if (part.removed) return { kind: 'delete', text: `[-${escaped}-]` };
+    if (part.added) return { kind: 'create', text: `{+${escaped}+}` };
+    const isFirst = index === 0;
+    const isLast = index === parts.length - 1;
+    return { kind: 'same', text: escapeInString(foldWords(part.value, context.words, isFirst, isLast)) };
+  });
   const lengths = before.length === after.length ? `${after.length} chars` : `${before.length} → ${after.length} chars`;
-  return [{ kind: 'update', depth, text: labelled(label, `"${text}" (word diff, ${lengths})`) }];
+  const spans: Span[] = [
+    { kind: 'same', text: labelled(label, '"') },
+    ...pieces,
+    { kind: 'same', text: `" (word diff, ${lengths})` },
+  ];
+  return [{ kind: 'update', depth, text: spans.map((span) => span.text).join(''), spans }];
 }
 
 /** An unchanged stretch of words with only `keep` words kept next to each change around it. */

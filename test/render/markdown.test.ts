@@ -61,7 +61,12 @@ describe('renderPlanMarkdown', () => {
   it('cuts the comment at a line and says so when even the table is too long', () => {
     const markdown = renderPlanMarkdown(largePlan(200, 1), { maxLength: 3_000 });
     expect(markdown.length).toBeLessThanOrEqual(3_000);
-    expect(markdown).toContain('This comment was cut at a line to stay under 3000 characters');
+    expect(markdown).toMatch(
+      /This comment was cut to stay under 3000 characters: its last \d+ of \d+ lines are left out/,
+    );
+    const [, leftOut, total] = /its last (\d+) of (\d+) lines/.exec(markdown)!.map(Number);
+    const shownLines = markdown.slice(0, markdown.indexOf('\n\n_This comment was cut')).split('\n').length;
+    expect(shownLines + leftOut!).toBe(total);
     expect(markdown).toContain('`cekuraform plan --json` for every value');
     expect(markdown).not.toContain('<details>');
   });

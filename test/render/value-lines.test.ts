@@ -21,12 +21,16 @@ describe('fieldChangeLines', () => {
       1,
       FULL_CONTEXT,
     );
-    expect(lines).toEqual([
-      {
-        kind: 'update',
-        depth: 1,
-        text: 'description: "… and never approve a refund above [-100-]{+500+} USD without a supervisor. Keep answers …" (word diff, 176 chars)',
-      },
+    expect(lines.map((line) => [line.kind, line.depth, line.text])).toEqual([
+      [
+        'update',
+        1,
+        'description: "… and never approve a refund above [-100-]{+500+} USD without a supervisor. Keep answers …" (word diff, 176 chars)',
+      ],
+    ]);
+    expect(lines[0]!.spans!.filter((span) => span.kind !== 'same')).toEqual([
+      { kind: 'delete', text: '[-100-]' },
+      { kind: 'create', text: '{+500+}' },
     ]);
     const tight = fieldChangeLines('d', replace('/d', sentence('100 USD'), sentence('500 USD')), 1, TIGHT_CONTEXT);
     expect(tight[0]!.text).toBe('d: "… refund above [-100-]{+500+} USD without …" (word diff, 176 chars)');
