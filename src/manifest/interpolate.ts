@@ -69,22 +69,46 @@ export function interpolateManifest(value: unknown, context: InterpolationContex
 /** Resolves `${…}` in one value written at `path` (a var's own value, with `vars: null`). */
 export function interpolateValue(value: unknown, path: YamlPath, context: InterpolationContext): Interpolated {
   const result: Interpolated = { value: undefined, secrets: [], envUses: [], issues: [] };
-  result.value = visit(value, path, context, result);
+  result.value = visit(value, [...path], context, result);
   return result;
 }
 
-function visit(value: unknown, path: YamlPath, context: InterpolationContext, result: Interpolated): unknown {
+// `path` is one array pushed and popped on the way down (copied where it is kept), and a container
+// is copied only when something in it changed: most of a manifest has no `${` and is returned as is.
+function visit(
+  value: unknown,
+  path: (string | number)[],
+  context: InterpolationContext,
+  result: Interpolated,
+): unknown {
   const secretPath = secretPathOf(path);
-  if (secretPath !== undefined) return readSecret(value, path, secretPath, context.env, result);
-  if (typeof value === 'string') return interpolateString(value, path, context, result);
-  if (Array.isArray(value)) return value.map((item, index) => visit(item, [...path, index], context, result));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, visit(item, [...path, key], context, result)]),
-    );
+  if (secretPath !== undefined) return readSecret(value, [...path], secretPath, context.env, result);
+  if (typeof value === 'string') {
+    return value.includes('${') ? interpolateString(value, [...path], context, result) : value;
   }
-  return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      const item: unknown = value[index];
+      const visited = visit(item, path, context, result);
+      path.pop();
+      if (visited !== item) (copy ??= [...value])[index] = visited;
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    path.push(key);
+    const visited = visit(item, path, context, result);
+    path.pop();
+    // Defined, not assigned: a `__proto__` key is data here.
+    if (visited !== item) Object.defineProperty((copy ??= { ...value }), key, { ...ENTRY, value: visited });
+  }
+  return copy ?? value;
 }
+const ENTRY = { writable: true, enumerable: true, configurable: true } as const;
 
 /** The secret pointer of `agents.<key>.<…>`, if the path is one. */
 /** The top fields that hold secrets: the rest of an agent (its mock tools above all) is not looked at. */
