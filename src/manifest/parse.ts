@@ -1,19 +1,6 @@
-import {
-  isAlias,
-  isCollection,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  visit,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLError,
-  type YAMLMap,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import {
   constructFromEvents,
   CORE_SCHEMA,
@@ -30,6 +17,17 @@ import { formatPath, type PathIssue, type YamlPath } from './issues.js';
 import type { ManifestIssue } from './types.js';
 
 /** One manifest file read as YAML, with the way back from a value's path to its line and column. */
+// yaml is loaded when a file is first read through its Document (something to report, or a location
+// asked for): a plan of a clean manifest never needs its 72 modules (about 50 ms of start-up).
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+const isAlias = ((node: unknown) => yaml().isAlias(node)) as typeof Yaml.isAlias;
+const isCollection = ((node: unknown) => yaml().isCollection(node)) as typeof Yaml.isCollection;
+const isMap = ((node: unknown) => yaml().isMap(node)) as typeof Yaml.isMap;
+const isNode = ((node: unknown) => yaml().isNode(node)) as typeof Yaml.isNode;
+const isScalar = ((node: unknown) => yaml().isScalar(node)) as typeof Yaml.isScalar;
+const isSeq = ((node: unknown) => yaml().isSeq(node)) as typeof Yaml.isSeq;
+
 export interface ParsedFile {
   /** The file name as given or found; every issue and location of this file carries it. */
   file: string;
@@ -138,6 +136,7 @@ function isStringKey(text: string, key: ScalarEvent): boolean {
 
 /** The file read through yaml's Document, which locates every value and names every problem. */
 function parseLocated(file: string, text: string): ParsedFile {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   // merge: `<<: *defaults` lets agents share blocks; prettyErrors off keeps source text out of messages.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, logLevel: 'error' });
@@ -312,6 +311,7 @@ function resolved(doc: Document, value: unknown): Node | null {
 
 function unresolvedAliasOffset(doc: Document): number | undefined {
   let offset: number | undefined;
+  const { visit } = yaml();
   visit(doc, {
     Alias(_, alias) {
       if (alias.resolve(doc) !== undefined) return undefined;
