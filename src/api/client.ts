@@ -1,10 +1,11 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import type { JsonObject } from '../json.js';
 import { ApiError } from './errors.js';
 import { describeFailure, invalidResponse } from './failure.js';
 import { exchange, type ApiRequest, type HttpConfig } from './http.js';
+import { Pool } from './pool.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from './retry.js';
 import {
   agentListSchema,
