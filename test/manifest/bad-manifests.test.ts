@@ -263,6 +263,27 @@ describe('bad manifests', () => {
     `);
   });
 
+  it('refuses a number JSON cannot hold inside mock data, at the outermost JSON value', async () => {
+    expect(await fixtureIssues(['non-finite-json.yaml'])).toMatchInlineSnapshot(`
+      [
+        {
+          "col": 21,
+          "file": "non-finite-json.yaml",
+          "line": 9,
+          "message": "expected plain data: a string, number, true/false, null, list or mapping",
+          "path": "agents.support.mock_tools[0].mock_data[0].output",
+        },
+        {
+          "col": 20,
+          "file": "non-finite-json.yaml",
+          "line": 10,
+          "message": "expected plain data: a string, number, true/false, null, list or mapping",
+          "path": "agents.support.mock_tools[0].mock_data[1].input",
+        },
+      ]
+    `);
+  });
+
   it('refuses duplicate tools, variables, mock inputs and knowledge-base names, and bad tool names', async () => {
     expect(await fixtureIssues(['duplicates.yaml'])).toMatchInlineSnapshot(`
       [
