@@ -6,6 +6,7 @@ import {
   getAtPointer,
   isJsonObject,
   joinPointer,
+  ownValue,
   splitPointer,
   type JsonObject,
   type JsonValue,
@@ -52,7 +53,7 @@ function diffMerged(path: string, desired: JsonValue, live: JsonValue | undefine
   if (isJsonObject(desired)) {
     const liveObject = isJsonObject(live) ? live : {};
     for (const [key, value] of Object.entries(desired))
-      diffMerged(`${path}${joinPointer(key)}`, value, liveObject[key], out);
+      diffMerged(`${path}${joinPointer(key)}`, value, ownValue(liveObject, key), out);
     return;
   }
   const liveValue = live ?? null;
@@ -70,7 +71,7 @@ function diffSet(
 ): void {
   for (const name of Object.keys(desired)) {
     const itemPath = joinPointer(set, name);
-    const liveItem = live[name];
+    const liveItem = ownValue(live, name);
     if (liveItem === undefined) {
       changes.push({ op: 'add', path: itemPath, value: desired[name]! });
       items.push({ set, name, action: 'create' });
@@ -87,7 +88,7 @@ function diffSet(
     }
   }
   for (const name of Object.keys(live)) {
-    if (name in desired) continue;
+    if (Object.hasOwn(desired, name)) continue;
     changes.push({
       op: 'remove',
       path: joinPointer(set, name),

@@ -1,7 +1,7 @@
 import { SET_FIELDS, WRITE_ONLY_ITEM_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
 import { SELF_MANAGED_MOCK_PROVIDERS } from '../cekura/fields.js';
 import { CekuraformError, InternalError } from '../errors.js';
-import { deepEqual, digest, joinPointer, type JsonValue } from '../json.js';
+import { deepEqual, digest, joinPointer, ownValue, type JsonValue } from '../json.js';
 import { SENSITIVE_PLACEHOLDER } from '../manifest/secret.js';
 import type { Manifest, ManifestAgent } from '../manifest/types.js';
 import { fingerprintSecret } from '../state/fingerprint.js';
@@ -224,7 +224,7 @@ function writeOnlyChanges(
   for (const set of SET_FIELDS) {
     const desiredItems = desired[set] as Record<string, Record<string, JsonValue | undefined>> | undefined;
     for (const [name, item] of Object.entries(desiredItems ?? {})) {
-      if (!(name in live.doc[set])) continue;
+      if (!Object.hasOwn(live.doc[set], name)) continue;
       for (const field of WRITE_ONLY_ITEM_FIELDS[set]) {
         const value = item[field];
         if (value === undefined) continue;
@@ -259,7 +259,7 @@ function itemChange(
   placeholderVariables: string[],
   desired?: AgentDoc,
 ): ItemChange {
-  const id = live?.item_ids[item.set][item.name] ?? null;
+  const id = ownValue(live?.item_ids[item.set], item.name) ?? null;
   const change: ItemChange = {
     set: item.set,
     name: item.name,
@@ -268,7 +268,8 @@ function itemChange(
   };
   const reason = itemReason(item, placeholderVariables);
   if (reason !== undefined) change.reason = reason;
-  const sharedWith = item.set === 'mock_tools' && item.action !== 'create' ? live?.shared_tools[item.name] : undefined;
+  const sharedWith =
+    item.set === 'mock_tools' && item.action !== 'create' ? ownValue(live?.shared_tools, item.name) : undefined;
   if (sharedWith !== undefined) change.subscriber_count = sharedWith;
   if (live !== undefined && desired !== undefined) {
     const unit = joinPointer(item.set, item.name);

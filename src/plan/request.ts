@@ -1,7 +1,7 @@
 import { isSetField, SET_FIELDS, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
 import { SERVER_DEFAULTS } from '../cekura/fields.js';
 import { assertNever } from '../errors.js';
-import { joinPointer, setAtPointer, splitPointer, type JsonObject, type JsonValue } from '../json.js';
+import { joinPointer, ownValue, setAtPointer, splitPointer, type JsonObject, type JsonValue } from '../json.js';
 import type { KnowledgeBaseSource } from '../manifest/types.js';
 import type { LiveAgent } from '../state/types.js';
 import type { BodyInsert, FieldChange, WriteRequest } from './types.js';
@@ -90,7 +90,7 @@ function setBody(set: SetField, desired: AgentDoc, context: SetContext): JsonVal
   switch (set) {
     case 'mock_tools':
       return sortedValues(desired.mock_tools).map((tool) => {
-        const id = context.liveIds?.mock_tools[tool.name];
+        const id = ownValue(context.liveIds?.mock_tools, tool.name);
         return { ...(id === undefined ? {} : { id }), ...tool } as unknown as JsonObject;
       });
     case 'dynamic_variables':
@@ -100,9 +100,9 @@ function setBody(set: SetField, desired: AgentDoc, context: SetContext): JsonVal
       }));
     case 'knowledge_base_files':
       return sortedValues(desired.knowledge_base_files).map((file, index): JsonObject => {
-        const id = context.liveIds?.knowledge_base_files[file.file_name];
+        const id = ownValue(context.liveIds?.knowledge_base_files, file.file_name);
         if (id !== undefined && !context.uploads.has(file.file_name)) return { id };
-        const source = context.knowledgeBaseSources[file.file_name];
+        const source = ownValue(context.knowledgeBaseSources, file.file_name);
         if (source !== undefined) {
           context.inserts.push({
             path: joinPointer(set, index, 'content_base64'),

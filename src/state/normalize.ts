@@ -8,7 +8,7 @@ import {
 } from '../cekura/agent-doc.js';
 import { SECRET_PATHS, SERVER_DEFAULTS } from '../cekura/fields.js';
 import type { WireAgent, WireMockTool } from '../api/types.js';
-import { deleteAtPointer, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import { deleteAtPointer, isJsonObject, keyedRecord, type JsonObject, type JsonValue } from '../json.js';
 import type { LiveAgent, LiveAgentDoc } from './types.js';
 
 /**
@@ -33,7 +33,7 @@ export function normalizeAgent(wire: WireAgent): LiveAgent {
     dynamic_variables: keyByName(
       variables.map((v): DynamicVariableDoc => ({ name: v.name, description: v.description ?? '' })),
     ),
-    knowledge_base_files: Object.fromEntries(
+    knowledge_base_files: keyedRecord(
       files.map((file): [string, KnowledgeBaseFileDoc] => [
         file.file_name,
         file.file_size === undefined
@@ -50,11 +50,11 @@ export function normalizeAgent(wire: WireAgent): LiveAgent {
     doc,
     mock_tools_enabled: wire.mock_tools_enabled === true,
     item_ids: {
-      mock_tools: Object.fromEntries(tools.map((tool) => [tool.name, tool.id])),
-      dynamic_variables: Object.fromEntries(variables.map((v) => [v.name, v.id])),
-      knowledge_base_files: Object.fromEntries(files.map((file) => [file.file_name, file.id])),
+      mock_tools: keyedRecord(tools.map((tool) => [tool.name, tool.id])),
+      dynamic_variables: keyedRecord(variables.map((v) => [v.name, v.id])),
+      knowledge_base_files: keyedRecord(files.map((file) => [file.file_name, file.id])),
     },
-    shared_tools: Object.fromEntries(
+    shared_tools: keyedRecord(
       tools.filter((tool) => tool.is_shared === true).map((tool) => [tool.name, tool.subscriber_count ?? 1]),
     ),
   };
@@ -88,7 +88,7 @@ function objectOrEmpty(value: JsonObject | null | undefined): JsonObject {
 }
 
 function keyByName<T extends { name: string }>(items: T[]): Record<string, T> {
-  return Object.fromEntries(items.map((item) => [item.name, item]));
+  return keyedRecord(items.map((item) => [item.name, item]));
 }
 
 function removeSecrets(doc: LiveAgentDoc): void {

@@ -10,8 +10,9 @@ export const OTHER_PROJECT = 43;
 
 export const AGENT_KEYS = ['support', 'booking', 'sales'] as const;
 export const AGENT_NAMES = ['Support Bot', 'Booking Bot', 'Sales Bot', 'Front Desk'] as const;
-export const TOOL_NAMES = ['get_order', 'refund_order', 'crm_lookup', 'crm_update'] as const;
-export const VARIABLE_NAMES = ['customer_name', 'order_id', 'preferred_date'] as const;
+// Names that are members of Object.prototype are ordinary names to Cekura (issue 11, item 1).
+export const TOOL_NAMES = ['get_order', 'refund_order', 'crm_lookup', 'constructor', '__proto__'] as const;
+export const VARIABLE_NAMES = ['customer_name', 'order_id', 'toString', 'hasOwnProperty'] as const;
 /** Descriptions, with `{{placeholders}}` Cekura turns into dynamic variables (one outside the variable pool). */
 export const DESCRIPTIONS = [
   'Handles support calls',
