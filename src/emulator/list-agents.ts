@@ -20,6 +20,7 @@ export function listAgents(request: ApiRequest, context: EmulatorContext): Reply
     if (search !== '' && !agent.name.toLowerCase().includes(search)) continue;
     matches.push(agent);
   }
+  if (context.faults.takeListShift(page)) matches.shift();
   const pageCount = Math.max(1, Math.ceil(matches.length / pageSize));
   if (page > pageCount) throw new ReplyError(detailReply(404, 'Invalid page.'));
 

@@ -16,7 +16,7 @@ import { renderApplyResultJson } from '../../render/json.js';
 import { createApplyProgress, type ProgressMode } from '../../render/progress.js';
 import type { Style } from '../../render/style.js';
 import { renderPlanText } from '../../render/text.js';
-import { fetchLiveState } from '../../state/fetch.js';
+import { expectedAgentIds, fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import type { CliIo, InputStream } from '../io.js';
@@ -67,7 +67,11 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       readFile: (path: string) => readFile(path),
       fingerprintKey: records.current().fingerprint_key,
     };
-    const snapshot = await fetchLiveState(api, saved?.created_from.projects ?? manifest!.projects);
+    const snapshot = await fetchLiveState(
+      api,
+      saved?.created_from.projects ?? manifest!.projects,
+      expectedAgentIds(records.current()),
+    );
 
     let plan: Plan;
     if (saved !== undefined) {

@@ -5,7 +5,7 @@ import { hasChanges } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/json.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
-import { fetchLiveState } from '../../state/fetch.js';
+import { expectedAgentIds, fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -20,7 +20,7 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
 
   const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'));
   try {
-    const { live } = await fetchLiveState(api, manifest.projects);
+    const { live } = await fetchLiveState(api, manifest.projects, expectedAgentIds(records.current()));
     const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest));
 
     if (args.json) io.stdout.write(renderPlanJson(result));
