@@ -103,7 +103,7 @@ export function validateAgentWrite(
   const isFullWrite = mode !== 'patch';
 
   if (isFullWrite || body.name !== undefined) {
-    const name = readRequiredText(body, 'name', errors, { maxLength: 255 });
+    const name = readRequiredText(body, 'name', errors, { maxLength: 255, trim: true });
     if (name !== undefined) write.name = name;
   }
   if (isFullWrite || body.description !== undefined) {
