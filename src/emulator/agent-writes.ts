@@ -125,7 +125,8 @@ function writeDynamicVariables(
   items: DynamicVariableWrite[],
   nextId: NextId,
 ): StoredDynamicVariable[] {
-  const idByName = new Map(current.map((variable) => [variable.name, variable.id]));
+  // Of two stored variables of one name (see `duplicateItem`), a write keeps the older.
+  const idByName = new Map([...current].reverse().map((variable) => [variable.name, variable.id]));
   return items
     .map((item) => ({
       id: idByName.get(item.name) ?? nextId('dynamic_variable'),

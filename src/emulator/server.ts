@@ -11,7 +11,7 @@ import { loadData, WriteBehindFile, type EmulatorData } from './persistence.js';
 import { serveRequest, type Pipeline } from './pipeline.js';
 import { renderAgent } from './render.js';
 import { RequestLog } from './request-log.js';
-import { AgentStore } from './store.js';
+import { AgentStore, type DuplicableSet } from './store.js';
 import { ToggleTasks } from './toggles.js';
 import type { DeletionRecord, RequestLogEntry } from './types.js';
 import { writeOnlyValues } from './write-only.js';
@@ -58,6 +58,8 @@ export interface EmulatorHandle {
   clearFaults(): void;
   /** Marks a mock tool as used by `subscriberCount` agents (`is_shared`); throws for an unknown tool. */
   markShared(toolId: number, subscriberCount: number): void;
+  /** Test-only: adds a copy of an item under a new id (two items of one name); returns the new id, throws for an unknown item. */
+  duplicateItem(agentId: number, set: DuplicableSet, itemId: number): number;
   /** Each agent deletion, oldest first. */
   deletions(): DeletionRecord[];
   /** Every agent as the API would return it, by id. */
@@ -143,6 +145,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearFaults: () => faults.clear(),
     markShared: (toolId, subscriberCount) => {
       if (!store.markShared(toolId, subscriberCount)) throw new Error(`the emulator has no mock tool ${toolId}`);
+    },
+    duplicateItem: (agentId, set, itemId) => {
+      const id = store.duplicateItem(agentId, set, itemId);
+      if (id === undefined) throw new Error(`the emulator's agent ${agentId} has no ${set} item ${itemId}`);
+      return id;
     },
     deletions: () => store.deletions(),
     agents: () =>

@@ -137,10 +137,14 @@ function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
     });
     const writeOnly = writeOnlyChanges(desired.doc, live, applied);
     const itemDiffs = mergeItemDiffs(diff.items, writeOnly.items);
-    const items = itemDiffs.map((item) => itemChange(item, live, applied, desired.placeholderVariables, desired.doc));
+    const duplicates = duplicateDeletes(desired.doc, live);
+    const items = [
+      ...itemDiffs.map((item) => itemChange(item, live, applied, desired.placeholderVariables, desired.doc)),
+      ...duplicates,
+    ].sort(byItemName);
     const secretChanges = secrets.changes.map((secretChange): FieldChange => ({ ...secretChange, origin: 'manifest' }));
     const changes = [...fieldChanges, ...writeOnly.changes, ...secretChanges].sort(byPath);
-    const changedSets = SET_FIELDS.filter((set) => itemDiffs.some((item) => item.set === set));
+    const changedSets = SET_FIELDS.filter((set) => items.some((item) => item.set === set));
     const uploads = new Set(
       itemDiffs
         .filter((item) => item.set === 'knowledge_base_files' && item.action !== 'delete')
@@ -148,7 +152,7 @@ function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
     );
 
     change =
-      changes.length === 0
+      changes.length === 0 && duplicates.length === 0
         ? { ...common, action: 'no-op', id: live.id, changes: [], items: [], record: recordUpdate }
         : {
             ...common,
@@ -278,6 +282,21 @@ function itemChange(
     change.origin = deepEqual(wanted, current) ? 'manifest' : originOf(unit, wanted, current, applied);
   }
   return change;
+}
+
+/**
+ * The extra live items of a name in each set the manifest manages: the write of that set carries only
+ * the oldest one's id, so the server deletes the others, and the plan says so.
+ */
+function duplicateDeletes(desired: AgentDoc, live: LiveAgent): ItemChange[] {
+  return live.duplicate_items
+    .filter((item) => desired[item.set] !== undefined)
+    .map((item) => ({ ...item, action: 'delete', reason: 'duplicate_name', origin: 'drift' }));
+}
+
+/** By set and name; items of one name keep their order (the kept one first, then duplicates by id). */
+function byItemName(a: ItemChange, b: ItemChange): number {
+  return comparePointers(joinPointer(a.set, a.name), joinPointer(b.set, b.name));
 }
 
 function itemReason(item: ItemDiff, placeholderVariables: string[]): ItemChange['reason'] {

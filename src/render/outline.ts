@@ -161,7 +161,12 @@ function mockModeLine(mockMode: MockModeChange, followsWrite: boolean): PlanLine
 
 /** Field lines first, then each item with its own field changes under it. */
 function changeLines(change: ResourceChange): PlanLine[] {
-  const itemsByPath = new Map(change.items.map((item) => [joinPointer(item.set, item.name), item]));
+  // A duplicate's delete shares its path with the item kept under that name, which the field changes belong to.
+  const itemsByPath = new Map(
+    change.items
+      .filter((item) => item.reason !== 'duplicate_name')
+      .map((item) => [joinPointer(item.set, item.name), item]),
+  );
   const changesByItem = new Map<ItemChange, FieldChange[]>();
   const lines: PlanLine[] = [];
   for (const fieldChange of change.changes) {

@@ -58,9 +58,9 @@ export function buildLiveState(projects: number[], documents: WireAgent[]): Live
   return { projects: sortedProjects, agents, fingerprint: digest({ projects: sortedProjects, agents }) };
 }
 
-/** The agents live must still hold unless they were deleted: each one the state record binds. */
-export function expectedAgentIds(record: StateRecord): number[] {
-  return Object.values(record.agents).map((entry) => entry.id);
+/** The agents of `projects` that live must still hold unless they were deleted: each one the state record binds there. */
+export function expectedAgentIds(record: StateRecord, projects: readonly number[]): number[] {
+  return Object.values(record.agents).flatMap((entry) => (projects.includes(entry.project) ? [entry.id] : []));
 }
 
 async function getAgentUnlessGone(api: CekuraApi, id: number): Promise<WireAgent | undefined> {

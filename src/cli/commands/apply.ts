@@ -67,11 +67,8 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       readFile: (path: string) => readFile(path),
       fingerprintKey: records.current().fingerprint_key,
     };
-    const snapshot = await fetchLiveState(
-      api,
-      saved?.created_from.projects ?? manifest!.projects,
-      expectedAgentIds(records.current()),
-    );
+    const projects = saved?.created_from.projects ?? manifest!.projects;
+    const snapshot = await fetchLiveState(api, projects, expectedAgentIds(records.current(), projects));
 
     let plan: Plan;
     if (saved !== undefined) {

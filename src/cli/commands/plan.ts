@@ -20,7 +20,11 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
 
   const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'));
   try {
-    const { live } = await fetchLiveState(api, manifest.projects, expectedAgentIds(records.current()));
+    const { live } = await fetchLiveState(
+      api,
+      manifest.projects,
+      expectedAgentIds(records.current(), manifest.projects),
+    );
     const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest));
 
     if (args.json) io.stdout.write(renderPlanJson(result));
