@@ -40,7 +40,7 @@ export async function fetchLiveState(
   const listedIds = new Set(listed.map((agent) => agent.id));
   const missed = [...new Set(expectedIds)].filter((id) => !listedIds.has(id));
   const [completed, found] = await Promise.all([
-    Promise.all(listed.map((agent) => (isComplete(agent) ? agent : limit(() => api.getAgent(agent.id))))),
+    Promise.all(listed.map(async (agent) => (isComplete(agent) ? agent : limit(() => api.getAgent(agent.id))))),
     Promise.all(missed.map((id) => limit(() => getAgentUnlessGone(api, id)))),
   ]);
   const documents = [
