@@ -1,5 +1,8 @@
+import { readFile, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { errnoCode, UsageError } from '../../errors.js';
+import { isJsonObject } from '../../json.js';
 import { plan } from '../../plan/plan.js';
 import { hasChanges } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/json.js';
@@ -14,7 +17,9 @@ import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, style
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const manifest = await readManifest(args.files, io, args);
-  const records = await openStateRecord(statePathOf(args.state, io, manifest.environment));
+  const statePath = statePathOf(args.state, io, manifest.environment);
+  if (args.out !== undefined) await checkPlanTarget(args.out, resolve(io.cwd, args.out), statePath);
+  const records = await openStateRecord(statePath);
   // A saved plan and the later apply must share the record's lineage and fingerprint key.
   if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
 
@@ -32,8 +37,7 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io)));
 
     if (args.out !== undefined) {
-      const file = resolve(io.cwd, args.out);
-      await writeFileAtomic(file, renderPlanJson(result));
+      await writeFileAtomic(resolve(io.cwd, args.out), renderPlanJson(result));
       if (!args.json)
         io.stderr.write(`Saved the plan to ${args.out}; apply it with \`cekuraform apply ${args.out}\`.\n`);
     }
@@ -41,4 +45,37 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   } finally {
     await api.close();
   }
+}
+
+/** `--out` replaces only a saved plan (or nothing): never the state record, a manifest or any other file. */
+async function checkPlanTarget(out: string, target: string, statePath: string): Promise<void> {
+  const refuse = (what: string) =>
+    new UsageError(`--out ${out} ${what}; refusing to overwrite it`, {
+      meta: { out },
+      hint: 'save the plan to a new file, such as `--out plan.json`',
+    });
+  if ((await realPathOf(target)) === (await realPathOf(resolve(statePath)))) throw refuse('is the state record');
+  let text: string;
+  try {
+    text = await readFile(target, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return;
+    if (errnoCode(error) === 'EISDIR') throw refuse('is a directory');
+    throw error;
+  }
+  if (!isSavedPlanText(text)) throw refuse('is not a saved plan');
+}
+
+/** Whether a file holds a plan that `plan --out` wrote (of any format version). */
+function isSavedPlanText(text: string): boolean {
+  try {
+    const data: unknown = JSON.parse(text);
+    return isJsonObject(data) && typeof data.format_version === 'string' && Array.isArray(data.resource_changes);
+  } catch {
+    return false;
+  }
+}
+
+async function realPathOf(path: string): Promise<string> {
+  return realpath(path).catch(() => path);
 }
