@@ -254,7 +254,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .description('run a local Cekura API emulator')
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
-    .option('--data <file>', 'file that keeps the agents across restarts', DEFAULT_EMULATOR_DATA)
+    .option(
+      '--data <file>',
+      'file that keeps the agents across restarts (saved before each answer)',
+      DEFAULT_EMULATOR_DATA,
+    )
     .option('--in-memory', 'keep agents in memory only')
     .addOption(
       new Option('--latency <ms>', 'delay added to every API request').argParser(nonNegativeInteger).default(0),

@@ -7,7 +7,7 @@ import type { JsonValue } from '../json.js';
 import type { AdminTarget } from './admin.js';
 import type { EmulatorContext } from './context.js';
 import { FaultState, type FaultsPatch } from './faults.js';
-import { loadData, WriteBehindFile, type EmulatorData } from './persistence.js';
+import { DataFile, loadData, type EmulatorData } from './persistence.js';
 import { serveRequest, type Pipeline } from './pipeline.js';
 import { renderAgent } from './render.js';
 import { RequestLog } from './request-log.js';
@@ -18,9 +18,6 @@ import { writeOnlyValues } from './write-only.js';
 
 /** The key the emulator accepts when none is given; public on purpose, it guards nothing real. */
 export const EMULATOR_DEFAULT_API_KEY = 'cekura-emulator-dev-key';
-
-/** A burst of writes is saved once per this many milliseconds. */
-const SAVE_DELAY_MS = 200;
 
 export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -76,7 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const dataFile = options.dataFile ?? null;
   const data = dataFile === null ? undefined : await loadData(dataFile);
 
-  let file: WriteBehindFile | undefined;
+  let file: DataFile | undefined;
   const onChange = () => file?.markDirty();
   const store = new AgentStore(onChange);
   const faults = new FaultState();
@@ -90,7 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   store.restore(data);
   toggles.restore(data?.toggles);
   if (dataFile !== null) {
-    file = new WriteBehindFile(dataFile, snapshot, SAVE_DELAY_MS);
+    file = new DataFile(dataFile, snapshot);
     await file.prepare();
   }
 
@@ -131,6 +128,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs: options.latencyMs ?? 0,
     fallbackBase: url,
     isClosed: () => isClosed,
+    persist: async () => {
+      await file?.flush();
+    },
   };
   server.on('request', (request, response) => {
     serveRequest(request, response, pipeline).catch(() => response.destroy());

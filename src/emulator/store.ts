@@ -24,7 +24,7 @@ function firstIds(): NextIds {
 
 /**
  * The agents, by id. The map's insertion order is id order (ids only grow), so listing needs no
- * sort. `onChange` is called after every change, for the write-behind data file.
+ * sort. `onChange` is called after every change, for the data file.
  */
 export class AgentStore {
   #agents = new Map<number, StoredAgent>();
