@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CekuraformError, UsageError } from '../errors.js';
-import { digest } from '../json.js';
+import { digest, ownValue } from '../json.js';
 import { findManifestFiles } from './discover.js';
 import { selectEnvironment, type SelectedEnvironment } from './environments.js';
 import { loadManifestFile, type ManifestFileRef } from './file.js';
@@ -39,7 +39,8 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
     secretEnvNames.has(use.name),
   );
   // A secret's value reached a readable field only when it is reused; other messages may quote that field.
-  const secretValues = reused.length === 0 ? [] : [...secretEnvNames].flatMap((name) => options.env[name] ?? []);
+  const secretValues =
+    reused.length === 0 ? [] : [...secretEnvNames].flatMap((name) => ownValue(options.env, name) ?? []);
   const scrubbed = (issue: ManifestIssue): ManifestIssue => ({
     ...issue,
     message: scrubSecretValues(issue.message, secretValues),
