@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { ApiError } from '../api/errors.js';
 import type { CekuraApi, WireAgent } from '../api/types.js';
-import { digest } from '../json.js';
+import { digest, ownValue } from '../json.js';
 import { normalizeAgent } from './normalize.js';
 import type { LiveState, StateRecord } from './types.js';
 
@@ -58,9 +58,19 @@ export function buildLiveState(projects: number[], documents: WireAgent[]): Live
   return { projects: sortedProjects, agents, fingerprint: digest({ projects: sortedProjects, agents }) };
 }
 
-/** The agents of `projects` that live must still hold unless they were deleted: each one the state record binds there. */
-export function expectedAgentIds(record: StateRecord, projects: readonly number[]): number[] {
-  return Object.values(record.agents).flatMap((entry) => (projects.includes(entry.project) ? [entry.id] : []));
+/**
+ * The agents live must still hold unless they were deleted: the ones the state record binds to
+ * `addresses` (those the manifest or a saved plan names, which a missing agent would make a create) in `projects`.
+ */
+export function expectedAgentIds(
+  record: StateRecord,
+  addresses: readonly string[],
+  projects: readonly number[],
+): number[] {
+  return addresses.flatMap((address) => {
+    const entry = ownValue(record.agents, address);
+    return entry !== undefined && projects.includes(entry.project) ? [entry.id] : [];
+  });
 }
 
 async function getAgentUnlessGone(api: CekuraApi, id: number): Promise<WireAgent | undefined> {

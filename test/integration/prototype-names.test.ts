@@ -66,3 +66,23 @@ it('names the delete of such a tool or variable in the plan and counts it agains
   expect(bot.dynamic_variables!.map((variable) => variable.name).sort()).toEqual(kept);
   await scenario.expectNoChanges();
 });
+
+it('manages agents whose keys are such names, and prunes one the manifest drops under its address', async () => {
+  const agentsYaml = (keys: string[]) =>
+    ['project: 42', 'agents:', ...keys.map((key) => `  ${key}: { name: Agent ${key}, description: A bot }`), ''].join(
+      '\n',
+    );
+  await scenario.write('agents.yaml', agentsYaml(['constructor', '__proto__', 'toString']));
+  expect((await scenario.apply()).code).toBe(0);
+  await scenario.expectNoChanges();
+
+  await scenario.write('agents.yaml', agentsYaml(['constructor', 'toString']));
+  const plan = JSON.parse((await scenario.plan('--json', '--prune')).stdout);
+  expect(plan.resource_changes.filter((change: { action: string }) => change.action !== 'no-op')).toMatchObject([
+    { address: 'agent.__proto__', action: 'delete', name: 'Agent __proto__' },
+  ]);
+  expect((await scenario.apply('--prune')).code).toBe(0);
+  expect(scenario.emulator.deletions().map((deletion) => deletion.name)).toEqual(['Agent __proto__']);
+  expect((await scenario.state())!.agents).not.toHaveProperty(['agent.__proto__']);
+  await scenario.expectNoChanges('--prune');
+});

@@ -8,7 +8,7 @@ import { Document, visit } from 'yaml';
 export const PROJECT = 42;
 export const OTHER_PROJECT = 43;
 
-export const AGENT_KEYS = ['support', 'booking', 'sales'] as const;
+export const AGENT_KEYS = ['support', 'booking', 'sales', 'constructor'] as const;
 export const AGENT_NAMES = ['Support Bot', 'Booking Bot', 'Sales Bot', 'Front Desk'] as const;
 // Names that are members of Object.prototype are ordinary names to Cekura (issue 11, item 1).
 export const TOOL_NAMES = ['get_order', 'refund_order', 'crm_lookup', 'constructor', '__proto__'] as const;

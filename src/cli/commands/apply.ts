@@ -67,7 +67,13 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       fingerprintKey: records.current().fingerprint_key,
     };
     const projects = saved?.created_from.projects ?? manifest!.projects;
-    const snapshot = await fetchLiveState(api, projects, expectedAgentIds(records.current(), projects));
+    const plannedAddresses =
+      saved?.resource_changes.map((change) => change.address) ?? manifest!.agents.map((agent) => agent.address);
+    const snapshot = await fetchLiveState(
+      api,
+      projects,
+      expectedAgentIds(records.current(), plannedAddresses, projects),
+    );
 
     let plan: Plan;
     if (saved !== undefined) {

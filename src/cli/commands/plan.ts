@@ -28,7 +28,11 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     const { live } = await fetchLiveState(
       api,
       manifest.projects,
-      expectedAgentIds(records.current(), manifest.projects),
+      expectedAgentIds(
+        records.current(),
+        manifest.agents.map((agent) => agent.address),
+        manifest.projects,
+      ),
     );
     const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest));
 
