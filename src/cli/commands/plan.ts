@@ -12,7 +12,7 @@ import { expectedAgentIds, fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
+import { apiTargetOf, connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
 
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
@@ -34,11 +34,12 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
         manifest.projects,
       ),
     );
-    const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest));
+    const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest), apiTargetOf(args, io));
 
+    const shown = { showAllUnmanaged: args.showUnmanaged };
     if (args.json) io.stdout.write(renderPlanJson(result));
-    else if (args.markdown) io.stdout.write(renderPlanMarkdown(result));
-    else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io)));
+    else if (args.markdown) io.stdout.write(renderPlanMarkdown(result, shown));
+    else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io), shown));
 
     if (args.out !== undefined) {
       await writeFileAtomic(resolve(io.cwd, args.out), renderPlanJson(result));
