@@ -87,6 +87,8 @@ const mockInputs: unknown[] = [
   { phone: '+14155550000' },
   'A1',
   { date: '2026-03-01', nights: 2 },
+  // An own `__proto__` key, as YAML and JSON give one (issue 11, item 1).
+  JSON.parse('{"__proto__": "A1"}'),
 ];
 const mockOutputs: unknown[] = [
   { status: 'shipped' },
@@ -95,6 +97,7 @@ const mockOutputs: unknown[] = [
   null,
   'ok',
   {},
+  { constructor: 'x', toString: 'y' },
 ];
 
 const mockRows: fc.Arbitrary<MockRow[]> = fc
