@@ -67,7 +67,6 @@ if (mode === 'yaml') {
     session: await import('../src/cli/session.js'),
     fetch: await import('../src/state/fetch.js'),
     record: await import('../src/state/record.js'),
-    planner: await import('../src/plan/plan.js'),
     text: await import('../src/render/text.js'),
     style: await import('../src/render/style.js'),
   }));
@@ -82,12 +81,14 @@ if (mode === 'yaml') {
     modules.fetch.fetchLiveState(api, manifest.projects),
   );
   const result = await timed('plan', () =>
-    modules.planner.plan(
+    modules.session.planRun({
+      api,
       manifest,
       live,
-      records.current(),
-      modules.session.planOptionsOf({ prune: false, deleteRelated: false }, manifest),
-    ),
+      record: records.current(),
+      args: { prune: false, deleteRelated: false, mockModeVia: undefined },
+      target: modules.session.apiTargetOf({ apiUrl: undefined }, io),
+    }),
   );
   await timed('render text', () => modules.text.renderPlanText(result, modules.style.createStyle(false)));
   await api.close();

@@ -2,6 +2,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import type { JsonObject } from '../json.js';
+import { ApiError } from './errors.js';
 import { describeFailure, invalidResponse } from './failure.js';
 import { exchange, type ApiRequest, type HttpConfig } from './http.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from './retry.js';
@@ -49,9 +50,13 @@ export interface ApiClientOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Debug trace, one line per attempt: method, path, status or failure, ms. Never headers or bodies. */
   log?: (line: string) => void;
+  /** Sees the rate-limit headers of each response (see `HttpConfig`). */
+  onRateLimitHeaders?: (headers: Record<string, string>) => void;
 }
 
 const AGENTS_PATH = '/test_framework/v2/aiagents/';
+/** A progress id no toggle ever has (real ones are UUIDs). */
+const PROBE_PROGRESS_ID = 'cekuraform-probe';
 
 /** The Cekura API over HTTP. Every method rejects with an `ApiError`; see `CekuraApi`. */
 export function createApiClient(options: ApiClientOptions): CekuraApi {
@@ -70,6 +75,7 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
     bodyTimeoutMs: timeouts.bodyMs,
     clock,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.onRateLimitHeaders ? { onRateLimitHeaders: options.onRateLimitHeaders } : {}),
   };
   const retryDeps = {
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
@@ -211,6 +217,24 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
         },
         toggleProgressSchema,
       ),
+
+    offersToggle: async (id) => {
+      const request: ApiRequest = {
+        operation: 'checking whether the API offers the mock-tool toggle',
+        agentId: id,
+        method: 'GET',
+        url: agentsUrl(`${id}/toggle-mock-tools-progress/`, { progress_id: PROBE_PROGRESS_ID }),
+        isToggleEndpoint: true,
+      };
+      try {
+        await call(request);
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'api_validation') return true;
+        if (error instanceof ApiError && error.code === 'api_unsupported') return false;
+        throw error;
+      }
+    },
 
     close: async () => {
       if (ownPool && !ownPool.closed) await ownPool.close();

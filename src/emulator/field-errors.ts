@@ -112,11 +112,9 @@ export function readRequiredText(
   item: JsonObject,
   field: string,
   errors: FieldErrors,
-  rules: { allowBlank?: boolean; maxLength?: number; trim?: boolean } = {},
+  rules: { allowBlank?: boolean; maxLength?: number } = {},
 ): string | undefined {
-  const given = item[field];
-  // DRF's CharField trims by default; names are read that way here.
-  const value = rules.trim === true && typeof given === 'string' ? given.trim() : given;
+  const value = item[field];
   if (value === undefined) addError(errors, field, MESSAGES.required);
   else if (value === null) addError(errors, field, MESSAGES.notNull);
   else if (typeof value !== 'string') addError(errors, field, MESSAGES.string);

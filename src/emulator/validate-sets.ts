@@ -35,7 +35,7 @@ const KNOWLEDGE_BASE_FILE_TYPES: Readonly<Record<string, string>> = {
 
 export function validateDynamicVariables(value: JsonValue): { items: DynamicVariableWrite[] } | { errors: ErrorTree } {
   const list = readObjectList(value, (item, errors): DynamicVariableWrite => {
-    const name = readRequiredText(item, 'name', errors, { maxLength: 255, trim: true });
+    const name = readRequiredText(item, 'name', errors, { maxLength: 255 });
     const description = readRequiredText(item, 'description', errors, { allowBlank: true });
     return { name: name ?? '', description: description ?? '' };
   });
@@ -91,7 +91,7 @@ function readKnowledgeBaseFile(
     return file === undefined ? undefined : { kind: 'keep', file };
   }
   const nameField = item.file_name === undefined && item.name !== undefined ? 'name' : 'file_name';
-  const name = readRequiredText(item, nameField, errors, { trim: true });
+  const name = readRequiredText(item, nameField, errors);
   const content = readRequiredText(item, 'content_base64', errors, { allowBlank: true });
   const extension = name?.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
   const fileType = KNOWLEDGE_BASE_FILE_TYPES[extension];

@@ -50,10 +50,12 @@ export async function loadManifestFile(
   const warnings: PathIssue[] = [];
   const header = fileHeaderSchema.safeParse(interpolated.value);
   if (header.success) {
-    const { prune, max_deletes } = header.data;
+    const { prune, max_deletes, mock_mode_via } = header.data;
     if (prune !== undefined) loaded.prune = { value: prune, location: parsed.locate(['prune'], 'key') };
     if (max_deletes !== undefined)
       loaded.max_deletes = { value: max_deletes, location: parsed.locate(['max_deletes'], 'key') };
+    if (mock_mode_via !== undefined)
+      loaded.mock_mode_via = { value: mock_mode_via, location: parsed.locate(['mock_mode_via'], 'key') };
   } else {
     issues.push(
       ...fromZodIssues(header.error.issues, {

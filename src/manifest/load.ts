@@ -64,6 +64,7 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
     projects: [...new Set(merged.agents.map((agent) => agent.project))].sort((a, b) => a - b),
     prune,
     ...(max_deletes === undefined ? {} : { max_deletes }),
+    ...(merged.mock_mode_via === undefined ? {} : { mock_mode_via: merged.mock_mode_via.value }),
     hash: manifestHash(environment.name, merged.agents, prune, max_deletes),
     warnings: sortIssues(
       files.flatMap((file) => file.warnings),

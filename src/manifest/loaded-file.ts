@@ -1,3 +1,4 @@
+import type { MockModeVia } from '../cekura/generation.js';
 import type { SourceLocation } from '../errors.js';
 import type { ManifestAgent, ManifestIssue } from './types.js';
 
@@ -14,6 +15,7 @@ export interface LoadedFile {
   agents: ManifestAgent[];
   prune?: FileSetting<boolean>;
   max_deletes?: FileSetting<number>;
+  mock_mode_via?: FileSetting<MockModeVia>;
   issues: ManifestIssue[];
   warnings: ManifestIssue[];
   /** The environment variables that fill secrets here (and are set). */

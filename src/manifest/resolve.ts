@@ -76,7 +76,10 @@ function agentDoc(input: AgentInput): AgentDoc {
   if (mock_tools !== undefined) doc.mock_tools = keyedRecord(mock_tools.map((tool) => [tool.name, mockToolDoc(tool)]));
   if (dynamic_variables !== undefined) {
     doc.dynamic_variables = keyedRecord(
-      dynamic_variables.map(({ name, description = '' }) => [name, { name, description }] as const),
+      // A description left out stays out: the planner decides its default (`effectiveDesired`).
+      dynamic_variables.map(
+        ({ name, description }) => [name, description === undefined ? { name } : { name, description }] as const,
+      ),
     );
   }
   return doc;

@@ -11,6 +11,7 @@ import type { LiveAgent, LiveState, RecordedAgent, StateRecord } from '../state/
 import { bindAgents, checkRenames, type Binding } from './bind.js';
 import { effectiveDesired } from './desired.js';
 import { comparePointers, diffAgentDoc, flatChanges, type ItemDiff } from './diff-fields.js';
+import { withMockModeVia } from './mock-mode.js';
 import { createRequest, updateRequest, type SecretToSend } from './request.js';
 import {
   PLAN_FORMAT_VERSION,
@@ -67,7 +68,7 @@ export function plan(
   const warnings = planned.flatMap((agent) => agent.warnings);
   unmanaged.sort((a, b) => a.project - b.project || a.id - b.id);
 
-  return {
+  const result: Plan = {
     format_version: PLAN_FORMAT_VERSION,
     created_from: {
       ...(manifest.environment === undefined ? {} : { environment: manifest.environment }),
@@ -85,6 +86,7 @@ export function plan(
     warnings,
     summary: summarizePlan(resourceChanges, mockModeChanges),
   };
+  return withMockModeVia(result, options.mock_mode_via);
 }
 
 /** What a plan's summary counts: agents by action, mock-mode toggles, and the items of updated agents by set and action. */
@@ -337,7 +339,8 @@ function planMockMode(agent: ManifestAgent, live: LiveAgent | undefined): MockMo
   const desired = agent.mock_tools_enabled;
   const current = live?.mock_tools_enabled ?? false;
   if (desired === undefined || desired === current) return undefined;
-  return { address: agent.address, id: live?.id ?? null, from: current, to: desired };
+  // The way is set for the whole plan by `withMockModeVia`.
+  return { address: agent.address, id: live?.id ?? null, from: current, to: desired, via: 'toggle' };
 }
 
 function planWarnings(

@@ -12,8 +12,16 @@ export interface LiveSnapshot {
   documents: WireAgent[];
 }
 
-/** Fields the planner compares that a list item might leave out (NOTES.md: "if a list item lacks a field … fetch that agent"). */
-const FIELDS_THE_PLANNER_NEEDS = [
+/**
+ * Fields the planner compares. A list item may leave any of them out (Cekura's newer list has no
+ * `description`, NOTES.md "Two generations of the API"); such an agent is read whole with GET.
+ */
+export const FIELDS_THE_PLANNER_NEEDS = [
+  'description',
+  'language',
+  'agent_speaks_first',
+  'webhook_url',
+  'mock_tools_enabled',
   'mock_tools',
   'dynamic_variables',
   'knowledge_base_files',
@@ -80,6 +88,11 @@ async function getAgentUnlessGone(api: CekuraApi, id: number): Promise<WireAgent
     if (error instanceof ApiError && error.status === 404) return undefined;
     throw error;
   }
+}
+
+/** A listed agent with every field the planner compares: as listed, or read with GET when the list left one out. */
+export async function readWhole(api: CekuraApi, listed: WireAgent): Promise<WireAgent> {
+  return isComplete(listed) ? listed : api.getAgent(listed.id);
 }
 
 function isComplete(agent: WireAgent): boolean {

@@ -31,15 +31,6 @@ describe('create', () => {
     expect(emulator.current.agents()).toEqual([response.body]);
   });
 
-  it('stores names trimmed, as DRF text fields are', async () => {
-    const agent = await createAgent(emulator.current, {
-      name: ' Support Bot\t',
-      dynamic_variables: [{ name: 'caller ', description: '' }],
-    });
-    expect(agent.name).toBe('Support Bot');
-    expect(agent.dynamic_variables.map((variable: { name: string }) => variable.name)).toEqual(['caller']);
-  });
-
   it('folds flat inbound and phone_number into telephony', async () => {
     const agent = await createAgent(emulator.current, { inbound: false, phone_number: '+14155551234' });
     expect(agent.telephony).toEqual({ inbound: false, phone_number: '+14155551234', sip_uri: null });

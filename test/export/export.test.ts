@@ -440,7 +440,11 @@ describe('export → manifest → plan', () => {
     );
     const manifest = await loadText(renderExport(exported), env);
 
-    const result = plan(manifest, live(...agents), newStateRecord(), { prune: false, delete_related: false });
+    const result = plan(manifest, live(...agents), newStateRecord(), {
+      prune: false,
+      delete_related: false,
+      mock_mode_via: 'toggle',
+    });
 
     expect(result.mock_mode_changes).toEqual([]);
     expect(result.unmanaged).toEqual([]);

@@ -6,7 +6,7 @@ import { agent, live, manifest, record, tool, tools, wireAgent, wireTool } from 
 // Issue 11, item 1: keys that users choose (tool names, keys inside mock data and provider config)
 // may be members of Object.prototype; the differ must see only what each side holds itself.
 
-const options: PlanOptions = { prune: false, delete_related: false };
+const options: PlanOptions = { prune: false, delete_related: false, mock_mode_via: 'toggle' };
 const bound = record({ 'agent.bot': { id: 7 } });
 
 function planWith(output: Record<string, unknown>, liveOutput: Record<string, unknown>) {

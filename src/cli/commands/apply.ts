@@ -8,7 +8,6 @@ import { systemClock } from '../../clock.js';
 import { CekuraformError, UsageError } from '../../errors.js';
 import { splitPointer, joinPointer } from '../../json.js';
 import type { Manifest } from '../../manifest/types.js';
-import { plan as makePlan } from '../../plan/plan.js';
 import { parseSavedPlan } from '../../plan/saved.js';
 import { hasChanges, type Plan } from '../../plan/types.js';
 import { renderApplyResultText } from '../../render/apply-result.js';
@@ -21,7 +20,7 @@ import { expectedAgentIds, fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import { INTERRUPTED_EXIT_CODE, type CliIo, type InputStream } from '../io.js';
-import { apiTargetOf, connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
+import { apiTargetOf, connect, describeRetry, planRun, readManifest, statePathOf, styleFor } from '../session.js';
 import { lockStateRecord } from '../state-access.js';
 
 /**
@@ -83,7 +82,14 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       await checkSavedPlan(saved, snapshot.live, records.current(), sources);
       plan = saved;
     } else {
-      plan = makePlan(manifest!, snapshot.live, records.current(), planOptionsOf(args, manifest!), target);
+      plan = await planRun({
+        api,
+        manifest: manifest!,
+        live: snapshot.live,
+        record: records.current(),
+        args,
+        target,
+      });
     }
 
     if (!args.json) io.stdout.write(renderPlanText(plan, style, { showAllUnmanaged: args.showUnmanaged }));

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { errnoCode, UsageError } from '../../errors.js';
 import { isJsonObject } from '../../json.js';
-import { plan } from '../../plan/plan.js';
 import { hasChanges } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/json.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
@@ -12,7 +11,7 @@ import { expectedAgentIds, fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { apiTargetOf, connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
+import { apiTargetOf, connect, describeRetry, planRun, readManifest, statePathOf, styleFor } from '../session.js';
 
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
@@ -34,7 +33,14 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
         manifest.projects,
       ),
     );
-    const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest), apiTargetOf(args, io));
+    const result = await planRun({
+      api,
+      manifest,
+      live,
+      record: records.current(),
+      args,
+      target: apiTargetOf(args, io),
+    });
 
     const shown = { showAllUnmanaged: args.showUnmanaged };
     if (args.json) io.stdout.write(renderPlanJson(result));
