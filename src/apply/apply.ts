@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { CekuraApi, WireAgent } from '../api/types.js';
 import type { Clock } from '../clock.js';
@@ -67,6 +68,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     deps.onEvent({ type: 'interrupted' });
   };
   deps.signal?.addEventListener('abort', onAbort, { once: true });
+  // Every agent waiting for its toggle or a retry listens for Ctrl-C: hundreds at once are expected, not a leak.
+  if (deps.signal !== undefined) setMaxListeners(0, deps.signal);
   try {
     if (deps.signal?.aborted) onAbort();
     const backupFile = interrupted ? null : await backUp(plan, deps, pLimit(parallelism));

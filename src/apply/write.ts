@@ -9,7 +9,14 @@ import type { MockModeChange, ResourceChange } from '../plan/types.js';
 import { readWhole } from '../state/fetch.js';
 import { normalizeAgent } from '../state/normalize.js';
 import type { RecordedAgent } from '../state/types.js';
-import { AgentFailure, errorText, waitUnlessInterrupted, type AgentContext, type AgentError } from './context.js';
+import {
+  AgentFailure,
+  errorText,
+  saveRecord,
+  waitUnlessInterrupted,
+  type AgentContext,
+  type AgentError,
+} from './context.js';
 import { locateFieldErrors } from './field-errors.js';
 import { resolveInserts, type InsertSources } from './inserts.js';
 
@@ -106,7 +113,7 @@ export async function deleteAgent(context: AgentContext, change: DeleteChange): 
     if (!(error instanceof ApiError && error.code === 'api_not_found')) throw writeFailure('delete', error, null);
   }
   if (context.records.addressesOf(change.id).length > 0) {
-    await context.records.update((record) => {
+    await saveRecord(context, (record) => {
       for (const [address, agent] of Object.entries(record.agents))
         if (agent.id === change.id) delete record.agents[address];
     });
@@ -145,7 +152,7 @@ async function bindAddress(
   if (mockMode !== null && existing?.id === id && existing.pending_toggle !== undefined)
     entry.pending_toggle = existing.pending_toggle;
   if (deepEqual(existing, entry)) return;
-  await context.records.update((record) => {
+  await saveRecord(context, (record) => {
     for (const [address, agent] of Object.entries(record.agents))
       if (agent.id === id && address !== context.address) delete record.agents[address];
     record.agents[context.address] = entry;

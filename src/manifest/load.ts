@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CekuraformError, UsageError } from '../errors.js';
-import { digest, ownValue } from '../json.js';
+import { digest, lazyProperty, ownValue } from '../json.js';
 import { findManifestFiles } from './discover.js';
 import { selectEnvironment, type SelectedEnvironment } from './environments.js';
 import { loadManifestFile, type ManifestFileRef } from './file.js';
@@ -57,7 +57,7 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
 
   const prune = merged.prune?.value ?? false;
   const max_deletes = merged.max_deletes?.value;
-  return {
+  const manifest = {
     files: order,
     ...(environment.name === undefined ? {} : { environment: environment.name }),
     agents: merged.agents,
@@ -65,12 +65,13 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
     prune,
     ...(max_deletes === undefined ? {} : { max_deletes }),
     ...(merged.mock_mode_via === undefined ? {} : { mock_mode_via: merged.mock_mode_via.value }),
-    hash: manifestHash(environment.name, merged.agents, prune, max_deletes),
     warnings: sortIssues(
       files.flatMap((file) => file.warnings),
       order,
     ),
   };
+  // Hashing every agent is only needed for a saved or JSON plan.
+  return lazyProperty(manifest, 'hash', () => manifestHash(environment.name, merged.agents, prune, max_deletes));
 }
 
 function environmentOf(parsed: ParsedFile[], options: LoadManifestOptions, order: string[]): SelectedEnvironment {

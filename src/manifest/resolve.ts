@@ -61,7 +61,10 @@ export async function resolveAgent(
     ...(input.mock_tools_enabled === undefined ? {} : { mock_tools_enabled: input.mock_tools_enabled }),
     secrets: [...context.secrets].sort((a, b) => compareStrings(a.path, b.path)),
     knowledge_base_sources: knowledgeBase.sources,
-    location: parsed.locate(['agents', key], 'key'),
+    // Located when read: only error messages need it, and locating needs the file's yaml Document.
+    get location() {
+      return parsed.locate(['agents', key], 'key');
+    },
     // Located on first use: only error messages need it, and locating every field of 1000 agents took a second.
     locateField: (pointer) => (sources ??= collectSources(key, input, parsed))[pointer],
   };

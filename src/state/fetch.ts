@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { ApiError } from '../api/errors.js';
 import type { CekuraApi, WireAgent } from '../api/types.js';
-import { digest, ownValue } from '../json.js';
+import { digest, lazyProperty, ownValue } from '../json.js';
 import { normalizeAgent } from './normalize.js';
 import type { LiveState, StateRecord } from './types.js';
 
@@ -63,7 +63,10 @@ export async function fetchLiveState(
 export function buildLiveState(projects: number[], documents: WireAgent[]): LiveState {
   const agents = documents.map(normalizeAgent).sort((a, b) => a.id - b.id);
   const sortedProjects = [...projects].sort((a, b) => a - b);
-  return { projects: sortedProjects, agents, fingerprint: digest({ projects: sortedProjects, agents }) };
+  // Hashing every live agent is only needed for a saved or JSON plan, or to check one.
+  return lazyProperty({ projects: sortedProjects, agents }, 'fingerprint', () =>
+    digest({ projects: sortedProjects, agents }),
+  );
 }
 
 /**
