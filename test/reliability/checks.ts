@@ -270,10 +270,21 @@ function differences(agent: AgentModel, live: WireAgent, scenario: Scenario): st
   }
   if (agent.dynamic_variables !== undefined) {
     const description = agent.description ?? live.description ?? '';
-    const expected = new Map(agent.dynamic_variables.map((variable) => [variable.name, variable.description ?? '']));
-    for (const name of placeholders(description)) if (!expected.has(name)) expected.set(name, '');
-    const actual = (live.dynamic_variables ?? []).map((variable) => [variable.name, variable.description]);
-    expectEqual('dynamic variables', sortedPairs(actual), sortedPairs([...expected]));
+    // A placeholder's variable without a description in the manifest is managed by name only (effectiveDesired).
+    const described = new Set(
+      agent.dynamic_variables.filter((variable) => variable.description !== undefined).map((variable) => variable.name),
+    );
+    const byNameOnly = new Set(placeholders(description).filter((name) => !described.has(name)));
+    const expected = [
+      ...agent.dynamic_variables.map((variable) =>
+        byNameOnly.has(variable.name) ? [variable.name] : [variable.name, variable.description ?? ''],
+      ),
+      ...[...byNameOnly].filter((name) => !agent.dynamic_variables!.some((v) => v.name === name)).map((name) => [name]),
+    ];
+    const actual = (live.dynamic_variables ?? []).map((variable) =>
+      byNameOnly.has(variable.name) ? [variable.name] : [variable.name, variable.description],
+    );
+    expectEqual('dynamic variables', sortedPairs(actual), sortedPairs(expected));
   }
   if (agent.mock_tools_enabled !== undefined)
     expectEqual('mock_tools_enabled', live.mock_tools_enabled, agent.mock_tools_enabled);
