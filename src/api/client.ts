@@ -46,6 +46,8 @@ export interface ApiClientOptions {
   retry?: Partial<RetryPolicy>;
   /** `page_size` of list requests. Default 100. */
   pageSize?: number;
+  /** Most pages one listing may take, whatever the server's `count` says. Default 10 000. */
+  maxPages?: number;
   onRetry?: (info: RetryInfo) => void;
   /** Debug trace, one line per attempt: method, path, status or failure, ms. Never headers or bodies. */
   log?: (line: string) => void;
@@ -60,6 +62,7 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const clock = options.clock ?? systemClock;
   const pageSize = options.pageSize ?? 100;
+  const maxPages = options.maxPages ?? 10_000;
   const ownPool = options.dispatcher
     ? undefined
     : new Pool(base.origin, { connections: options.connections ?? 8, connect: { timeout: timeouts.connectMs } });
@@ -111,6 +114,7 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
   ): Promise<WireAgent[]> {
     const agents: WireAgent[] = [];
     const fetched = new Set<string>();
+    let pageLimit = maxPages;
     let url: URL | undefined = agentsUrl('', { project_id: String(project), page_size: String(pageSize), ...query });
     for (let page = 1; url; page++) {
       fetched.add(url.href);
@@ -123,6 +127,14 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
       }
       const current = validate(request, response.status, agentPageSchema, body);
       agents.push(...current.results);
+      if (page === 1) pageLimit = pagesForCount(current.count, current.results.length, maxPages);
+      if (current.next && page >= pageLimit) {
+        throw invalidResponse(
+          request,
+          response.status,
+          `the server offers page ${page + 1}, more than the ${pageLimit} pages ${current.count === undefined ? 'a listing may take' : `its count of ${current.count} agents needs`} (a pagination loop)`,
+        );
+      }
       url = current.next ? nextPageUrl(request, response.status, current.next, fetched) : undefined;
     }
     // A server that ignored project_id must not make other projects' agents look managed.
@@ -215,6 +227,12 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
       if (ownPool && !ownPool.closed) await ownPool.close();
     },
   };
+}
+
+/** Pages a listing of `count` agents may take at the first page's size, one more for agents added meanwhile, at most `maxPages`. */
+function pagesForCount(count: number | undefined, firstPageSize: number, maxPages: number): number {
+  if (count === undefined) return maxPages;
+  return Math.min(maxPages, Math.ceil(count / Math.max(1, firstPageSize)) + 1);
 }
 
 function readJson(request: ApiRequest, response: { status: number; text: string }): unknown {
