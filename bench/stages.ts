@@ -77,7 +77,7 @@ if (mode === 'yaml') {
     modules.session.readManifest([file], io, { color: false }),
   );
   const records = await timed('state record', () => modules.record.openStateRecord(state!));
-  const api = modules.session.connect({ apiUrl: undefined }, io);
+  const api = modules.session.connect({ apiUrl: undefined, trace: undefined }, io);
   const { live } = await timed('live state: list pages, normalize', () =>
     modules.fetch.fetchLiveState(api, manifest.projects),
   );

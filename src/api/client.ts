@@ -2,9 +2,11 @@ import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import type { JsonObject } from '../json.js';
+import { createRedactor } from '../redact.js';
 import { describeFailure, invalidResponse } from './failure.js';
 import { exchange, type ApiRequest, type HttpConfig } from './http.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from './retry.js';
+import { createTracer, type TraceEntry } from './trace.js';
 import {
   agentListSchema,
   agentPageSchema,
@@ -51,6 +53,10 @@ export interface ApiClientOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Debug trace, one line per attempt: method, path, status or failure, ms. Never headers or bodies. */
   log?: (line: string) => void;
+  /** Request trace with bodies (`--trace FILE`), redacted. */
+  trace?: (entry: TraceEntry) => void;
+  /** Values to redact besides the API key, wherever the server may echo them: the run's secrets. */
+  secrets?: readonly string[];
 }
 
 const AGENTS_PATH = '/test_framework/v2/aiagents/';
@@ -69,10 +75,12 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
   const http: HttpConfig = {
     dispatcher: options.dispatcher ?? ownPool!,
     apiKey: options.apiKey,
+    redact: createRedactor([options.apiKey, ...(options.secrets ?? [])]),
     headersTimeoutMs: timeouts.headersMs,
     bodyTimeoutMs: timeouts.bodyMs,
     clock,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.trace ? { trace: createTracer(options.trace) } : {}),
   };
   const retryDeps = {
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },

@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
 import type { JsonObject } from '../json.js';
+import { redactBodyText, type Redact } from '../redact.js';
+import type { TraceEntry, Tracer } from './trace.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -33,10 +35,14 @@ export interface TransportFailure {
 export interface HttpConfig {
   dispatcher: Dispatcher;
   apiKey: string;
+  /** Redacts the API key and every other secret of the run; applied to all text that leaves here. */
+  redact: Redact;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
   clock: Clock;
   log?: (line: string) => void;
+  /** Receives each request and each response or failure, redacted (`--trace FILE`). */
+  trace?: Tracer;
 }
 
 /**
@@ -46,15 +52,43 @@ export interface HttpConfig {
 export async function exchange(config: HttpConfig, request: ApiRequest): Promise<Exchange> {
   const startedAt = config.clock.now();
   const path = request.url.pathname + request.url.search;
+  const id = config.trace?.nextId() ?? 0;
+  config.trace?.write({
+    type: 'request',
+    id,
+    time: new Date(startedAt).toISOString(),
+    method: request.method,
+    path: config.redact(request.url.pathname),
+    query: Object.fromEntries([...request.url.searchParams].map(([name, value]) => [name, config.redact(value)])),
+    body: request.body === undefined ? null : tracedBody(redactBodyText(JSON.stringify(request.body), config.redact)),
+  });
   const result = await send(config, request, path);
-  const ms = config.clock.now() - startedAt;
+  const endedAt = config.clock.now();
   const outcome = result.kind === 'response' ? String(result.status) : result.failure.reason;
-  config.log?.(`${request.method} ${path} ${outcome} ${ms}ms`);
+  config.log?.(`${config.redact(`${request.method} ${path}`)} ${outcome} ${endedAt - startedAt}ms`);
+  config.trace?.write({
+    type: 'response',
+    id,
+    time: new Date(endedAt).toISOString(),
+    duration_ms: endedAt - startedAt,
+    ...(result.kind === 'response'
+      ? { status: result.status, body: result.text === '' ? null : tracedBody(result.text) }
+      : { status: null, error: `${result.failure.reason}: ${result.cause.message}`, body: null }),
+  });
   return result;
 }
 
+/** A body as the trace shows it: parsed when it is JSON, so that the trace line stays one JSON document. */
+function tracedBody(text: string): TraceEntry['body'] {
+  try {
+    return JSON.parse(text) as TraceEntry['body'];
+  } catch {
+    return text;
+  }
+}
+
 async function send(config: HttpConfig, request: ApiRequest, path: string): Promise<Exchange> {
-  const redact = (text: string): string => redactSecret(text, config.apiKey);
+  const { redact } = config;
   try {
     const response = await config.dispatcher.request({
       origin: request.url.origin,
@@ -75,7 +109,7 @@ async function send(config: HttpConfig, request: ApiRequest, path: string): Prom
       kind: 'response',
       status: response.statusCode,
       retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-      text: redact(text),
+      text: redactBodyText(text, redact),
     };
   } catch (error) {
     return { kind: 'transport', failure: classifyTransportError(error), cause: scrubbedError(error, redact) };
@@ -118,8 +152,4 @@ function scrubbedError(error: unknown, redact: (text: string) => string): Error 
   const scrubbed = new Error(redact(message));
   scrubbed.name = error instanceof Error ? error.name : 'Error';
   return Object.assign(scrubbed, { code: errorCode(error) });
-}
-
-function redactSecret(text: string, secret: string): string {
-  return secret === '' ? text : text.replaceAll(secret, '[redacted]');
 }

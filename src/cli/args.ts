@@ -7,6 +7,8 @@ import type { CliIo } from './io.js';
 export interface ConnectionArgs {
   /** `--api-url`; else `CEKURA_API_URL`; else the public API. */
   apiUrl: string | undefined;
+  /** `--trace FILE`; else `CEKURAFORM_TRACE`: append each request and response, redacted, as JSON lines. */
+  trace: string | undefined;
 }
 
 /** Options of the commands that read manifests and the state record. */
@@ -140,6 +142,10 @@ export function parseArgs(argv: string[], io: CliIo, version: string): ParsedCom
   return parsed;
 }
 
+function connectionArgs(options: Record<string, unknown>): ConnectionArgs {
+  return { apiUrl: options.apiUrl as string | undefined, trace: options.trace as string | undefined };
+}
+
 function buildProgram(io: CliIo, version: string, accept: (command: ParsedCommand) => void): Command {
   const program = new Command('cekuraform')
     .description('Declarative configuration for Cekura agents: plan and apply agents kept as YAML.')
@@ -158,7 +164,12 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
       .addOption(environmentOption());
   const withConnection = (command: Command) =>
-    command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
+    command
+      .option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)')
+      .option(
+        '--trace <file>',
+        'append every request and response to FILE as JSON lines, secrets redacted (or $CEKURAFORM_TRACE)',
+      );
   const withOutput = (command: Command) =>
     command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
 
@@ -176,7 +187,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...manifestArgs(options),
           ...outputArgs(options),
-          apiUrl: options.apiUrl as string | undefined,
+          ...connectionArgs(options),
           markdown: options.markdown === true,
           out: options.out as string | undefined,
           detailedExitcode: options.detailedExitcode === true,
@@ -217,7 +228,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...manifestArgs(options),
           ...outputArgs(options),
-          apiUrl: options.apiUrl as string | undefined,
+          ...connectionArgs(options),
           planFile,
           autoApprove: options.autoApprove === true,
           prune: options.prune === true,
@@ -296,7 +307,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         command: 'export',
         args: {
           ...outputArgs(options),
-          apiUrl: options.apiUrl as string | undefined,
+          ...connectionArgs(options),
           project: options.project as number,
           agents: (options.agent as number[] | undefined) ?? [],
           output: options.output as string | undefined,
@@ -320,7 +331,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...manifestArgs(options),
           ...outputArgs(options),
-          apiUrl: options.apiUrl as string | undefined,
+          ...connectionArgs(options),
           address,
           agentId,
         },

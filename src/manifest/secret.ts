@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
-
-const REDACTED = '(sensitive value)';
+import { createRedactor, REDACTED } from '../redact.js';
 
 /**
  * A write-only value read from the environment. It never prints itself: `String()`, JSON and
@@ -33,16 +32,7 @@ export class Secret {
 
 export { REDACTED as SENSITIVE_PLACEHOLDER };
 
-/** `text` with every one of `values` replaced by `(sensitive value)`, also as a server or parser may quote it back. */
+/** `text` with every one of `values` replaced by `(sensitive value)`, in every form a server or parser may quote it back. */
 export function scrubSecretValues(text: string, values: readonly string[]): string {
-  return [...new Set(values.filter((value) => value.length > 0).flatMap(echoedForms))]
-    .sort((a, b) => b.length - a.length)
-    .reduce((scrubbed, value) => scrubbed.split(value).join(REDACTED), text);
-}
-
-/** A value as it may be quoted back: as it is, or escaped inside a JSON string (non-ASCII as is, or as `\uXXXX` as Python writes it). */
-function echoedForms(value: string): string[] {
-  const json = JSON.stringify(value).slice(1, -1);
-  const ascii = json.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return [value, json, ascii];
+  return createRedactor(values)(text);
 }

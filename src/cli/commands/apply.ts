@@ -21,7 +21,16 @@ import { openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import type { CliIo, InputStream } from '../io.js';
 import { INTERRUPTED_EXIT_CODE } from '../main.js';
-import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
+import {
+  connect,
+  describeRetry,
+  manifestSecretValues,
+  planOptionsOf,
+  planSecretValues,
+  readManifest,
+  statePathOf,
+  styleFor,
+} from '../session.js';
 import { lockStateRecord } from '../state-access.js';
 
 /**
@@ -47,18 +56,24 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     if (event.type === 'retrying') io.stderr.write(describeRetry(retryInfoOf(event)) + '\n');
   };
   const addresses = new Map<number, string>();
-  const api = connect(args, io, (info) => {
-    const address = info.agentId === undefined ? undefined : addresses.get(info.agentId);
-    // The event counts the attempt about to be made, as apply's own retries do.
-    onEvent({
-      type: 'retrying',
-      ...(address === undefined ? {} : { address }),
-      operation: info.operation,
-      attempt: info.attempt + 1,
-      delay_ms: info.delayMs,
-      reason: info.reason,
-    });
-  });
+  const secrets = saved === undefined ? manifestSecretValues(manifest!) : planSecretValues(saved, io.env);
+  const api = connect(
+    args,
+    io,
+    (info) => {
+      const address = info.agentId === undefined ? undefined : addresses.get(info.agentId);
+      // The event counts the attempt about to be made, as apply's own retries do.
+      onEvent({
+        type: 'retrying',
+        ...(address === undefined ? {} : { address }),
+        operation: info.operation,
+        attempt: info.attempt + 1,
+        delay_ms: info.delayMs,
+        reason: info.reason,
+      });
+    },
+    secrets,
+  );
   try {
     const records = await openStateRecord(statePath);
     const clock = io.clock ?? systemClock;

@@ -9,7 +9,15 @@ import { fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
+import {
+  connect,
+  describeRetry,
+  manifestSecretValues,
+  planOptionsOf,
+  readManifest,
+  statePathOf,
+  styleFor,
+} from '../session.js';
 
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
@@ -18,7 +26,7 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   // A saved plan and the later apply must share the record's lineage and fingerprint key.
   if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
 
-  const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'));
+  const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'), manifestSecretValues(manifest));
   try {
     const { live } = await fetchLiveState(api, manifest.projects);
     const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest));
