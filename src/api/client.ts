@@ -25,9 +25,19 @@ export interface ApiTimeouts {
   headersMs: number;
   /** Between chunks of the response body. */
   bodyMs: number;
+  /** The whole attempt, from sending to the last byte: a body trickling in under `bodyMs` per chunk still ends. */
+  requestMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: ApiTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+export const DEFAULT_TIMEOUTS: ApiTimeouts = {
+  connectMs: 10_000,
+  headersMs: 30_000,
+  bodyMs: 30_000,
+  requestMs: 120_000,
+};
+
+/** Largest response body read; a larger one fails the request instead of filling memory. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface ApiClientOptions {
   /** Origin plus optional path prefix, as `resolveApiSettings` gives it. */
@@ -45,6 +55,8 @@ export interface ApiClientOptions {
   /** Backoff jitter, in [0, 1). Default `Math.random`. */
   random?: () => number;
   timeouts?: Partial<ApiTimeouts>;
+  /** Default `DEFAULT_MAX_BODY_BYTES`. */
+  maxBodyBytes?: number;
   retry?: Partial<RetryPolicy>;
   /** `page_size` of list requests. Default 100. */
   pageSize?: number;
@@ -78,6 +90,8 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
     redact: createRedactor([options.apiKey, ...(options.secrets ?? [])]),
     headersTimeoutMs: timeouts.headersMs,
     bodyTimeoutMs: timeouts.bodyMs,
+    requestTimeoutMs: timeouts.requestMs,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     clock,
     ...(options.log ? { log: options.log } : {}),
     ...(options.trace ? { trace: createTracer(options.trace) } : {}),

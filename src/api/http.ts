@@ -39,6 +39,9 @@ export interface HttpConfig {
   redact: Redact;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** Deadline of the whole attempt, in real time (a safety net, not a retry budget). */
+  requestTimeoutMs: number;
+  maxBodyBytes: number;
   clock: Clock;
   log?: (line: string) => void;
   /** Receives each request and each response or failure, redacted (`--trace FILE`). */
@@ -89,8 +92,11 @@ function tracedBody(text: string): TraceEntry['body'] {
 
 async function send(config: HttpConfig, request: ApiRequest, path: string): Promise<Exchange> {
   const { redact } = config;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DeadlineError(config.requestTimeoutMs)), config.requestTimeoutMs);
   try {
     const response = await config.dispatcher.request({
+      signal: deadline.signal,
       origin: request.url.origin,
       path,
       method: request.method,
@@ -103,7 +109,7 @@ async function send(config: HttpConfig, request: ApiRequest, path: string): Prom
       headersTimeout: config.headersTimeoutMs,
       bodyTimeout: config.bodyTimeoutMs,
     });
-    const text = await response.body.text();
+    const text = await readBody(response.body, config.maxBodyBytes);
     const retryAfter = response.headers['retry-after'];
     return {
       kind: 'response',
@@ -111,8 +117,40 @@ async function send(config: HttpConfig, request: ApiRequest, path: string): Prom
       retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
       text: redactBodyText(text, redact),
     };
-  } catch (error) {
+  } catch (thrown) {
+    const error = deadline.signal.aborted ? deadline.signal.reason : thrown;
     return { kind: 'transport', failure: classifyTransportError(error), cause: scrubbedError(error, redact) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The body as text, refusing one larger than `maxBytes` as soon as it gets there. */
+async function readBody(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new BodyTooLargeError(maxBytes);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+class DeadlineError extends Error {
+  readonly code = 'CEKURAFORM_REQUEST_DEADLINE';
+  constructor(ms: number) {
+    super(`no complete response within ${ms / 1000} s`);
+  }
+}
+
+class BodyTooLargeError extends Error {
+  readonly code = 'CEKURAFORM_BODY_TOO_LARGE';
+  constructor(maxBytes: number) {
+    super(`response body larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`);
   }
 }
 
@@ -129,6 +167,8 @@ const TRANSPORT_FAILURES: ReadonlyMap<string, TransportFailure> = new Map(
     ECONNRESET: { reason: 'connection reset', wasSent: true, isTransient: true },
     EPIPE: { reason: 'connection reset', wasSent: true, isTransient: true },
     UND_ERR_SOCKET: { reason: 'connection closed by the server', wasSent: true, isTransient: true },
+    CEKURAFORM_REQUEST_DEADLINE: { reason: 'response not complete in time', wasSent: true, isTransient: true },
+    CEKURAFORM_BODY_TOO_LARGE: { reason: 'response body too large', wasSent: true, isTransient: false },
   }),
 );
 
