@@ -67,6 +67,7 @@ if (mode === 'yaml') {
     session: await import('../src/cli/session.js'),
     fetch: await import('../src/state/fetch.js'),
     record: await import('../src/state/record.js'),
+    fingerprint: await import('../src/state/fingerprint.js'),
     planner: await import('../src/plan/plan.js'),
     text: await import('../src/render/text.js'),
     style: await import('../src/render/style.js'),
@@ -87,6 +88,7 @@ if (mode === 'yaml') {
       live,
       records.current(),
       modules.session.planOptionsOf({ prune: false, deleteRelated: false }, manifest),
+      modules.fingerprint.fingerprintKeysOf(io.env, records.current()),
     ),
   );
   await timed('render text', () => modules.text.renderPlanText(result, modules.style.createStyle(false)));

@@ -4,7 +4,7 @@ import { CekuraformError, InternalError } from '../errors.js';
 import { deepEqual, digest, joinPointer, type JsonValue } from '../json.js';
 import { SENSITIVE_PLACEHOLDER } from '../manifest/secret.js';
 import type { Manifest, ManifestAgent } from '../manifest/types.js';
-import { fingerprintSecret } from '../state/fingerprint.js';
+import { fingerprintMatches, fingerprintSecret, type FingerprintKeys } from '../state/fingerprint.js';
 import type { LiveAgent, LiveState, RecordedAgent, StateRecord } from '../state/types.js';
 import { bindAgents, checkRenames, type Binding } from './bind.js';
 import { effectiveDesired } from './desired.js';
@@ -30,7 +30,13 @@ import { desiredUnits, originOf, unitDigests, unitOf, unitValue } from './units.
  * Throws a `CekuraformError` when an address cannot be bound, or a rename would give two agents
  * of a project one name (DESIGN.md, semantic 1).
  */
-export function plan(manifest: Manifest, live: LiveState, record: StateRecord, options: PlanOptions): Plan {
+export function plan(
+  manifest: Manifest,
+  live: LiveState,
+  record: StateRecord,
+  options: PlanOptions,
+  fingerprintKeys: FingerprintKeys,
+): Plan {
   const unread = manifest.projects.filter((project) => !live.projects.includes(project));
   if (unread.length > 0) throw new InternalError(`live state lacks managed projects ${unread.join(', ')}`);
 
@@ -38,7 +44,7 @@ export function plan(manifest: Manifest, live: LiveState, record: StateRecord, o
   const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
   const unbound = live.agents.filter((agent) => !boundIds.has(agent.id));
   if (!options.prune) checkRenames(bindings, unbound);
-  const planned = bindings.map((binding) => planAgent(binding, record));
+  const planned = bindings.map((binding) => planAgent(binding, record, fingerprintKeys));
   const resourceChanges = planned.map((agent) => agent.change);
   const recordedAddresses = new Map(Object.entries(record.agents).map(([address, entry]) => [entry.id, address]));
 
@@ -86,14 +92,14 @@ interface PlannedAgent {
   warnings: PlanWarning[];
 }
 
-function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
+function planAgent(binding: Binding, record: StateRecord, fingerprintKeys: FingerprintKeys): PlannedAgent {
   const { agent } = binding;
   const live = binding.kind === 'bound' ? binding.live : undefined;
   // What the record remembers (secret fingerprints, applied digests) is about the agent it binds, not one adopted in its place.
   const entry = record.agents[agent.address];
   const recorded = live !== undefined && entry?.id === live.id ? entry : undefined;
   const desired = effectiveDesired(agent, live?.doc);
-  const secrets = planSecrets(agent, recorded, record.fingerprint_key);
+  const secrets = planSecrets(agent, recorded, fingerprintKeys);
   const recordUpdate: RecordUpdate = { secrets: secrets.fingerprints, applied: unitDigests(desiredUnits(desired.doc)) };
   const common = {
     address: agent.address,
@@ -185,13 +191,14 @@ interface SecretPlan {
 }
 
 /** Secrets are compared by fingerprint with what the record says was last sent, never against live. */
-function planSecrets(agent: ManifestAgent, recorded: RecordedAgent | undefined, key: string): SecretPlan {
+function planSecrets(agent: ManifestAgent, recorded: RecordedAgent | undefined, keys: FingerprintKeys): SecretPlan {
   const result: SecretPlan = { fingerprints: {}, toSend: [], changes: [] };
   for (const secret of agent.secrets) {
-    const fingerprint = fingerprintSecret(key, secret.value.reveal());
+    const value = secret.value.reveal();
+    const fingerprint = fingerprintSecret(keys, value);
     result.fingerprints[secret.path] = fingerprint;
     const last = recorded?.secrets[secret.path];
-    if (last === fingerprint) continue;
+    if (last !== undefined && fingerprintMatches(keys, last, value)) continue;
     result.toSend.push({ path: secret.path, env: secret.env, fingerprint });
     result.changes.push(
       last === undefined

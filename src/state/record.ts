@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { CekuraformError } from '../errors.js';
 import { isJsonObject } from '../json.js';
+import { isDerivedFingerprint } from './fingerprint.js';
 import { STATE_RECORD_VERSION, type RecordedAgent, type StateRecord } from './types.js';
 
 /**
@@ -47,22 +48,16 @@ const recordedAgentSchema = z.strictObject({
 });
 
 const stateRecordSchema = z.strictObject({
-  version: z.literal(STATE_RECORD_VERSION),
+  version: z.union([z.literal(1), z.literal(STATE_RECORD_VERSION)]),
   lineage: z.string().min(1),
   serial: z.number().int().nonnegative(),
-  fingerprint_key: z.string().min(1),
+  fingerprint_key: z.string().min(1).optional(),
   agents: z.record(z.string(), recordedAgentSchema),
 });
 
-/** A record for an environment that has none yet: fresh lineage and fingerprint key, no agents. */
+/** A record for an environment that has none yet: fresh lineage, no agents. */
 export function newStateRecord(): StateRecord {
-  return {
-    version: STATE_RECORD_VERSION,
-    lineage: randomUUID(),
-    serial: 0,
-    fingerprint_key: randomBytes(32).toString('base64'),
-    agents: {},
-  };
+  return { version: STATE_RECORD_VERSION, lineage: randomUUID(), serial: 0, agents: {} };
 }
 
 /**
@@ -99,7 +94,25 @@ export async function readStateRecord(path: string): Promise<StateRecord | null>
     const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     throw corrupt(path, `is not a valid state record${where}: ${issue.message}`);
   }
-  return result.data as StateRecord;
+  // A version 1 record is read as it is; it is saved as version 2, keeping its legacy key until apply re-keys.
+  return { ...result.data, version: STATE_RECORD_VERSION } as StateRecord;
+}
+
+/**
+ * Once apply has stored re-keyed fingerprints for the agents it handled, a legacy record's key
+ * goes, and with it every fingerprint still made with it: those secrets are sent once more by the
+ * next apply that has them, rather than the key staying checkable in the file.
+ */
+export async function forgetLegacyFingerprintKey(records: StateRecordStore): Promise<void> {
+  if (records.current().fingerprint_key === undefined) return;
+  await records.update((record) => {
+    delete record.fingerprint_key;
+    for (const [address, entry] of Object.entries(record.agents)) {
+      const secrets = Object.entries(entry.secrets).filter(([, fingerprint]) => isDerivedFingerprint(fingerprint));
+      if (secrets.length < Object.keys(entry.secrets).length)
+        record.agents[address] = { ...entry, secrets: Object.fromEntries(secrets) };
+    }
+  });
 }
 
 /** The store for the record at `path`: the saved one, or a new one that is first written by `update`. */

@@ -14,7 +14,7 @@ import {
   type ResourceChange,
   type UnmanagedAgent,
 } from '../../src/plan/types.js';
-import { fingerprintSecret } from '../../src/state/fingerprint.js';
+import { fingerprintSecret, type FingerprintKeys } from '../../src/state/fingerprint.js';
 import { openStateRecord, type StateRecordStore } from '../../src/state/record.js';
 import { FakeCekuraApi } from './fake-api.js';
 import { FakeClock } from '../fakes.js';
@@ -28,6 +28,8 @@ export interface Harness {
   env: Record<string, string | undefined>;
   files: Map<string, Buffer>;
   apply(plan: Plan, overrides?: Partial<ApplyDeps>): Promise<ApplyResult>;
+  /** The keys apply checks the plans' secret fingerprints with. */
+  fingerprintKeys: FingerprintKeys;
   /** A store re-read from disk, as the next apply would open it. */
   reopen(): Promise<StateRecordStore>;
   cleanup(): Promise<void>;
@@ -43,12 +45,14 @@ export async function setUp(): Promise<Harness> {
     records: await openStateRecord(statePath),
     events: [],
     env: {},
+    fingerprintKeys: { current: Buffer.from('apply-test-fingerprint-key-01234').toString('base64') },
     files: new Map(),
     apply: (plan, overrides = {}) =>
       applyPlan(plan, {
         api: harness.api,
         records: harness.records,
         env: harness.env,
+        fingerprintKeys: harness.fingerprintKeys,
         readFile: async (path) => {
           const content = harness.files.get(path);
           if (content === undefined)
@@ -183,8 +187,8 @@ export function mockModeChange(key: string, id: number | null, to: boolean): Moc
   return { address: `agent.${key}`, id, from: !to, to };
 }
 
-export function envInsert(path: string, env: string, value: string, fingerprintKey: string): BodyInsert {
-  return { path, source: 'env', env, fingerprint: fingerprintSecret(fingerprintKey, value) };
+export function envInsert(path: string, env: string, value: string, fingerprintKeys: FingerprintKeys): BodyInsert {
+  return { path, source: 'env', env, fingerprint: fingerprintSecret(fingerprintKeys, value) };
 }
 
 function secretsOf(inserts: BodyInsert[] = []): Record<string, string> {

@@ -17,7 +17,8 @@ import { createApplyProgress, type ProgressMode } from '../../render/progress.js
 import type { Style } from '../../render/style.js';
 import { renderPlanText } from '../../render/text.js';
 import { fetchLiveState } from '../../state/fetch.js';
-import { openStateRecord } from '../../state/record.js';
+import { fingerprintKeysOf } from '../../state/fingerprint.js';
+import { forgetLegacyFingerprintKey, openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import type { CliIo, InputStream } from '../io.js';
 import { INTERRUPTED_EXIT_CODE } from '../main.js';
@@ -80,7 +81,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     const sources = {
       env: io.env,
       readFile: (path: string) => readFile(path),
-      fingerprintKey: records.current().fingerprint_key,
+      fingerprintKeys: fingerprintKeysOf(io.env, records.current()),
     };
     const snapshot = await fetchLiveState(api, saved?.created_from.projects ?? manifest!.projects);
 
@@ -89,7 +90,13 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       await checkSavedPlan(saved, snapshot.live, records.current(), sources);
       plan = saved;
     } else {
-      plan = makePlan(manifest!, snapshot.live, records.current(), planOptionsOf(args, manifest!));
+      plan = makePlan(
+        manifest!,
+        snapshot.live,
+        records.current(),
+        planOptionsOf(args, manifest!),
+        sources.fingerprintKeys,
+      );
     }
 
     if (!args.json) io.stdout.write(renderPlanText(plan, style));
@@ -109,6 +116,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       api,
       records,
       env: io.env,
+      fingerprintKeys: sources.fingerprintKeys,
       readFile: sources.readFile,
       clock,
       onEvent: (event) => onEvent(event),
@@ -122,6 +130,8 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       backup: { dir: join(dirname(statePath), 'backups'), documents: snapshot.documents },
     });
     await progress.finish();
+    // Every agent of the plan has stored its re-keyed fingerprints by now (no-ops too).
+    if (!result.interrupted) await forgetLegacyFingerprintKey(records);
 
     if (args.json) io.stdout.write(renderApplyResultJson(result));
     else io.stdout.write(renderApplyResultText(result, style) + manifestLocations(result, manifest, style));

@@ -6,6 +6,7 @@ import { renderPlanJson } from '../../render/json.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
 import { fetchLiveState } from '../../state/fetch.js';
+import { fingerprintKeysOf } from '../../state/fingerprint.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -23,13 +24,14 @@ import {
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const manifest = await readManifest(args.files, io, args);
   const records = await openStateRecord(statePathOf(args.state, io, manifest.environment));
-  // A saved plan and the later apply must share the record's lineage and fingerprint key.
+  // A saved plan and the later apply must share the record's lineage (it salts the fingerprint key).
   if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
 
   const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'), manifestSecretValues(manifest));
   try {
     const { live } = await fetchLiveState(api, manifest.projects);
-    const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest));
+    const record = records.current();
+    const result = plan(manifest, live, record, planOptionsOf(args, manifest), fingerprintKeysOf(io.env, record));
 
     if (args.json) io.stdout.write(renderPlanJson(result));
     else if (args.markdown) io.stdout.write(renderPlanMarkdown(result));
@@ -37,7 +39,8 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
 
     if (args.out !== undefined) {
       const file = resolve(io.cwd, args.out);
-      await writeFileAtomic(file, renderPlanJson(result));
+      // It names every secret's variable and fingerprint: readable by its owner only, as the state record.
+      await writeFileAtomic(file, renderPlanJson(result), { mode: 0o600 });
       if (!args.json)
         io.stderr.write(`Saved the plan to ${args.out}; apply it with \`cekuraform apply ${args.out}\`.\n`);
     }
