@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
@@ -142,11 +142,7 @@ export function parseArgs(argv: string[], io: CliIo, version: string): ParsedCom
   return parsed;
 }
 
-function connectionArgs(options: Record<string, unknown>): ConnectionArgs {
-  return { apiUrl: options.apiUrl as string | undefined, trace: options.trace as string | undefined };
-}
-
-function buildProgram(io: CliIo, version: string, accept: (command: ParsedCommand) => void): Command {
+function buildProgram(io: CliIo, version: string, accept: (command: ParsedCommand) => void) {
   const program = new Command('cekuraform')
     .description('Declarative configuration for Cekura agents: plan and apply agents kept as YAML.')
     .version(version)
@@ -158,19 +154,20 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       outputError: () => {},
     });
 
-  const withManifest = (command: Command) =>
+  // Generic over the command's own arguments and options, so each command's action sees its options typed.
+  const withManifest = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command
       .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
       .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
       .addOption(environmentOption());
-  const withConnection = (command: Command) =>
+  const withConnection = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command
       .option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)')
       .option(
         '--trace <file>',
         'append every request and response to FILE as JSON lines, secrets redacted (or $CEKURAFORM_TRACE)',
       );
-  const withOutput = (command: Command) =>
+  const withOutput = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
 
   withOutput(withConnection(withManifest(program.command('plan').description('show what apply would change'))))
@@ -179,7 +176,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
-    .action((options: Record<string, unknown>) => {
+    .action((options) => {
       if (options.json === true && options.markdown === true)
         throw new UsageError('--json and --markdown cannot be used together');
       accept({
@@ -187,9 +184,10 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...manifestArgs(options),
           ...outputArgs(options),
-          ...connectionArgs(options),
+          apiUrl: options.apiUrl,
+          trace: options.trace,
           markdown: options.markdown === true,
-          out: options.out as string | undefined,
+          out: options.out,
           detailedExitcode: options.detailedExitcode === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
@@ -217,7 +215,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         nonNegativeInteger,
       ),
     )
-    .action((planFile: string | undefined, options: Record<string, unknown>) => {
+    .action((planFile, options) => {
       if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', {
           hint: 'a saved plan already holds what to apply',
@@ -228,14 +226,15 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...manifestArgs(options),
           ...outputArgs(options),
-          ...connectionArgs(options),
+          apiUrl: options.apiUrl,
+          trace: options.trace,
           planFile,
           autoApprove: options.autoApprove === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
-          parallelism: options.parallelism as number,
-          toggleTimeoutMs: options.toggleTimeout as number,
-          maxDeletes: options.maxDeletes as number | undefined,
+          parallelism: options.parallelism,
+          toggleTimeoutMs: options.toggleTimeout,
+          maxDeletes: options.maxDeletes,
         },
       });
     });
@@ -243,10 +242,10 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   withOutput(program.command('validate').description('check manifests without contacting Cekura'))
     .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
     .addOption(environmentOption())
-    .action((options: Record<string, unknown>) => {
+    .action((options) => {
       accept({
         command: 'validate',
-        args: { files: filesOf(options), env: options.env as string | undefined, ...outputArgs(options) },
+        args: { files: options.file ?? [], env: options.env, ...outputArgs(options) },
       });
     });
 
@@ -270,15 +269,15 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         .argParser(nonNegativeInteger)
         .default(1500),
     )
-    .action((options: Record<string, unknown>) => {
+    .action((options) => {
       accept({
         command: 'emulator',
         args: {
-          port: options.port as number,
-          host: options.host as string,
-          data: options.inMemory === true ? null : (options.data as string),
-          latencyMs: options.latency as number,
-          toggleDurationMs: options.toggleDuration as number,
+          port: options.port,
+          host: options.host,
+          data: options.inMemory === true ? null : options.data,
+          latencyMs: options.latency,
+          toggleDurationMs: options.toggleDuration,
         },
       });
     });
@@ -288,10 +287,10 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .description('remove the lock of a state record left by a run that cannot release it')
     .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
     .addOption(environmentOption())
-    .action((options: Record<string, unknown>) =>
+    .action((options) =>
       accept({
         command: 'force-unlock',
-        args: { state: options.state as string | undefined, env: options.env as string | undefined },
+        args: { state: options.state, env: options.env },
       }),
     );
 
@@ -300,17 +299,18 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .addOption(new Option('--agent <id>', 'only this agent (repeatable)').argParser(collectPositiveIntegers))
     .option('-o, --output <file>', 'write the manifest to this file instead of stdout')
     .option('--force', 'overwrite the -o file if it exists')
-    .action((options: Record<string, unknown>) => {
+    .action((options) => {
       if (options.force === true && options.output === undefined)
         throw new UsageError('--force needs -o FILE', { hint: 'without -o the manifest goes to stdout' });
       accept({
         command: 'export',
         args: {
           ...outputArgs(options),
-          ...connectionArgs(options),
-          project: options.project as number,
-          agents: (options.agent as number[] | undefined) ?? [],
-          output: options.output as string | undefined,
+          apiUrl: options.apiUrl,
+          trace: options.trace,
+          project: options.project,
+          agents: options.agent ?? [],
+          output: options.output,
           force: options.force === true,
         },
       });
@@ -325,13 +325,14 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   )
     .argument('<address>', 'the manifest address, agent.<key>')
     .argument('<agent-id>', 'the id of the live agent', positiveInteger)
-    .action((address: string, agentId: number, options: Record<string, unknown>) => {
+    .action((address, agentId, options) => {
       accept({
         command: 'import',
         args: {
           ...manifestArgs(options),
           ...outputArgs(options),
-          ...connectionArgs(options),
+          apiUrl: options.apiUrl,
+          trace: options.trace,
           address,
           agentId,
         },
@@ -339,45 +340,38 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     });
 
   const state = program.command('state').description('read or edit the bindings in the state record');
-  const withState = (command: Command) =>
+  const withState = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     withOutput(
       command
         .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
         .addOption(environmentOption()),
     );
-  const stateArgs = (options: Record<string, unknown>): StateArgs => ({
-    state: options.state as string | undefined,
-    env: options.env as string | undefined,
+  const stateArgs = (options: { state?: string; env?: string } & OutputOptions): StateArgs => ({
+    state: options.state,
+    env: options.env,
     ...outputArgs(options),
   });
-  withState(state.command('list').description('list the bound addresses with their agent ids')).action(
-    (options: Record<string, unknown>) => accept({ command: 'state list', args: stateArgs(options) }),
+  withState(state.command('list').description('list the bound addresses with their agent ids')).action((options) =>
+    accept({ command: 'state list', args: stateArgs(options) }),
   );
   withState(state.command('show').description('show one binding').argument('<address>', 'agent.<key>')).action(
-    (address: string, options: Record<string, unknown>) =>
-      accept({ command: 'state show', args: { ...stateArgs(options), address } }),
+    (address, options) => accept({ command: 'state show', args: { ...stateArgs(options), address } }),
   );
   withState(
     state
       .command('rm')
       .description('forget a binding; the agent in Cekura is untouched')
       .argument('<address>', 'agent.<key>'),
-  ).action((address: string, options: Record<string, unknown>) =>
-    accept({ command: 'state rm', args: { ...stateArgs(options), address } }),
-  );
+  ).action((address, options) => accept({ command: 'state rm', args: { ...stateArgs(options), address } }));
 
   return program;
 }
 
-function manifestArgs(options: Record<string, unknown>): ManifestArgs {
-  return {
-    files: filesOf(options),
-    state: options.state as string | undefined,
-    env: options.env as string | undefined,
-  };
+function manifestArgs(options: { file?: string[]; state?: string; env?: string }): ManifestArgs {
+  return { files: options.file ?? [], state: options.state, env: options.env };
 }
 
-function environmentOption(): Option {
+function environmentOption() {
   return new Option(
     '--env <name>',
     'the environment of the manifest to use (required when it declares environments)',
@@ -391,12 +385,14 @@ function environmentName(value: string): string {
   return value;
 }
 
-function outputArgs(options: Record<string, unknown>): OutputArgs {
-  return { json: options.json === true, color: options.color !== false };
+/** `--json` and `--no-color` as commander gives them. */
+interface OutputOptions {
+  json?: true;
+  color: boolean;
 }
 
-function filesOf(options: Record<string, unknown>): string[] {
-  return (options.file as string[] | undefined) ?? [];
+function outputArgs(options: OutputOptions): OutputArgs {
+  return { json: options.json === true, color: options.color };
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

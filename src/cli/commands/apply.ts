@@ -20,8 +20,7 @@ import { fetchLiveState } from '../../state/fetch.js';
 import { fingerprintKeysOf } from '../../state/fingerprint.js';
 import { forgetLegacyFingerprintKey, openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
-import type { CliIo, InputStream } from '../io.js';
-import { INTERRUPTED_EXIT_CODE } from '../main.js';
+import { INTERRUPTED_EXIT_CODE, type CliIo, type InputStream } from '../io.js';
 import {
   connect,
   describeRetry,

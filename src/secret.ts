@@ -1,5 +1,8 @@
 import { inspect } from 'node:util';
-import { createRedactor, REDACTED } from '../redact.js';
+import { createRedactor, REDACTED } from './redact.js';
+
+/** What a secret shows instead of itself, in a plan's data and in every output. */
+export const SENSITIVE_PLACEHOLDER = REDACTED;
 
 /**
  * A write-only value read from the environment. It never prints itself: `String()`, JSON and
@@ -18,19 +21,17 @@ export class Secret {
   }
 
   toString(): string {
-    return REDACTED;
+    return SENSITIVE_PLACEHOLDER;
   }
 
   toJSON(): string {
-    return REDACTED;
+    return SENSITIVE_PLACEHOLDER;
   }
 
   [inspect.custom](): string {
-    return REDACTED;
+    return SENSITIVE_PLACEHOLDER;
   }
 }
-
-export { REDACTED as SENSITIVE_PLACEHOLDER };
 
 /** `text` with every one of `values` replaced by `(sensitive value)`, in every form a server or parser may quote it back. */
 export function scrubSecretValues(text: string, values: readonly string[]): string {
