@@ -68,6 +68,11 @@ export function isDerivedFingerprint(recorded: string): boolean {
   return recorded.startsWith(DERIVED_PREFIX);
 }
 
+/** HMAC-SHA256 of `text` under the current key, in full: binds a saved plan to its content (`plan_digest`). */
+export function keyedDigest(keys: FingerprintKeys, text: string): string {
+  return createHmac('sha256', Buffer.from(keys.current, 'base64')).update(text, 'utf8').digest('hex');
+}
+
 function hmac(key: string, value: string): string {
   return createHmac('sha256', Buffer.from(key, 'base64')).update(value, 'utf8').digest('hex').slice(0, 32);
 }

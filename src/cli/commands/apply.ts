@@ -5,11 +5,11 @@ import { applyPlan } from '../../apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../apply/events.js';
 import { checkSavedPlan } from '../../apply/stale.js';
 import { systemClock } from '../../clock.js';
-import { CekuraformError, UsageError } from '../../errors.js';
+import { CekuraformError, errnoCode, UsageError } from '../../errors.js';
 import { splitPointer, joinPointer } from '../../json.js';
 import type { Manifest } from '../../manifest/types.js';
 import { plan as makePlan } from '../../plan/plan.js';
-import { parseSavedPlan } from '../../plan/saved.js';
+import { checkPlanDigest, parseSavedPlan } from '../../plan/saved.js';
 import { hasChanges, type Plan } from '../../plan/types.js';
 import { renderApplyResultText } from '../../render/apply-result.js';
 import { renderApplyResultJson } from '../../render/json.js';
@@ -38,10 +38,7 @@ import { lockStateRecord } from '../state-access.js';
  * one is still current), show it, confirm, then apply it with progress and report the outcome.
  */
 export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> {
-  const saved =
-    args.planFile === undefined
-      ? undefined
-      : parseSavedPlan(await readFile(resolve(io.cwd, args.planFile), 'utf8'), args.planFile);
+  const saved = args.planFile === undefined ? undefined : await readSavedPlan(args.planFile, io);
   const manifest = saved === undefined ? await readManifest(args.files, io, args) : undefined;
   const statePath = statePathOf(
     args.state,
@@ -50,7 +47,6 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   );
   const style = styleFor(args, io.stdout, io);
 
-  const lock = await lockStateRecord(statePath, 'apply', io);
   // Retries during the read go to stderr; during apply they join the progress output, named by address.
   let onEvent: (event: ApplyEvent) => void = (event) => {
     if (event.type === 'retrying') io.stderr.write(describeRetry(retryInfoOf(event)) + '\n');
@@ -74,6 +70,11 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     },
     secrets,
   );
+  // Taken once the arguments and settings are known good, so that no error before the try leaves it behind.
+  const lock = await lockStateRecord(statePath, 'apply', io).catch(async (error: unknown) => {
+    await api.close();
+    throw error;
+  });
   try {
     const records = await openStateRecord(statePath);
     const clock = io.clock ?? systemClock;
@@ -139,6 +140,33 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   } finally {
     await api.close();
     await lock.release();
+  }
+}
+
+/**
+ * The saved plan at `file`, checked: its shape and consistency, and its digest under the key it was
+ * made with (derived from the environment and the plan's lineage), before anything else is read.
+ */
+async function readSavedPlan(file: string, io: CliIo): Promise<Plan> {
+  const saved = parseSavedPlan(await readPlanFile(file, io), file);
+  checkPlanDigest(saved, fingerprintKeysOf(io.env, { lineage: saved.plan.created_from.state_lineage }), file);
+  return saved.plan;
+}
+
+async function readPlanFile(file: string, io: CliIo): Promise<string> {
+  try {
+    return await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    const reason =
+      errnoCode(error) === 'ENOENT'
+        ? 'there is no such file'
+        : errnoCode(error) === 'EISDIR'
+          ? 'it is a folder'
+          : (error as Error).message;
+    throw new CekuraformError('plan_unreadable', `cannot read the saved plan ${file}: ${reason}`, {
+      meta: { file },
+      hint: 'give the file `cekuraform plan --out FILE` wrote',
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { plan } from '../../plan/plan.js';
+import { savedPlanText } from '../../plan/saved.js';
 import { hasChanges } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/json.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
@@ -40,7 +41,7 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     if (args.out !== undefined) {
       const file = resolve(io.cwd, args.out);
       // It names every secret's variable and fingerprint: readable by its owner only, as the state record.
-      await writeFileAtomic(file, renderPlanJson(result), { mode: 0o600 });
+      await writeFileAtomic(file, savedPlanText(result, fingerprintKeysOf(io.env, record)), { mode: 0o600 });
       if (!args.json)
         io.stderr.write(`Saved the plan to ${args.out}; apply it with \`cekuraform apply ${args.out}\`.\n`);
     }
