@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonValue } from './json.js';
+import { isJsonObject, MAX_NESTING_DEPTH, pathDeeperThan, type JsonValue } from './json.js';
 
 /** What a secret becomes in any text cekuraform shows or writes. */
 export const REDACTED = '(sensitive value)';
@@ -47,6 +47,8 @@ export function redactBodyText(text: string, redact: Redact): string {
   } catch {
     return redacted;
   }
+  // Too deep to walk safely; the client refuses such a body anyway.
+  if (pathDeeperThan(parsed, MAX_NESTING_DEPTH) !== undefined) return redacted;
   const serialized = JSON.stringify(parsed);
   const again = JSON.stringify(redactJson(parsed, redact));
   return again === serialized ? redacted : again;

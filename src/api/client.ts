@@ -1,7 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
-import type { JsonObject } from '../json.js';
+import { MAX_NESTING_DEPTH, pathDeeperThan, type JsonObject } from '../json.js';
 import { createRedactor } from '../redact.js';
 import { describeFailure, invalidResponse } from './failure.js';
 import { exchange, type ApiRequest, type HttpConfig } from './http.js';
@@ -258,11 +258,22 @@ function pagesForCount(count: number | undefined, firstPageSize: number, maxPage
 }
 
 function readJson(request: ApiRequest, response: { status: number; text: string }): unknown {
+  let body: unknown;
   try {
-    return JSON.parse(response.text);
+    body = JSON.parse(response.text);
   } catch {
     throw invalidResponse(request, response.status, response.text === '' ? 'empty body' : 'body is not JSON');
   }
+  const tooDeep = pathDeeperThan(body, MAX_NESTING_DEPTH);
+  if (tooDeep !== undefined) {
+    const where = tooDeep.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
+    throw invalidResponse(
+      request,
+      response.status,
+      `body nested deeper than ${MAX_NESTING_DEPTH} levels (at ${where.replace(/^\./, '')})`,
+    );
+  }
+  return body;
 }
 
 function validate<T>(request: ApiRequest, status: number, schema: z.ZodType<T>, body: unknown): T {

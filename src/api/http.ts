@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
-import type { JsonObject } from '../json.js';
+import { MAX_NESTING_DEPTH, pathDeeperThan, type JsonObject } from '../json.js';
 import { redactBodyText, type Redact } from '../redact.js';
 import type { TraceEntry, Tracer } from './trace.js';
 
@@ -84,7 +84,8 @@ export async function exchange(config: HttpConfig, request: ApiRequest): Promise
 /** A body as the trace shows it: parsed when it is JSON, so that the trace line stays one JSON document. */
 function tracedBody(text: string): TraceEntry['body'] {
   try {
-    return JSON.parse(text) as TraceEntry['body'];
+    const body = JSON.parse(text) as TraceEntry['body'];
+    return pathDeeperThan(body, MAX_NESTING_DEPTH) === undefined ? body : text;
   } catch {
     return text;
   }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { CekuraformError, UsageError } from '../errors.js';
 import { digest } from '../json.js';
 import { findManifestFiles } from './discover.js';
@@ -6,6 +5,7 @@ import { selectEnvironment, type SelectedEnvironment } from './environments.js';
 import { loadManifestFile, type ManifestFileRef } from './file.js';
 import { mergeFiles } from './merge.js';
 import { parseManifestText, type ParsedFile } from './parse.js';
+import { readManifestText } from './read-text.js';
 import { scrubSecretValues } from '../secret.js';
 import { ManifestError, type Manifest, type ManifestAgent, type ManifestIssue } from './types.js';
 
@@ -80,17 +80,6 @@ function environmentOf(parsed: ParsedFile[], options: LoadManifestOptions, order
     if (error instanceof UsageError && syntaxIssues.length > 0)
       throw new ManifestError(sortIssues(syntaxIssues, order));
     throw error;
-  }
-}
-
-async function readManifestText(ref: ManifestFileRef): Promise<string> {
-  try {
-    return await readFile(ref.absolute, 'utf8');
-  } catch (error) {
-    throw new CekuraformError('manifest_unreadable', `cannot read ${ref.file}`, {
-      cause: error,
-      meta: { path: ref.file },
-    });
   }
 }
 

@@ -185,3 +185,27 @@ it('writes a debug trace line per attempt: method, path, status, ms', async () =
     `GET ${AGENTS}?project_id=42&page_size=100 200 0ms`,
   ]);
 });
+
+describe('deeply nested responses', () => {
+  it('refuse a body nested past the limit, naming where, without overflowing the stack', async () => {
+    // Built as text: JSON.stringify itself overflows on such a value.
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const agent = wireAgent({ id: 303 });
+    (agent.mock_tools as { mock_data: unknown[] }[])[0]!.mock_data = [{ input: {}, output: 'DEEP' }];
+    const body = JSON.stringify(agent).replace('"DEEP"', deep);
+    const lines: string[] = [];
+    const requests = await serve(
+      (_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(body),
+      { trace: (entry) => lines.push(JSON.stringify(entry)) },
+    );
+
+    const error = await apiErrorOf(api.getAgent(303));
+
+    expect(error.code).toBe('api_invalid_response');
+    expect(error.detail).toMatch(
+      /body nested deeper than 100 levels \(at mock_tools\[0\]\.mock_data\[0\]\.output(\.a)+\)/,
+    );
+    expect(requests).toHaveLength(1);
+    expect(lines).toHaveLength(2);
+  });
+});
