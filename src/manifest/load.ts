@@ -1,8 +1,8 @@
-import { CekuraformError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { digest } from '../json.js';
 import { findManifestFiles } from './discover.js';
 import { selectEnvironment, type SelectedEnvironment } from './environments.js';
-import { loadManifestFile, type ManifestFileRef } from './file.js';
+import { loadManifestFile } from './file.js';
 import { mergeFiles } from './merge.js';
 import { parseManifestText, type ParsedFile } from './parse.js';
 import { readManifestText } from './read-text.js';
