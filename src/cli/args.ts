@@ -46,6 +46,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   parallelism: number;
   toggleTimeoutMs: number;
   maxDeletes: number | undefined;
+  /** `--keep-backups N`: the newest backups kept in the backups folder; 0 keeps all. */
+  keepBackups: number;
 }
 
 export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
@@ -110,6 +112,8 @@ export type ParsedCommand =
 
 export const DEFAULT_PARALLELISM = 4;
 export const DEFAULT_TOGGLE_TIMEOUT_MS = 5 * 60_000;
+/** Backups apply keeps in the backups folder (`--keep-backups`). */
+export const DEFAULT_KEEP_BACKUPS = 20;
 export const DEFAULT_EMULATOR_DATA = '.cekuraform/emulator-data.json';
 
 /**
@@ -215,6 +219,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         nonNegativeInteger,
       ),
     )
+    .addOption(
+      new Option('--keep-backups <n>', 'backups kept in the backups folder, the newest (0 keeps all)')
+        .argParser(nonNegativeInteger)
+        .default(DEFAULT_KEEP_BACKUPS),
+    )
     .action((planFile, options) => {
       if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', {
@@ -235,6 +244,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           parallelism: options.parallelism,
           toggleTimeoutMs: options.toggleTimeout,
           maxDeletes: options.maxDeletes,
+          keepBackups: options.keepBackups,
         },
       });
     });

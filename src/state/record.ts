@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { CekuraformError, errnoCode } from '../errors.js';
@@ -96,6 +96,18 @@ export async function readStateRecord(path: string): Promise<StateRecord | null>
   }
   // A version 1 record is read as it is; it is saved as version 2, keeping its legacy key until apply re-keys.
   return { ...result.data, version: STATE_RECORD_VERSION } as StateRecord;
+}
+
+/**
+ * Removes the temporary files that an atomic save of the record at `path` leaves when its process
+ * is killed mid-write (write-file-atomic names them `<record>.<number>`). Only under the record's
+ * lock: no other run is saving it then.
+ */
+export async function removeLeftoverTempFiles(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  const leftovers = names.filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)));
+  await Promise.all(leftovers.map((name) => rm(join(dirname(path), name), { force: true })));
 }
 
 /**

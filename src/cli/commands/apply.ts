@@ -127,7 +127,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       ...((args.maxDeletes ?? plan.options.max_deletes) === undefined
         ? {}
         : { maxDeletes: args.maxDeletes ?? plan.options.max_deletes }),
-      backup: { dir: join(dirname(statePath), 'backups'), documents: snapshot.documents },
+      backup: { dir: join(dirname(statePath), 'backups'), documents: snapshot.documents, keep: args.keepBackups },
     });
     await progress.finish();
     // Every agent of the plan has stored its re-keyed fingerprints by now (no-ops too).
