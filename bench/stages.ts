@@ -88,6 +88,7 @@ if (mode === 'yaml') {
       live,
       records.current(),
       modules.session.planOptionsOf({ prune: false, deleteRelated: false }, manifest),
+      undefined,
       modules.fingerprint.fingerprintKeysOf(io.env, records.current()),
     ),
   );

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
+import { DEFAULT_KEEP_BACKUPS, DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
@@ -35,6 +36,8 @@ export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   detailedExitcode: boolean;
   prune: boolean;
   deleteRelated: boolean;
+  /** `--show-unmanaged`: list every unmanaged agent, not only the first few (JSON always has all). */
+  showUnmanaged: boolean;
 }
 
 export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
@@ -48,6 +51,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   maxDeletes: number | undefined;
   /** `--keep-backups N`: the newest backups kept in the backups folder; 0 keeps all. */
   keepBackups: number;
+  /** `--show-unmanaged`, as for plan. */
+  showUnmanaged: boolean;
 }
 
 export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
@@ -110,10 +115,6 @@ export type ParsedCommand =
   /** Help or version was printed; nothing to run. */
   | { command: 'exit'; code: number };
 
-export const DEFAULT_PARALLELISM = 4;
-export const DEFAULT_TOGGLE_TIMEOUT_MS = 5 * 60_000;
-/** Backups apply keeps in the backups folder (`--keep-backups`). */
-export const DEFAULT_KEEP_BACKUPS = 20;
 export const DEFAULT_EMULATOR_DATA = '.cekuraform/emulator-data.json';
 
 /**
@@ -180,6 +181,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .action((options) => {
       if (options.json === true && options.markdown === true)
         throw new UsageError('--json and --markdown cannot be used together');
@@ -195,6 +197,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           detailedExitcode: options.detailedExitcode === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
+          showUnmanaged: options.showUnmanaged === true,
         },
       });
     });
@@ -204,6 +207,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .addOption(
       new Option('--parallelism <n>', 'agents sending requests at once (one waiting for its toggle frees its slot)')
         .argParser(positiveInteger)
@@ -245,6 +249,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           toggleTimeoutMs: options.toggleTimeout,
           maxDeletes: options.maxDeletes,
           keepBackups: options.keepBackups,
+          showUnmanaged: options.showUnmanaged === true,
         },
       });
     });

@@ -2,14 +2,14 @@ import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createApiClient } from '../api/client.js';
 import type { RetryInfo } from '../api/retry.js';
-import { resolveApiSettings } from '../api/settings.js';
+import { resolveApiSettings, resolveApiUrl } from '../api/settings.js';
 import type { TraceEntry } from '../api/trace.js';
 import type { CekuraApi } from '../api/types.js';
 import { UsageError } from '../errors.js';
 import { systemClock } from '../clock.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
-import type { Plan, PlanOptions } from '../plan/types.js';
+import type { ApiTarget, Plan, PlanOptions } from '../plan/types.js';
 import { createStyle, shouldUseColor, type OutputStream, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
 import { isDebug } from './debug.js';
@@ -58,6 +58,11 @@ export function connect(
     ...(isDebug(io) ? { log: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
     ...(traceFile === undefined ? {} : { trace: openTrace(resolve(io.cwd, traceFile), io) }),
   });
+}
+
+/** The API this run acts on and how it was chosen, for the plan to name. */
+export function apiTargetOf(args: ConnectionArgs, io: CliIo): ApiTarget {
+  return resolveApiUrl({ ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }), env: io.env });
 }
 
 /** Appends each entry as one line (mode 0600: a trace shows agents' configuration); written as it happens, so a hung run leaves its trace. */

@@ -29,6 +29,7 @@ describe('parseArgs', () => {
         detailedExitcode: false,
         prune: false,
         deleteRelated: false,
+        showUnmanaged: false,
       },
     });
   });

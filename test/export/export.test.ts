@@ -445,6 +445,7 @@ describe('export → manifest → plan', () => {
       live(...agents),
       newStateRecord(),
       { prune: false, delete_related: false },
+      undefined,
       { current: Buffer.alloc(32).toString('base64') },
     );
 

@@ -70,19 +70,32 @@ describe('the digest binds a saved plan to its content', () => {
 });
 
 describe('a saved plan must be consistent, whatever its digest', () => {
+  /** A delete of agent `id`, shaped as the plan's own changes are. */
+  function deleteOf(plan: Plan, id: number, project: number): Plan['resource_changes'][number] {
+    const update = plan.resource_changes.find((change) => change.action === 'update')!;
+    const {
+      desired: _desired,
+      record: _record,
+      request: _request,
+      ...common
+    } = update as Extract<Plan['resource_changes'][number], { action: 'update' }>;
+    return {
+      ...common,
+      address: 'agent.intruder',
+      action: 'delete',
+      id,
+      project,
+      fields: [],
+      items: [],
+      changes: [],
+      request: { method: 'DELETE', delete_related: true },
+    };
+  }
+
   it('refuses a delete of an agent in a project the plan did not read', async () => {
     const plan = await savedUpdate();
     const other = await scenario.createDirectly({ name: 'Other Project Bot', project: 77 });
-    plan.resource_changes.push({
-      address: 'agent.intruder',
-      action: 'delete',
-      id: other.id,
-      name: 'Other Project Bot',
-      project: 77,
-      changes: [],
-      items: [],
-      request: { method: 'DELETE', delete_related: true },
-    } as unknown as Plan['resource_changes'][number]);
+    plan.resource_changes.push(deleteOf(plan, other.id, 77));
     plan.summary.destroy += 1;
     await writeSigned(plan);
 
@@ -93,14 +106,7 @@ describe('a saved plan must be consistent, whatever its digest', () => {
   it('refuses a change claiming an agent of another project is in a read one', async () => {
     const plan = await savedUpdate();
     const other = await scenario.createDirectly({ name: 'Other Project Bot', project: 77 });
-    const [first] = plan.resource_changes;
-    plan.resource_changes.push({
-      ...first!,
-      address: 'agent.intruder',
-      action: 'delete',
-      id: other.id,
-      request: { method: 'DELETE', delete_related: true },
-    } as unknown as Plan['resource_changes'][number]);
+    plan.resource_changes.push(deleteOf(plan, other.id, 42));
     plan.summary.destroy += 1;
     await writeSigned(plan);
 
@@ -118,7 +124,7 @@ describe('a saved plan must be consistent, whatever its digest', () => {
 
   it('refuses a summary that does not count the changes ("No changes." and then writes)', async () => {
     const plan = await savedUpdate();
-    plan.summary = { add: 0, change: 0, destroy: 0, mock_mode_toggles: 0 };
+    plan.summary = { ...plan.summary, add: 0, change: 0, destroy: 0, mock_mode_toggles: 0 };
     await writeSigned(plan);
 
     await applyRefused(/its summary .* does not count its changes/);

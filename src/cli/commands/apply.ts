@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { RetryInfo } from '../../api/retry.js';
 import { applyPlan } from '../../apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../apply/events.js';
-import { checkSavedPlan } from '../../apply/stale.js';
+import { checkSavedPlan, checkSavedPlanTarget } from '../../apply/stale.js';
 import { systemClock } from '../../clock.js';
 import { CekuraformError, errnoCode, UsageError } from '../../errors.js';
 import { splitPointer, joinPointer } from '../../json.js';
@@ -16,12 +16,14 @@ import { renderApplyResultJson } from '../../render/json.js';
 import { createApplyProgress, type ProgressMode } from '../../render/progress.js';
 import type { Style } from '../../render/style.js';
 import { renderPlanText } from '../../render/text.js';
+import { targetWords } from '../../render/wording.js';
 import { fetchLiveState } from '../../state/fetch.js';
 import { fingerprintKeysOf } from '../../state/fingerprint.js';
 import { forgetLegacyFingerprintKey, openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import { INTERRUPTED_EXIT_CODE, type CliIo, type InputStream } from '../io.js';
 import {
+  apiTargetOf,
   connect,
   describeRetry,
   manifestSecretValues,
@@ -46,6 +48,8 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     saved === undefined ? manifest!.environment : savedPlanEnvironment(saved, args.env),
   );
   const style = styleFor(args, io.stdout, io);
+  const target = apiTargetOf(args, io);
+  if (saved !== undefined) checkSavedPlanTarget(saved, target);
 
   // Retries during the read go to stderr; during apply they join the progress output, named by address.
   let onEvent: (event: ApplyEvent) => void = (event) => {
@@ -95,13 +99,14 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
         snapshot.live,
         records.current(),
         planOptionsOf(args, manifest!),
+        target,
         sources.fingerprintKeys,
       );
     }
 
-    if (!args.json) io.stdout.write(renderPlanText(plan, style));
+    if (!args.json) io.stdout.write(renderPlanText(plan, style, { showAllUnmanaged: args.showUnmanaged }));
     // A saved plan was reviewed when it was made (as Terraform applies one without asking).
-    if (hasChanges(plan) && saved === undefined && !args.autoApprove && !(await confirm(io))) {
+    if (hasChanges(plan) && saved === undefined && !args.autoApprove && !(await confirm(io, plan))) {
       io.stdout.write('Apply cancelled.\n');
       return 1;
     }
@@ -185,13 +190,13 @@ function savedPlanEnvironment(plan: Plan, requested: string | undefined): string
 }
 
 /** Asks on a terminal; without one, apply needs `--auto-approve` (a CI job must say so explicitly). */
-async function confirm(io: CliIo): Promise<boolean> {
+async function confirm(io: CliIo, plan: Plan): Promise<boolean> {
   if (io.stdin?.isTTY !== true) {
     throw new UsageError('apply needs confirmation, and there is no terminal to ask on', {
       hint: 'run with --auto-approve to apply without asking (as in CI)',
     });
   }
-  io.stdout.write("\nDo you want to apply these changes? Only 'yes' is accepted: ");
+  io.stdout.write(`\nDo you want to apply these changes to ${targetWords(plan)}? Only 'yes' is accepted: `);
   return (await readLine(io.stdin)).trim() === 'yes';
 }
 

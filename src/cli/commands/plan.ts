@@ -14,6 +14,7 @@ import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import {
+  apiTargetOf,
   connect,
   describeRetry,
   manifestSecretValues,
@@ -35,11 +36,19 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   try {
     const { live } = await fetchLiveState(api, manifest.projects);
     const record = records.current();
-    const result = plan(manifest, live, record, planOptionsOf(args, manifest), fingerprintKeysOf(io.env, record));
+    const result = plan(
+      manifest,
+      live,
+      record,
+      planOptionsOf(args, manifest),
+      apiTargetOf(args, io),
+      fingerprintKeysOf(io.env, record),
+    );
 
+    const shown = { showAllUnmanaged: args.showUnmanaged };
     if (args.json) io.stdout.write(renderPlanJson(result));
-    else if (args.markdown) io.stdout.write(renderPlanMarkdown(result));
-    else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io)));
+    else if (args.markdown) io.stdout.write(renderPlanMarkdown(result, shown));
+    else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io), shown));
 
     if (args.out !== undefined) {
       // It names every secret's variable and fingerprint: readable by its owner only, as the state record.
