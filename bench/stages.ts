@@ -62,13 +62,15 @@ if (mode === 'yaml') {
     parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, merge: true, logLevel: 'error' }),
   );
   await timed('YAML toJS', () => doc.toJS());
+  // What loading a manifest with nothing to report does instead (src/manifest/parse.ts).
+  const { fastManifestValue } = await import('../src/manifest/parse.js');
+  await timed('fast path (js-yaml)', () => fastManifestValue(text));
 } else {
   const modules = await timed('imports', async () => ({
     session: await import('../src/cli/session.js'),
     fetch: await import('../src/state/fetch.js'),
     record: await import('../src/state/record.js'),
     fingerprint: await import('../src/state/fingerprint.js'),
-    planner: await import('../src/plan/plan.js'),
     text: await import('../src/render/text.js'),
     style: await import('../src/render/style.js'),
   }));
@@ -83,14 +85,15 @@ if (mode === 'yaml') {
     modules.fetch.fetchLiveState(api, manifest.projects),
   );
   const result = await timed('plan', () =>
-    modules.planner.plan(
+    modules.session.planRun({
+      api,
       manifest,
       live,
-      records.current(),
-      modules.session.planOptionsOf({ prune: false, deleteRelated: false }, manifest),
-      undefined,
-      modules.fingerprint.fingerprintKeysOf(io.env, records.current()),
-    ),
+      record: records.current(),
+      args: { prune: false, deleteRelated: false, mockModeVia: undefined },
+      target: modules.session.apiTargetOf({ apiUrl: undefined, trace: undefined }, io),
+      fingerprintKeys: modules.fingerprint.fingerprintKeysOf(io.env, records.current()),
+    }),
   );
   await timed('render text', () => modules.text.renderPlanText(result, modules.style.createStyle(false)));
   await api.close();

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import { MAX_NESTING_DEPTH, pathDeeperThan, type JsonObject } from '../json.js';
 import { createRedactor } from '../redact.js';
+import { ApiError } from './errors.js';
 import { describeFailure, invalidResponse } from './failure.js';
 import { exchange, type ApiRequest, type HttpConfig } from './http.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from './retry.js';
@@ -69,9 +70,13 @@ export interface ApiClientOptions {
   trace?: (entry: TraceEntry) => void;
   /** Values to redact besides the API key, wherever the server may echo them: the run's secrets. */
   secrets?: readonly string[];
+  /** Sees the rate-limit headers of each response (see `HttpConfig`). */
+  onRateLimitHeaders?: (headers: Record<string, string>) => void;
 }
 
 const AGENTS_PATH = '/test_framework/v2/aiagents/';
+/** A progress id no toggle ever has (real ones are UUIDs). */
+const PROBE_PROGRESS_ID = 'cekuraform-probe';
 
 /** The Cekura API over HTTP. Every method rejects with an `ApiError`; see `CekuraApi`. */
 export function createApiClient(options: ApiClientOptions): CekuraApi {
@@ -95,6 +100,7 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
     clock,
     ...(options.log ? { log: options.log } : {}),
     ...(options.trace ? { trace: createTracer(options.trace) } : {}),
+    ...(options.onRateLimitHeaders ? { onRateLimitHeaders: options.onRateLimitHeaders } : {}),
   };
   const retryDeps = {
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
@@ -136,31 +142,64 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
   ): Promise<WireAgent[]> {
     const agents: WireAgent[] = [];
     const fetched = new Set<string>();
-    let pageLimit = maxPages;
-    let url: URL | undefined = agentsUrl('', { project_id: String(project), page_size: String(pageSize), ...query });
-    for (let page = 1; url; page++) {
+    // `isLast`: its next link is followed (checked against loops and other origins); a page read with later ones is not.
+    const readPage = async (url: URL, page: number, isLast = true) => {
       fetched.add(url.href);
       const request: ApiRequest = { operation: `${operation} (page ${page})`, method: 'GET', url };
       const response = await call(request);
       const body = readJson(request, response);
-      if (Array.isArray(body)) {
-        agents.push(...validate(request, response.status, agentListSchema, body));
-        break;
-      }
+      if (Array.isArray(body)) return { results: validate(request, response.status, agentListSchema, body) };
       const current = validate(request, response.status, agentPageSchema, body);
-      agents.push(...current.results);
-      if (page === 1) pageLimit = pagesForCount(current.count, current.results.length, maxPages);
-      if (current.next && page >= pageLimit) {
+      if (current.next && isLast && page >= pageLimit) {
+        const counted =
+          current.count === undefined ? 'a listing may take' : `its count of ${current.count} agents needs`;
         throw invalidResponse(
           request,
           response.status,
-          `the server offers page ${page + 1}, more than the ${pageLimit} pages ${current.count === undefined ? 'a listing may take' : `its count of ${current.count} agents needs`} (a pagination loop)`,
+          `the server offers page ${page + 1}, more than the ${pageLimit} pages ${counted} (a pagination loop)`,
         );
       }
-      url = current.next ? nextPageUrl(request, response.status, current.next, fetched) : undefined;
+      const next = current.next && isLast ? nextPageUrl(request, response.status, current.next, fetched) : undefined;
+      return { results: current.results, count: current.count, next };
+    };
+    // Raised to what page 1's count needs; a server whose `next` goes on past it is stopped there.
+    let pageLimit = maxPages;
+
+    let page = 1;
+    let current = await readPage(
+      agentsUrl('', { project_id: String(project), page_size: String(pageSize), ...query }),
+      page,
+    );
+    agents.push(...current.results);
+    pageLimit = pagesForCount(current.count, current.results.length, maxPages);
+    // Page 1 says how many pages there are: the rest are read at once instead of one round trip each.
+    const pageCount =
+      current.count === undefined || current.results.length === 0
+        ? 0
+        : Math.min(maxPages, Math.ceil(current.count / current.results.length));
+    if (current.next?.searchParams.get('page') === '2' && pageCount > 2) {
+      const next = current.next;
+      const urls = Array.from({ length: pageCount - 1 }, (_, index) => withPage(next, index + 2));
+      const rest = await Promise.all(urls.map((url, index) => readPage(url, index + 2, index === urls.length - 1)));
+      for (const read of rest) agents.push(...read.results);
+      current = rest.at(-1)!;
+      page = pageCount;
+    }
+    // Pages one after another: a server without page numbers, or agents added since page 1 was read.
+    while (current.next !== undefined) {
+      page += 1;
+      current = await readPage(current.next, page);
+      agents.push(...current.results);
     }
     // A server that ignored project_id must not make other projects' agents look managed.
     return agents.filter((agent) => agent.project === project);
+  }
+
+  /** `url` (page 2, on the API's origin) asking for page `page` instead. */
+  function withPage(url: URL, page: number): URL {
+    const paged = new URL(url);
+    paged.searchParams.set('page', String(page));
+    return paged;
   }
 
   function nextPageUrl(request: ApiRequest, status: number, next: string, fetched: Set<string>): URL {
@@ -244,6 +283,24 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
         },
         toggleProgressSchema,
       ),
+
+    offersToggle: async (id) => {
+      const request: ApiRequest = {
+        operation: 'checking whether the API offers the mock-tool toggle',
+        agentId: id,
+        method: 'GET',
+        url: agentsUrl(`${id}/toggle-mock-tools-progress/`, { progress_id: PROBE_PROGRESS_ID }),
+        isToggleEndpoint: true,
+      };
+      try {
+        await call(request);
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'api_validation') return true;
+        if (error instanceof ApiError && error.code === 'api_unsupported') return false;
+        throw error;
+      }
+    },
 
     close: async () => {
       if (ownPool && !ownPool.closed) await ownPool.close();

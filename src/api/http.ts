@@ -46,6 +46,8 @@ export interface HttpConfig {
   log?: (line: string) => void;
   /** Receives each request and each response or failure, redacted (`--trace FILE`). */
   trace?: Tracer;
+  /** Sees the rate-limit headers of every response (`X-RateLimit-*`, `RateLimit-*`, `Retry-After`), for `doctor`. */
+  onRateLimitHeaders?: (headers: Record<string, string>) => void;
 }
 
 /**
@@ -111,6 +113,7 @@ async function send(config: HttpConfig, request: ApiRequest, path: string): Prom
       bodyTimeout: config.bodyTimeoutMs,
     });
     const text = await readBody(response.body, config.maxBodyBytes);
+    config.onRateLimitHeaders?.(rateLimitHeaders(response.headers));
     const retryAfter = response.headers['retry-after'];
     return {
       kind: 'response',
@@ -193,4 +196,14 @@ function scrubbedError(error: unknown, redact: (text: string) => string): Error 
   const scrubbed = new Error(redact(message));
   scrubbed.name = error instanceof Error ? error.name : 'Error';
   return Object.assign(scrubbed, { code: errorCode(error) });
+}
+
+function rateLimitHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).flatMap(([name, value]) =>
+      /ratelimit|^retry-after$/i.test(name) && value !== undefined
+        ? [[name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]]
+        : [],
+    ),
+  );
 }

@@ -1,4 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
+import {
+  API_GENERATIONS,
+  DEFAULT_API_GENERATION,
+  MOCK_MODE_VIAS,
+  type ApiGeneration,
+  type MockModeVia,
+} from '../cekura/generation.js';
 import { DEFAULT_KEEP_BACKUPS, DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
@@ -36,6 +43,8 @@ export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   detailedExitcode: boolean;
   prune: boolean;
   deleteRelated: boolean;
+  /** `--mock-mode-via toggle|patch`; else the manifest's `mock_mode_via`; else detected from the API. */
+  mockModeVia: MockModeVia | undefined;
   /** `--show-unmanaged`: list every unmanaged agent, not only the first few (JSON always has all). */
   showUnmanaged: boolean;
 }
@@ -46,6 +55,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   autoApprove: boolean;
   prune: boolean;
   deleteRelated: boolean;
+  /** As for plan; refused with a saved plan, which fixed the way already. */
+  mockModeVia: MockModeVia | undefined;
   parallelism: number;
   toggleTimeoutMs: number;
   maxDeletes: number | undefined;
@@ -57,7 +68,12 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
 
 export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
 
+/** `cekuraform doctor`: the manifest only names the projects to look at. */
+export interface DoctorArgs extends ConnectionArgs, Omit<ManifestArgs, 'state'>, OutputArgs {}
+
 export interface EmulatorArgs {
+  /** `--api`: the generation of Cekura's API to answer as. */
+  api: ApiGeneration;
   port: number;
   host: string;
   /** Null keeps agents in memory only. */
@@ -104,6 +120,7 @@ export type ParsedCommand =
   | { command: 'plan'; args: PlanArgs }
   | { command: 'apply'; args: ApplyArgs }
   | { command: 'validate'; args: ValidateArgs }
+  | { command: 'doctor'; args: DoctorArgs }
   | { command: 'schema' }
   | { command: 'emulator'; args: EmulatorArgs }
   | { command: 'force-unlock'; args: ForceUnlockArgs }
@@ -172,6 +189,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         '--trace <file>',
         'append every request and response to FILE as JSON lines, secrets redacted (or $CEKURAFORM_TRACE)',
       );
+  const mockModeViaOption = () =>
+    new Option(
+      '--mock-mode-via <way>',
+      'how mock mode is changed: toggle (toggle-mock-tools routes) or patch (mock_tools_enabled in the write); default: detected',
+    ).choices(MOCK_MODE_VIAS);
   const withOutput = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
 
@@ -181,6 +203,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .addOption(mockModeViaOption())
     .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .action((options) => {
       if (options.json === true && options.markdown === true)
@@ -197,6 +220,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           detailedExitcode: options.detailedExitcode === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
+          mockModeVia: options.mockModeVia,
           showUnmanaged: options.showUnmanaged === true,
         },
       });
@@ -207,6 +231,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .addOption(mockModeViaOption())
     .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .addOption(
       new Option('--parallelism <n>', 'agents sending requests at once (one waiting for its toggle frees its slot)')
@@ -234,6 +259,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           hint: 'a saved plan already holds what to apply',
         });
       }
+      if (planFile !== undefined && options.mockModeVia !== undefined) {
+        throw new UsageError('--mock-mode-via cannot change a saved plan', {
+          hint: 'a saved plan applies mock mode the way it was planned; give --mock-mode-via to `plan --out`',
+        });
+      }
       accept({
         command: 'apply',
         args: {
@@ -245,6 +275,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           autoApprove: options.autoApprove === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
+          mockModeVia: options.mockModeVia,
           parallelism: options.parallelism,
           toggleTimeoutMs: options.toggleTimeout,
           maxDeletes: options.maxDeletes,
@@ -264,6 +295,30 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       });
     });
 
+  withOutput(
+    withConnection(
+      program.command('doctor').description('check, read-only, that the configured Cekura API works with cekuraform'),
+    ),
+  )
+    .option(
+      '-f, --file <path>',
+      'manifest whose projects to look at (repeatable; default: the usual one, if any)',
+      collect,
+    )
+    .addOption(environmentOption())
+    .action((options) => {
+      accept({
+        command: 'doctor',
+        args: {
+          files: options.file ?? [],
+          env: options.env,
+          apiUrl: options.apiUrl,
+          trace: options.trace,
+          ...outputArgs(options),
+        },
+      });
+    });
+
   program
     .command('schema')
     .description("print the manifest's JSON Schema (for editor completion)")
@@ -272,6 +327,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   program
     .command('emulator')
     .description('run a local Cekura API emulator')
+    .addOption(
+      new Option('--api <generation>', "generation of Cekura's API to answer as (2026-08: no toggle routes)")
+        .choices(API_GENERATIONS)
+        .default(DEFAULT_API_GENERATION),
+    )
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .option('--data <file>', 'file that keeps the agents across restarts', DEFAULT_EMULATOR_DATA)
@@ -288,6 +348,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       accept({
         command: 'emulator',
         args: {
+          api: options.api,
           port: options.port,
           host: options.host,
           data: options.inMemory === true ? null : options.data,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SET_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
 import { isSecretPath } from '../cekura/fields.js';
+import { MOCK_MODE_VIAS } from '../cekura/generation.js';
 import { CekuraformError } from '../errors.js';
 import { canonicalJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
@@ -50,7 +51,9 @@ const agentDoc = exactSchema<AgentDoc>()(
         }),
       )
       .optional(),
-    dynamic_variables: z.record(z.string(), z.strictObject({ name: z.string(), description: z.string() })).optional(),
+    dynamic_variables: z
+      .record(z.string(), z.strictObject({ name: z.string(), description: z.string().optional() }))
+      .optional(),
     knowledge_base_files: z
       .record(
         z.string(),
@@ -151,10 +154,17 @@ const planSchema = exactSchema<Plan>()(
       prune: z.boolean(),
       delete_related: z.boolean(),
       max_deletes: z.number().int().nonnegative().optional(),
+      mock_mode_via: z.enum(MOCK_MODE_VIAS),
     }),
     resource_changes: z.array(resourceChange),
     mock_mode_changes: z.array(
-      z.strictObject({ address: z.string(), id: z.number().int().nullable(), from: z.boolean(), to: z.boolean() }),
+      z.strictObject({
+        address: z.string(),
+        id: z.number().int().nullable(),
+        from: z.boolean(),
+        to: z.boolean(),
+        via: z.enum(MOCK_MODE_VIAS),
+      }),
     ),
     unmanaged: z.array(z.strictObject({ id: z.number().int(), name: z.string(), project: z.number().int() })),
     warnings: z.array(warning),

@@ -1,25 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import {
-  AGENTS,
-  API_KEY,
-  apiErrorOf,
-  fakeClock,
-  sendJson,
-  startServer,
-  wireAgent,
-  type ReceivedRequest,
-} from './helpers.js';
+import { AGENTS, API_KEY, apiErrorOf, fakeClock, sendJson, startServer, type ReceivedRequest } from './helpers.js';
+import { wireAgent } from '../plan/builders.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let api: CekuraApi;
 
-/** Serves `pages(origin)[i]` for the i-th request, in order. */
+/** Serves `pages(origin)[n - 1]` for `?page=n` (page 1 without the parameter); requests may come at once. */
 async function servePages(pages: (origin: string) => unknown[], pageSize = 2): Promise<ReceivedRequest[]> {
   server = await startServer((request, response) => {
-    const page = pages(server.origin)[server.requests.indexOf(request)];
-    sendJson(response, 200, page);
+    const page = Number(new URL(request.url, server.origin).searchParams.get('page') ?? '1');
+    sendJson(response, 200, pages(server.origin)[page - 1]);
   });
   api = createApiClient({ baseUrl: server.origin, apiKey: API_KEY, clock: fakeClock(), pageSize });
   return server.requests;
@@ -37,31 +29,91 @@ describe('listAgents', () => {
         count: 5,
         next: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`,
         previous: null,
-        results: [wireAgent({ id: 1 }), wireAgent({ id: 2 })],
+        results: [wireAgent(1), wireAgent(2)],
       },
       {
         count: 5,
         next: `${origin}${AGENTS}?page=3&page_size=2&project_id=42`,
         previous: `${origin}${AGENTS}?page_size=2&project_id=42`,
-        results: [wireAgent({ id: 3 }), wireAgent({ id: 4 })],
+        results: [wireAgent(3), wireAgent(4)],
       },
       {
         count: 5,
         next: null,
         previous: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`,
-        results: [wireAgent({ id: 5 })],
+        results: [wireAgent(5)],
       },
     ]);
 
     const agents = await api.listAgents(42);
 
     expect(agents.map((agent) => agent.id)).toEqual([1, 2, 3, 4, 5]);
-    expect(requests.map((request) => request.url)).toEqual([
-      `${AGENTS}?project_id=42&page_size=2`,
+    expect(requests[0]!.url).toBe(`${AGENTS}?project_id=42&page_size=2`);
+    expect(requests.slice(1).map((request) => request.url)).toEqual(
+      expect.arrayContaining([
+        `${AGENTS}?page=2&page_size=2&project_id=42`,
+        `${AGENTS}?page=3&page_size=2&project_id=42`,
+      ]),
+    );
+    expect(requests).toHaveLength(3);
+    expect(requests.every((request) => request.headers['x-cekura-api-key'] === API_KEY)).toBe(true);
+  });
+
+  it('reads pages 2..k at once when page 1 gives the count, and follows the last next', async () => {
+    const page = (origin: string, number: number, ids: number[], count = 7): unknown => ({
+      count,
+      next: number === 4 ? null : `${origin}${AGENTS}?page=${number + 1}&page_size=2&project_id=42`,
+      previous: null,
+      results: ids.map((id) => wireAgent(id)),
+    });
+    let unanswered = 0;
+    let mostAtOnce = 0;
+    const waiting: (() => void)[] = [];
+    server = await startServer((request, response) => {
+      const number = Number(new URL(request.url, server.origin).searchParams.get('page') ?? '1');
+      const ids = [[1, 2], [3, 4], [5, 6], [7]][number - 1]!;
+      unanswered += 1;
+      mostAtOnce = Math.max(mostAtOnce, unanswered);
+      // Pages 2..4 are answered together once all three were asked for (or after 2 s, for a client reading one by one).
+      const answer = (): void => {
+        unanswered -= 1;
+        sendJson(response, 200, page(server.origin, number, ids));
+      };
+      if (number === 1) answer();
+      else if (unanswered === 3) {
+        answer();
+        waiting.splice(0).forEach((send) => send());
+      } else {
+        waiting.push(answer);
+        setTimeout(() => waiting.includes(answer) && (waiting.splice(waiting.indexOf(answer), 1), answer()), 2_000);
+      }
+    });
+    api = createApiClient({ baseUrl: server.origin, apiKey: API_KEY, clock: fakeClock(), pageSize: 2 });
+
+    const agents = await api.listAgents(42);
+
+    expect(agents.map((agent) => agent.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(server.requests.map((request) => request.url).sort()).toEqual([
       `${AGENTS}?page=2&page_size=2&project_id=42`,
       `${AGENTS}?page=3&page_size=2&project_id=42`,
+      `${AGENTS}?page=4&page_size=2&project_id=42`,
+      `${AGENTS}?project_id=42&page_size=2`,
     ]);
-    expect(requests.every((request) => request.headers['x-cekura-api-key'] === API_KEY)).toBe(true);
+    expect(mostAtOnce).toBe(3);
+  });
+
+  it('goes on page by page when the last counted page has a next (agents added since page 1)', async () => {
+    const requests = await servePages((origin) => [
+      { count: 3, next: `${origin}${AGENTS}?page=2`, results: [wireAgent(1)] },
+      { count: 3, next: `${origin}${AGENTS}?page=3`, results: [wireAgent(2)] },
+      { count: 3, next: `${origin}${AGENTS}?page=4`, results: [wireAgent(3)] },
+      { count: 4, next: null, results: [wireAgent(4)] },
+    ]);
+
+    const agents = await api.listAgents(42);
+
+    expect(agents.map((agent) => agent.id)).toEqual([1, 2, 3, 4]);
+    expect(requests).toHaveLength(4);
   });
 
   it('defaults page_size to 100', async () => {
@@ -74,13 +126,13 @@ describe('listAgents', () => {
   });
 
   it('accepts a bare array', async () => {
-    await servePages(() => [[wireAgent({ id: 1 }), wireAgent({ id: 2 })]]);
+    await servePages(() => [[wireAgent(1), wireAgent(2)]]);
 
     await expect(api.listAgents(42)).resolves.toMatchObject([{ id: 1 }, { id: 2 }]);
   });
 
   it('drops agents of other projects, in case the server ignored project_id', async () => {
-    await servePages(() => [[wireAgent({ id: 1 }), wireAgent({ id: 2, project: 7 }), wireAgent({ id: 3 })]]);
+    await servePages(() => [[wireAgent(1), wireAgent(2, { project: 7 }), wireAgent(3)]]);
 
     const agents = await api.listAgents(42);
 
@@ -89,7 +141,7 @@ describe('listAgents', () => {
 
   it('refuses a next URL on another origin, and does not contact it', async () => {
     const requests = await servePages(() => [
-      { count: 3, next: 'https://collector.example.com/steal?page=2', previous: null, results: [wireAgent({ id: 1 })] },
+      { count: 3, next: 'https://collector.example.com/steal?page=2', previous: null, results: [wireAgent(1)] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));
@@ -106,7 +158,7 @@ describe('listAgents', () => {
         count: 3,
         next: `${origin.replace('http:', 'https:')}${AGENTS}?page=2`,
         previous: null,
-        results: [wireAgent({ id: 1 })],
+        results: [wireAgent(1)],
       },
     ]);
 
@@ -115,8 +167,8 @@ describe('listAgents', () => {
 
   it('stops a next URL that loops back to a fetched page', async () => {
     const requests = await servePages((origin) => [
-      { count: 9, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 1 })] },
-      { count: 9, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 2 })] },
+      { count: 2, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(1)] },
+      { count: 2, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(2)] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));
@@ -133,7 +185,7 @@ describe('listAgents', () => {
       sendJson(response, 200, {
         count: 4,
         next: `${server.origin}${AGENTS}?page=${page + 1}`,
-        results: [wireAgent({ id: 2 * page - 1 }), wireAgent({ id: 2 * page })],
+        results: [wireAgent(2 * page - 1), wireAgent(2 * page)],
       });
     });
     api = createApiClient({ baseUrl: server.origin, apiKey: API_KEY, clock: fakeClock(), pageSize: 2 });
@@ -161,8 +213,8 @@ describe('listAgents', () => {
 
   it('names the page in a validation error', async () => {
     await servePages((origin) => [
-      { count: 3, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 1 })] },
-      { count: 3, next: null, previous: null, results: [wireAgent({ id: 2 }), { ...wireAgent({ id: 3 }), name: 3 }] },
+      { count: 3, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(1)] },
+      { count: 3, next: null, previous: null, results: [wireAgent(2), { ...wireAgent(3), name: 3 }] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));
@@ -176,11 +228,11 @@ describe('findAgentsByName', () => {
   it('searches with q= and keeps exact name matches in the project only', async () => {
     const requests = await servePages(() => [
       [
-        wireAgent({ id: 1, name: 'Support Bot' }),
-        wireAgent({ id: 2, name: 'Support Bot 2' }),
-        wireAgent({ id: 3, name: 'support bot' }),
-        wireAgent({ id: 4, name: 'Support Bot', project: 7 }),
-        wireAgent({ id: 5, name: 'Support Bot' }),
+        wireAgent(1, { name: 'Support Bot' }),
+        wireAgent(2, { name: 'Support Bot 2' }),
+        wireAgent(3, { name: 'support bot' }),
+        wireAgent(4, { name: 'Support Bot', project: 7 }),
+        wireAgent(5, { name: 'Support Bot' }),
       ],
     ]);
 

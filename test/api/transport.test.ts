@@ -2,16 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClientOptions } from '../../src/api/client.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import {
-  AGENTS,
-  API_KEY,
-  apiErrorOf,
-  fakeClock,
-  sendJson,
-  startServer,
-  wireAgent,
-  type ReceivedRequest,
-} from './helpers.js';
+import { AGENTS, API_KEY, apiErrorOf, fakeClock, sendJson, startServer, type ReceivedRequest } from './helpers.js';
+import { wireAgent } from '../plan/builders.js';
 
 // Failures that need a real socket: a dropped connection, a server that never answers, a closed port.
 
@@ -59,7 +51,7 @@ describe('connection dropped after the request was sent', () => {
 
   it('a GET is retried and succeeds', async () => {
     const requests = await serve((_request, response, index) =>
-      index === 0 ? dropConnection(response) : sendJson(response, 200, wireAgent({ id: 303 })),
+      index === 0 ? dropConnection(response) : sendJson(response, 200, wireAgent(303)),
     );
 
     await expect(api.getAgent(303)).resolves.toMatchObject({ id: 303 });
@@ -190,9 +182,7 @@ describe('deeply nested responses', () => {
   it('refuse a body nested past the limit, naming where, without overflowing the stack', async () => {
     // Built as text: JSON.stringify itself overflows on such a value.
     const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
-    const agent = wireAgent({ id: 303 });
-    (agent.mock_tools as { mock_data: unknown[] }[])[0]!.mock_data = [{ input: {}, output: 'DEEP' }];
-    const body = JSON.stringify(agent).replace('"DEEP"', deep);
+    const body = JSON.stringify({ ...wireAgent(303), mock_data_sample: 'DEEP' }).replace('"DEEP"', deep);
     const lines: string[] = [];
     const requests = await serve(
       (_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(body),
@@ -202,9 +192,7 @@ describe('deeply nested responses', () => {
     const error = await apiErrorOf(api.getAgent(303));
 
     expect(error.code).toBe('api_invalid_response');
-    expect(error.detail).toMatch(
-      /body nested deeper than 100 levels \(at mock_tools\[0\]\.mock_data\[0\]\.output(\.a)+\)/,
-    );
+    expect(error.detail).toMatch(/body nested deeper than 100 levels \(at mock_data_sample(\.a)+\)/);
     expect(requests).toHaveLength(1);
     expect(lines).toHaveLength(2);
   });

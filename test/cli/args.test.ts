@@ -29,8 +29,23 @@ describe('parseArgs', () => {
         detailedExitcode: false,
         prune: false,
         deleteRelated: false,
+        mockModeVia: undefined,
         showUnmanaged: false,
       },
+    });
+  });
+
+  it('plan and apply take --mock-mode-via; emulator --api and doctor parse', () => {
+    expect(parseArgs(['plan', '--mock-mode-via', 'patch'], io(), '1')).toMatchObject({
+      args: { mockModeVia: 'patch' },
+    });
+    expect(parseArgs(['apply', '--mock-mode-via', 'toggle'], io(), '1')).toMatchObject({
+      args: { mockModeVia: 'toggle' },
+    });
+    expect(parseArgs(['emulator', '--api', '2026-08'], io(), '1')).toMatchObject({ args: { api: '2026-08' } });
+    expect(parseArgs(['doctor', '-f', 'a.yaml', '--json'], io(), '1')).toEqual({
+      command: 'doctor',
+      args: { files: ['a.yaml'], env: undefined, apiUrl: undefined, json: true, color: true },
     });
   });
 
@@ -69,6 +84,9 @@ describe('parseArgs', () => {
     [['plan', '--json', '--markdown'], /cannot be used together/],
     [['emulator', '--port', '70000'], /port from 0 to 65535/],
     [['plna'], /unknown command/],
+    [['plan', '--mock-mode-via', 'poll'], /Allowed choices are toggle, patch/],
+    [['apply', 'plan.json', '--mock-mode-via', 'patch'], /--mock-mode-via cannot change a saved plan/],
+    [['emulator', '--api', '2026-07'], /Allowed choices are 2026-06, 2026-08/],
   ])('refuses %j before any I/O', (argv, message) => {
     expect(() => parseArgs(argv, io(), '1')).toThrow(UsageError);
     expect(() => parseArgs(argv, io(), '1')).toThrow(message);
@@ -77,7 +95,7 @@ describe('parseArgs', () => {
   it('emulator: --in-memory means no data file', () => {
     expect(parseArgs(['emulator', '--in-memory', '--port', '0'], io(), '1')).toEqual({
       command: 'emulator',
-      args: { port: 0, host: '127.0.0.1', data: null, latencyMs: 0, toggleDurationMs: 1500 },
+      args: { api: '2026-06', port: 0, host: '127.0.0.1', data: null, latencyMs: 0, toggleDurationMs: 1500 },
     });
   });
 

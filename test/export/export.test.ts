@@ -444,7 +444,7 @@ describe('export → manifest → plan', () => {
       manifest,
       live(...agents),
       newStateRecord(),
-      { prune: false, delete_related: false },
+      { prune: false, delete_related: false, mock_mode_via: 'toggle' },
       undefined,
       { current: Buffer.alloc(32).toString('base64') },
     );

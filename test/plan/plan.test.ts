@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { AgentDoc } from '../../src/cekura/agent-doc.js';
+import type { AgentDoc, DynamicVariableDoc } from '../../src/cekura/agent-doc.js';
 import { CekuraformError } from '../../src/errors.js';
 import type { ManifestAgent } from '../../src/manifest/types.js';
 import { plan } from '../../src/plan/plan.js';
@@ -22,7 +22,7 @@ import {
   wireTool,
 } from './builders.js';
 
-const keepAll: PlanOptions = { prune: false, delete_related: false };
+const keepAll: PlanOptions = { prune: false, delete_related: false, mock_mode_via: 'toggle' };
 
 function planOf(agents: ManifestAgent[], liveState = live(), state: StateRecord = record(), options = keepAll): Plan {
   return plan(manifest(agents), liveState, state, options, undefined, FINGERPRINT_KEYS);
@@ -137,7 +137,9 @@ describe('plan: create', () => {
         },
       ],
     });
-    expect(result.mock_mode_changes).toEqual([{ address: 'agent.support', id: null, from: false, to: true }]);
+    expect(result.mock_mode_changes).toEqual([
+      { address: 'agent.support', id: null, from: false, to: true, via: 'toggle' },
+    ]);
     expect(result.summary).toEqual({
       add: 1,
       change: 0,
@@ -171,7 +173,7 @@ describe('plan: create', () => {
     expect(change).toMatchObject({ action: 'create', reason: 'bound_agent_missing' });
   });
 
-  it('marks a variable derived from a description placeholder', () => {
+  it('marks a variable derived from a description placeholder, leaving it and its description to Cekura', () => {
     const change = only(planOf([agent('support', { description: 'Hi {{first_name}}', dynamic_variables: {} })]));
     expect(change.items).toEqual([
       {
@@ -180,10 +182,12 @@ describe('plan: create', () => {
         action: 'create',
         id: null,
         reason: 'description_placeholder',
-        fields: [{ op: 'add', path: '/description', value: '' }],
+        fields: [],
         rows: [],
       },
     ]);
+    if (change.action !== 'create') throw new Error('expected a create');
+    expect(change.request.body.dynamic_variables).toEqual([]);
   });
 });
 
@@ -576,6 +580,94 @@ describe('plan: sets', () => {
     expect(change.action).toBe('no-op');
   });
 
+  describe('placeholder variables (Cekura describes them itself)', () => {
+    const generated = 'What the prompt fills in for {{customer_name}}.';
+    const liveWith = (
+      variablesLive: { id: number; name: string; description: string }[],
+      description = 'Hi {{customer_name}}',
+    ) => live(wireAgent(7, { name: 'support', description, dynamic_variables: variablesLive }));
+
+    it.each([
+      { name: 'not listed', listed: {} as Record<string, DynamicVariableDoc> },
+      { name: 'listed without a description', listed: { customer_name: { name: 'customer_name' } } },
+    ])('compares only the name of one $name, whatever description Cekura gave it', ({ listed }) => {
+      const change = only(
+        planOf(
+          [agent('support', { description: 'Hi {{customer_name}}', dynamic_variables: listed })],
+          liveWith([{ id: 21, name: 'customer_name', description: generated }]),
+          bound,
+        ),
+      );
+      expect(change.action).toBe('no-op');
+    });
+
+    it('compares the description the manifest gives', () => {
+      const change = only(
+        planOf(
+          [
+            agent('support', {
+              description: 'Hi {{customer_name}}',
+              dynamic_variables: variables(['customer_name', 'Caller']),
+            }),
+          ],
+          liveWith([{ id: 21, name: 'customer_name', description: generated }]),
+          bound,
+        ),
+      );
+      expect(change.changes).toEqual([
+        {
+          op: 'replace',
+          path: '/dynamic_variables/customer_name/description',
+          value: 'Caller',
+          before: generated,
+          origin: 'manifest',
+        },
+      ]);
+    });
+
+    it('never sends an empty description it was not given: keeps live one, leaves a new one for Cekura to derive', () => {
+      const change = only(
+        planOf(
+          [
+            agent('support', {
+              description: 'Hi {{customer_name}} about {{order_id}}',
+              dynamic_variables: { ...variables(['ticket', 'A ticket']), customer_name: { name: 'customer_name' } },
+            }),
+          ],
+          liveWith(
+            [{ id: 21, name: 'customer_name', description: generated }],
+            'Hi {{customer_name}} about {{order_id}}',
+          ),
+          bound,
+        ),
+      );
+      if (change.action !== 'update') throw new Error('expected an update');
+      expect(change.items.map((item) => [item.name, item.action, item.reason])).toEqual([
+        ['order_id', 'create', 'description_placeholder'],
+        ['ticket', 'create', undefined],
+      ]);
+      // order_id is left out, and the unchanged description is saved so that Cekura derives it.
+      expect(change.request.body).toEqual({
+        description: 'Hi {{customer_name}} about {{order_id}}',
+        dynamic_variables: [
+          { name: 'customer_name', description: generated },
+          { name: 'ticket', description: 'A ticket' },
+        ],
+      });
+    });
+
+    it('gives a listed variable that no placeholder names the server default', () => {
+      const change = only(
+        planOf(
+          [agent('support', { dynamic_variables: { ticket: { name: 'ticket' } } })],
+          liveWith([{ id: 22, name: 'ticket', description: 'Something' }], 'No placeholders'),
+          bound,
+        ),
+      );
+      expect(change.changes).toMatchObject([{ path: '/dynamic_variables/ticket/description', value: '' }]);
+    });
+  });
+
   it('flags a change to a shared tool with how many agents use it', () => {
     const wire = wireAgent(7, {
       name: 'support',
@@ -810,7 +902,9 @@ describe('plan: drift', () => {
       live(wire),
       record({ 'agent.support': { id: 7 } }),
     );
-    expect(result.mock_mode_changes).toEqual([{ address: 'agent.support', id: 7, from: true, to: false }]);
+    expect(result.mock_mode_changes).toEqual([
+      { address: 'agent.support', id: 7, from: true, to: false, via: 'toggle' },
+    ]);
     expect(result.summary.mock_mode_toggles).toBe(1);
   });
 });
@@ -876,7 +970,7 @@ describe('plan: binding and ownership', () => {
       [agent('support', { name: 'Renamed' })],
       live(wireAgent(5, { name: 'Original' }), wireAgent(6, { name: 'Renamed' })),
       record({ 'agent.support': { id: 5 } }),
-      { prune: true, delete_related: false },
+      { ...keepAll, prune: true },
     );
     expect(result.resource_changes.map((c) => [c.address, c.action, c.id])).toEqual([
       ['agent.support', 'update', 5],
@@ -903,6 +997,7 @@ describe('plan: binding and ownership', () => {
   it.each([false, true])('prune deletes them, with delete_related %s', (deleteRelated) => {
     const state = record({ 'agent.retired': { id: 10 } });
     const result = planOf([], live(wireAgent(9, { name: 'Someone else' }), wireAgent(10, { name: 'Retired' })), state, {
+      ...keepAll,
       prune: true,
       delete_related: deleteRelated,
     });

@@ -56,7 +56,7 @@ function richPlan(): Plan {
     manifest(desired),
     liveState,
     record(),
-    { prune: false, delete_related: false, max_deletes: 3 },
+    { prune: false, delete_related: false, max_deletes: 3, mock_mode_via: 'patch' },
     undefined,
     FINGERPRINT_KEYS,
   );

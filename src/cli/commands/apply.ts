@@ -8,7 +8,6 @@ import { systemClock } from '../../clock.js';
 import { CekuraformError, errnoCode, UsageError } from '../../errors.js';
 import { splitPointer, joinPointer } from '../../json.js';
 import type { Manifest } from '../../manifest/types.js';
-import { plan as makePlan } from '../../plan/plan.js';
 import { checkPlanDigest, parseSavedPlan } from '../../plan/saved.js';
 import { hasChanges, type Plan } from '../../plan/types.js';
 import { renderApplyResultText } from '../../render/apply-result.js';
@@ -27,7 +26,7 @@ import {
   connect,
   describeRetry,
   manifestSecretValues,
-  planOptionsOf,
+  planRun,
   planSecretValues,
   readManifest,
   statePathOf,
@@ -94,14 +93,15 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       await checkSavedPlan(saved, snapshot.live, records.current(), sources);
       plan = saved;
     } else {
-      plan = makePlan(
-        manifest!,
-        snapshot.live,
-        records.current(),
-        planOptionsOf(args, manifest!),
+      plan = await planRun({
+        api,
+        manifest: manifest!,
+        live: snapshot.live,
+        record: records.current(),
+        args,
         target,
-        sources.fingerprintKeys,
-      );
+        fingerprintKeys: sources.fingerprintKeys,
+      });
     }
 
     if (!args.json) io.stdout.write(renderPlanText(plan, style, { showAllUnmanaged: args.showUnmanaged }));

@@ -2,7 +2,6 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { CekuraformError } from '../../errors.js';
-import { plan } from '../../plan/plan.js';
 import { savedPlanText } from '../../plan/saved.js';
 import { hasChanges } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/json.js';
@@ -18,7 +17,7 @@ import {
   connect,
   describeRetry,
   manifestSecretValues,
-  planOptionsOf,
+  planRun,
   readManifest,
   statePathOf,
   styleFor,
@@ -36,14 +35,15 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   try {
     const { live } = await fetchLiveState(api, manifest.projects);
     const record = records.current();
-    const result = plan(
+    const result = await planRun({
+      api,
       manifest,
       live,
       record,
-      planOptionsOf(args, manifest),
-      apiTargetOf(args, io),
-      fingerprintKeysOf(io.env, record),
-    );
+      args,
+      target: apiTargetOf(args, io),
+      fingerprintKeys: fingerprintKeysOf(io.env, record),
+    });
 
     const shown = { showAllUnmanaged: args.showUnmanaged };
     if (args.json) io.stdout.write(renderPlanJson(result));
