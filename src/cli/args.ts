@@ -6,7 +6,7 @@ import {
   type ApiGeneration,
   type MockModeVia,
 } from '../cekura/generation.js';
-import { DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
+import { DEFAULT_KEEP_BACKUPS, DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
@@ -15,6 +15,8 @@ import type { CliIo } from './io.js';
 export interface ConnectionArgs {
   /** `--api-url`; else `CEKURA_API_URL`; else the public API. */
   apiUrl: string | undefined;
+  /** `--trace FILE`; else `CEKURAFORM_TRACE`: append each request and response, redacted, as JSON lines. */
+  trace: string | undefined;
 }
 
 /** Options of the commands that read manifests and the state record. */
@@ -58,6 +60,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   parallelism: number;
   toggleTimeoutMs: number;
   maxDeletes: number | undefined;
+  /** `--keep-backups N`: the newest backups kept in the backups folder; 0 keeps all. */
+  keepBackups: number;
   /** `--show-unmanaged`, as for plan. */
   showUnmanaged: boolean;
 }
@@ -183,7 +187,12 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
       .addOption(environmentOption());
   const withConnection = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
-    command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
+    command
+      .option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)')
+      .option(
+        '--trace <file>',
+        'append every request and response to FILE as JSON lines, secrets redacted (or $CEKURAFORM_TRACE)',
+      );
   const mockModeViaOption = () =>
     new Option(
       '--mock-mode-via <way>',
@@ -209,6 +218,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           ...manifestArgs(options),
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           markdown: options.markdown === true,
           out: options.out,
           detailedExitcode: options.detailedExitcode === true,
@@ -242,6 +252,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         nonNegativeInteger,
       ),
     )
+    .addOption(
+      new Option('--keep-backups <n>', 'backups kept in the backups folder, the newest (0 keeps all)')
+        .argParser(nonNegativeInteger)
+        .default(DEFAULT_KEEP_BACKUPS),
+    )
     .action((planFile, options) => {
       if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', {
@@ -259,6 +274,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           ...manifestArgs(options),
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           planFile,
           autoApprove: options.autoApprove === true,
           prune: options.prune === true,
@@ -267,6 +283,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           parallelism: options.parallelism,
           toggleTimeoutMs: options.toggleTimeout,
           maxDeletes: options.maxDeletes,
+          keepBackups: options.keepBackups,
           showUnmanaged: options.showUnmanaged === true,
         },
       });
@@ -296,7 +313,13 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .action((options) => {
       accept({
         command: 'doctor',
-        args: { files: options.file ?? [], env: options.env, apiUrl: options.apiUrl, ...outputArgs(options) },
+        args: {
+          files: options.file ?? [],
+          env: options.env,
+          apiUrl: options.apiUrl,
+          trace: options.trace,
+          ...outputArgs(options),
+        },
       });
     });
 
@@ -376,6 +399,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           project: options.project,
           agents: options.agent ?? [],
           output: options.output,
@@ -400,6 +424,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           ...manifestArgs(options),
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           address,
           agentId,
         },

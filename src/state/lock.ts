@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { errnoCode, LockError } from '../errors.js';
+import { CekuraformError, errnoCode, LockError } from '../errors.js';
 import { digest, isJsonObject } from '../json.js';
 
 // A small exclusive-create file rather than proper-lockfile: the lock must say who holds it (pid,
@@ -163,7 +163,7 @@ async function createExclusive(lockPath: string, content: string): Promise<boole
     return true;
   } catch (error) {
     if (errnoCode(error) === 'EEXIST') return false;
-    throw error;
+    throw lockFileError(lockPath, error);
   }
 }
 
@@ -174,7 +174,7 @@ async function readLock(lockPath: string): Promise<{ text: string; holder: LockH
     text = await readFile(lockPath, 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return null;
-    throw error;
+    throw lockFileError(lockPath, error);
   }
   return { text, holder: parseHolder(text) };
 }
@@ -236,6 +236,16 @@ async function unlinkIfPresent(path: string): Promise<void> {
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
   }
+}
+
+/** A lock file that cannot be created or read (a folder in its place, no permission): the user's to fix, not a bug. */
+function lockFileError(lockPath: string, error: unknown): CekuraformError {
+  const reason = errnoCode(error) === 'EISDIR' ? 'a folder is in its place' : (error as Error).message;
+  return new CekuraformError('state_unreadable', `cannot use the lock file ${lockPath}: ${reason}`, {
+    meta: { lock_file: lockPath },
+    hint: 'remove or rename what is at that path; cekuraform creates the lock file itself',
+    cause: error,
+  });
 }
 
 function lockedError(

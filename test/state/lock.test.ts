@@ -187,6 +187,33 @@ describe('lock names', () => {
   });
 });
 
+describe('a lock file that is not a lock', () => {
+  it('an empty one is removed by forceUnlock with --force and the id it is named by, which says it removed one', async () => {
+    await mkdir(dirname(recordPath), { recursive: true });
+    await writeFile(lockFilePath(recordPath), '');
+    const refused = (await forceUnlock(recordPath, { force: false }, machine(200)).catch(
+      (e: unknown) => e,
+    )) as LockError;
+    const id = (refused.meta as { lock_id: string }).lock_id;
+
+    expect(await forceUnlock(recordPath, { force: true, lockId: id }, machine(200))).toEqual({ id, holder: null });
+    expect(await forceUnlock(recordPath, { force: false }, machine(200))).toBeNull();
+  });
+
+  it('a folder in its place is a clear error, not a bug', async () => {
+    await mkdir(lockFilePath(recordPath), { recursive: true });
+
+    const error = await acquireStateLock(recordPath, { command: 'apply' }, machine(100)).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toMatchObject({
+      code: 'state_unreadable',
+      message: `cannot use the lock file ${lockFilePath(recordPath)}: a folder is in its place`,
+    });
+  });
+});
+
 describe('systemLockDeps', () => {
   it('sees this process as alive', () => {
     expect(systemLockDeps.isProcessAlive(process.pid)).toBe(true);

@@ -10,7 +10,10 @@ import { statePathOf } from '../session.js';
 export async function forceUnlockCommand(args: ForceUnlockArgs, io: CliIo): Promise<number> {
   const removed = await forceUnlock(statePathOf(args.state, io, args.env), { lockId: args.lockId, force: args.force });
   if (removed === null) io.stdout.write('The state record was not locked.\n');
-  else if (removed.holder === null) io.stdout.write(`Removed the unreadable lock ${removed.id}.\n`);
+  else if (removed.holder === null)
+    io.stdout.write(
+      `Removed the lock ${removed.id}, a lock file that names no holder (left by a run that stopped while taking it).\n`,
+    );
   else {
     const { holder } = removed;
     io.stdout.write(
