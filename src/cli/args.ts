@@ -6,7 +6,7 @@ import {
   type ApiGeneration,
   type MockModeVia,
 } from '../cekura/generation.js';
-import { DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
+import { DEFAULT_KEEP_BACKUPS, DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
@@ -15,6 +15,8 @@ import type { CliIo } from './io.js';
 export interface ConnectionArgs {
   /** `--api-url`; else `CEKURA_API_URL`; else the public API. */
   apiUrl: string | undefined;
+  /** `--trace FILE`; else `CEKURAFORM_TRACE`: append each request and response, redacted, as JSON lines. */
+  trace: string | undefined;
 }
 
 /** Options of the commands that read manifests and the state record. */
@@ -58,6 +60,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   parallelism: number;
   toggleTimeoutMs: number;
   maxDeletes: number | undefined;
+  /** `--keep-backups N`: the newest backups kept in the backups folder; 0 keeps all. */
+  keepBackups: number;
   /** `--show-unmanaged`, as for plan. */
   showUnmanaged: boolean;
 }
@@ -79,6 +83,10 @@ export interface EmulatorArgs {
 }
 
 export interface ForceUnlockArgs {
+  /** The id of the lock to remove, as the lock error printed it; needed with `force`. */
+  lockId: string | undefined;
+  /** Remove a lock whose holder may still run (on this host, or another); only with `lockId`. */
+  force: boolean;
   state: string | undefined;
   /** `--env NAME`: the environment whose state record to unlock. */
   env: string | undefined;
@@ -179,7 +187,12 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
       .addOption(environmentOption());
   const withConnection = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
-    command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
+    command
+      .option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)')
+      .option(
+        '--trace <file>',
+        'append every request and response to FILE as JSON lines, secrets redacted (or $CEKURAFORM_TRACE)',
+      );
   const mockModeViaOption = () =>
     new Option(
       '--mock-mode-via <way>',
@@ -205,6 +218,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           ...manifestArgs(options),
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           markdown: options.markdown === true,
           out: options.out,
           detailedExitcode: options.detailedExitcode === true,
@@ -238,6 +252,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         nonNegativeInteger,
       ),
     )
+    .addOption(
+      new Option('--keep-backups <n>', 'backups kept in the backups folder, the newest (0 keeps all)')
+        .argParser(nonNegativeInteger)
+        .default(DEFAULT_KEEP_BACKUPS),
+    )
     .action((planFile, options) => {
       if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', {
@@ -255,6 +274,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           ...manifestArgs(options),
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           planFile,
           autoApprove: options.autoApprove === true,
           prune: options.prune === true,
@@ -263,6 +283,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           parallelism: options.parallelism,
           toggleTimeoutMs: options.toggleTimeout,
           maxDeletes: options.maxDeletes,
+          keepBackups: options.keepBackups,
           showUnmanaged: options.showUnmanaged === true,
         },
       });
@@ -292,7 +313,13 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .action((options) => {
       accept({
         command: 'doctor',
-        args: { files: options.file ?? [], env: options.env, apiUrl: options.apiUrl, ...outputArgs(options) },
+        args: {
+          files: options.file ?? [],
+          env: options.env,
+          apiUrl: options.apiUrl,
+          trace: options.trace,
+          ...outputArgs(options),
+        },
       });
     });
 
@@ -311,7 +338,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     )
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
-    .option('--data <file>', 'file that keeps the agents across restarts', DEFAULT_EMULATOR_DATA)
+    .option(
+      '--data <file>',
+      'file that keeps the agents across restarts (saved before each answer)',
+      DEFAULT_EMULATOR_DATA,
+    )
     .option('--in-memory', 'keep agents in memory only')
     .addOption(
       new Option('--latency <ms>', 'delay added to every API request').argParser(nonNegativeInteger).default(0),
@@ -337,15 +368,23 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
 
   program
     .command('force-unlock')
-    .description('remove the lock of a state record left by a run that cannot release it')
+    .description(
+      'remove the lock of a state record left by a run that cannot release it (a gone process of this host; any other with --force LOCK_ID)',
+    )
+    .argument('[lock-id]', 'the id of the lock, as the lock error prints it')
+    .option('--force', 'remove the lock even if its holder may still run; needs LOCK_ID')
     .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
     .addOption(environmentOption())
-    .action((options) =>
+    .action((lockId, options) => {
+      if (options.force === true && lockId === undefined)
+        throw new UsageError('--force needs the id of the lock to remove', {
+          hint: 'the lock error prints it: `cekuraform force-unlock --force LOCK_ID`',
+        });
       accept({
         command: 'force-unlock',
-        args: { state: options.state, env: options.env },
-      }),
-    );
+        args: { lockId, force: options.force === true, state: options.state, env: options.env },
+      });
+    });
 
   withOutput(withConnection(program.command('export').description('write a manifest of live agents, to adopt them')))
     .addOption(new Option('--project <id>', 'the project to export').argParser(positiveInteger).makeOptionMandatory())
@@ -360,6 +399,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           project: options.project,
           agents: options.agent ?? [],
           output: options.output,
@@ -384,6 +424,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           ...manifestArgs(options),
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           address,
           agentId,
         },

@@ -3,7 +3,7 @@ import { basename, dirname, relative } from 'node:path';
 import { CekuraformError } from '../errors.js';
 import { closestMatch } from '../manifest/suggest.js';
 import { acquireStateLock, type StateLock } from '../state/lock.js';
-import { readStateRecord } from '../state/record.js';
+import { readStateRecord, removeLeftoverTempFiles } from '../state/record.js';
 import type { StateRecord } from '../state/types.js';
 import type { CliIo } from './io.js';
 
@@ -13,6 +13,7 @@ import type { CliIo } from './io.js';
 /** Takes the state record's lock for `command`, telling stderr when it took over one left by a dead process. */
 export async function lockStateRecord(statePath: string, command: string, io: CliIo): Promise<StateLock> {
   const lock = await acquireStateLock(statePath, { command });
+  await removeLeftoverTempFiles(statePath);
   if (lock.takenOver !== null) {
     const { pid, host, time } = lock.takenOver;
     io.stderr.write(

@@ -3,10 +3,10 @@ import { SET_RULES } from '../cekura/sets.js';
 import { SELF_MANAGED_MOCK_PROVIDERS } from '../cekura/fields.js';
 import { compareStrings } from '../compare.js';
 import { CekuraformError, InternalError } from '../errors.js';
-import { deepEqual, digest, joinPointer, lazyProperty, type JsonValue } from '../json.js';
+import { deepEqual, digest, joinPointer, lazyProperty, ownValue, type JsonValue } from '../json.js';
 import { SENSITIVE_PLACEHOLDER } from '../secret.js';
 import type { Manifest, ManifestAgent } from '../manifest/types.js';
-import { fingerprintSecret } from '../state/fingerprint.js';
+import { fingerprintMatches, fingerprintSecret, type FingerprintKeys } from '../state/fingerprint.js';
 import type { LiveAgent, LiveState, RecordedAgent, StateRecord } from '../state/types.js';
 import { bindAgents, checkRenames, type Binding } from './bind.js';
 import { effectiveDesired } from './desired.js';
@@ -42,6 +42,8 @@ export function plan(
   record: StateRecord,
   options: PlanOptions,
   api?: ApiTarget,
+  /** The keys secrets are fingerprinted with (`fingerprintKeysOf`); required when the manifest holds secrets. */
+  fingerprintKeys?: FingerprintKeys,
 ): Plan {
   const unread = manifest.projects.filter((project) => !live.projects.includes(project));
   if (unread.length > 0) throw new InternalError(`live state lacks managed projects ${unread.join(', ')}`);
@@ -50,7 +52,7 @@ export function plan(
   const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
   const unbound = live.agents.filter((agent) => !boundIds.has(agent.id));
   if (!options.prune) checkRenames(bindings, unbound);
-  const planned = bindings.map((binding) => planAgent(binding, record));
+  const planned = bindings.map((binding) => planAgent(binding, record, fingerprintKeys));
   const resourceChanges = planned.map((agent) => agent.change);
   const recordedAddresses = new Map(Object.entries(record.agents).map(([address, entry]) => [entry.id, address]));
 
@@ -129,14 +131,14 @@ function createdFrom(
   return from;
 }
 
-function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
+function planAgent(binding: Binding, record: StateRecord, fingerprintKeys: FingerprintKeys | undefined): PlannedAgent {
   const { agent } = binding;
   const live = binding.kind === 'bound' ? binding.live : undefined;
   // What the record remembers (secret fingerprints, applied digests) is about the agent it binds, not one adopted in its place.
   const entry = record.agents[agent.address];
   const recorded = live !== undefined && entry?.id === live.id ? entry : undefined;
   const desired = effectiveDesired(agent, live?.doc);
-  const secrets = planSecrets(agent, recorded, record.fingerprint_key);
+  const secrets = planSecrets(agent, recorded, fingerprintKeys);
   // Digesting every unit of every agent took a third of a 1000-agent plan's CPU; only apply and a saved or JSON plan read them.
   const recordUpdate: RecordUpdate = lazyProperty({ secrets: secrets.fingerprints }, 'applied', () =>
     unitDigests(desiredUnits(desired.doc)),
@@ -184,9 +186,10 @@ function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
       })),
       ...secrets.changes.map((secretChange): FieldChange => ({ ...secretChange, origin: 'manifest' })),
     ].sort(byPath);
-    const items = withWriteOnlyChanges(diff.items, desired.doc, live, applied).map((item) =>
+    const changedItems = withWriteOnlyChanges(diff.items, desired.doc, live, applied).map((item) =>
       itemChange(item, live, applied, desired.placeholderVariables, desired.doc),
     );
+    const items = [...changedItems, ...duplicateDeletes(desired.doc, live)].sort(byItemName);
 
     change =
       fields.length === 0 && items.length === 0
@@ -197,7 +200,8 @@ function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
             id: live.id,
             fields,
             items,
-            changes: flatChanges({ fields, items }, desired.doc, live.doc),
+            // A duplicate is not in the normalized document that the flat operations describe.
+            changes: flatChanges({ fields, items: changedItems }, desired.doc, live.doc),
             request: updateRequest({
               desired: desired.doc,
               live,
@@ -226,13 +230,20 @@ interface SecretPlan {
 }
 
 /** Secrets are compared by fingerprint with what the record says was last sent, never against live. */
-function planSecrets(agent: ManifestAgent, recorded: RecordedAgent | undefined, key: string): SecretPlan {
+function planSecrets(
+  agent: ManifestAgent,
+  recorded: RecordedAgent | undefined,
+  keys: FingerprintKeys | undefined,
+): SecretPlan {
   const result: SecretPlan = { fingerprints: {}, toSend: [], changes: [] };
+  if (agent.secrets.length > 0 && keys === undefined)
+    throw new InternalError('secrets planned without fingerprint keys');
   for (const secret of agent.secrets) {
-    const fingerprint = fingerprintSecret(key, secret.value.reveal());
+    const value = secret.value.reveal();
+    const fingerprint = fingerprintSecret(keys!, value);
     result.fingerprints[secret.path] = fingerprint;
     const last = recorded?.secrets[secret.path];
-    if (last === fingerprint) continue;
+    if (last !== undefined && fingerprintMatches(keys!, last, value)) continue;
     result.toSend.push({ path: secret.path, env: secret.env, fingerprint });
     result.changes.push(
       last === undefined
@@ -265,7 +276,7 @@ function withWriteOnlyChanges(
   for (const set of SET_FIELDS) {
     const desiredItems = desired[set] as Record<string, Record<string, JsonValue | undefined>> | undefined;
     for (const [name, item] of Object.entries(desiredItems ?? {})) {
-      if (!(name in live.doc[set])) continue;
+      if (!Object.hasOwn(live.doc[set], name)) continue;
       for (const field of SET_RULES[set].writeOnlyFields) {
         const value = item[field];
         if (value === undefined) continue;
@@ -293,7 +304,7 @@ function itemChange(
   placeholderVariables: string[],
   desired?: AgentDoc,
 ): ItemChange {
-  const id = live?.item_ids[item.set][item.name] ?? null;
+  const id = ownValue(live?.item_ids[item.set], item.name) ?? null;
   const change: ItemChange = {
     set: item.set,
     name: item.name,
@@ -304,7 +315,8 @@ function itemChange(
   };
   const reason = itemReason(item, placeholderVariables);
   if (reason !== undefined) change.reason = reason;
-  const sharedWith = item.set === 'mock_tools' && item.action !== 'create' ? live?.shared_tools[item.name] : undefined;
+  const sharedWith =
+    item.set === 'mock_tools' && item.action !== 'create' ? ownValue(live?.shared_tools, item.name) : undefined;
   if (sharedWith !== undefined) change.subscriber_count = sharedWith;
   if (live !== undefined && desired !== undefined) {
     const [wanted, current] = [
@@ -321,6 +333,21 @@ function itemChange(
     change.rows = item.rows.map((row) => ({ ...row, fields: row.fields.map((field) => ({ ...field, origin })) }));
   }
   return change;
+}
+
+/**
+ * The extra live items of a name in each set the manifest manages: the write of that set carries only
+ * the oldest one's id, so the server deletes the others, and the plan says so.
+ */
+function duplicateDeletes(desired: AgentDoc, live: LiveAgent): ItemChange[] {
+  return live.duplicate_items
+    .filter((item) => desired[item.set] !== undefined)
+    .map((item) => ({ ...item, action: 'delete', reason: 'duplicate_name', origin: 'drift', fields: [], rows: [] }));
+}
+
+/** By set and name; items of one name keep their order (the kept one first, then duplicates by id). */
+function byItemName(a: ItemChange, b: ItemChange): number {
+  return comparePointers(joinPointer(a.set, a.name), joinPointer(b.set, b.name));
 }
 
 function itemReason(item: ItemDiff, placeholderVariables: string[]): ItemChange['reason'] {

@@ -440,11 +440,14 @@ describe('export → manifest → plan', () => {
     );
     const manifest = await loadText(renderExport(exported), env);
 
-    const result = plan(manifest, live(...agents), newStateRecord(), {
-      prune: false,
-      delete_related: false,
-      mock_mode_via: 'toggle',
-    });
+    const result = plan(
+      manifest,
+      live(...agents),
+      newStateRecord(),
+      { prune: false, delete_related: false, mock_mode_via: 'toggle' },
+      undefined,
+      { current: Buffer.alloc(32).toString('base64') },
+    );
 
     expect(result.mock_mode_changes).toEqual([]);
     expect(result.unmanaged).toEqual([]);
