@@ -324,6 +324,7 @@ function resolved(doc: Document, value: unknown): Node | null {
 
 function firstAliasOffset(doc: Document): number | undefined {
   let offset: number | undefined;
+  const { visit } = yaml();
   visit(doc, {
     Alias(_, alias) {
       offset = alias.range?.[0];
