@@ -94,7 +94,8 @@ function mockToolDoc(tool: MockToolInput): MockToolDoc {
   return {
     name: tool.name,
     description: tool.description ?? '',
-    mock_data: sortMockData(structuredClone(tool.mock_data ?? []) as MockDataRow[]),
+    // Rows are shared with the validated manifest, not copied: nothing changes a document's values in place.
+    mock_data: sortMockData((tool.mock_data ?? []) as MockDataRow[]),
     served_via: servedVia,
     // A set of parameter names: sorted so that reordering them is no change.
     ...(tool.freetext_params === undefined ? {} : { freetext_params: [...tool.freetext_params].sort() }),
