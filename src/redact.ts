@@ -41,6 +41,9 @@ export function redactJson(value: JsonValue, redact: Redact): JsonValue {
 /** `text` redacted, and when it is JSON, redacted again after parsing (re-serialized only when that found more). */
 export function redactBodyText(text: string, redact: Redact): string {
   const redacted = redact(text);
+  // Without a `\` every parsed string and key is a piece of the text as written, so when the text
+  // holds no secret left, none of them does: the walk below could find nothing (most bodies).
+  if (!redacted.includes('\\') && redact(redacted) === redacted) return redacted;
   let parsed: JsonValue;
   try {
     parsed = JSON.parse(redacted) as JsonValue;
