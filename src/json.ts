@@ -42,18 +42,30 @@ export const MAX_NESTING_DEPTH = 100;
  * it is safe on any value `JSON.parse` or a YAML parser returns.
  */
 export function pathDeeperThan(value: unknown, limit: number): (string | number)[] | undefined {
-  const stack: { value: unknown; depth: number; path: (string | number)[] }[] = [{ value, depth: 0, path: [] }];
+  // Each pending value links to its parent: the path is built only for the answer, not for every value.
+  interface Pending {
+    value: unknown;
+    depth: number;
+    key: string | number;
+    parent: Pending | undefined;
+  }
+  const stack: Pending[] = [{ value, depth: 0, key: '', parent: undefined }];
   while (stack.length > 0) {
     const current = stack.pop()!;
-    const children = Array.isArray(current.value)
-      ? current.value.map((item, index) => [index, item] as const)
-      : isJsonObject(current.value)
-        ? Object.entries(current.value)
-        : undefined;
-    if (children === undefined) continue;
-    if (current.depth >= limit) return current.path;
-    for (const [key, child] of children)
-      stack.push({ value: child, depth: current.depth + 1, path: [...current.path, key] });
+    const item = current.value;
+    if (typeof item !== 'object' || item === null) continue;
+    if (current.depth >= limit) {
+      const path: (string | number)[] = [];
+      for (let at: Pending = current; at.parent !== undefined; at = at.parent) path.unshift(at.key);
+      return path;
+    }
+    const depth = current.depth + 1;
+    if (Array.isArray(item)) {
+      for (let index = 0; index < item.length; index++)
+        stack.push({ value: item[index], depth, key: index, parent: current });
+    } else {
+      for (const [key, child] of Object.entries(item)) stack.push({ value: child, depth, key, parent: current });
+    }
   }
   return undefined;
 }
