@@ -61,7 +61,10 @@ function diffSet(set: SetField, desired: JsonObject, live: JsonObject): ItemDiff
       continue;
     }
     const desiredItem = withoutWriteOnlyFields(set, item as JsonObject);
-    const changed = changedItem(set, desiredItem, comparedPart(set, desiredItem, liveItem as JsonObject));
+    const compared = comparedPart(set, desiredItem, liveItem as JsonObject);
+    // Most items are unchanged: one structural comparison, not a diff by field and by row (each row keyed by its canonical input).
+    if (isEqual(desiredItem, compared)) continue;
+    const changed = changedItem(set, desiredItem, compared);
     if (changed.fields.length > 0 || changed.rows.length > 0) items.push({ set, name, action: 'update', ...changed });
   }
   for (const name of Object.keys(live)) {
