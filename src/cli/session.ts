@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { access } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { createApiClient } from '../api/client.js';
 import type { RetryInfo } from '../api/retry.js';
 import { resolveApiSettings } from '../api/settings.js';
@@ -6,7 +7,8 @@ import type { CekuraApi } from '../api/types.js';
 import { systemClock } from '../clock.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
-import type { PlanOptions } from '../plan/types.js';
+import type { ManifestScope, PlanOptions } from '../plan/types.js';
+import type { StateRecord } from '../state/types.js';
 import { createStyle, shouldUseColor, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
 import { isDebug } from './debug.js';
@@ -69,4 +71,42 @@ export async function readManifest(
 /** Describes a client retry for the user: `retrying listing agents of project 42 in 1.2s (HTTP 503)`. */
 export function describeRetry(info: RetryInfo): string {
   return `retrying ${info.operation} in ${(info.delayMs / 1000).toFixed(1)}s (${info.reason}; attempt ${info.attempt + 1})`;
+}
+
+/** The projects to read: the manifest's, and those of agents the record owns, whose removal from the manifest deletes them. */
+export function projectsToRead(manifest: Manifest, record: StateRecord): number[] {
+  const projects = new Set([...manifest.projects, ...Object.values(record.agents).map((entry) => entry.project)]);
+  return [...projects].sort((a, b) => a - b);
+}
+
+/**
+ * The files this plan read and the remembered files it did not read, named as the record names them:
+ * relative to the folder holding the record's folder, with `/` separators.
+ */
+export async function manifestScopeOf(
+  manifest: Manifest,
+  record: StateRecord,
+  statePath: string,
+  io: CliIo,
+): Promise<ManifestScope> {
+  const root = dirname(dirname(statePath));
+  const files = Object.fromEntries(
+    manifest.files.map((file) => [file, relative(root, resolve(io.cwd, file)).split(sep).join('/')]),
+  );
+  const read = new Set(Object.values(files));
+  const remembered = new Set(Object.values(record.agents).flatMap((entry) => entry.file ?? []));
+  const unread: string[] = [];
+  for (const file of [...remembered].sort()) {
+    if (!read.has(file) && (await exists(resolve(root, file)))) unread.push(file);
+  }
+  return { files, unread };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

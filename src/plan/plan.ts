@@ -14,6 +14,7 @@ import {
   PLAN_FORMAT_VERSION,
   type FieldChange,
   type ItemChange,
+  type ManifestScope,
   type MockModeChange,
   type Plan,
   type PlanOptions,
@@ -30,30 +31,34 @@ import { desiredUnits, originOf, unitDigests, unitOf, unitValue } from './units.
  * Throws a `CekuraformError` when an address cannot be bound, or a rename would give two agents
  * of a project one name (DESIGN.md, semantic 1).
  */
-export function plan(manifest: Manifest, live: LiveState, record: StateRecord, options: PlanOptions): Plan {
+export function plan(
+  manifest: Manifest,
+  live: LiveState,
+  record: StateRecord,
+  options: PlanOptions,
+  scope: ManifestScope = { files: {}, unread: [] },
+): Plan {
   const unread = manifest.projects.filter((project) => !live.projects.includes(project));
   if (unread.length > 0) throw new InternalError(`live state lacks managed projects ${unread.join(', ')}`);
 
   const bindings = bindAgents(manifest.agents, live, record);
   const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
   const unbound = live.agents.filter((agent) => !boundIds.has(agent.id));
-  if (!options.prune) checkRenames(bindings, unbound);
-  const planned = bindings.map((binding) => planAgent(binding, record));
-  const resourceChanges = planned.map((agent) => agent.change);
-  const recordedAddresses = new Map(Object.entries(record.agents).map(([address, entry]) => [entry.id, address]));
-
-  const unmanaged: UnmanagedAgent[] = [];
-  for (const agent of unbound) {
-    if (options.prune) {
-      resourceChanges.push(deleteChange(agent, recordedAddresses.get(agent.id) ?? `agent[${agent.id}]`, options));
-    } else {
-      unmanaged.push({ id: agent.id, name: agent.doc.name, project: agent.project });
-    }
-  }
+  const leftOver = planLeftOver(unbound, manifest.projects, record, options, scope);
+  const targeted = bindings.filter((binding) => isTargeted(binding.agent.address, options));
+  checkTargets(options, [...bindings.map((binding) => binding.agent.address), ...leftOver.addresses]);
+  // Agents outside the targets keep their names through this apply, as do the ones left alone.
+  const untouched = bindings.flatMap((binding) =>
+    binding.kind === 'bound' && !isTargeted(binding.agent.address, options) ? [binding.live] : [],
+  );
+  checkRenames(targeted, [...leftOver.staying, ...untouched]);
+  const planned = targeted.map((binding) => planAgent(binding, record, scope));
+  const resourceChanges = [...planned.map((agent) => agent.change), ...leftOver.deletes];
+  const unmanaged = leftOver.unmanaged;
 
   resourceChanges.sort((a, b) => compareStrings(a.address, b.address));
   const mockModeChanges = planned.flatMap((agent) => (agent.mockMode ? [agent.mockMode] : []));
-  const warnings = planned.flatMap((agent) => agent.warnings);
+  const warnings = [...planned.flatMap((agent) => agent.warnings), ...leftOver.warnings];
   unmanaged.sort((a, b) => a.project - b.project || a.id - b.id);
 
   return {
@@ -86,7 +91,76 @@ interface PlannedAgent {
   warnings: PlanWarning[];
 }
 
-function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
+interface LeftOver {
+  /** Every address a left-over agent is known by, targeted or not (for `--target` checks). */
+  addresses: string[];
+  deletes: ResourceChange[];
+  unmanaged: UnmanagedAgent[];
+  /** Live agents that stay after the apply without an address. */
+  staying: LiveAgent[];
+  warnings: PlanWarning[];
+}
+
+/**
+ * Live agents no address binds (DESIGN.md, Ownership): one the record owns is deleted, unless it was
+ * written in a file this plan did not read (an entry recorded before files were remembered cannot
+ * tell, so it counts as such) and `--target` does not name it; one no record owns is deleted under
+ * prune or when named, and otherwise listed as unmanaged. Agents of projects the manifest no longer
+ * names are read only for the record's sake.
+ */
+function planLeftOver(
+  unbound: LiveAgent[],
+  managedProjects: number[],
+  record: StateRecord,
+  options: PlanOptions,
+  scope: ManifestScope,
+): LeftOver {
+  const owners = new Map(Object.entries(record.agents).map(([address, entry]) => [entry.id, { address, entry }]));
+  const leftOver: LeftOver = { addresses: [], deletes: [], unmanaged: [], staying: [], warnings: [] };
+  for (const agent of unbound) {
+    const owner = owners.get(agent.id);
+    if (owner === undefined && !managedProjects.includes(agent.project)) continue;
+    const address = owner?.address ?? `agent[${agent.id}]`;
+    leftOver.addresses.push(address);
+    const isNamed = options.targets?.includes(address) === true;
+    if (!isTargeted(address, options)) {
+      leftOver.staying.push(agent);
+    } else if (
+      owner !== undefined &&
+      !isNamed &&
+      (owner.entry.file === undefined || scope.unread.includes(owner.entry.file))
+    ) {
+      const file = owner.entry.file ?? null;
+      leftOver.warnings.push({ code: 'owned_agent_not_read', address: owner.address, id: agent.id, file });
+      leftOver.staying.push(agent);
+    } else if (owner !== undefined) {
+      leftOver.deletes.push(deleteChange(agent, owner.address, 'removed_from_manifest', options));
+    } else if (options.prune || isNamed) {
+      leftOver.deletes.push(deleteChange(agent, address, 'not_in_manifest', options));
+    } else {
+      leftOver.unmanaged.push({ id: agent.id, name: agent.doc.name, project: agent.project });
+      leftOver.staying.push(agent);
+    }
+  }
+  return leftOver;
+}
+
+/** Without `--target`, every address is; with it, only the ones it names. */
+function isTargeted(address: string, options: PlanOptions): boolean {
+  return options.targets === undefined || options.targets.includes(address);
+}
+
+/** A target that names nothing is a typo, not an empty plan. */
+function checkTargets(options: PlanOptions, addresses: string[]): void {
+  const unknown = (options.targets ?? []).filter((target) => !addresses.includes(target));
+  if (unknown.length === 0) return;
+  throw new CekuraformError('target_not_found', `--target ${unknown.join(', ')}: no such address`, {
+    meta: { targets: unknown },
+    hint: 'a target is `agent.<key>` of the manifest or the state record, or `agent[<id>]` of a live agent in a managed project',
+  });
+}
+
+function planAgent(binding: Binding, record: StateRecord, scope: ManifestScope): PlannedAgent {
   const { agent } = binding;
   const live = binding.kind === 'bound' ? binding.live : undefined;
   // What the record remembers (secret fingerprints, applied digests) is about the agent it binds, not one adopted in its place.
@@ -94,7 +168,12 @@ function planAgent(binding: Binding, record: StateRecord): PlannedAgent {
   const recorded = live !== undefined && entry?.id === live.id ? entry : undefined;
   const desired = effectiveDesired(agent, live?.doc);
   const secrets = planSecrets(agent, recorded, record.fingerprint_key);
-  const recordUpdate: RecordUpdate = { secrets: secrets.fingerprints, applied: unitDigests(desiredUnits(desired.doc)) };
+  const file = scope.files[agent.location.file];
+  const recordUpdate: RecordUpdate = {
+    secrets: secrets.fingerprints,
+    applied: unitDigests(desiredUnits(desired.doc)),
+    ...(file === undefined ? {} : { file }),
+  };
   const common = {
     address: agent.address,
     name: agent.doc.name ?? live?.doc.name ?? agent.key,
@@ -323,7 +402,12 @@ function planWarnings(
   return warnings;
 }
 
-function deleteChange(agent: LiveAgent, address: string, options: PlanOptions): ResourceChange {
+function deleteChange(
+  agent: LiveAgent,
+  address: string,
+  reason: 'not_in_manifest' | 'removed_from_manifest',
+  options: PlanOptions,
+): ResourceChange {
   return {
     address,
     action: 'delete',
@@ -332,7 +416,7 @@ function deleteChange(agent: LiveAgent, address: string, options: PlanOptions): 
     project: agent.project,
     changes: [],
     items: [],
-    reason: 'not_in_manifest',
+    reason,
     request: { method: 'DELETE', delete_related: options.delete_related },
   };
 }

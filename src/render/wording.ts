@@ -96,6 +96,11 @@ export function resourceReasonNote(change: ResourceChange): Note | null {
       };
     case 'not_in_manifest':
       return { text: 'no manifest names this agent, and prune is on', isCaution: false };
+    case 'removed_from_manifest':
+      return {
+        text: 'cekuraform manages this agent and the manifest no longer names it (`state rm` lets go of it without deleting)',
+        isCaution: true,
+      };
     default:
       return assertNever(reason, 'resource reason');
   }
@@ -177,6 +182,10 @@ export function warningText(warning: PlanWarning): string {
       return `mock mode is asked for on provider ${quote(warning.provider)}: Cekura switches mocks only for providers it manages, so this agent must point its own MCP client at the mock URLs`;
     case 'description_auto_sync':
       return 'description is set while provider.auto_sync_prompt is true: the provider rewrites it on its next sync, and the next plan shows that as drift';
+    case 'owned_agent_not_read':
+      return warning.file === null
+        ? `not deleted: agent ${warning.id} is in the state record but no manifest read names it, and the record does not say which file wrote it; name it with --target to delete it, or \`state rm\` to let go of it`
+        : `not deleted: agent ${warning.id} was written in ${warning.file}, which this plan did not read; to delete it, read that file too (-f), delete the file, or name the agent with --target`;
     default:
       return assertNever(warning, 'plan warning');
   }

@@ -41,6 +41,7 @@ const pendingToggleSchema = z.strictObject({
 const recordedAgentSchema = z.strictObject({
   id: z.number().int(),
   project: z.number().int(),
+  file: z.string().min(1).optional(),
   secrets: z.record(z.string(), z.string()),
   applied: z.record(z.string(), z.string()),
   pending_toggle: pendingToggleSchema.optional(),

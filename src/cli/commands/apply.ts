@@ -21,7 +21,16 @@ import { openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import type { CliIo, InputStream } from '../io.js';
 import { INTERRUPTED_EXIT_CODE } from '../main.js';
-import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
+import {
+  connect,
+  describeRetry,
+  manifestScopeOf,
+  planOptionsOf,
+  projectsToRead,
+  readManifest,
+  statePathOf,
+  styleFor,
+} from '../session.js';
 import { lockStateRecord } from '../state-access.js';
 
 /**
@@ -67,14 +76,16 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       readFile: (path: string) => readFile(path),
       fingerprintKey: records.current().fingerprint_key,
     };
-    const snapshot = await fetchLiveState(api, saved?.created_from.projects ?? manifest!.projects);
+    const record = records.current();
+    const snapshot = await fetchLiveState(api, saved?.created_from.projects ?? projectsToRead(manifest!, record));
 
     let plan: Plan;
     if (saved !== undefined) {
-      await checkSavedPlan(saved, snapshot.live, records.current(), sources);
+      await checkSavedPlan(saved, snapshot.live, record, sources);
       plan = saved;
     } else {
-      plan = makePlan(manifest!, snapshot.live, records.current(), planOptionsOf(args, manifest!));
+      const scope = await manifestScopeOf(manifest!, record, statePath, io);
+      plan = makePlan(manifest!, snapshot.live, record, planOptionsOf(args, manifest!), scope);
     }
 
     if (!args.json) io.stdout.write(renderPlanText(plan, style));

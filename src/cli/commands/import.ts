@@ -5,7 +5,7 @@ import type { Manifest, ManifestAgent } from '../../manifest/types.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ImportArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { connect, describeRetry, readManifest, statePathOf } from '../session.js';
+import { connect, describeRetry, manifestScopeOf, readManifest, statePathOf } from '../session.js';
 import { lockStateRecord, unknownAddress } from '../state-access.js';
 
 /**
@@ -47,8 +47,16 @@ export async function importCommand(args: ImportArgs, io: CliIo): Promise<number
       );
     }
     // No secret fingerprints and no history: the next plan sends the manifest's secrets once and counts every difference as a manifest change.
+    const { files } = await manifestScopeOf(manifest, records.current(), statePath, io);
+    const file = files[agent.location.file];
     await records.update((record) => {
-      record.agents[agent.address] = { id: wire.id, project: wire.project, secrets: {}, applied: {} };
+      record.agents[agent.address] = {
+        id: wire.id,
+        project: wire.project,
+        ...(file === undefined ? {} : { file }),
+        secrets: {},
+        applied: {},
+      };
     });
     writeResult(io, args, {
       agent,

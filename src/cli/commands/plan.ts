@@ -9,19 +9,31 @@ import { fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { connect, describeRetry, planOptionsOf, readManifest, statePathOf, styleFor } from '../session.js';
+import {
+  connect,
+  describeRetry,
+  manifestScopeOf,
+  planOptionsOf,
+  projectsToRead,
+  readManifest,
+  statePathOf,
+  styleFor,
+} from '../session.js';
 
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const manifest = await readManifest(args.files, io, args);
-  const records = await openStateRecord(statePathOf(args.state, io, manifest.environment));
+  const statePath = statePathOf(args.state, io, manifest.environment);
+  const records = await openStateRecord(statePath);
   // A saved plan and the later apply must share the record's lineage and fingerprint key.
   if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
 
   const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'));
   try {
-    const { live } = await fetchLiveState(api, manifest.projects);
-    const result = plan(manifest, live, records.current(), planOptionsOf(args, manifest));
+    const record = records.current();
+    const { live } = await fetchLiveState(api, projectsToRead(manifest, record));
+    const scope = await manifestScopeOf(manifest, record, statePath, io);
+    const result = plan(manifest, live, record, planOptionsOf(args, manifest), scope);
 
     if (args.json) io.stdout.write(renderPlanJson(result));
     else if (args.markdown) io.stdout.write(renderPlanMarkdown(result));
