@@ -32,10 +32,30 @@ export function environmentHeading(environment: string): string {
   return `Plan for environment ${environment}`;
 }
 
-/** `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode toggles.` */
-export function applySummaryLine(result: ApplyResult): string {
+/** True when every agent of the plan was applied and nothing stopped the run. */
+export function isApplyComplete(result: ApplyResult): boolean {
+  return result.summary.failed === 0 && result.summary.skipped === 0 && !result.interrupted;
+}
+
+/** `1 added, 2 changed, 0 destroyed; 1 mock-mode toggles` */
+export function applyCountsText(result: ApplyResult): string {
   const { added, changed, destroyed, mock_mode_toggles } = result.summary;
-  return `Apply complete: ${added} added, ${changed} changed, ${destroyed} destroyed; ${mock_mode_toggles} mock-mode toggles.`;
+  return `${added} added, ${changed} changed, ${destroyed} destroyed; ${mock_mode_toggles} mock-mode toggles`;
+}
+
+/**
+ * `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode toggles.` only when the apply is
+ * complete; otherwise `Apply failed: 2 agents failed, 1 not started (interrupted).`
+ */
+export function applySummaryLine(result: ApplyResult): string {
+  if (isApplyComplete(result)) return `Apply complete: ${applyCountsText(result)}.`;
+  const { failed, skipped } = result.summary;
+  const parts = [
+    ...(failed > 0 ? [`${failed} ${failed === 1 ? 'agent' : 'agents'} failed`] : []),
+    ...(skipped > 0 ? [`${skipped} not started`] : []),
+  ];
+  const what = parts.length === 0 ? 'interrupted' : parts.join(', ') + (result.interrupted ? ' (interrupted)' : '');
+  return `Apply failed: ${what}.`;
 }
 
 /** What happens to an agent: `create`, `update`, `destroy`, `no change`. */
