@@ -86,7 +86,10 @@ if (mode === 'yaml') {
       manifest,
       live,
       records.current(),
-      modules.session.planOptionsOf({ prune: false, deleteRelated: false }, manifest),
+      modules.session.planOptionsOf(
+        { prune: false, deleteRelated: false, targets: [], maxDeletes: undefined },
+        manifest,
+      ),
     ),
   );
   await timed('render text', () => modules.text.renderPlanText(result, modules.style.createStyle(false)));

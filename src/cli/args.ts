@@ -17,6 +17,8 @@ export interface ManifestArgs {
   state: string | undefined;
   /** `--env NAME`: one of the manifest's `environments:`; required when it declares any. */
   env: string | undefined;
+  /** `--var NAME=VALUE`, repeatable: wins over the manifest's `vars:` of that name. */
+  vars: Record<string, string>;
 }
 
 export interface OutputArgs {
@@ -33,6 +35,10 @@ export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   detailedExitcode: boolean;
   prune: boolean;
   deleteRelated: boolean;
+  /** `--target ADDRESS`, repeatable; empty plans every address. */
+  targets: string[];
+  /** `--max-deletes N`: warn when the plan deletes more. */
+  maxDeletes: number | undefined;
 }
 
 export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
@@ -44,6 +50,10 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   parallelism: number;
   toggleTimeoutMs: number;
   maxDeletes: number | undefined;
+  /** `--target ADDRESS`, repeatable; empty applies every address. */
+  targets: string[];
+  /** `destroy`: delete every agent the state record owns instead of reading manifests. */
+  isDestroy: boolean;
 }
 
 export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
@@ -91,6 +101,16 @@ export interface StateAddressArgs extends StateArgs {
   address: string;
 }
 
+export interface StateMoveArgs extends StateArgs {
+  from: string;
+  to: string;
+}
+
+export interface ShowArgs extends OutputArgs {
+  planFile: string;
+  markdown: boolean;
+}
+
 export type ParsedCommand =
   | { command: 'plan'; args: PlanArgs }
   | { command: 'apply'; args: ApplyArgs }
@@ -103,6 +123,9 @@ export type ParsedCommand =
   | { command: 'state list'; args: StateArgs }
   | { command: 'state show'; args: StateAddressArgs }
   | { command: 'state rm'; args: StateAddressArgs }
+  | { command: 'state mv'; args: StateMoveArgs }
+  | { command: 'show'; args: ShowArgs }
+  | { command: 'version'; args: OutputArgs }
   /** Help or version was printed; nothing to run. */
   | { command: 'exit'; code: number };
 
@@ -156,7 +179,12 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     command
       .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
       .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
-      .addOption(environmentOption());
+      .addOption(environmentOption())
+      .addOption(
+        new Option('--var <name=value>', "set a manifest var, over the manifest's value (repeatable)").argParser(
+          collectVar,
+        ),
+      );
   const withConnection = (command: Command) =>
     command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
   const withOutput = (command: Command) =>
@@ -168,6 +196,8 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .addOption(targetOption())
+    .addOption(maxDeletesOption('warn when the plan deletes more agents, tools or variables than this'))
     .action((options: Record<string, unknown>) => {
       if (options.json === true && options.markdown === true)
         throw new UsageError('--json and --markdown cannot be used together');
@@ -182,6 +212,8 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           detailedExitcode: options.detailedExitcode === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
+          targets: targetsOf(options),
+          maxDeletes: options.maxDeletes as number | undefined,
         },
       });
     });
@@ -201,15 +233,23 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         .argParser(duration)
         .default(DEFAULT_TOGGLE_TIMEOUT_MS, '5m'),
     )
-    .addOption(
-      new Option('--max-deletes <n>', 'refuse a plan deleting more agents, tools or variables than this').argParser(
-        nonNegativeInteger,
-      ),
-    )
+    .addOption(maxDeletesOption('refuse a plan deleting more agents, tools or variables than this'))
+    .addOption(targetOption())
     .action((planFile: string | undefined, options: Record<string, unknown>) => {
       if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', {
           hint: 'a saved plan already holds what to apply',
+        });
+      }
+      const ignored = [
+        ['--prune', options.prune],
+        ['--delete-related', options.deleteRelated],
+        ['--target', options.target],
+        ['--var', options.var],
+      ].flatMap(([flag, value]) => (value === undefined ? [] : [flag as string]));
+      if (planFile !== undefined && ignored.length > 0) {
+        throw new UsageError(`a saved plan is applied as it was made: ${ignored.join(', ')} would change nothing`, {
+          hint: `give ${ignored.join(', ')} to \`cekuraform plan --out\` instead, and apply that plan`,
         });
       }
       accept({
@@ -225,17 +265,78 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           parallelism: options.parallelism as number,
           toggleTimeoutMs: options.toggleTimeout as number,
           maxDeletes: options.maxDeletes as number | undefined,
+          targets: targetsOf(options),
+          isDestroy: false,
         },
       });
     });
 
+  withOutput(
+    withConnection(
+      program
+        .command('destroy')
+        .description('delete every agent the state record owns (the manifest is not read)')
+        .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
+        .addOption(environmentOption()),
+    ),
+  )
+    .option('--auto-approve', 'destroy without asking for confirmation')
+    .option('--delete-related', "let the deletes take the agents' calls, evaluators, results and runs")
+    .addOption(maxDeletesOption('refuse when the record owns more agents than this'))
+    .addOption(targetOption())
+    .action((options: Record<string, unknown>) => {
+      accept({
+        command: 'apply',
+        args: {
+          files: [],
+          vars: {},
+          state: options.state as string | undefined,
+          env: options.env as string | undefined,
+          ...outputArgs(options),
+          apiUrl: options.apiUrl as string | undefined,
+          planFile: undefined,
+          autoApprove: options.autoApprove === true,
+          prune: false,
+          deleteRelated: options.deleteRelated === true,
+          parallelism: DEFAULT_PARALLELISM,
+          toggleTimeoutMs: DEFAULT_TOGGLE_TIMEOUT_MS,
+          maxDeletes: options.maxDeletes as number | undefined,
+          targets: targetsOf(options),
+          isDestroy: true,
+        },
+      });
+    });
+
+  withOutput(program.command('show').description('print a plan saved by `plan --out` (text, --markdown or --json)'))
+    .argument('<planfile>', 'a plan saved by `cekuraform plan --out`')
+    .option('--markdown', 'print the plan as Markdown')
+    .action((planFile: string, options: Record<string, unknown>) => {
+      if (options.json === true && options.markdown === true)
+        throw new UsageError('--json and --markdown cannot be used together');
+      accept({ command: 'show', args: { planFile, markdown: options.markdown === true, ...outputArgs(options) } });
+    });
+
+  withOutput(program.command('version').description('print the version of cekuraform')).action(
+    (options: Record<string, unknown>) => accept({ command: 'version', args: outputArgs(options) }),
+  );
+
   withOutput(program.command('validate').description('check manifests without contacting Cekura'))
     .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
     .addOption(environmentOption())
+    .addOption(
+      new Option('--var <name=value>', "set a manifest var, over the manifest's value (repeatable)").argParser(
+        collectVar,
+      ),
+    )
     .action((options: Record<string, unknown>) => {
       accept({
         command: 'validate',
-        args: { files: filesOf(options), env: options.env as string | undefined, ...outputArgs(options) },
+        args: {
+          files: filesOf(options),
+          env: options.env as string | undefined,
+          vars: varsOf(options),
+          ...outputArgs(options),
+        },
       });
     });
 
@@ -354,6 +455,15 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   ).action((address: string, options: Record<string, unknown>) =>
     accept({ command: 'state rm', args: { ...stateArgs(options), address } }),
   );
+  withState(
+    state
+      .command('mv')
+      .description('rename an address in the state record (after renaming the key in the manifest)')
+      .argument('<from>', 'agent.<old key>')
+      .argument('<to>', 'agent.<new key>'),
+  ).action((from: string, to: string, options: Record<string, unknown>) =>
+    accept({ command: 'state mv', args: { ...stateArgs(options), from, to } }),
+  );
 
   return program;
 }
@@ -361,6 +471,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
 function manifestArgs(options: Record<string, unknown>): ManifestArgs {
   return {
     files: filesOf(options),
+    vars: varsOf(options),
     state: options.state as string | undefined,
     env: options.env as string | undefined,
   };
@@ -382,6 +493,37 @@ function environmentName(value: string): string {
 
 function outputArgs(options: Record<string, unknown>): OutputArgs {
   return { json: options.json === true, color: options.color !== false };
+}
+
+function targetOption(): Option {
+  return new Option('--target <address>', 'only this address: agent.<key>, or agent[<id>] (repeatable)').argParser(
+    collectAddress,
+  );
+}
+
+function maxDeletesOption(description: string): Option {
+  return new Option('--max-deletes <n>', description).argParser(nonNegativeInteger);
+}
+
+function targetsOf(options: Record<string, unknown>): string[] {
+  return (options.target as string[] | undefined) ?? [];
+}
+
+function varsOf(options: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries((options.var as [string, string][] | undefined) ?? []);
+}
+
+const ADDRESS_PATTERN = /^agent(\.[A-Za-z0-9_-]+|\[\d+\])$/;
+
+function collectAddress(value: string, previous: string[] | undefined): string[] {
+  if (!ADDRESS_PATTERN.test(value)) throw new InvalidArgumentError('expected an address: agent.<key> or agent[<id>]');
+  return [...(previous ?? []), value];
+}
+
+function collectVar(value: string, previous: [string, string][] | undefined): [string, string][] {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
+  if (match === null) throw new InvalidArgumentError('expected NAME=VALUE, e.g. --var support_phone=+14155550100');
+  return [...(previous ?? []), [match[1]!, match[2]!]];
 }
 
 function filesOf(options: Record<string, unknown>): string[] {

@@ -7,7 +7,8 @@ import type { CekuraApi } from '../api/types.js';
 import { systemClock } from '../clock.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
-import type { ManifestScope, PlanOptions } from '../plan/types.js';
+import { listDeletes } from '../apply/max-deletes.js';
+import type { ManifestScope, Plan, PlanOptions } from '../plan/types.js';
 import type { StateRecord } from '../state/types.js';
 import { createStyle, shouldUseColor, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
@@ -48,11 +49,16 @@ export function connect(args: ConnectionArgs, io: CliIo, onRetry?: (info: RetryI
 }
 
 /** Plan options: the flags, else the manifest's top-level `prune` and `max_deletes`. */
-export function planOptionsOf(args: Pick<PlanArgs, 'prune' | 'deleteRelated'>, manifest: Manifest): PlanOptions {
+export function planOptionsOf(
+  args: Pick<PlanArgs, 'prune' | 'deleteRelated' | 'targets' | 'maxDeletes'>,
+  manifest: Manifest,
+): PlanOptions {
+  const maxDeletes = args.maxDeletes ?? manifest.max_deletes;
   return {
     prune: args.prune || manifest.prune,
     delete_related: args.deleteRelated,
-    ...(manifest.max_deletes === undefined ? {} : { max_deletes: manifest.max_deletes }),
+    ...(maxDeletes === undefined ? {} : { max_deletes: maxDeletes }),
+    ...(args.targets.length === 0 ? {} : { targets: args.targets }),
   };
 }
 
@@ -60,9 +66,15 @@ export function planOptionsOf(args: Pick<PlanArgs, 'prune' | 'deleteRelated'>, m
 export async function readManifest(
   files: string[],
   io: CliIo,
-  args: Pick<OutputArgs, 'color'> & Partial<Pick<ManifestArgs, 'env'>>,
+  args: Pick<OutputArgs, 'color'> & Partial<Pick<ManifestArgs, 'env' | 'vars'>>,
 ): Promise<Manifest> {
-  const manifest = await loadManifest({ paths: files, cwd: io.cwd, env: io.env, environment: args.env });
+  const manifest = await loadManifest({
+    paths: files,
+    cwd: io.cwd,
+    env: io.env,
+    environment: args.env,
+    vars: args.vars ?? {},
+  });
   const style = styleFor(args, io.stderr, io);
   for (const warning of manifest.warnings) io.stderr.write(issueLines(warning, 'warning', style).join('\n') + '\n');
   return manifest;
@@ -99,7 +111,7 @@ export async function manifestScopeOf(
   for (const file of [...remembered].sort()) {
     if (!read.has(file) && (await exists(resolve(root, file)))) unread.push(file);
   }
-  return { files, unread };
+  return { files, unread, isWhole: false };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -109,4 +121,31 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** What `destroy` plans from: no agents, so every agent the record owns is deleted; its projects come from the record. */
+export function manifestForDestroy(environment: string | undefined): Manifest {
+  return {
+    files: [],
+    ...(environment === undefined ? {} : { environment }),
+    agents: [],
+    projects: [],
+    prune: false,
+    hash: 'destroy',
+    warnings: [],
+  };
+}
+
+/** The plan deletes more than its `max_deletes` (flag or manifest) allows: apply will refuse it. */
+export function maxDeletesWarning(plan: Plan): string | null {
+  const deletes = listDeletes(plan).length;
+  const maxDeletes = plan.options.max_deletes;
+  if (maxDeletes === undefined || deletes <= maxDeletes) return null;
+  return `the plan deletes ${deletes} agents and items, more than the ${maxDeletes} allowed by max-deletes: apply will refuse it`;
+}
+
+/** `--delete-related` on a plan that deletes no agent does nothing, which the user should know. */
+export function deleteRelatedWarning(plan: Plan, args: Pick<PlanArgs, 'deleteRelated'>): string | null {
+  if (!args.deleteRelated || plan.resource_changes.some((change) => change.action === 'delete')) return null;
+  return '--delete-related changes nothing: the plan deletes no agent';
 }

@@ -17,6 +17,8 @@ export interface LoadManifestOptions {
   env: Record<string, string | undefined>;
   /** `--env`: the declared environment to resolve the agents for; required when any is declared. */
   environment?: string | undefined;
+  /** `--var NAME=VALUE`: each wins over the declared var of that name, which must exist. */
+  vars?: Record<string, string>;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
 
 function environmentOf(parsed: ParsedFile[], options: LoadManifestOptions, order: string[]): SelectedEnvironment {
   try {
-    return selectEnvironment(parsed, options.environment, options.env);
+    return selectEnvironment(parsed, options.environment, options.env, options.vars ?? {});
   } catch (error) {
     // A file whose YAML is broken may hold the `environments:` that the choice missed: its errors come first.
     const syntaxIssues = parsed.filter((file) => !file.isReadable).flatMap((file) => file.issues);

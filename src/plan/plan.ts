@@ -36,7 +36,7 @@ export function plan(
   live: LiveState,
   record: StateRecord,
   options: PlanOptions,
-  scope: ManifestScope = { files: {}, unread: [] },
+  scope: ManifestScope = { files: {}, unread: [], isWhole: false },
 ): Plan {
   const unread = manifest.projects.filter((project) => !live.projects.includes(project));
   if (unread.length > 0) throw new InternalError(`live state lacks managed projects ${unread.join(', ')}`);
@@ -128,6 +128,7 @@ function planLeftOver(
     } else if (
       owner !== undefined &&
       !isNamed &&
+      !scope.isWhole &&
       (owner.entry.file === undefined || scope.unread.includes(owner.entry.file))
     ) {
       const file = owner.entry.file ?? null;

@@ -24,7 +24,11 @@ const writeRequest = z.object({
   body: z.record(z.string(), json),
   inserts: z.array(insert),
 });
-const recordUpdate = z.object({ secrets: z.record(z.string(), z.string()), applied: z.record(z.string(), z.string()) });
+const recordUpdate = z.object({
+  secrets: z.record(z.string(), z.string()),
+  applied: z.record(z.string(), z.string()),
+  file: z.string().optional(),
+});
 const common = {
   address: z.string(),
   name: z.string(),
@@ -78,6 +82,7 @@ const planSchema = z
       prune: z.boolean(),
       delete_related: z.boolean(),
       max_deletes: z.number().int().nonnegative().optional(),
+      targets: z.array(z.string()).optional(),
     }),
     resource_changes: z.array(resourceChange),
     mock_mode_changes: z.array(

@@ -196,6 +196,11 @@ export interface ManifestScope {
   files: Record<string, string>;
   /** Files the record remembers that exist and were not read: the agents they wrote are kept. */
   unread: string[];
+  /**
+   * `destroy`: every agent the record owns is meant, whatever file wrote it (or none is remembered);
+   * otherwise an entry without a file counts as unread.
+   */
+  isWhole: boolean;
 }
 
 export interface Plan {

@@ -29,6 +29,8 @@ describe('parseArgs', () => {
         detailedExitcode: false,
         prune: false,
         deleteRelated: false,
+        targets: [],
+        vars: {},
       },
     });
   });
@@ -68,6 +70,9 @@ describe('parseArgs', () => {
     [['plan', '--json', '--markdown'], /cannot be used together/],
     [['emulator', '--port', '70000'], /port from 0 to 65535/],
     [['plna'], /unknown command/],
+    [['plan', '--target', 'bot'], /expected an address: agent.<key> or agent\[<id>\]/],
+    [['plan', '--var', 'phone'], /expected NAME=VALUE/],
+    [['apply', 'plan.json', '--prune'], /a saved plan is applied as it was made: --prune would change nothing/],
   ])('refuses %j before any I/O', (argv, message) => {
     expect(() => parseArgs(argv, io(), '1')).toThrow(UsageError);
     expect(() => parseArgs(argv, io(), '1')).toThrow(message);

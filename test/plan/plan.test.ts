@@ -711,7 +711,7 @@ describe('plan: agents the state record owns and the manifest no longer names', 
     reason: 'removed_from_manifest',
     request: { method: 'DELETE', delete_related: deleteRelated },
   });
-  const readAll: ManifestScope = { files: { 'agents.yaml': 'agents.yaml' }, unread: [] };
+  const readAll: ManifestScope = { files: { 'agents.yaml': 'agents.yaml' }, unread: [], isWhole: false };
 
   it.each([false, true])(
     'deletes an owned agent without prune, delete_related %s, leaving unowned ones alone',
@@ -727,7 +727,7 @@ describe('plan: agents the state record owns and the manifest no longer names', 
 
   it('keeps an owned agent written in a file this plan did not read, and says so', () => {
     const state = record({ 'agent.retired': { id: 10, file: 'billing.yaml' } });
-    const scope: ManifestScope = { files: { 'agents.yaml': 'agents.yaml' }, unread: ['billing.yaml'] };
+    const scope: ManifestScope = { files: { 'agents.yaml': 'agents.yaml' }, unread: ['billing.yaml'], isWhole: false };
     const result = planOf([], liveAgents(), state, { prune: true, delete_related: false }, scope);
     expect(result.resource_changes.map((change) => change.address)).toEqual(['agent[9]']);
     expect(result.warnings).toEqual([

@@ -23,7 +23,9 @@ import type { CliIo, InputStream } from '../io.js';
 import { INTERRUPTED_EXIT_CODE } from '../main.js';
 import {
   connect,
+  deleteRelatedWarning,
   describeRetry,
+  manifestForDestroy,
   manifestScopeOf,
   planOptionsOf,
   projectsToRead,
@@ -42,7 +44,12 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     args.planFile === undefined
       ? undefined
       : parseSavedPlan(await readFile(resolve(io.cwd, args.planFile), 'utf8'), args.planFile);
-  const manifest = saved === undefined ? await readManifest(args.files, io, args) : undefined;
+  const manifest =
+    saved !== undefined
+      ? undefined
+      : args.isDestroy
+        ? manifestForDestroy(args.env)
+        : await readManifest(args.files, io, args);
   const statePath = statePathOf(
     args.state,
     io,
@@ -84,13 +91,17 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       await checkSavedPlan(saved, snapshot.live, record, sources);
       plan = saved;
     } else {
-      const scope = await manifestScopeOf(manifest!, record, statePath, io);
+      const scope = args.isDestroy
+        ? { files: {}, unread: [], isWhole: true }
+        : await manifestScopeOf(manifest!, record, statePath, io);
       plan = makePlan(manifest!, snapshot.live, record, planOptionsOf(args, manifest!), scope);
     }
 
+    const deleteRelated = saved === undefined ? deleteRelatedWarning(plan, args) : null;
+    if (deleteRelated !== null) io.stderr.write(`warning: ${deleteRelated}\n`);
     if (!args.json) io.stdout.write(renderPlanText(plan, style));
     // A saved plan was reviewed when it was made (as Terraform applies one without asking).
-    if (hasChanges(plan) && saved === undefined && !args.autoApprove && !(await confirm(io))) {
+    if (hasChanges(plan) && saved === undefined && !args.autoApprove && !(await confirm(io, args.isDestroy))) {
       io.stdout.write('Apply cancelled.\n');
       return 1;
     }
@@ -144,13 +155,16 @@ function savedPlanEnvironment(plan: Plan, requested: string | undefined): string
 }
 
 /** Asks on a terminal; without one, apply needs `--auto-approve` (a CI job must say so explicitly). */
-async function confirm(io: CliIo): Promise<boolean> {
+async function confirm(io: CliIo, isDestroy: boolean): Promise<boolean> {
   if (io.stdin?.isTTY !== true) {
     throw new UsageError('apply needs confirmation, and there is no terminal to ask on', {
       hint: 'run with --auto-approve to apply without asking (as in CI)',
     });
   }
-  io.stdout.write("\nDo you want to apply these changes? Only 'yes' is accepted: ");
+  const question = isDestroy
+    ? 'Do you really want to destroy every agent the state record owns?'
+    : 'Do you want to apply these changes?';
+  io.stdout.write(`\n${question} Only 'yes' is accepted: `);
   return (await readLine(io.stdin)).trim() === 'yes';
 }
 

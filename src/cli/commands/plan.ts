@@ -11,8 +11,10 @@ import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import {
   connect,
+  deleteRelatedWarning,
   describeRetry,
   manifestScopeOf,
+  maxDeletesWarning,
   planOptionsOf,
   projectsToRead,
   readManifest,
@@ -35,6 +37,9 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     const scope = await manifestScopeOf(manifest, record, statePath, io);
     const result = plan(manifest, live, record, planOptionsOf(args, manifest), scope);
 
+    const maxDeletes = maxDeletesWarning(result);
+    for (const warning of [maxDeletes, deleteRelatedWarning(result, args)])
+      if (warning !== null) io.stderr.write(`warning: ${warning}\n`);
     if (args.json) io.stdout.write(renderPlanJson(result));
     else if (args.markdown) io.stdout.write(renderPlanMarkdown(result));
     else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io)));
