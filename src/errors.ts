@@ -70,3 +70,8 @@ export class InternalError extends CekuraformError {
 export function assertNever(value: never, what: string): never {
   throw new InternalError(`unhandled ${what}: ${JSON.stringify(value)}`);
 }
+
+/** The `code` of a failed file-system call (`ENOENT`, `EEXIST`, …), if it has one. */
+export function errnoCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}

@@ -2,7 +2,7 @@ import { ApiError } from '../api/errors.js';
 import type { WireAgent } from '../api/types.js';
 import { CekuraformError } from '../errors.js';
 import { deepEqual, type JsonObject } from '../json.js';
-import { scrubSecretValues } from '../manifest/secret.js';
+import { scrubSecretValues } from '../secret.js';
 import { diffAgentDoc } from '../plan/diff-fields.js';
 import type { MockModeChange, ResourceChange } from '../plan/types.js';
 import { normalizeAgent } from '../state/normalize.js';

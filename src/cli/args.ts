@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import type { CliIo } from './io.js';
@@ -37,7 +37,7 @@ export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   deleteRelated: boolean;
   /** `--target ADDRESS`, repeatable; empty plans every address. */
   targets: string[];
-  /** `--max-deletes N`: warn when the plan deletes more. */
+  /** `--max-deletes N`: warn when the plan deletes more; a saved plan keeps it for apply. */
   maxDeletes: number | undefined;
 }
 
@@ -163,7 +163,7 @@ export function parseArgs(argv: string[], io: CliIo, version: string): ParsedCom
   return parsed;
 }
 
-function buildProgram(io: CliIo, version: string, accept: (command: ParsedCommand) => void): Command {
+function buildProgram(io: CliIo, version: string, accept: (command: ParsedCommand) => void) {
   const program = new Command('cekuraform')
     .description('Declarative configuration for Cekura agents: plan and apply agents kept as YAML.')
     .version(version)
@@ -175,19 +175,16 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       outputError: () => {},
     });
 
-  const withManifest = (command: Command) =>
+  // Generic over the command's own arguments and options, so each command's action sees its options typed.
+  const withManifest = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command
       .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
       .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
       .addOption(environmentOption())
-      .addOption(
-        new Option('--var <name=value>', "set a manifest var, over the manifest's value (repeatable)").argParser(
-          collectVar,
-        ),
-      );
-  const withConnection = (command: Command) =>
+      .addOption(varOption());
+  const withConnection = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
-  const withOutput = (command: Command) =>
+  const withOutput = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
 
   withOutput(withConnection(withManifest(program.command('plan').description('show what apply would change'))))
@@ -198,7 +195,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
     .addOption(targetOption())
     .addOption(maxDeletesOption('warn when the plan deletes more agents, tools or variables than this'))
-    .action((options: Record<string, unknown>) => {
+    .action((options) => {
       if (options.json === true && options.markdown === true)
         throw new UsageError('--json and --markdown cannot be used together');
       accept({
@@ -206,14 +203,14 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...manifestArgs(options),
           ...outputArgs(options),
-          apiUrl: options.apiUrl as string | undefined,
+          apiUrl: options.apiUrl,
           markdown: options.markdown === true,
-          out: options.out as string | undefined,
+          out: options.out,
           detailedExitcode: options.detailedExitcode === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
-          targets: targetsOf(options),
-          maxDeletes: options.maxDeletes as number | undefined,
+          targets: options.target ?? [],
+          maxDeletes: options.maxDeletes,
         },
       });
     });
@@ -235,7 +232,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     )
     .addOption(maxDeletesOption('refuse a plan deleting more agents, tools or variables than this'))
     .addOption(targetOption())
-    .action((planFile: string | undefined, options: Record<string, unknown>) => {
+    .action((planFile, options) => {
       if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', {
           hint: 'a saved plan already holds what to apply',
@@ -246,7 +243,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         ['--delete-related', options.deleteRelated],
         ['--target', options.target],
         ['--var', options.var],
-      ].flatMap(([flag, value]) => (value === undefined ? [] : [flag as string]));
+      ].flatMap(([flag, value]) => (value === undefined ? [] : [String(flag)]));
       if (planFile !== undefined && ignored.length > 0) {
         throw new UsageError(`a saved plan is applied as it was made: ${ignored.join(', ')} would change nothing`, {
           hint: `give ${ignored.join(', ')} to \`cekuraform plan --out\` instead, and apply that plan`,
@@ -257,15 +254,15 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...manifestArgs(options),
           ...outputArgs(options),
-          apiUrl: options.apiUrl as string | undefined,
+          apiUrl: options.apiUrl,
           planFile,
           autoApprove: options.autoApprove === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
-          parallelism: options.parallelism as number,
-          toggleTimeoutMs: options.toggleTimeout as number,
-          maxDeletes: options.maxDeletes as number | undefined,
-          targets: targetsOf(options),
+          parallelism: options.parallelism,
+          toggleTimeoutMs: options.toggleTimeout,
+          maxDeletes: options.maxDeletes,
+          targets: options.target ?? [],
           isDestroy: false,
         },
       });
@@ -284,24 +281,24 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--delete-related', "let the deletes take the agents' calls, evaluators, results and runs")
     .addOption(maxDeletesOption('refuse when the record owns more agents than this'))
     .addOption(targetOption())
-    .action((options: Record<string, unknown>) => {
+    .action((options) => {
       accept({
         command: 'apply',
         args: {
           files: [],
           vars: {},
-          state: options.state as string | undefined,
-          env: options.env as string | undefined,
+          state: options.state,
+          env: options.env,
           ...outputArgs(options),
-          apiUrl: options.apiUrl as string | undefined,
+          apiUrl: options.apiUrl,
           planFile: undefined,
           autoApprove: options.autoApprove === true,
           prune: false,
           deleteRelated: options.deleteRelated === true,
           parallelism: DEFAULT_PARALLELISM,
           toggleTimeoutMs: DEFAULT_TOGGLE_TIMEOUT_MS,
-          maxDeletes: options.maxDeletes as number | undefined,
-          targets: targetsOf(options),
+          maxDeletes: options.maxDeletes,
+          targets: options.target ?? [],
           isDestroy: true,
         },
       });
@@ -310,31 +307,27 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   withOutput(program.command('show').description('print a plan saved by `plan --out` (text, --markdown or --json)'))
     .argument('<planfile>', 'a plan saved by `cekuraform plan --out`')
     .option('--markdown', 'print the plan as Markdown')
-    .action((planFile: string, options: Record<string, unknown>) => {
+    .action((planFile, options) => {
       if (options.json === true && options.markdown === true)
         throw new UsageError('--json and --markdown cannot be used together');
       accept({ command: 'show', args: { planFile, markdown: options.markdown === true, ...outputArgs(options) } });
     });
 
-  withOutput(program.command('version').description('print the version of cekuraform')).action(
-    (options: Record<string, unknown>) => accept({ command: 'version', args: outputArgs(options) }),
+  withOutput(program.command('version').description('print the version of cekuraform')).action((options) =>
+    accept({ command: 'version', args: outputArgs(options) }),
   );
 
   withOutput(program.command('validate').description('check manifests without contacting Cekura'))
     .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
     .addOption(environmentOption())
-    .addOption(
-      new Option('--var <name=value>', "set a manifest var, over the manifest's value (repeatable)").argParser(
-        collectVar,
-      ),
-    )
-    .action((options: Record<string, unknown>) => {
+    .addOption(varOption())
+    .action((options) => {
       accept({
         command: 'validate',
         args: {
-          files: filesOf(options),
-          env: options.env as string | undefined,
-          vars: varsOf(options),
+          files: options.file ?? [],
+          env: options.env,
+          vars: Object.fromEntries(options.var ?? []),
           ...outputArgs(options),
         },
       });
@@ -360,15 +353,15 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         .argParser(nonNegativeInteger)
         .default(1500),
     )
-    .action((options: Record<string, unknown>) => {
+    .action((options) => {
       accept({
         command: 'emulator',
         args: {
-          port: options.port as number,
-          host: options.host as string,
-          data: options.inMemory === true ? null : (options.data as string),
-          latencyMs: options.latency as number,
-          toggleDurationMs: options.toggleDuration as number,
+          port: options.port,
+          host: options.host,
+          data: options.inMemory === true ? null : options.data,
+          latencyMs: options.latency,
+          toggleDurationMs: options.toggleDuration,
         },
       });
     });
@@ -378,10 +371,10 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .description('remove the lock of a state record left by a run that cannot release it')
     .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
     .addOption(environmentOption())
-    .action((options: Record<string, unknown>) =>
+    .action((options) =>
       accept({
         command: 'force-unlock',
-        args: { state: options.state as string | undefined, env: options.env as string | undefined },
+        args: { state: options.state, env: options.env },
       }),
     );
 
@@ -390,17 +383,17 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .addOption(new Option('--agent <id>', 'only this agent (repeatable)').argParser(collectPositiveIntegers))
     .option('-o, --output <file>', 'write the manifest to this file instead of stdout')
     .option('--force', 'overwrite the -o file if it exists')
-    .action((options: Record<string, unknown>) => {
+    .action((options) => {
       if (options.force === true && options.output === undefined)
         throw new UsageError('--force needs -o FILE', { hint: 'without -o the manifest goes to stdout' });
       accept({
         command: 'export',
         args: {
           ...outputArgs(options),
-          apiUrl: options.apiUrl as string | undefined,
-          project: options.project as number,
-          agents: (options.agent as number[] | undefined) ?? [],
-          output: options.output as string | undefined,
+          apiUrl: options.apiUrl,
+          project: options.project,
+          agents: options.agent ?? [],
+          output: options.output,
           force: options.force === true,
         },
       });
@@ -415,13 +408,13 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   )
     .argument('<address>', 'the manifest address, agent.<key>')
     .argument('<agent-id>', 'the id of the live agent', positiveInteger)
-    .action((address: string, agentId: number, options: Record<string, unknown>) => {
+    .action((address, agentId, options) => {
       accept({
         command: 'import',
         args: {
           ...manifestArgs(options),
           ...outputArgs(options),
-          apiUrl: options.apiUrl as string | undefined,
+          apiUrl: options.apiUrl,
           address,
           agentId,
         },
@@ -429,88 +422,68 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     });
 
   const state = program.command('state').description('read or edit the bindings in the state record');
-  const withState = (command: Command) =>
+  const withState = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     withOutput(
       command
         .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
         .addOption(environmentOption()),
     );
-  const stateArgs = (options: Record<string, unknown>): StateArgs => ({
-    state: options.state as string | undefined,
-    env: options.env as string | undefined,
+  const stateArgs = (options: { state?: string; env?: string } & OutputOptions): StateArgs => ({
+    state: options.state,
+    env: options.env,
     ...outputArgs(options),
   });
-  withState(state.command('list').description('list the bound addresses with their agent ids')).action(
-    (options: Record<string, unknown>) => accept({ command: 'state list', args: stateArgs(options) }),
+  withState(state.command('list').description('list the bound addresses with their agent ids')).action((options) =>
+    accept({ command: 'state list', args: stateArgs(options) }),
   );
   withState(state.command('show').description('show one binding').argument('<address>', 'agent.<key>')).action(
-    (address: string, options: Record<string, unknown>) =>
-      accept({ command: 'state show', args: { ...stateArgs(options), address } }),
+    (address, options) => accept({ command: 'state show', args: { ...stateArgs(options), address } }),
   );
   withState(
     state
       .command('rm')
       .description('forget a binding; the agent in Cekura is untouched')
       .argument('<address>', 'agent.<key>'),
-  ).action((address: string, options: Record<string, unknown>) =>
-    accept({ command: 'state rm', args: { ...stateArgs(options), address } }),
-  );
+  ).action((address, options) => accept({ command: 'state rm', args: { ...stateArgs(options), address } }));
   withState(
     state
       .command('mv')
       .description('rename an address in the state record (after renaming the key in the manifest)')
       .argument('<from>', 'agent.<old key>')
       .argument('<to>', 'agent.<new key>'),
-  ).action((from: string, to: string, options: Record<string, unknown>) =>
-    accept({ command: 'state mv', args: { ...stateArgs(options), from, to } }),
-  );
+  ).action((from, to, options) => accept({ command: 'state mv', args: { ...stateArgs(options), from, to } }));
 
   return program;
 }
 
-function manifestArgs(options: Record<string, unknown>): ManifestArgs {
+function manifestArgs(options: {
+  file?: string[];
+  state?: string;
+  env?: string;
+  var?: [string, string][];
+}): ManifestArgs {
   return {
-    files: filesOf(options),
-    vars: varsOf(options),
-    state: options.state as string | undefined,
-    env: options.env as string | undefined,
+    files: options.file ?? [],
+    state: options.state,
+    env: options.env,
+    vars: Object.fromEntries(options.var ?? []),
   };
 }
 
-function environmentOption(): Option {
-  return new Option(
-    '--env <name>',
-    'the environment of the manifest to use (required when it declares environments)',
-  ).argParser(environmentName);
+function varOption() {
+  return new Option('--var <name=value>', "set a manifest var, over the manifest's value (repeatable)").argParser(
+    collectVar,
+  );
 }
 
-/** Checked here as well as against the manifest: `apply PLANFILE --env` reads none, and the name becomes a file name. */
-function environmentName(value: string): string {
-  if (!ENVIRONMENT_NAME_PATTERN.test(value))
-    throw new InvalidArgumentError('expected an environment name: letters, digits, `_` or `-`');
-  return value;
-}
-
-function outputArgs(options: Record<string, unknown>): OutputArgs {
-  return { json: options.json === true, color: options.color !== false };
-}
-
-function targetOption(): Option {
+function targetOption() {
   return new Option('--target <address>', 'only this address: agent.<key>, or agent[<id>] (repeatable)').argParser(
     collectAddress,
   );
 }
 
-function maxDeletesOption(description: string): Option {
+function maxDeletesOption(description: string) {
   return new Option('--max-deletes <n>', description).argParser(nonNegativeInteger);
-}
-
-function targetsOf(options: Record<string, unknown>): string[] {
-  return (options.target as string[] | undefined) ?? [];
-}
-
-function varsOf(options: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries((options.var as [string, string][] | undefined) ?? []);
 }
 
 const ADDRESS_PATTERN = /^agent(\.[A-Za-z0-9_-]+|\[\d+\])$/;
@@ -526,8 +499,28 @@ function collectVar(value: string, previous: [string, string][] | undefined): [s
   return [...(previous ?? []), [match[1]!, match[2]!]];
 }
 
-function filesOf(options: Record<string, unknown>): string[] {
-  return (options.file as string[] | undefined) ?? [];
+function environmentOption() {
+  return new Option(
+    '--env <name>',
+    'the environment of the manifest to use (required when it declares environments)',
+  ).argParser(environmentName);
+}
+
+/** Checked here as well as against the manifest: `apply PLANFILE --env` reads none, and the name becomes a file name. */
+function environmentName(value: string): string {
+  if (!ENVIRONMENT_NAME_PATTERN.test(value))
+    throw new InvalidArgumentError('expected an environment name: letters, digits, `_` or `-`');
+  return value;
+}
+
+/** `--json` and `--no-color` as commander gives them. */
+interface OutputOptions {
+  json?: true;
+  color: boolean;
+}
+
+function outputArgs(options: OutputOptions): OutputArgs {
+  return { json: options.json === true, color: options.color };
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

@@ -1,11 +1,9 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
+import type { OutputStream } from '../render/style.js';
 
-export interface OutputStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
 
 export interface InputStream extends AsyncIterable<string | Uint8Array> {
   isTTY?: boolean;

@@ -3,11 +3,8 @@ import { assertNever } from '../errors.js';
 import { createStyle, shouldUseColor } from '../render/style.js';
 import { parseArgs, type ParsedCommand } from './args.js';
 import { asCekuraformError, renderErrorJson, renderErrorText } from './errors.js';
-import type { CliIo } from './io.js';
+import { INTERRUPTED_EXIT_CODE, type CliIo } from './io.js';
 import { isDebug } from './debug.js';
-
-/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
-export const INTERRUPTED_EXIT_CODE = 130;
 
 /**
  * The whole CLI: argv in, exit code out. The only place that maps errors to exit codes: 0 success,

@@ -10,11 +10,11 @@ import type { Manifest } from '../manifest/types.js';
 import { listDeletes } from '../apply/max-deletes.js';
 import type { ManifestScope, Plan, PlanOptions } from '../plan/types.js';
 import type { StateRecord } from '../state/types.js';
-import { createStyle, shouldUseColor, type Style } from '../render/style.js';
+import { createStyle, shouldUseColor, type OutputStream, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
 import { isDebug } from './debug.js';
 import type { ConnectionArgs, ManifestArgs, OutputArgs, PlanArgs } from './args.js';
-import type { CliIo, OutputStream } from './io.js';
+import type { CliIo } from './io.js';
 
 // What plan and apply share: where the state record is, the API client, reading manifests.
 

@@ -1,6 +1,6 @@
 import { UsageError, type SourceLocation } from '../errors.js';
 import { isJsonObject, type JsonValue } from '../json.js';
-import type { FileSetting, LocatedEnvUse } from './file.js';
+import type { FileSetting, LocatedEnvUse } from './loaded-file.js';
 import { interpolateValue, secretReuseIssue } from './interpolate.js';
 import { formatPath, type YamlPath } from './issues.js';
 import { agreeingSetting, issueAt, where } from './merge.js';

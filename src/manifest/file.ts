@@ -1,44 +1,19 @@
 import { dirname } from 'node:path';
-import type { SourceLocation } from '../errors.js';
 import type { SelectedEnvironment } from './environments.js';
 import { interpolateManifest, secretReuseIssue } from './interpolate.js';
 import type { PathIssue } from './issues.js';
 import { mergeOverrides, withOverrides } from './override.js';
+import type { LoadedFile } from './loaded-file.js';
 import type { ParsedFile } from './parse.js';
 import { resolveAgent } from './resolve.js';
 import { checkAgentRules } from './rules.js';
 import { agentSchema, fileHeaderSchema, manifestFileSchema } from './schema.js';
-import type { ManifestAgent, ManifestIssue } from './types.js';
 import { fromZodIssues } from './zod-issues.js';
 
 /** A manifest file to read: `file` as the user gave or we found it (shown in messages), `absolute` to read. */
 export interface ManifestFileRef {
   file: string;
   absolute: string;
-}
-
-/** A manifest-wide setting as one file gives it. */
-export interface FileSetting<T> {
-  value: T;
-  location: SourceLocation;
-}
-
-/** One file, validated and resolved as far as its issues allow. */
-export interface LoadedFile {
-  agents: ManifestAgent[];
-  prune?: FileSetting<boolean>;
-  max_deletes?: FileSetting<number>;
-  issues: ManifestIssue[];
-  warnings: ManifestIssue[];
-  /** The environment variables that fill secrets here (and are set). */
-  secretEnvNames: string[];
-  /** `${env:NAME}` used outside secrets, with the issue to report should NAME fill a secret in any file. */
-  envUses: LocatedEnvUse[];
-}
-
-export interface LocatedEnvUse {
-  name: string;
-  issue: ManifestIssue;
 }
 
 /**

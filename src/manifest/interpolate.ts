@@ -1,7 +1,7 @@
 import { isSecretPath, SECRET_PATHS, type SecretPath } from '../cekura/fields.js';
 import { isJsonObject, joinPointer, splitPointer, type JsonValue } from '../json.js';
 import { VAR_NAME_PATTERN } from './environment-name.js';
-import { SENSITIVE_PLACEHOLDER, Secret } from './secret.js';
+import { SENSITIVE_PLACEHOLDER, Secret } from '../secret.js';
 import type { PathIssue, YamlPath } from './issues.js';
 import { didYouMean } from './suggest.js';
 import type { ResolvedSecret } from './types.js';

@@ -6,7 +6,7 @@ import { selectEnvironment, type SelectedEnvironment } from './environments.js';
 import { loadManifestFile, type ManifestFileRef } from './file.js';
 import { mergeFiles } from './merge.js';
 import { parseManifestText, type ParsedFile } from './parse.js';
-import { scrubSecretValues } from './secret.js';
+import { scrubSecretValues } from '../secret.js';
 import { ManifestError, type Manifest, type ManifestAgent, type ManifestIssue } from './types.js';
 
 export interface LoadManifestOptions {

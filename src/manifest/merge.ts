@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../errors.js';
 import { deepEqual } from '../json.js';
-import type { FileSetting, LoadedFile } from './file.js';
+import type { FileSetting, LoadedFile } from './loaded-file.js';
 import { formatPath, type YamlPath } from './issues.js';
 import type { ManifestAgent, ManifestIssue } from './types.js';
 

@@ -1,7 +1,7 @@
 import type { AgentDoc } from '../cekura/agent-doc.js';
 import type { SecretPath } from '../cekura/fields.js';
 import { CekuraformError, type SourceLocation } from '../errors.js';
-import type { Secret } from './secret.js';
+import type { Secret } from '../secret.js';
 
 /**
  * The validated desired state: every manifest file read, `${env:…}` resolved, defaults of items

@@ -2,7 +2,7 @@ import { SET_FIELDS, WRITE_ONLY_ITEM_FIELDS, type AgentDoc } from '../cekura/age
 import { SELF_MANAGED_MOCK_PROVIDERS } from '../cekura/fields.js';
 import { CekuraformError, InternalError } from '../errors.js';
 import { deepEqual, digest, joinPointer, type JsonValue } from '../json.js';
-import { SENSITIVE_PLACEHOLDER } from '../manifest/secret.js';
+import { SENSITIVE_PLACEHOLDER } from '../secret.js';
 import type { Manifest, ManifestAgent } from '../manifest/types.js';
 import { fingerprintSecret } from '../state/fingerprint.js';
 import type { LiveAgent, LiveState, RecordedAgent, StateRecord } from '../state/types.js';

@@ -9,7 +9,8 @@ import type {
   ResourceChange,
   UnmanagedAgent,
 } from '../plan/types.js';
-import { displayPath, displayTokens, displayValue, quote, SENSITIVE_VALUE } from './values.js';
+import { SENSITIVE_PLACEHOLDER } from '../secret.js';
+import { displayPath, displayTokens, displayValue, quote } from './values.js';
 import {
   actionWord,
   deleteRelatedNote,
@@ -218,7 +219,7 @@ function fieldLine(label: string, change: FieldChange, depth: number): PlanLine 
         kind: 'update',
         depth,
         text: labelled(
-          isSensitive ? SENSITIVE_VALUE : `${displayValue(change.before)} → ${displayValue(change.value)}`,
+          isSensitive ? SENSITIVE_PLACEHOLDER : `${displayValue(change.before)} → ${displayValue(change.value)}`,
         ),
       };
     default:

@@ -2,11 +2,10 @@
 import { Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
 import type { ToggleStatus } from '../api/types.js';
 import type { AgentOutcome, ApplyEvent } from '../apply/events.js';
-import type { OutputStream } from '../cli/io.js';
 import { assertNever } from '../errors.js';
 import type { Action, Plan, ResourceChange } from '../plan/types.js';
 import { outlinePlan } from './outline.js';
-import type { Style } from './style.js';
+import type { OutputStream, Style } from './style.js';
 import { oneLine } from './values.js';
 import { actionWord, mockModeWord, operationWords } from './wording.js';
 

@@ -1,5 +1,12 @@
 import picocolors from 'picocolors';
 
+/** Where output goes: a process stream, or a test's buffer. `isTTY` and `columns` decide colour and layout. */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
 /**
  * How renderers colour their output. Renderers call these by meaning, never a colour by name, so
  * `createStyle(false)` gives plain text (tests, pipes, `NO_COLOR`) from the same code.

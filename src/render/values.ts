@@ -1,10 +1,8 @@
 import { isSetField } from '../cekura/agent-doc.js';
 import { splitPointer, type JsonValue } from '../json.js';
+import { SENSITIVE_PLACEHOLDER } from '../secret.js';
 
 // How paths and values look in every human-readable output (text, Markdown, apply results).
-
-/** What a sensitive value shows instead of itself; the plan data holds no secret anyway. */
-export const SENSITIVE_VALUE = '(sensitive value)';
 
 /** What a value the plan does not hold shows: the before of a write-only field, which Cekura never returns. */
 const UNKNOWN_VALUE = '(unknown)';
@@ -46,7 +44,7 @@ function tokenSuffix(token: string): string {
  * `"Handles inbound calls…" (412 chars)`; a string counts its own characters, anything else its JSON's.
  */
 export function displayValue(value: JsonValue | undefined, isSensitive = false): string {
-  if (isSensitive) return SENSITIVE_VALUE;
+  if (isSensitive) return SENSITIVE_PLACEHOLDER;
   if (value === undefined) return UNKNOWN_VALUE;
   const json = JSON.stringify(value);
   const jsonChars = Array.from(json);

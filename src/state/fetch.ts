@@ -31,7 +31,7 @@ export async function fetchLiveState(api: CekuraApi, projects: number[]): Promis
   const listed = (await Promise.all(sortedProjects.map((project) => api.listAgents(project)))).flat();
   const limit = pLimit(DETAIL_FETCH_CONCURRENCY);
   const documents = await Promise.all(
-    listed.map((agent) => (isComplete(agent) ? agent : limit(() => api.getAgent(agent.id)))),
+    listed.map(async (agent) => (isComplete(agent) ? agent : limit(() => api.getAgent(agent.id)))),
   );
   documents.sort((a, b) => a.id - b.id);
   return { live: buildLiveState(sortedProjects, documents), documents };

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { LockError } from '../errors.js';
+import { errnoCode, LockError } from '../errors.js';
 import { isJsonObject } from '../json.js';
-import { errnoCode } from './record.js';
 
 // A small exclusive-create file rather than proper-lockfile: the lock must say who holds it (pid,
 // host, command) so a lock left by a cancelled CI job can be recognised and taken over.

@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
-import { CekuraformError } from '../errors.js';
+import { CekuraformError, errnoCode } from '../errors.js';
 import { isJsonObject } from '../json.js';
 import { STATE_RECORD_VERSION, type RecordedAgent, type StateRecord } from './types.js';
 
@@ -217,9 +217,4 @@ function corrupt(path: string, what: string, cause?: unknown, hint?: string): Ce
     hint: hint ?? 'restore the file from a backup or version control; cekuraform does not replace it',
     cause,
   });
-}
-
-/** The `code` of a failed file-system call (`ENOENT`, `EEXIST`, …), if it has one. */
-export function errnoCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }

@@ -8,7 +8,7 @@ import {
 import type { SecretPath } from '../../src/cekura/fields.js';
 import type { WireAgent, WireMockTool } from '../../src/api/types.js';
 import { digest } from '../../src/json.js';
-import { Secret } from '../../src/manifest/secret.js';
+import { Secret } from '../../src/secret.js';
 import type { Manifest, ManifestAgent } from '../../src/manifest/types.js';
 import { buildLiveState } from '../../src/state/fetch.js';
 import { STATE_RECORD_VERSION, type LiveState, type RecordedAgent, type StateRecord } from '../../src/state/types.js';

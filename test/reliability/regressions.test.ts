@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scrubSecretValues } from '../../src/manifest/secret.js';
+import { scrubSecretValues } from '../../src/secret.js';
 import { startScenario, type Scenario } from '../integration/harness.js';
 
 // The minimal cases the properties of this folder found, each a plain test (see README.md).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplyEvent } from '../../src/apply/events.js';
-import type { OutputStream } from '../../src/cli/io.js';
+import type { OutputStream } from '../../src/render/style.js';
 import { createApplyProgress } from '../../src/render/progress.js';
 import { createStyle } from '../../src/render/style.js';
 import { add, created, mockMode, outcome, plan, pruned, replace, unchanged, updated } from './builders.js';

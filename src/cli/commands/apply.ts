@@ -19,8 +19,7 @@ import { renderPlanText } from '../../render/text.js';
 import { fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
-import type { CliIo, InputStream } from '../io.js';
-import { INTERRUPTED_EXIT_CODE } from '../main.js';
+import { INTERRUPTED_EXIT_CODE, type CliIo, type InputStream } from '../io.js';
 import {
   connect,
   deleteRelatedWarning,

@@ -1,11 +1,10 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { CekuraformError } from '../../errors.js';
+import { CekuraformError, errnoCode } from '../../errors.js';
 import { exportManifest } from '../../export/export.js';
 import { renderExport } from '../../export/render.js';
 import type { ExportedManifest } from '../../export/types.js';
-import { errnoCode } from '../../state/record.js';
 import { fetchLiveState } from '../../state/fetch.js';
 import type { ExportArgs } from '../args.js';
 import type { CliIo } from '../io.js';

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 
-const REDACTED = '(sensitive value)';
+/** What a secret shows instead of itself, in a plan's data and in every output. */
+export const SENSITIVE_PLACEHOLDER = '(sensitive value)';
 
 /**
  * A write-only value read from the environment. It never prints itself: `String()`, JSON and
@@ -19,25 +20,23 @@ export class Secret {
   }
 
   toString(): string {
-    return REDACTED;
+    return SENSITIVE_PLACEHOLDER;
   }
 
   toJSON(): string {
-    return REDACTED;
+    return SENSITIVE_PLACEHOLDER;
   }
 
   [inspect.custom](): string {
-    return REDACTED;
+    return SENSITIVE_PLACEHOLDER;
   }
 }
-
-export { REDACTED as SENSITIVE_PLACEHOLDER };
 
 /** `text` with every one of `values` replaced by `(sensitive value)`, also as a server or parser may quote it back. */
 export function scrubSecretValues(text: string, values: readonly string[]): string {
   return [...new Set(values.filter((value) => value.length > 0).flatMap(echoedForms))]
     .sort((a, b) => b.length - a.length)
-    .reduce((scrubbed, value) => scrubbed.split(value).join(REDACTED), text);
+    .reduce((scrubbed, value) => scrubbed.split(value).join(SENSITIVE_PLACEHOLDER), text);
 }
 
 /** A value as it may be quoted back: as it is, or escaped inside a JSON string (non-ASCII as is, or as `\uXXXX` as Python writes it). */
