@@ -149,10 +149,7 @@ export function parseArgs(argv: string[], io: CliIo, version: string): ParsedCom
       if (error.exitCode === 0) return { command: 'exit', code: 0 };
       // `cekuraform state` without a subcommand: commander has printed the group's help.
       if (error.code === 'commander.help') return { command: 'exit', code: error.exitCode };
-      throw new UsageError(error.message.replace(/^error: /, ''), {
-        hint: 'run `cekuraform --help` for usage',
-        cause: error,
-      });
+      throw new UsageError(error.message.replace(/^error: /, ''), { hint: usageHint(error, argv), cause: error });
     }
     throw error;
   }
@@ -236,6 +233,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', {
           hint: 'a saved plan already holds what to apply',
+        });
+      }
+      if (planFile !== undefined && MANIFEST_FILE.test(planFile)) {
+        throw new UsageError(`apply takes a plan saved by \`plan --out\`, and ${planFile} is a manifest`, {
+          hint: `name manifests with -f: \`cekuraform apply -f ${planFile}\``,
         });
       }
       const ignored = [
@@ -455,6 +457,21 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
 
   return program;
 }
+
+/** The fix for a mistake Terraform habits make (`-auto-approve`, a manifest as an argument), else where usage is. */
+function usageHint(error: CommanderError, argv: string[]): string {
+  const singleDash = /unknown option '(-([a-z][a-z-]+)(?:=(.*))?)'/.exec(error.message);
+  if (singleDash !== null) {
+    const value = singleDash[3] === undefined ? '' : ` ${singleDash[3]}`;
+    return `options take two dashes here: \`--${singleDash[2]}${value}\` (Terraform's single-dash \`${singleDash[1]}\` is not read)`;
+  }
+  const manifest = argv.find((arg) => MANIFEST_FILE.test(arg));
+  if (error.code === 'commander.excessArguments' && manifest !== undefined)
+    return `name manifests with -f: \`-f ${manifest}\``;
+  return 'run `cekuraform --help` for usage';
+}
+
+const MANIFEST_FILE = /^[^-].*\.ya?ml$/;
 
 function manifestArgs(options: {
   file?: string[];

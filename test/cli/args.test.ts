@@ -15,6 +15,27 @@ function io(): CliIo & { out: string[] } {
 }
 
 describe('parseArgs', () => {
+  it.each([
+    [['apply', '-auto-approve'], "unknown option '-auto-approve'", '`--auto-approve`'],
+    [['plan', '-detailed-exitcode'], "unknown option '-detailed-exitcode'", '`--detailed-exitcode`'],
+    [['plan', '-target=agent.bot'], "unknown option '-target=agent.bot'", '`--target agent.bot`'],
+    [['plan', '-out=tfplan'], "unknown option '-out=tfplan'", '`--out tfplan`'],
+    [['apply', 'cekura.yaml'], 'is a manifest', '`cekuraform apply -f cekura.yaml`'],
+    [['plan', 'cekura.yaml'], 'too many arguments', '`-f cekura.yaml`'],
+  ])('%j is a usage error whose hint says the fix', (argv, message, fix) => {
+    const error = (() => {
+      try {
+        parseArgs(argv, io(), '1');
+      } catch (thrown) {
+        return thrown as UsageError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain(message);
+    expect(error.hint).toContain(fix);
+  });
+
   it('plan: defaults and repeated -f', () => {
     expect(parseArgs(['plan', '-f', 'a.yaml', '-f', 'dir'], io(), '1.0.0')).toEqual({
       command: 'plan',
@@ -73,6 +94,7 @@ describe('parseArgs', () => {
     [['plan', '--target', 'bot'], /expected an address: agent.<key> or agent\[<id>\]/],
     [['plan', '--var', 'phone'], /expected NAME=VALUE/],
     [['apply', 'plan.json', '--prune'], /a saved plan is applied as it was made: --prune would change nothing/],
+    [['apply', 'cekura.yaml'], /apply takes a plan saved by `plan --out`, and cekura.yaml is a manifest/],
   ])('refuses %j before any I/O', (argv, message) => {
     expect(() => parseArgs(argv, io(), '1')).toThrow(UsageError);
     expect(() => parseArgs(argv, io(), '1')).toThrow(message);

@@ -219,3 +219,16 @@ describe('flags that do nothing are said to', () => {
     expect(scenario.writes()).toEqual([]);
   });
 });
+
+it('Terraform habits get a hint with the fix, and nothing is sent', async () => {
+  await scenario.write('cekura.yaml', TWO_AGENTS);
+  const singleDash = await scenario.run(['apply', '-auto-approve']);
+  expect(singleDash.code).toBe(1);
+  expect(singleDash.stderr).toContain("error: unknown option '-auto-approve'");
+  expect(singleDash.stderr).toContain('hint: options take two dashes here: `--auto-approve`');
+  const manifestArgument = await scenario.run(['apply', 'cekura.yaml']);
+  expect(manifestArgument.code).toBe(1);
+  expect(manifestArgument.stderr).toContain('hint: name manifests with -f: `cekuraform apply -f cekura.yaml`');
+  expect(manifestArgument.stderr).not.toContain('bug');
+  expect(scenario.emulator.requests()).toEqual([]);
+});
