@@ -54,6 +54,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   targets: string[];
   /** `destroy`: delete every agent the state record owns instead of reading manifests. */
   isDestroy: boolean;
+  /** `--lock-timeout`: how long to wait for a state lock another run holds (0: fail at once). */
+  lockTimeoutMs: number;
 }
 
 export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
@@ -85,6 +87,8 @@ export interface ExportArgs extends ConnectionArgs, OutputArgs {
 }
 
 export interface ImportArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
+  /** `--lock-timeout`: how long to wait for a state lock another run holds (0: fail at once). */
+  lockTimeoutMs: number;
   /** `agent.<key>` of the manifest. */
   address: string;
   /** The live agent to bind it to. */
@@ -229,6 +233,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     )
     .addOption(maxDeletesOption('refuse a plan deleting more agents, tools or variables than this'))
     .addOption(targetOption())
+    .addOption(lockTimeoutOption())
     .action((planFile, options) => {
       if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', {
@@ -266,6 +271,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           maxDeletes: options.maxDeletes,
           targets: options.target ?? [],
           isDestroy: false,
+          lockTimeoutMs: options.lockTimeout,
         },
       });
     });
@@ -283,6 +289,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--delete-related', "let the deletes take the agents' calls, evaluators, results and runs")
     .addOption(maxDeletesOption('refuse when the record owns more agents than this'))
     .addOption(targetOption())
+    .addOption(lockTimeoutOption())
     .action((options) => {
       accept({
         command: 'apply',
@@ -302,6 +309,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           maxDeletes: options.maxDeletes,
           targets: options.target ?? [],
           isDestroy: true,
+          lockTimeoutMs: options.lockTimeout,
         },
       });
     });
@@ -410,6 +418,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   )
     .argument('<address>', 'the manifest address, agent.<key>')
     .argument('<agent-id>', 'the id of the live agent', positiveInteger)
+    .addOption(lockTimeoutOption())
     .action((address, agentId, options) => {
       accept({
         command: 'import',
@@ -419,6 +428,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           apiUrl: options.apiUrl,
           address,
           agentId,
+          lockTimeoutMs: options.lockTimeout,
         },
       });
     });
@@ -499,6 +509,12 @@ function targetOption() {
   );
 }
 
+function lockTimeoutOption() {
+  return new Option('--lock-timeout <duration>', 'wait this long for a state lock another run holds (e.g. 30s, 5m)')
+    .argParser(durationOrZero)
+    .default(0, '0s');
+}
+
 function maxDeletesOption(description: string) {
   return new Option('--max-deletes <n>', description).argParser(nonNegativeInteger);
 }
@@ -567,6 +583,11 @@ function port(value: string): number {
 }
 
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration, or `0` (`0s`): do not wait. */
+function durationOrZero(value: string): number {
+  return /^0+(ms|s|m|h)?$/.test(value.trim()) ? 0 : duration(value);
+}
 
 /** `90s`, `5m`, `1h`, `1500ms`; a bare number is seconds. */
 function duration(value: string): number {

@@ -1,18 +1,40 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, relative } from 'node:path';
-import { CekuraformError } from '../errors.js';
+import { systemClock } from '../clock.js';
+import { CekuraformError, LockError } from '../errors.js';
 import { closestMatch } from '../manifest/suggest.js';
 import { acquireStateLock, type StateLock } from '../state/lock.js';
 import { readStateRecord } from '../state/record.js';
 import type { StateRecord } from '../state/types.js';
 import type { CliIo } from './io.js';
 
+const LOCK_RETRY_MS = 1000;
+
 // What apply, import and the state commands share: the lock with its takeover notice, a record that must
 // exist, and addresses that must be known.
 
-/** Takes the state record's lock for `command`, telling stderr when it took over one left by a dead process. */
-export async function lockStateRecord(statePath: string, command: string, io: CliIo): Promise<StateLock> {
-  const lock = await acquireStateLock(statePath, { command });
+/**
+ * Takes the state record's lock for `command`, telling stderr when it took over one left by a dead
+ * process. While another run holds it, tries again every second for up to `timeoutMs` (`--lock-timeout`).
+ */
+export async function lockStateRecord(
+  statePath: string,
+  command: string,
+  io: CliIo,
+  timeoutMs = 0,
+): Promise<StateLock> {
+  const clock = io.clock ?? systemClock;
+  const deadline = clock.now() + timeoutMs;
+  let lock: StateLock | undefined;
+  while (lock === undefined) {
+    try {
+      lock = await acquireStateLock(statePath, { command });
+    } catch (error) {
+      const remaining = deadline - clock.now();
+      if (!(error instanceof LockError) || remaining <= 0) throw error;
+      await clock.sleep(Math.min(LOCK_RETRY_MS, remaining), io.signal);
+    }
+  }
   if (lock.takenOver !== null) {
     const { pid, host, time } = lock.takenOver;
     io.stderr.write(

@@ -40,6 +40,7 @@ describe('parseArgs: adoption commands', () => {
         args: {
           address: 'agent.bot',
           agentId: 12,
+          lockTimeoutMs: 0,
           files: ['agents'],
           vars: {},
           state: 's.json',
@@ -68,6 +69,7 @@ describe('parseArgs: adoption commands', () => {
         args: {
           address: 'agent.bot',
           agentId: 12,
+          lockTimeoutMs: 0,
           files: [],
           vars: {},
           state: undefined,

@@ -56,7 +56,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   );
   const style = styleFor(args, io.stdout, io);
 
-  const lock = await lockStateRecord(statePath, 'apply', io);
+  const lock = await lockStateRecord(statePath, args.isDestroy ? 'destroy' : 'apply', io, args.lockTimeoutMs);
   // Retries during the read go to stderr; during apply they join the progress output, named by address.
   let onEvent: (event: ApplyEvent) => void = (event) => {
     if (event.type === 'retrying') io.stderr.write(describeRetry(retryInfoOf(event)) + '\n');

@@ -18,7 +18,7 @@ export async function importCommand(args: ImportArgs, io: CliIo): Promise<number
   const agent = addressToImport(manifest, args);
 
   const statePath = statePathOf(args.state, io, manifest.environment);
-  const lock = await lockStateRecord(statePath, 'import', io);
+  const lock = await lockStateRecord(statePath, 'import', io, args.lockTimeoutMs);
   try {
     const records = await openStateRecord(statePath);
     const bound = records.current().agents;
