@@ -23,7 +23,7 @@ import {
   type ResourceChange,
   type UnmanagedAgent,
 } from './types.js';
-import { desiredUnits, originOf, unitDigests, unitOf, unitValue } from './units.js';
+import { desiredUnits, liveUnitDigests, originOf, unitDigests, unitOf, unitValue } from './units.js';
 
 /**
  * The plan: what apply must do so that live matches the manifest. Pure and synchronous — no I/O, no
@@ -70,6 +70,8 @@ export function plan(
       live_fingerprint: live.fingerprint,
       state_lineage: record.lineage,
       state_serial: record.serial,
+      touched: touchedAgents(live, resourceChanges, mockModeChanges),
+      claimed_names: claimedNames(live, resourceChanges),
     },
     options,
     resource_changes: resourceChanges,
@@ -420,6 +422,29 @@ function deleteChange(
     reason,
     request: { method: 'DELETE', delete_related: options.delete_related },
   };
+}
+
+function touchedAgents(
+  live: LiveState,
+  changes: ResourceChange[],
+  mockModeChanges: MockModeChange[],
+): Record<string, Record<string, string>> {
+  const ids = new Set([
+    ...changes.flatMap((change) => (change.action === 'update' || change.action === 'delete' ? [change.id] : [])),
+    ...mockModeChanges.flatMap((change) => (change.id === null ? [] : [change.id])),
+  ]);
+  return Object.fromEntries(
+    live.agents.filter((agent) => ids.has(agent.id)).map((agent) => [String(agent.id), liveUnitDigests(agent)]),
+  );
+}
+
+function claimedNames(live: LiveState, changes: ResourceChange[]): { project: number; name: string }[] {
+  const liveNames = new Map(live.agents.map((agent) => [agent.id, agent.doc.name]));
+  return changes.flatMap((change) =>
+    change.action === 'create' || (change.action === 'update' && liveNames.get(change.id) !== change.name)
+      ? [{ project: change.project, name: change.name }]
+      : [],
+  );
 }
 
 function countActions(changes: ResourceChange[], action: ResourceChange['action']): number {

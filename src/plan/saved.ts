@@ -77,6 +77,8 @@ const planSchema = z
       live_fingerprint: z.string(),
       state_lineage: z.string(),
       state_serial: z.number().int(),
+      touched: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+      claimed_names: z.array(z.object({ project: z.number().int(), name: z.string() })).optional(),
     }),
     options: z.object({
       prune: z.boolean(),

@@ -218,6 +218,15 @@ export interface Plan {
     live_fingerprint: string;
     state_lineage: string;
     state_serial: number;
+    /**
+     * Each agent the plan writes, deletes or toggles, by id: the digest of each unit of it as live was
+     * read (`liveUnitDigests`). Apply of a saved plan refuses when one of these agents changed, and
+     * only then: edits to other agents do not make the plan stale. Absent in plans saved before it,
+     * which `live_fingerprint` guards as a whole.
+     */
+    touched?: Record<string, Record<string, string>>;
+    /** Names the plan gives agents (creates and renames): apply refuses when another agent took one since. */
+    claimed_names?: { project: number; name: string }[];
   };
   options: PlanOptions;
   /** One per address, sorted by address; includes no-ops. */

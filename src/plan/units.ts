@@ -6,6 +6,7 @@ import {
   type SetField,
 } from '../cekura/agent-doc.js';
 import { digest, getAtPointer, isJsonObject, joinPointer, splitPointer, type JsonValue } from '../json.js';
+import type { LiveAgent } from '../state/types.js';
 import type { ChangeOrigin } from './types.js';
 
 // A "unit" is the smallest piece of an agent the state record remembers a digest of: a leaf of a
@@ -26,6 +27,20 @@ export function desiredUnits(doc: AgentDoc): Record<string, JsonValue> {
 export function unitDigests(units: Record<string, JsonValue>): Record<string, string> {
   return Object.fromEntries(Object.entries(units).map(([path, value]) => [path, digest(value)]));
 }
+
+/**
+ * Digest of each unit of a live agent, and of its mock-tool mode: what a saved plan remembers of an
+ * agent it touches, so that apply refuses only when that agent changed, naming the unit.
+ */
+export function liveUnitDigests(agent: LiveAgent): Record<string, string> {
+  return {
+    ...unitDigests(desiredUnits(agent.doc)),
+    [MOCK_MODE_UNIT]: digest(agent.mock_tools_enabled),
+  };
+}
+
+/** Mock-tool mode is not in the document; its unit is named like the manifest key. */
+export const MOCK_MODE_UNIT = '/mock_tools_enabled';
 
 /** The unit a field change belongs to: its set item (or write-only item field), else the leaf itself. */
 export function unitOf(path: string): string {

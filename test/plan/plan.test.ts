@@ -772,6 +772,11 @@ describe('plan: determinism and provenance', () => {
       live_fingerprint: live().fingerprint,
       state_lineage: 'lineage-1',
       state_serial: 3,
+      touched: {},
+      claimed_names: [
+        { project: 42, name: 'a' },
+        { project: 42, name: 'b' },
+      ],
     });
   });
 });
