@@ -5,6 +5,71 @@ export interface SourceLocation {
   col: number;
 }
 
+/**
+ * Every error code cekuraform reports: as `error.code` of a failed command (`--json`), and as
+ * `outcomes[].error.code` of an agent that failed in apply. Stable: scripts match them, and
+ * docs/json-output.md lists each one (a test holds the two together). Grouped as the docs group them.
+ */
+export const ERROR_CODES = [
+  // manifest and arguments
+  'manifest_invalid',
+  'manifest_not_found',
+  'manifest_unreadable',
+  'manifest_ambiguous',
+  'usage',
+  'api_url_invalid',
+  // Cekura
+  'api_key_missing',
+  'api_unauthorized',
+  'api_validation',
+  'api_not_found',
+  'api_unavailable',
+  'api_rate_limited',
+  'api_unsupported',
+  'api_invalid_response',
+  'api_error',
+  // binding (plan)
+  'binding_ambiguous',
+  'binding_conflict',
+  'pinned_agent_missing',
+  'name_taken',
+  'create_incomplete',
+  'max_deletes_exceeded',
+  'target_not_found',
+  // one agent in apply
+  'create_ambiguous',
+  'read_back_mismatch',
+  'toggle_failed',
+  'toggle_timeout',
+  'interrupted',
+  // saved plans and the state record
+  'plan_stale',
+  'plan_invalid',
+  'plan_environment_mismatch',
+  'state_locked',
+  'state_corrupt',
+  'state_unreadable',
+  'state_missing',
+  // export, import and state
+  'output_exists',
+  'agent_not_in_project',
+  'nothing_to_export',
+  'address_unknown',
+  'address_taken',
+  'import_conflict',
+  'import_wrong_project',
+  'agent_not_found',
+  // the emulator
+  'emulator_listen_failed',
+  'emulator_data_invalid',
+  'emulator_data_unreadable',
+  'emulator_data_unwritable',
+  // a bug in cekuraform
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export interface CekuraformErrorOptions {
   /** Stable, machine-readable data about the failure; never a secret. */
   meta?: Record<string, unknown>;
@@ -20,12 +85,12 @@ export interface CekuraformErrorOptions {
  * `meta` and `cause` never contain a secret or ANSI codes. Only `main` turns one into an exit code.
  */
 export class CekuraformError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly meta: Record<string, unknown> | undefined;
   readonly hint: string | undefined;
   readonly exitCode: number;
 
-  constructor(code: string, message: string, options: CekuraformErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: CekuraformErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

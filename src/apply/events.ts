@@ -1,4 +1,5 @@
 import type { McpEndpoint, ToggleStatus } from '../api/types.js';
+import type { ErrorCode } from '../errors.js';
 import type { Action } from '../plan/types.js';
 
 /**
@@ -37,7 +38,7 @@ export interface AgentOutcome {
   error?: {
     operation: 'create' | 'update' | 'delete' | 'toggle' | 'read_back';
     message: string;
-    code: string;
+    code: ErrorCode;
     paths?: string[];
   };
 }

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { assertNever, CekuraformError } from '../errors.js';
+import { assertNever, CekuraformError, errnoCode } from '../errors.js';
 import type { ManifestFileRef } from './file.js';
 
 /** Looked for in the working directory when no `-f` is given. */
@@ -74,7 +74,7 @@ async function kindOf(absolute: string): Promise<'file' | 'directory' | 'missing
   try {
     return (await stat(absolute)).isDirectory() ? 'directory' : 'file';
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    if (errnoCode(error) === 'ENOENT') return 'missing';
     throw new CekuraformError('manifest_unreadable', `cannot read ${absolute}`, { cause: error });
   }
 }

@@ -1,30 +1,85 @@
 import { z } from 'zod';
+import { SET_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
 import { CekuraformError } from '../errors.js';
+import type { JsonObject, JsonValue } from '../json.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
+import { exactSchema } from '../exact-schema.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
-// A saved plan is the Plan itself as JSON. Reading one back checks the shape apply relies on, so a
-// hand-edited or truncated file fails clearly instead of half-applying.
+// A saved plan is the Plan itself as JSON. Reading one back checks all of it against the Plan type,
+// so a hand-edited or truncated file fails clearly instead of half-applying. The check below makes
+// the schema and the type the same type: a field added to one and not the other does not compile.
 
-const json = z.json();
-const fieldChange = z.object({ op: z.enum(['add', 'remove', 'replace']), path: z.string() }).loose();
-const item = z
-  .object({
-    set: z.enum(['mock_tools', 'dynamic_variables', 'knowledge_base_files']),
-    name: z.string(),
-    action: z.enum(['create', 'update', 'delete']),
-  })
-  .loose();
+const jsonValue: z.ZodType<JsonValue> = z.json();
+const jsonObject: z.ZodType<JsonObject> = z.record(z.string(), jsonValue);
+const action = z.enum(['create', 'update', 'delete']);
+const origin = z.enum(['manifest', 'drift', 'conflict']).optional();
+
+const agentDoc = exactSchema<AgentDoc>()(
+  z.strictObject({
+    name: z.string().optional(),
+    description: z.string().optional(),
+    language: z.string().optional(),
+    agent_speaks_first: z.boolean().nullable().optional(),
+    telephony: jsonObject.optional(),
+    provider: jsonObject.optional(),
+    webhook_url: z.string().nullable().optional(),
+    mock_tools: z
+      .record(
+        z.string(),
+        z.strictObject({
+          name: z.string(),
+          description: z.string(),
+          mock_data: z.array(z.strictObject({ input: jsonValue, output: jsonValue })),
+          served_via: z.discriminatedUnion('type', [
+            z.strictObject({ type: z.literal('direct') }),
+            z.strictObject({ type: z.literal('mcp'), mock_index: z.number().int() }),
+          ]),
+          freetext_params: z.array(z.string()).optional(),
+        }),
+      )
+      .optional(),
+    dynamic_variables: z.record(z.string(), z.strictObject({ name: z.string(), description: z.string() })).optional(),
+    knowledge_base_files: z
+      .record(
+        z.string(),
+        z.strictObject({
+          file_name: z.string(),
+          file_size: z.number().optional(),
+          content_sha256: z.string().optional(),
+        }),
+      )
+      .optional(),
+  }),
+);
+
+const fieldChange = z.strictObject({
+  op: z.enum(['add', 'remove', 'replace']),
+  path: z.string(),
+  value: jsonValue.optional(),
+  before: jsonValue.optional(),
+  sensitive: z.literal(true).optional(),
+  origin,
+});
+const itemChange = z.strictObject({
+  set: z.enum(SET_FIELDS),
+  name: z.string(),
+  action,
+  id: z.number().int().nullable(),
+  reason: z.enum(['not_in_manifest', 'description_placeholder', 'content_changed']).optional(),
+  subscriber_count: z.number().int().optional(),
+  origin,
+});
 const insert = z.discriminatedUnion('source', [
-  z.object({ path: z.string(), source: z.literal('env'), env: z.string(), fingerprint: z.string() }),
-  z.object({ path: z.string(), source: z.literal('file'), file: z.string(), sha256: z.string() }),
+  z.strictObject({ path: z.string(), source: z.literal('env'), env: z.string(), fingerprint: z.string() }),
+  z.strictObject({ path: z.string(), source: z.literal('file'), file: z.string(), sha256: z.string() }),
 ]);
-const writeRequest = z.object({
+const writeRequest = z.strictObject({
   method: z.enum(['POST', 'PATCH']),
-  body: z.record(z.string(), json),
+  body: jsonObject,
   inserts: z.array(insert),
 });
-const recordUpdate = z.object({
+const recordUpdate = z.strictObject({
   secrets: z.record(z.string(), z.string()),
   applied: z.record(z.string(), z.string()),
   file: z.string().optional(),
@@ -34,43 +89,45 @@ const common = {
   name: z.string(),
   project: z.number().int(),
   changes: z.array(fieldChange),
-  items: z.array(item),
+  items: z.array(itemChange),
+  reason: z
+    .enum(['adopted_by_name', 'pinned_id', 'bound_agent_missing', 'not_in_manifest', 'removed_from_manifest'])
+    .optional(),
 };
+const write = { request: writeRequest, desired: agentDoc, record: recordUpdate };
 const resourceChange = z.discriminatedUnion('action', [
-  z
-    .object({
-      ...common,
-      action: z.literal('create'),
-      id: z.null(),
-      request: writeRequest,
-      desired: z.record(z.string(), json),
-      record: recordUpdate,
-    })
-    .loose(),
-  z
-    .object({
-      ...common,
-      action: z.literal('update'),
-      id: z.number().int(),
-      request: writeRequest,
-      desired: z.record(z.string(), json),
-      record: recordUpdate,
-    })
-    .loose(),
-  z
-    .object({
-      ...common,
-      action: z.literal('delete'),
-      id: z.number().int(),
-      request: z.object({ method: z.literal('DELETE'), delete_related: z.boolean() }),
-    })
-    .loose(),
-  z.object({ ...common, action: z.literal('no-op'), id: z.number().int(), record: recordUpdate }).loose(),
+  z.strictObject({ ...common, ...write, action: z.literal('create'), id: z.null() }),
+  z.strictObject({ ...common, ...write, action: z.literal('update'), id: z.number().int() }),
+  z.strictObject({
+    ...common,
+    action: z.literal('delete'),
+    id: z.number().int(),
+    request: z.strictObject({ method: z.literal('DELETE'), delete_related: z.boolean() }),
+  }),
+  z.strictObject({ ...common, action: z.literal('no-op'), id: z.number().int(), record: recordUpdate }),
 ]);
-const planSchema = z
-  .object({
+const warning = z.discriminatedUnion('code', [
+  z.strictObject({
+    code: z.literal('shared_mock_tool'),
+    address: z.string(),
+    tool: z.string(),
+    subscriber_count: z.number().int(),
+  }),
+  z.strictObject({ code: z.literal('self_managed_mock_mode'), address: z.string(), provider: z.string() }),
+  z.strictObject({ code: z.literal('description_auto_sync'), address: z.string() }),
+  z.strictObject({
+    code: z.literal('owned_agent_not_read'),
+    address: z.string(),
+    id: z.number().int(),
+    file: z.string().nullable(),
+  }),
+]);
+const count = z.number().int().nonnegative();
+
+const planSchema = exactSchema<Plan>()(
+  z.strictObject({
     format_version: z.literal(PLAN_FORMAT_VERSION),
-    created_from: z.object({
+    created_from: z.strictObject({
       environment: z.string().regex(ENVIRONMENT_NAME_PATTERN).optional(),
       projects: z.array(z.number().int()),
       manifest_hash: z.string(),
@@ -78,9 +135,9 @@ const planSchema = z
       state_lineage: z.string(),
       state_serial: z.number().int(),
       touched: z.record(z.string(), z.record(z.string(), z.string())).optional(),
-      claimed_names: z.array(z.object({ project: z.number().int(), name: z.string() })).optional(),
+      claimed_names: z.array(z.strictObject({ project: z.number().int(), name: z.string() })).optional(),
     }),
-    options: z.object({
+    options: z.strictObject({
       prune: z.boolean(),
       delete_related: z.boolean(),
       max_deletes: z.number().int().nonnegative().optional(),
@@ -88,13 +145,13 @@ const planSchema = z
     }),
     resource_changes: z.array(resourceChange),
     mock_mode_changes: z.array(
-      z.object({ address: z.string(), id: z.number().int().nullable(), from: z.boolean(), to: z.boolean() }),
+      z.strictObject({ address: z.string(), id: z.number().int().nullable(), from: z.boolean(), to: z.boolean() }),
     ),
-    unmanaged: z.array(z.object({ id: z.number().int(), name: z.string(), project: z.number().int() })),
-    warnings: z.array(z.object({ code: z.string(), address: z.string() }).loose()),
-    summary: z.object({ add: z.number(), change: z.number(), destroy: z.number(), mock_mode_toggles: z.number() }),
-  })
-  .loose();
+    unmanaged: z.array(z.strictObject({ id: z.number().int(), name: z.string(), project: z.number().int() })),
+    warnings: z.array(warning),
+    summary: z.strictObject({ add: count, change: count, destroy: count, mock_mode_toggles: count }),
+  }),
+);
 
 /** Parses a saved plan; a wrong format version or shape is a clear `plan_invalid` error. */
 export function parseSavedPlan(text: string, file: string): Plan {
@@ -127,5 +184,5 @@ export function parseSavedPlan(text: string, file: string): Plan {
       },
     );
   }
-  return result.data as unknown as Plan;
+  return result.data;
 }

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { CekuraformError, errnoCode } from '../errors.js';
+import { exactSchema } from '../exact-schema.js';
 import { isJsonObject } from '../json.js';
 import { STATE_RECORD_VERSION, type RecordedAgent, type StateRecord } from './types.js';
 
@@ -32,28 +33,28 @@ export interface StateRecordStore {
   update(change: (record: StateRecord) => void): Promise<void>;
 }
 
-const pendingToggleSchema = z.strictObject({
-  progress_id: z.string().min(1),
-  enabled: z.boolean(),
-  started_at: z.string(),
-});
-
-const recordedAgentSchema = z.strictObject({
-  id: z.number().int(),
-  project: z.number().int(),
-  file: z.string().min(1).optional(),
-  secrets: z.record(z.string(), z.string()),
-  applied: z.record(z.string(), z.string()),
-  pending_toggle: pendingToggleSchema.optional(),
-});
-
-const stateRecordSchema = z.strictObject({
-  version: z.literal(STATE_RECORD_VERSION),
-  lineage: z.string().min(1),
-  serial: z.number().int().nonnegative(),
-  fingerprint_key: z.string().min(1),
-  agents: z.record(z.string(), recordedAgentSchema),
-});
+// Reads back exactly `StateRecord`: a field added to the type and not here does not compile.
+const stateRecordSchema = exactSchema<StateRecord>()(
+  z.strictObject({
+    version: z.literal(STATE_RECORD_VERSION),
+    lineage: z.string().min(1),
+    serial: z.number().int().nonnegative(),
+    fingerprint_key: z.string().min(1),
+    agents: z.record(
+      z.string(),
+      z.strictObject({
+        id: z.number().int(),
+        project: z.number().int(),
+        file: z.string().min(1).optional(),
+        secrets: z.record(z.string(), z.string()),
+        applied: z.record(z.string(), z.string()),
+        pending_toggle: z
+          .strictObject({ progress_id: z.string().min(1), enabled: z.boolean(), started_at: z.string() })
+          .optional(),
+      }),
+    ),
+  }),
+);
 
 /** A record for an environment that has none yet: fresh lineage and fingerprint key, no agents. */
 export function newStateRecord(): StateRecord {
@@ -100,7 +101,7 @@ export async function readStateRecord(path: string): Promise<StateRecord | null>
     const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     throw corrupt(path, `is not a valid state record${where}: ${issue.message}`);
   }
-  return result.data as StateRecord;
+  return result.data;
 }
 
 /** The store for the record at `path`: the saved one, or a new one that is first written by `update`. */

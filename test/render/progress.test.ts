@@ -118,7 +118,7 @@ describe('createApplyProgress', () => {
           address,
           'no-op',
           status,
-          status === 'failed' ? { error: { operation: 'update', code: 'state_unwritable', message: 'disk full' } } : {},
+          status === 'failed' ? { error: { operation: 'update', code: 'internal', message: 'disk full' } } : {},
         ),
       },
     ];
