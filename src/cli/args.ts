@@ -58,7 +58,10 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   lockTimeoutMs: number;
 }
 
-export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
+export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {
+  /** `--check-env`: also require every secret's environment variable to be set. */
+  checkEnv: boolean;
+}
 
 export interface EmulatorArgs {
   port: number;
@@ -331,6 +334,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
     .addOption(environmentOption())
     .addOption(varOption())
+    .option('--check-env', "also require each secret's environment variable to be set")
     .action((options) => {
       accept({
         command: 'validate',
@@ -338,6 +342,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           files: options.file ?? [],
           env: options.env,
           vars: Object.fromEntries(options.var ?? []),
+          checkEnv: options.checkEnv === true,
           ...outputArgs(options),
         },
       });

@@ -66,7 +66,7 @@ export function planOptionsOf(
 export async function readManifest(
   files: string[],
   io: CliIo,
-  args: Pick<OutputArgs, 'color'> & Partial<Pick<ManifestArgs, 'env' | 'vars'>>,
+  args: Pick<OutputArgs, 'color'> & Partial<Pick<ManifestArgs, 'env' | 'vars'>> & { checkEnv?: boolean },
 ): Promise<Manifest> {
   const manifest = await loadManifest({
     paths: files,
@@ -74,6 +74,7 @@ export async function readManifest(
     env: io.env,
     environment: args.env,
     vars: args.vars ?? {},
+    requireSecretValues: args.checkEnv ?? true,
   });
   const style = styleFor(args, io.stderr, io);
   for (const warning of manifest.warnings) io.stderr.write(issueLines(warning, 'warning', style).join('\n') + '\n');

@@ -19,6 +19,11 @@ export interface LoadManifestOptions {
   environment?: string | undefined;
   /** `--var NAME=VALUE`: each wins over the declared var of that name, which must exist. */
   vars?: Record<string, string>;
+  /**
+   * False for `validate`: each secret must be written as `${env:NAME}`, but NAME need not be set, and
+   * the agents then hold no value for it (nothing may plan from such a manifest). Default true.
+   */
+  requireSecretValues?: boolean;
 }
 
 /**
@@ -33,7 +38,9 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
   const parsed = await Promise.all(refs.map(async (ref) => parseManifestText(ref.file, await readManifestText(ref))));
   const environment = environmentOf(parsed, options, order);
   const files = await Promise.all(
-    refs.map((ref, index) => loadManifestFile(ref, parsed[index]!, environment, options.env)),
+    refs.map((ref, index) =>
+      loadManifestFile(ref, parsed[index]!, environment, options.env, options.requireSecretValues),
+    ),
   );
   const merged = mergeFiles(files);
   const secretEnvNames = new Set(files.flatMap((file) => file.secretEnvNames));
