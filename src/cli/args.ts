@@ -13,7 +13,7 @@ export interface ConnectionArgs {
 export interface ManifestArgs {
   /** `-f FILE|DIR`, repeatable; empty means the default file in the working folder. */
   files: string[];
-  /** `--state PATH`; else `.cekuraform/<env>.state.json`, or `.cekuraform/default.state.json` without environments. */
+  /** `--state PATH`; else `.cekuraform/<env>.state.json`, or `.cekuraform/default.state.json` without environments, beside the manifest. */
   state: string | undefined;
   /** `--env NAME`: one of the manifest's `environments:`; required when it declares any. */
   env: string | undefined;
@@ -183,7 +183,10 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   const withManifest = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command
       .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
-      .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
+      .option(
+        '--state <path>',
+        'state record file (default .cekuraform/<env>.state.json, or default.state.json, beside the manifest)',
+      )
       .addOption(environmentOption())
       .addOption(varOption());
   const withConnection = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>

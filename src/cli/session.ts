@@ -20,12 +20,20 @@ import type { CliIo } from './io.js';
 
 export const DEFAULT_STATE_PATH = '.cekuraform/default.state.json';
 
-/** `--state`, else the environment's own record (`.cekuraform/<environment>.state.json`), else the default one. */
-export function statePathOf(state: string | undefined, io: CliIo, environment?: string): string {
-  return resolve(
-    io.cwd,
-    state ?? (environment === undefined ? DEFAULT_STATE_PATH : `.cekuraform/${environment}.state.json`),
-  );
+/**
+ * `--state` (from the working folder), else the environment's own record
+ * (`<folder>/.cekuraform/<environment>.state.json`), else the default one. `folder` is the manifest's
+ * (`manifestFolderOf`) for commands that read one, so the record does not depend on where they run.
+ */
+export function statePathOf(state: string | undefined, io: CliIo, environment?: string, folder = io.cwd): string {
+  if (state !== undefined) return resolve(io.cwd, state);
+  return resolve(folder, environment === undefined ? DEFAULT_STATE_PATH : `.cekuraform/${environment}.state.json`);
+}
+
+/** The folder of the first manifest file read: the record lives beside the manifest. */
+export function manifestFolderOf(manifest: Manifest, io: CliIo): string {
+  const [first] = manifest.files;
+  return first === undefined ? io.cwd : dirname(resolve(io.cwd, first));
 }
 
 /** Colour for one stream: off under `--no-color`, without a TTY, with NO_COLOR. */

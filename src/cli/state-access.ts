@@ -62,6 +62,22 @@ export async function readExistingRecord(statePath: string, io: CliIo): Promise<
   });
 }
 
+/**
+ * When a plan finds no state record, what suggests one exists elsewhere: records of other
+ * environments beside where it looked, or agents pinned with `id:` (applied before, from another
+ * folder or record). Null when nothing does.
+ */
+export async function missingRecordWarning(statePath: string, pinned: string[], io: CliIo): Promise<string | null> {
+  const shown = displayPath(statePath, io);
+  // With --env, the other environments' records are expected: a first plan of production has none yet.
+  const others = basename(statePath) === 'default.state.json' ? await otherRecords(statePath) : [];
+  if (others.length > 0)
+    return `there is no state record at ${shown}, but ${folderName(dirname(statePath), io)} holds the records of ${others.join(', ')}: choose one with --env NAME, or give --state PATH`;
+  if (pinned.length > 0)
+    return `there is no state record at ${shown}, and ${pinned.join(', ')} ${pinned.length === 1 ? 'is' : 'are'} pinned with \`id:\`: if they were applied with a record elsewhere, give --state PATH; otherwise they are adopted as they are`;
+  return null;
+}
+
 /** The names `<name>` of the other `<name>.state.json` records beside `statePath`, sorted. */
 async function otherRecords(statePath: string): Promise<string[]> {
   const files = await readdir(dirname(statePath)).catch(() => [] as string[]);

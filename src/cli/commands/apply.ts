@@ -25,6 +25,7 @@ import {
   deleteRelatedWarning,
   describeRetry,
   manifestForDestroy,
+  manifestFolderOf,
   manifestScopeOf,
   planOptionsOf,
   projectsToRead,
@@ -49,11 +50,10 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       : args.isDestroy
         ? manifestForDestroy(args.env)
         : await readManifest(args.files, io, args);
-  const statePath = statePathOf(
-    args.state,
-    io,
-    saved === undefined ? manifest!.environment : savedPlanEnvironment(saved, args.env),
-  );
+  const statePath =
+    manifest === undefined
+      ? statePathOf(args.state, io, savedPlanEnvironment(saved!, args.env))
+      : statePathOf(args.state, io, manifest.environment, manifestFolderOf(manifest, io));
   const style = styleFor(args, io.stdout, io);
 
   const lock = await lockStateRecord(statePath, args.isDestroy ? 'destroy' : 'apply', io, args.lockTimeoutMs);

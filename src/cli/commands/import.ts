@@ -5,7 +5,7 @@ import type { Manifest, ManifestAgent } from '../../manifest/types.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ImportArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { connect, describeRetry, manifestScopeOf, readManifest, statePathOf } from '../session.js';
+import { connect, describeRetry, manifestFolderOf, manifestScopeOf, readManifest, statePathOf } from '../session.js';
 import { lockStateRecord, unknownAddress } from '../state-access.js';
 
 /**
@@ -17,7 +17,7 @@ export async function importCommand(args: ImportArgs, io: CliIo): Promise<number
   const manifest = await readManifest(args.files, io, args);
   const agent = addressToImport(manifest, args);
 
-  const statePath = statePathOf(args.state, io, manifest.environment);
+  const statePath = statePathOf(args.state, io, manifest.environment, manifestFolderOf(manifest, io));
   const lock = await lockStateRecord(statePath, 'import', io, args.lockTimeoutMs);
   try {
     const records = await openStateRecord(statePath);

@@ -9,10 +9,12 @@ import { fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
+import { missingRecordWarning } from '../state-access.js';
 import {
   connect,
   deleteRelatedWarning,
   describeRetry,
+  manifestFolderOf,
   manifestScopeOf,
   maxDeletesWarning,
   planOptionsOf,
@@ -25,8 +27,13 @@ import {
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const manifest = await readManifest(args.files, io, args);
-  const statePath = statePathOf(args.state, io, manifest.environment);
+  const statePath = statePathOf(args.state, io, manifest.environment, manifestFolderOf(manifest, io));
   const records = await openStateRecord(statePath);
+  if (records.current().serial === 0) {
+    const pinned = manifest.agents.filter((agent) => agent.id !== undefined).map((agent) => agent.address);
+    const warning = await missingRecordWarning(statePath, pinned, io);
+    if (warning !== null) io.stderr.write(`warning: ${warning}\n`);
+  }
   // A saved plan and the later apply must share the record's lineage and fingerprint key.
   if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
 
