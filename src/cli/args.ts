@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
+import { helpFooter } from './help.js';
 import type { CliIo } from './io.js';
 
 /** Options every command that talks to Cekura takes. */
@@ -473,6 +474,10 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       .argument('<to>', 'agent.<new key>'),
   ).action((from, to, options) => accept({ command: 'state mv', args: { ...stateArgs(options), from, to } }));
 
+  for (const command of program.commands) {
+    command.addHelpText('after', helpFooter(command.name()));
+    for (const sub of command.commands) sub.addHelpText('after', helpFooter(`${command.name()} ${sub.name()}`));
+  }
   return program;
 }
 
