@@ -1,6 +1,6 @@
 import type { MockToolDoc } from '../cekura/agent-doc.js';
 import { descriptionPlaceholders, SERVER_DEFAULTS } from '../cekura/fields.js';
-import { deleteAtPointer, isJsonObject, joinPointer, setAtPointer, type JsonObject, type JsonValue } from '../json.js';
+import { deleteAtPointer, isJsonObject, joinPointer, type JsonObject, type JsonValue } from '../json.js';
 import { agentSchema } from '../manifest/schema.js';
 import type { LiveAgent } from '../state/types.js';
 import type { SuggestedSecret } from './types.js';
@@ -52,7 +52,6 @@ export function exportAgentBody(
     if (Object.keys(compacted).length > 0) escaped[field] = compacted;
     else delete escaped[field];
   }
-  for (const secret of options.secrets) setAtPointer(escaped, secret.path, `\${env:${secret.env}}`);
   return { body: inFieldOrder(escaped), unsupported_fields };
 }
 
