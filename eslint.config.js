@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * What each folder of `src/` may import, besides itself and the top-level modules (`errors.ts`,
- * `json.ts`, `clock.ts`, `secret.ts`, `exact-schema.ts`). The pipeline reads manifest → plan → apply → render, with
+ * `json.ts`, `clock.ts`, `secret.ts`, `exact-schema.ts`, `compare.ts`, `backoff.ts`). The pipeline reads manifest → plan → apply → render, with
  * `cli` wiring everything; a folder missing from another's list is a layer it must not reach.
  */
 const layers = {

@@ -1,16 +1,16 @@
+import { doublingDelay, type Backoff } from '../backoff.js';
 import type { Clock } from '../clock.js';
 import { ApiError, type ApiErrorCode, type ApiErrorDetails } from './errors.js';
 
-/** Bounds on retrying one API call. */
-export interface RetryPolicy {
+/**
+ * Bounds on retrying one API call. The backoff is the wait before the second attempt, doubling for
+ * each further one; a server's Retry-After may ask for longer than its maximum and is honoured.
+ */
+export interface RetryPolicy extends Backoff {
   /** Attempts per call, the first included. */
   maxAttempts: number;
   /** Time budget from the first attempt; a wait that would end after it is not started. */
   maxElapsedMs: number;
-  /** Backoff before the second attempt; doubles for each further one. */
-  baseDelayMs: number;
-  /** Upper bound of one backoff (a server's Retry-After may ask for longer and is honoured). */
-  maxDelayMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -98,12 +98,11 @@ export async function withRetries<T>(
 }
 
 /**
- * Wait after the `failedAttempt`-th attempt: base doubled per attempt, capped, then scaled into
- * [50%, 100%) by `random` so that parallel applies do not retry in lockstep.
+ * Wait after the `failedAttempt`-th attempt: the policy's doubling delay scaled into [50%, 100%) by
+ * `random`, so that parallel applies do not retry in lockstep.
  */
 export function backoffDelay(failedAttempt: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1));
-  return Math.round(ceiling * (0.5 + random() / 2));
+  return Math.round(doublingDelay(failedAttempt, policy) * (0.5 + random() / 2));
 }
 
 /** A Retry-After header (delay in seconds, or an HTTP date) as ms from `nowMs`; undefined when absent or unreadable. */

@@ -17,19 +17,8 @@ export const API_KEY_ENV = 'CEKURA_API_KEY';
  * `CEKURA_API_KEY` (never from a flag, so it stays out of shell history and process lists).
  * Plain `http://` is allowed for loopback hosts only, where the emulator runs.
  */
-export function resolveApiSettings(input: {
-  apiUrlFlag?: string;
-  env: Readonly<Record<string, string | undefined>>;
-}): ApiSettings {
-  const envUrl = input.env[API_URL_ENV];
-  const [rawUrl, source] =
-    input.apiUrlFlag !== undefined
-      ? [input.apiUrlFlag, '--api-url']
-      : envUrl
-        ? [envUrl, API_URL_ENV]
-        : [DEFAULT_API_URL, 'the default API URL'];
-  const baseUrl = checkBaseUrl(rawUrl, source);
-
+export function resolveApiSettings(input: ApiUrlInput): ApiSettings {
+  const baseUrl = resolveApiUrl(input).url;
   const apiKey = input.env[API_KEY_ENV]?.trim();
   if (!apiKey) {
     throw new CekuraformError('api_key_missing', `${API_KEY_ENV} is not set`, {
@@ -37,6 +26,25 @@ export function resolveApiSettings(input: {
     });
   }
   return { baseUrl, apiKey };
+}
+
+/** The base URL and where it came from: `--api-url` (`flag`), `CEKURA_API_URL` (`env`), or neither (`default`). */
+export interface ApiUrlChoice {
+  url: string;
+  source: 'flag' | 'env' | 'default';
+}
+
+interface ApiUrlInput {
+  apiUrlFlag?: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The API base URL and where it came from (a plan names both), checked as `resolveApiSettings` does; needs no key. */
+export function resolveApiUrl(input: ApiUrlInput): ApiUrlChoice {
+  const envUrl = input.env[API_URL_ENV];
+  if (input.apiUrlFlag !== undefined) return { url: checkBaseUrl(input.apiUrlFlag, '--api-url'), source: 'flag' };
+  if (envUrl) return { url: checkBaseUrl(envUrl, API_URL_ENV), source: 'env' };
+  return { url: checkBaseUrl(DEFAULT_API_URL, 'the default API URL'), source: 'default' };
 }
 
 function checkBaseUrl(rawUrl: string, source: string): string {

@@ -1,12 +1,14 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { CekuraApi } from '../api/types.js';
 import type { Clock } from '../clock.js';
+import { compareStrings } from '../compare.js';
 import { assertNever, CekuraformError, InternalError } from '../errors.js';
 import { orderPlan, type AgentWork } from '../plan/order.js';
 import type { Plan } from '../plan/types.js';
 import type { StateRecord } from '../state/types.js';
 import type { StateRecordStore } from '../state/record.js';
 import { saveBackup, type BackupOptions } from './backup.js';
+import { DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from './defaults.js';
 import { AgentFailure, errorText, type AgentContext, type AgentError } from './context.js';
 import type { AgentOutcome, ApplyEvent, ApplyResult, ApplySummary } from './events.js';
 import type { InsertSources } from './inserts.js';
@@ -14,9 +16,6 @@ import { checkMaxDeletes } from './max-deletes.js';
 import { AgentSlots } from './slots.js';
 import { reachMockMode } from './toggle.js';
 import { checkReadBack, createAgent, deleteAgent, recordNoOp, updateAgent } from './write.js';
-
-export const DEFAULT_PARALLELISM = 4;
-export const DEFAULT_TOGGLE_TIMEOUT_MS = 300_000;
 
 /** Everything apply touches outside the plan. */
 export interface ApplyDeps {
@@ -33,9 +32,9 @@ export interface ApplyDeps {
   onEvent(event: ApplyEvent): void;
   /** Ctrl-C: no agent starts after it aborts, and waits stop; requests already sent finish or time out. */
   signal?: AbortSignal;
-  /** Agents sending requests at the same time (one waiting for its toggle does not count). Default 4. */
+  /** Agents sending requests at the same time (one waiting for its toggle does not count). Default `DEFAULT_PARALLELISM`. */
   parallelism?: number;
-  /** How long one agent's mock-mode toggle may take, from its start. Default 5 minutes. */
+  /** How long one agent's mock-mode toggle may take, from its start. Default `DEFAULT_TOGGLE_TIMEOUT_MS`. */
   toggleTimeoutMs?: number;
   /** Refuse, sending nothing, when the plan deletes more agents and set items than this. */
   maxDeletes?: number;
@@ -210,9 +209,7 @@ function agentError(error: unknown, operation: AgentError['operation']): AgentEr
 }
 
 function summarize(results: AgentResult[], backupFile: string | null, interrupted: boolean): ApplyResult {
-  const outcomes = results
-    .map((result) => result.outcome)
-    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const outcomes = results.map((result) => result.outcome).sort((a, b) => compareStrings(a.address, b.address));
   const wrote = (action: AgentOutcome['action']): number =>
     results.filter((result) => result.wrote && result.outcome.action === action).length;
   const summary: ApplySummary = {

@@ -1,9 +1,22 @@
 import { StalePlanError } from '../errors.js';
-import type { Plan } from '../plan/types.js';
+import type { ApiTarget, Plan } from '../plan/types.js';
 import type { LiveState, StateRecord } from '../state/types.js';
 import { splitPointer } from '../json.js';
 import { liveUnitDigests } from '../plan/units.js';
 import { resolveInserts, type InsertSources } from './inserts.js';
+
+/**
+ * Refuses a saved plan made against another Cekura API than this apply would write to (staging's
+ * plan applied to production, say). Runs before any request.
+ */
+export function checkSavedPlanTarget(plan: Plan, api: ApiTarget): void {
+  const planned = plan.created_from.api;
+  if (planned === undefined || planned.url === api.url) return;
+  throw new StalePlanError(`the plan was made against ${planned.url}, and this apply would act on ${api.url}`, {
+    meta: { plan_api_url: planned.url, api_url: api.url },
+    hint: `apply it with the API it was made for (--api-url or CEKURA_API_URL ${planned.url}), or plan again against ${api.url}`,
+  });
+}
 
 /**
  * Refuses a saved plan that no longer describes what apply would do: another state record, an

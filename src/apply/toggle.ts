@@ -1,11 +1,11 @@
 import { ApiError } from '../api/errors.js';
 import type { McpEndpoint, WireAgent } from '../api/types.js';
+import { doublingDelay, type Backoff } from '../backoff.js';
 import { assertNever, CekuraformError, InternalError } from '../errors.js';
 import type { PendingToggle } from '../state/types.js';
 import { AgentFailure, errorText, waitUnlessInterrupted, type AgentContext } from './context.js';
 
-const FIRST_POLL_DELAY_MS = 250;
-const MAX_POLL_DELAY_MS = 4_000;
+const POLL_BACKOFF: Backoff = { baseDelayMs: 250, maxDelayMs: 4_000 };
 /** Toggle POSTs of one agent, counting the first; the second only after reading the agent. */
 const TOGGLE_POST_ATTEMPTS = 2;
 
@@ -190,10 +190,11 @@ async function pollUntil<T>(
   deadline: number,
   poll: () => Promise<T | undefined>,
 ): Promise<T | 'timeout' | 'interrupted'> {
-  for (let delay = FIRST_POLL_DELAY_MS; ; delay = Math.min(delay * 2, MAX_POLL_DELAY_MS)) {
+  for (let step = 1; ; step++) {
     const remaining = deadline - context.clock.now();
     if (remaining <= 0) return 'timeout';
-    if (!(await waitUnlessInterrupted(context, Math.min(delay, remaining)))) return 'interrupted';
+    const delay = Math.min(doublingDelay(step, POLL_BACKOFF), remaining);
+    if (!(await waitUnlessInterrupted(context, delay))) return 'interrupted';
     const result = await poll();
     if (result !== undefined) return result;
   }

@@ -1,9 +1,10 @@
 import { ApiError } from '../api/errors.js';
 import type { WireAgent } from '../api/types.js';
+import { doublingDelay, type Backoff } from '../backoff.js';
 import { CekuraformError } from '../errors.js';
 import { deepEqual, type JsonObject } from '../json.js';
 import { scrubSecretValues } from '../secret.js';
-import { diffAgentDoc } from '../plan/diff-fields.js';
+import { diffAgentDoc, flatChanges } from '../plan/diff-fields.js';
 import type { MockModeChange, ResourceChange } from '../plan/types.js';
 import { normalizeAgent } from '../state/normalize.js';
 import type { RecordedAgent } from '../state/types.js';
@@ -18,7 +19,7 @@ type NoOpChange = Extract<ResourceChange, { action: 'no-op' }>;
 
 /** POSTs of one create, counting the first; each retry, and the failure after the last, comes after a lookup by name found nothing. */
 const CREATE_ATTEMPTS = 3;
-const CREATE_RETRY_DELAY_MS = 1_000;
+const CREATE_RETRY_BACKOFF: Backoff = { baseDelayMs: 1_000, maxDelayMs: 4_000 };
 
 /**
  * POSTs the agent and records its id at once. After a lost response (`maybeCommitted`) the agent is
@@ -48,7 +49,7 @@ export async function createAgent(
         if (created === undefined) throw writeFailure('create', error, { body: change.request.body, inserted });
         continue;
       }
-      const delay = CREATE_RETRY_DELAY_MS * 2 ** (attempt - 1);
+      const delay = doublingDelay(attempt, CREATE_RETRY_BACKOFF);
       const reason = scrubSecretValues(error.message, inserted);
       context.emit({
         type: 'retrying',
@@ -153,9 +154,10 @@ async function bindAddress(
 
 /** Read-back at no extra request: the write's response must show the managed fields as desired. */
 export function checkReadBack(change: CreateChange | UpdateChange, response: WireAgent): void {
-  const difference = diffAgentDoc(change.desired, normalizeAgent(response).doc);
-  if (difference.changes.length === 0) return;
-  const paths = [...new Set(difference.changes.map((fieldChange) => fieldChange.path))];
+  const written = normalizeAgent(response).doc;
+  const difference = diffAgentDoc(change.desired, written);
+  if (difference.fields.length === 0 && difference.items.length === 0) return;
+  const paths = [...new Set(flatChanges(difference, change.desired, written).map((fieldChange) => fieldChange.path))];
   throw new AgentFailure({
     operation: 'read_back',
     code: 'read_back_mismatch',

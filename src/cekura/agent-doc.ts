@@ -1,4 +1,6 @@
-import { canonicalJson, type JsonObject, type JsonValue } from '../json.js';
+import { compareStrings } from '../compare.js';
+import type { JsonObject, JsonValue } from '../json.js';
+import { mockDataRowKey } from './sets.js';
 
 /**
  * The canonical agent document: one shape for the desired side (from the manifest) and the live
@@ -41,20 +43,6 @@ export function isSetField(field: string): field is SetField {
   return (SET_FIELDS as readonly string[]).includes(field);
 }
 
-/** Item fields the API accepts (or derives from what is sent) and never returns: compared through the state record. */
-export const WRITE_ONLY_ITEM_FIELDS: Readonly<Record<SetField, readonly string[]>> = {
-  mock_tools: ['freetext_params'],
-  dynamic_variables: [],
-  knowledge_base_files: ['content_sha256'],
-};
-
-/** An item without its write-only fields: the part live can be compared with. */
-export function withoutWriteOnlyFields<T extends object>(set: SetField, item: T): T {
-  const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
-  for (const field of WRITE_ONLY_ITEM_FIELDS[set]) delete copy[field];
-  return copy as T;
-}
-
 /** One mock tool, with server defaults filled in (`description: ''`, `mock_data: []`, direct routing). */
 export interface MockToolDoc {
   name: string;
@@ -94,7 +82,7 @@ export interface KnowledgeBaseFileDoc {
 /** Mock data rows in canonical order: by the canonical JSON of `input` (unique per tool). */
 export function sortMockData(rows: MockDataRow[]): MockDataRow[] {
   return rows
-    .map((row) => ({ row, key: canonicalJson(row.input) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((row) => ({ row, key: mockDataRowKey(row) }))
+    .sort((a, b) => compareStrings(a.key, b.key))
     .map(({ row }) => row);
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
+import { DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import { helpFooter } from './help.js';
@@ -40,6 +41,8 @@ export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   targets: string[];
   /** `--max-deletes N`: warn when the plan deletes more; a saved plan keeps it for apply. */
   maxDeletes: number | undefined;
+  /** `--show-unmanaged`: list every unmanaged agent, not only the first few (JSON always has all). */
+  showUnmanaged: boolean;
 }
 
 export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
@@ -57,6 +60,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   isDestroy: boolean;
   /** `--lock-timeout`: how long to wait for a state lock another run holds (0: fail at once). */
   lockTimeoutMs: number;
+  /** `--show-unmanaged`, as for plan. */
+  showUnmanaged: boolean;
 }
 
 export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {
@@ -137,8 +142,6 @@ export type ParsedCommand =
   /** Help or version was printed; nothing to run. */
   | { command: 'exit'; code: number };
 
-export const DEFAULT_PARALLELISM = 4;
-export const DEFAULT_TOGGLE_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_EMULATOR_DATA = '.cekuraform/emulator-data.json';
 
 /**
@@ -203,6 +206,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
     .addOption(targetOption())
     .addOption(maxDeletesOption('warn when the plan deletes more agents, tools or variables than this'))
+    .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .action((options) => {
       if (options.json === true && options.markdown === true)
         throw new UsageError('--json and --markdown cannot be used together');
@@ -219,6 +223,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           deleteRelated: options.deleteRelated === true,
           targets: options.target ?? [],
           maxDeletes: options.maxDeletes,
+          showUnmanaged: options.showUnmanaged === true,
         },
       });
     });
@@ -228,6 +233,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .addOption(
       new Option('--parallelism <n>', 'agents sending requests at once (one waiting for its toggle frees its slot)')
         .argParser(positiveInteger)
@@ -279,6 +285,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           targets: options.target ?? [],
           isDestroy: false,
           lockTimeoutMs: options.lockTimeout,
+          showUnmanaged: options.showUnmanaged === true,
         },
       });
     });
@@ -316,6 +323,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           maxDeletes: options.maxDeletes,
           targets: options.target ?? [],
           isDestroy: true,
+          showUnmanaged: false,
           lockTimeoutMs: options.lockTimeout,
         },
       });

@@ -2,13 +2,13 @@ import { access } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { createApiClient } from '../api/client.js';
 import type { RetryInfo } from '../api/retry.js';
-import { resolveApiSettings } from '../api/settings.js';
+import { resolveApiSettings, resolveApiUrl } from '../api/settings.js';
 import type { CekuraApi } from '../api/types.js';
 import { systemClock } from '../clock.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
 import { listDeletes } from '../apply/max-deletes.js';
-import type { ManifestScope, Plan, PlanOptions } from '../plan/types.js';
+import type { ApiTarget, ManifestScope, Plan, PlanOptions } from '../plan/types.js';
 import type { StateRecord } from '../state/types.js';
 import { createStyle, shouldUseColor, type OutputStream, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
@@ -54,6 +54,11 @@ export function connect(args: ConnectionArgs, io: CliIo, onRetry?: (info: RetryI
     ...(onRetry ? { onRetry } : {}),
     ...(isDebug(io) ? { log: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
   });
+}
+
+/** The API this run acts on and how it was chosen, for the plan to name. */
+export function apiTargetOf(args: ConnectionArgs, io: CliIo): ApiTarget {
+  return resolveApiUrl({ ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }), env: io.env });
 }
 
 /** Plan options: the flags, else the manifest's top-level `prune` and `max_deletes`. */

@@ -1,4 +1,5 @@
 import { descriptionPlaceholders } from '../cekura/fields.js';
+import { compareStrings } from '../compare.js';
 import { assertNever } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { NextIds, StoredAgent, StoredDynamicVariable, StoredKnowledgeBaseFile, StoredMockTool } from './types.js';
@@ -148,5 +149,5 @@ function byId(a: { id: number }, b: { id: number }): number {
 }
 
 function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return compareStrings(a.name, b.name);
 }

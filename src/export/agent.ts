@@ -1,5 +1,6 @@
 import type { MockToolDoc } from '../cekura/agent-doc.js';
 import { descriptionPlaceholders, SERVER_DEFAULTS } from '../cekura/fields.js';
+import { compareStrings } from '../compare.js';
 import { deleteAtPointer, isJsonObject, joinPointer, type JsonObject, type JsonValue } from '../json.js';
 import { agentSchema } from '../manifest/schema.js';
 import type { LiveAgent } from '../state/types.js';
@@ -120,5 +121,5 @@ function inFieldOrder(body: JsonObject): JsonObject {
 }
 
 function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return compareStrings(a.name, b.name);
 }

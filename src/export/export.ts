@@ -1,4 +1,5 @@
 import type { WireAgent } from '../api/types.js';
+import { compareStrings } from '../compare.js';
 import { CekuraformError } from '../errors.js';
 import { normalizeAgent } from '../state/normalize.js';
 import { exportAgentBody } from './agent.js';
@@ -35,7 +36,7 @@ export function exportManifest(project: number, documents: WireAgent[], selected
 
   const agents = chosen
     .map((wire) => ({ wire, key: keys.get(wire.id)! }))
-    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .sort((a, b) => compareStrings(a.key, b.key))
     .map(({ wire, key }): ExportedAgent => {
       const live = normalizeAgent(wire);
       const pinned = namesake.get(wire.name)! > 1;

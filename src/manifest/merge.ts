@@ -1,3 +1,4 @@
+import { compareStrings } from '../compare.js';
 import type { SourceLocation } from '../errors.js';
 import { deepEqual } from '../json.js';
 import type { FileSetting, LoadedFile } from './loaded-file.js';
@@ -33,7 +34,7 @@ export function mergeFiles(files: LoadedFile[]): MergedFiles {
     merged.prune = agreeingSetting(['prune'], merged.prune, file.prune, merged.issues);
     merged.max_deletes = agreeingSetting(['max_deletes'], merged.max_deletes, file.max_deletes, merged.issues);
   }
-  merged.agents = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  merged.agents = [...byKey.values()].sort((a, b) => compareStrings(a.key, b.key));
   merged.issues.push(...duplicateNames(merged.agents));
   return merged;
 }

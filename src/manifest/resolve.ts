@@ -6,6 +6,7 @@ import {
   type ServedVia,
 } from '../cekura/agent-doc.js';
 import { SECRET_PATHS, type SecretPath } from '../cekura/fields.js';
+import { compareStrings } from '../compare.js';
 import { deleteAtPointer, getAtPointer, isJsonObject, joinPointer, splitPointer, type JsonObject } from '../json.js';
 import type { SourceLocation } from '../errors.js';
 import type { PathIssue } from './issues.js';
@@ -50,7 +51,7 @@ export async function resolveAgent(
     ...(input.id === undefined ? {} : { id: input.id }),
     doc,
     ...(input.mock_tools_enabled === undefined ? {} : { mock_tools_enabled: input.mock_tools_enabled }),
-    secrets: [...context.secrets].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    secrets: [...context.secrets].sort((a, b) => compareStrings(a.path, b.path)),
     knowledge_base_sources: knowledgeBase.sources,
     location: parsed.locate(['agents', key], 'key'),
     // Located on first use: only error messages need it, and locating every field of 1000 agents took a second.

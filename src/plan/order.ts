@@ -1,3 +1,4 @@
+import { compareStrings } from '../compare.js';
 import { InternalError } from '../errors.js';
 import type { Action, MockModeChange, Plan, ResourceChange } from './types.js';
 
@@ -31,7 +32,7 @@ export function orderPlan(plan: Plan): AgentWork[][] {
   const mockModes = new Map(plan.mock_mode_changes.map((change) => [change.address, change]));
   const phases: AgentWork[][] = [];
 
-  for (const change of [...plan.resource_changes].sort((a, b) => compareText(a.address, b.address))) {
+  for (const change of [...plan.resource_changes].sort((a, b) => compareStrings(a.address, b.address))) {
     const mockMode = mockModes.get(change.address) ?? null;
     mockModes.delete(change.address);
     const order = ACTION_ORDER[change.action];
@@ -45,8 +46,4 @@ export function orderPlan(plan: Plan): AgentWork[][] {
   if (!orphan.done)
     throw new InternalError(`the plan toggles mock-tool mode of ${orphan.value} but has no resource change for it`);
   return phases.filter((phase) => phase !== undefined);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,7 @@
-import { SET_FIELDS, WRITE_ONLY_ITEM_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
+import { SET_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
+import { SET_RULES } from '../cekura/sets.js';
 import { SELF_MANAGED_MOCK_PROVIDERS } from '../cekura/fields.js';
+import { compareStrings } from '../compare.js';
 import { CekuraformError, InternalError } from '../errors.js';
 import { deepEqual, digest, joinPointer, type JsonValue } from '../json.js';
 import { SENSITIVE_PLACEHOLDER } from '../secret.js';
@@ -8,26 +10,37 @@ import { fingerprintSecret } from '../state/fingerprint.js';
 import type { LiveAgent, LiveState, RecordedAgent, StateRecord } from '../state/types.js';
 import { bindAgents, checkRenames, type Binding } from './bind.js';
 import { effectiveDesired } from './desired.js';
-import { comparePointers, diffAgentDoc, type ItemDiff } from './diff-fields.js';
+import { comparePointers, diffAgentDoc, flatChanges, type ItemDiff } from './diff-fields.js';
 import { createRequest, updateRequest, type SecretToSend } from './request.js';
 import {
   PLAN_FORMAT_VERSION,
+  type ApiTarget,
   type FieldChange,
   type ItemChange,
   type ManifestScope,
   type MockModeChange,
   type Plan,
   type PlanOptions,
+  type PlanSummary,
   type PlanWarning,
   type RecordUpdate,
   type ResourceChange,
   type UnmanagedAgent,
 } from './types.js';
-import { desiredUnits, liveUnitDigests, originOf, unitDigests, unitOf, unitValue } from './units.js';
+import {
+  comparableItem,
+  desiredUnits,
+  itemUnit,
+  liveUnitDigests,
+  originOf,
+  unitDigests,
+  writeOnlyUnit,
+} from './units.js';
 
 /**
  * The plan: what apply must do so that live matches the manifest. Pure and synchronous — no I/O, no
  * clock, no randomness; everything it needs is a parameter, and equal inputs give equal plans.
+ * `api` is where live was read from, which the plan names (absent only in tests).
  * Throws a `CekuraformError` when an address cannot be bound, or a rename would give two agents
  * of a project one name (DESIGN.md, semantic 1).
  */
@@ -36,6 +49,7 @@ export function plan(
   live: LiveState,
   record: StateRecord,
   options: PlanOptions,
+  api?: ApiTarget,
   scope: ManifestScope = { files: {}, unread: [], isWhole: false },
 ): Plan {
   const unread = manifest.projects.filter((project) => !live.projects.includes(project));
@@ -61,11 +75,12 @@ export function plan(
   const warnings = [...planned.flatMap((agent) => agent.warnings), ...leftOver.warnings];
   unmanaged.sort((a, b) => a.project - b.project || a.id - b.id);
 
-  return {
+  const result: Plan = {
     format_version: PLAN_FORMAT_VERSION,
     created_from: {
       ...(manifest.environment === undefined ? {} : { environment: manifest.environment }),
       projects: live.projects,
+      ...(api === undefined ? {} : { api }),
       manifest_hash: manifest.hash,
       live_fingerprint: live.fingerprint,
       state_lineage: record.lineage,
@@ -78,12 +93,31 @@ export function plan(
     mock_mode_changes: mockModeChanges,
     unmanaged,
     warnings,
-    summary: {
-      add: countActions(resourceChanges, 'create'),
-      change: countActions(resourceChanges, 'update'),
-      destroy: countActions(resourceChanges, 'delete'),
-      mock_mode_toggles: mockModeChanges.length,
-    },
+    summary: summarizePlan(resourceChanges, mockModeChanges),
+  };
+  return result;
+}
+
+/** What a plan's summary counts: agents by action, mock-mode toggles, and the items of updated agents by set and action. */
+export function summarizePlan(resourceChanges: ResourceChange[], mockModeChanges: MockModeChange[]): PlanSummary {
+  const countActions = (action: ResourceChange['action']): number =>
+    resourceChanges.filter((change) => change.action === action).length;
+  const items = Object.fromEntries(
+    SET_FIELDS.map((set) => [set, { add: 0, change: 0, destroy: 0 }]),
+  ) as PlanSummary['items'];
+  // A created agent's items are created with it; those of updated agents are what "to change" would hide.
+  for (const change of resourceChanges.filter((resource) => resource.action === 'update')) {
+    for (const item of change.items) {
+      const counted = item.action === 'create' ? 'add' : item.action === 'update' ? 'change' : 'destroy';
+      items[item.set][counted] += 1;
+    }
+  }
+  return {
+    add: countActions('create'),
+    change: countActions('update'),
+    destroy: countActions('delete'),
+    mock_mode_toggles: mockModeChanges.length,
+    items,
   };
 }
 
@@ -197,12 +231,15 @@ function planAgent(binding: Binding, record: StateRecord, scope: ManifestScope):
       );
     }
     const diff = diffAgentDoc(desired.doc, {});
+    const fields = [...diff.fields, ...secrets.changes].sort(byPath);
+    const items = diff.items.map((item) => itemChange(item, undefined, undefined, desired.placeholderVariables));
     change = {
       ...common,
       action: 'create',
       id: null,
-      changes: [...diff.changes, ...secrets.changes].sort(byPath),
-      items: diff.items.map((item) => itemChange(item, undefined, undefined, desired.placeholderVariables)),
+      fields,
+      items,
+      changes: flatChanges({ fields, items }, desired.doc, {}),
       request: createRequest(agent.project, desired.doc, secrets.toSend, agent.knowledge_base_sources),
       desired: desired.doc,
       record: recordUpdate,
@@ -210,43 +247,35 @@ function planAgent(binding: Binding, record: StateRecord, scope: ManifestScope):
   } else {
     const diff = diffAgentDoc(desired.doc, live.doc);
     const applied = recorded?.applied;
-    const fieldChanges = diff.changes.map((fieldChange): FieldChange => {
-      const unit = unitOf(fieldChange.path);
-      return {
-        ...fieldChange,
-        origin: originOf(unit, unitValue(desired.doc, unit), unitValue(live.doc, unit), applied),
-      };
-    });
-    const writeOnly = writeOnlyChanges(desired.doc, live, applied);
-    const itemDiffs = mergeItemDiffs(diff.items, writeOnly.items);
-    const items = itemDiffs.map((item) => itemChange(item, live, applied, desired.placeholderVariables, desired.doc));
-    const secretChanges = secrets.changes.map((secretChange): FieldChange => ({ ...secretChange, origin: 'manifest' }));
-    const changes = [...fieldChanges, ...writeOnly.changes, ...secretChanges].sort(byPath);
-    const changedSets = SET_FIELDS.filter((set) => itemDiffs.some((item) => item.set === set));
-    const uploads = new Set(
-      itemDiffs
-        .filter((item) => item.set === 'knowledge_base_files' && item.action !== 'delete')
-        .map((item) => item.name),
+    const fields = [
+      ...diff.fields.map((field): FieldChange => ({
+        ...field,
+        origin: originOf(field.path, field.value, field.before, applied),
+      })),
+      ...secrets.changes.map((secretChange): FieldChange => ({ ...secretChange, origin: 'manifest' })),
+    ].sort(byPath);
+    const items = withWriteOnlyChanges(diff.items, desired.doc, live, applied).map((item) =>
+      itemChange(item, live, applied, desired.placeholderVariables, desired.doc),
     );
 
     change =
-      changes.length === 0
-        ? { ...common, action: 'no-op', id: live.id, changes: [], items: [], record: recordUpdate }
+      fields.length === 0 && items.length === 0
+        ? { ...common, action: 'no-op', id: live.id, fields: [], items: [], changes: [], record: recordUpdate }
         : {
             ...common,
             action: 'update',
             id: live.id,
-            changes,
+            fields,
             items,
-            request: updateRequest(
-              desired.doc,
+            changes: flatChanges({ fields, items }, desired.doc, live.doc),
+            request: updateRequest({
+              desired: desired.doc,
               live,
-              changes,
-              changedSets,
-              secrets.toSend,
-              uploads,
-              agent.knowledge_base_sources,
-            ),
+              fields,
+              items,
+              secrets: secrets.toSend,
+              knowledgeBaseSources: agent.knowledge_base_sources,
+            }),
             desired: desired.doc,
             record: recordUpdate,
           };
@@ -291,47 +320,40 @@ function planSecrets(agent: ManifestAgent, recorded: RecordedAgent | undefined, 
 }
 
 /**
- * Write-only item fields (`freetext_params`, knowledge-base content) of items live already has,
- * compared with the digest the record keeps. A knowledge-base file without history is taken as
- * unchanged when its size matches: its content cannot be read back, and re-uploading every adopted
- * file would replace it for nothing.
+ * The item diffs with the write-only fields (`freetext_params`, knowledge-base content) of items live
+ * already has, compared with the digest the record keeps, added to them. A knowledge-base file
+ * without history is taken as unchanged when its size matches: its content cannot be read back, and
+ * re-uploading every adopted file would replace it for nothing.
  */
-function writeOnlyChanges(
+function withWriteOnlyChanges(
+  diffs: ItemDiff[],
   desired: AgentDoc,
   live: LiveAgent,
   applied: Record<string, string> | undefined,
-): { changes: FieldChange[]; items: ItemDiff[] } {
-  const changes: FieldChange[] = [];
-  const items: ItemDiff[] = [];
+): ItemDiff[] {
+  const byUnit = new Map(diffs.map((item) => [itemUnit(item.set, item.name), item]));
   for (const set of SET_FIELDS) {
     const desiredItems = desired[set] as Record<string, Record<string, JsonValue | undefined>> | undefined;
     for (const [name, item] of Object.entries(desiredItems ?? {})) {
       if (!(name in live.doc[set])) continue;
-      for (const field of WRITE_ONLY_ITEM_FIELDS[set]) {
+      for (const field of SET_RULES[set].writeOnlyFields) {
         const value = item[field];
         if (value === undefined) continue;
-        const unit = joinPointer(set, name, field);
-        const last = applied?.[unit];
-        if (last === digest(value) || (last === undefined && set === 'knowledge_base_files')) continue;
-        changes.push(
-          last === undefined
-            ? { op: 'add', path: unit, value, origin: 'manifest' }
-            : { op: 'replace', path: unit, value, origin: 'manifest' },
-        );
-        items.push({ set, name, action: 'update' });
+        const last = applied?.[writeOnlyUnit(set, name, field)];
+        if (last === digest(value) || (last === undefined && SET_RULES[set].isReplacedOnChange)) continue;
+        const unit = itemUnit(set, name);
+        const changed = byUnit.get(unit) ?? { set, name, action: 'update', fields: [], rows: [] };
+        const fieldChange: FieldChange = {
+          op: last === undefined ? 'add' : 'replace',
+          path: joinPointer(field),
+          value,
+          origin: 'manifest',
+        };
+        byUnit.set(unit, { ...changed, fields: [...changed.fields, fieldChange].sort(byPath) });
       }
     }
   }
-  return { changes, items };
-}
-
-function mergeItemDiffs(fromDiff: ItemDiff[], fromWriteOnly: ItemDiff[]): ItemDiff[] {
-  const byKey = new Map(fromDiff.map((item) => [joinPointer(item.set, item.name), item]));
-  for (const item of fromWriteOnly) {
-    const key = joinPointer(item.set, item.name);
-    if (!byKey.has(key)) byKey.set(key, item);
-  }
-  return [...byKey.entries()].sort(([a], [b]) => comparePointers(a, b)).map(([, item]) => item);
+  return [...byUnit.entries()].sort(([a], [b]) => comparePointers(a, b)).map(([, item]) => item);
 }
 
 function itemChange(
@@ -347,16 +369,26 @@ function itemChange(
     name: item.name,
     action: item.action,
     id: item.action === 'create' ? null : id,
+    fields: item.fields,
+    rows: item.rows,
   };
   const reason = itemReason(item, placeholderVariables);
   if (reason !== undefined) change.reason = reason;
   const sharedWith = item.set === 'mock_tools' && item.action !== 'create' ? live?.shared_tools[item.name] : undefined;
   if (sharedWith !== undefined) change.subscriber_count = sharedWith;
   if (live !== undefined && desired !== undefined) {
-    const unit = joinPointer(item.set, item.name);
-    const [wanted, current] = [unitValue(desired, unit), unitValue(live.doc, unit)];
+    const [wanted, current] = [
+      comparableItem(desired, item.set, item.name),
+      comparableItem(live.doc, item.set, item.name),
+    ];
     // Equal comparable parts: only a write-only field changed, which only the manifest can change.
-    change.origin = deepEqual(wanted, current) ? 'manifest' : originOf(unit, wanted, current, applied);
+    const origin = deepEqual(wanted, current)
+      ? 'manifest'
+      : originOf(itemUnit(item.set, item.name), wanted, current, applied);
+    change.origin = origin;
+    // A field keeps the origin it was given (a write-only field's is `manifest`); the rest share the item's.
+    change.fields = item.fields.map((field) => ({ origin, ...field }));
+    change.rows = item.rows.map((row) => ({ ...row, fields: row.fields.map((field) => ({ ...field, origin })) }));
   }
   return change;
 }
@@ -365,7 +397,7 @@ function itemReason(item: ItemDiff, placeholderVariables: string[]): ItemChange[
   if (item.action === 'delete') return 'not_in_manifest';
   if (item.set === 'dynamic_variables' && item.action === 'create' && placeholderVariables.includes(item.name))
     return 'description_placeholder';
-  if (item.set === 'knowledge_base_files' && item.action === 'update') return 'content_changed';
+  if (SET_RULES[item.set].isReplacedOnChange && item.action === 'update') return 'content_changed';
   return undefined;
 }
 
@@ -417,8 +449,9 @@ function deleteChange(
     id: agent.id,
     name: agent.doc.name,
     project: agent.project,
-    changes: [],
+    fields: [],
     items: [],
+    changes: [],
     reason,
     request: { method: 'DELETE', delete_related: options.delete_related },
   };
@@ -447,14 +480,6 @@ function claimedNames(live: LiveState, changes: ResourceChange[]): { project: nu
   );
 }
 
-function countActions(changes: ResourceChange[], action: ResourceChange['action']): number {
-  return changes.filter((change) => change.action === action).length;
-}
-
 function byPath(a: FieldChange, b: FieldChange): number {
   return comparePointers(a.path, b.path);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,10 +1,10 @@
 import { isSetField, SET_FIELDS, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
+import { SET_RULES } from '../cekura/sets.js';
 import { SERVER_DEFAULTS } from '../cekura/fields.js';
-import { assertNever } from '../errors.js';
-import { joinPointer, setAtPointer, splitPointer, type JsonObject, type JsonValue } from '../json.js';
+import { joinPointer, setAtPointer, type JsonObject, type JsonValue } from '../json.js';
 import type { KnowledgeBaseSource } from '../manifest/types.js';
 import type { LiveAgent } from '../state/types.js';
-import type { BodyInsert, FieldChange, WriteRequest } from './types.js';
+import type { BodyInsert, FieldChange, ItemChange, WriteRequest } from './types.js';
 
 /** A secret the write must carry, by reference: apply reads it from the environment. */
 export interface SecretToSend {
@@ -17,7 +17,7 @@ export interface SecretToSend {
 interface SetContext {
   /** Live ids of the items a write keeps (none on create). */
   liveIds: LiveAgent['item_ids'] | undefined;
-  /** Knowledge-base files to upload (new or changed), by name. */
+  /** Items of sets replaced on change (knowledge-base files) to upload, new or changed, by key. */
   uploads: ReadonlySet<string>;
   knowledgeBaseSources: Record<string, KnowledgeBaseSource>;
   inserts: BodyInsert[];
@@ -50,29 +50,42 @@ export function createRequest(
   return { method: 'POST', body, inserts };
 }
 
+/** What the PATCH of a bound agent is made from. */
+export interface UpdateRequestInput {
+  desired: AgentDoc;
+  live: LiveAgent;
+  /** The agent's own field changes; sensitive ones are sent through `secrets`. */
+  fields: FieldChange[];
+  items: Pick<ItemChange, 'set' | 'name' | 'action'>[];
+  secrets: SecretToSend[];
+  knowledgeBaseSources: Record<string, KnowledgeBaseSource>;
+}
+
 /**
  * The PATCH of a bound agent: changed fields only (objects as merge patches), and every set with a
  * changed item complete, carrying the live ids of the items it keeps (a set omitted from a write
  * stays; an item omitted from a sent set is deleted).
  */
-export function updateRequest(
-  desired: AgentDoc,
-  live: LiveAgent,
-  changes: FieldChange[],
-  changedSets: SetField[],
-  secrets: SecretToSend[],
-  uploads: ReadonlySet<string>,
-  knowledgeBaseSources: Record<string, KnowledgeBaseSource>,
-): WriteRequest {
+export function updateRequest(input: UpdateRequestInput): WriteRequest {
   const body: JsonObject = {};
-  for (const change of changes) {
-    const [field] = splitPointer(change.path);
-    if (change.sensitive || field === undefined || isSetField(field)) continue;
-    setAtPointer(body, change.path, change.value ?? null);
+  for (const field of input.fields) {
+    if (!field.sensitive) setAtPointer(body, field.path, field.value ?? null);
   }
-  const inserts = secretInserts(secrets);
-  const context: SetContext = { liveIds: live.item_ids, uploads, knowledgeBaseSources, inserts };
-  for (const set of changedSets) body[set] = setBody(set, desired, context);
+  const inserts = secretInserts(input.secrets);
+  const uploads = new Set(
+    input.items
+      .filter((item) => SET_RULES[item.set].isReplacedOnChange && item.action !== 'delete')
+      .map((item) => item.name),
+  );
+  const context: SetContext = {
+    liveIds: input.live.item_ids,
+    uploads,
+    knowledgeBaseSources: input.knowledgeBaseSources,
+    inserts,
+  };
+  for (const set of SET_FIELDS) {
+    if (input.items.some((item) => item.set === set)) body[set] = setBody(set, input.desired, context);
+  }
   return { method: 'PATCH', body, inserts };
 }
 
@@ -85,41 +98,29 @@ function secretInserts(secrets: SecretToSend[]): BodyInsert[] {
   }));
 }
 
-/** One set as the API takes it: a list sorted by name. */
+/**
+ * One set as the API takes it, a list sorted by key (`SET_RULES`): a kept item carries its live id
+ * where the set keeps items by id; an item replaced on change is sent as its id alone while unchanged,
+ * else by key with its content added by apply (an insert).
+ */
 function setBody(set: SetField, desired: AgentDoc, context: SetContext): JsonValue[] {
-  switch (set) {
-    case 'mock_tools':
-      return sortedValues(desired.mock_tools).map((tool) => {
-        const id = context.liveIds?.mock_tools[tool.name];
-        return { ...(id === undefined ? {} : { id }), ...tool } as unknown as JsonObject;
-      });
-    case 'dynamic_variables':
-      return sortedValues(desired.dynamic_variables).map((variable) => ({
-        name: variable.name,
-        description: variable.description,
-      }));
-    case 'knowledge_base_files':
-      return sortedValues(desired.knowledge_base_files).map((file, index): JsonObject => {
-        const id = context.liveIds?.knowledge_base_files[file.file_name];
-        if (id !== undefined && !context.uploads.has(file.file_name)) return { id };
-        const source = context.knowledgeBaseSources[file.file_name];
-        if (source !== undefined) {
-          context.inserts.push({
-            path: joinPointer(set, index, 'content_base64'),
-            source: 'file',
-            file: source.path,
-            sha256: source.sha256,
-          });
-        }
-        return { file_name: file.file_name };
-      });
-    default:
-      return assertNever(set, 'set field');
-  }
-}
-
-function sortedValues<T>(items: Record<string, T> | undefined): T[] {
-  return Object.keys(items ?? {})
+  const rules = SET_RULES[set];
+  const items = (desired[set] ?? {}) as unknown as Record<string, JsonObject>;
+  return Object.keys(items)
     .sort()
-    .map((name) => items![name]!);
+    .map((key, index): JsonObject => {
+      const id = rules.keptBy === 'id' ? context.liveIds?.[set][key] : undefined;
+      if (!rules.isReplacedOnChange) return { ...(id === undefined ? {} : { id }), ...items[key]! };
+      if (id !== undefined && !context.uploads.has(key)) return { id };
+      const source = context.knowledgeBaseSources[key];
+      if (source !== undefined) {
+        context.inserts.push({
+          path: joinPointer(set, index, 'content_base64'),
+          source: 'file',
+          file: source.path,
+          sha256: source.sha256,
+        });
+      }
+      return { [rules.keyField]: key };
+    });
 }

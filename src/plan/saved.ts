@@ -69,7 +69,11 @@ const itemChange = z.strictObject({
   reason: z.enum(['not_in_manifest', 'description_placeholder', 'content_changed']).optional(),
   subscriber_count: z.number().int().optional(),
   origin,
+  fields: z.array(fieldChange),
+  rows: z.array(z.strictObject({ input: jsonValue, action, fields: z.array(fieldChange) })),
 });
+const count = z.number().int().nonnegative();
+const itemCounts = z.strictObject({ add: count, change: count, destroy: count });
 const insert = z.discriminatedUnion('source', [
   z.strictObject({ path: z.string(), source: z.literal('env'), env: z.string(), fingerprint: z.string() }),
   z.strictObject({ path: z.string(), source: z.literal('file'), file: z.string(), sha256: z.string() }),
@@ -88,8 +92,9 @@ const common = {
   address: z.string(),
   name: z.string(),
   project: z.number().int(),
-  changes: z.array(fieldChange),
+  fields: z.array(fieldChange),
   items: z.array(itemChange),
+  changes: z.array(fieldChange),
   reason: z
     .enum(['adopted_by_name', 'pinned_id', 'bound_agent_missing', 'not_in_manifest', 'removed_from_manifest'])
     .optional(),
@@ -122,7 +127,6 @@ const warning = z.discriminatedUnion('code', [
     file: z.string().nullable(),
   }),
 ]);
-const count = z.number().int().nonnegative();
 
 const planSchema = exactSchema<Plan>()(
   z.strictObject({
@@ -130,6 +134,7 @@ const planSchema = exactSchema<Plan>()(
     created_from: z.strictObject({
       environment: z.string().regex(ENVIRONMENT_NAME_PATTERN).optional(),
       projects: z.array(z.number().int()),
+      api: z.strictObject({ url: z.string(), source: z.enum(['flag', 'env', 'default']) }).optional(),
       manifest_hash: z.string(),
       live_fingerprint: z.string(),
       state_lineage: z.string(),
@@ -149,7 +154,17 @@ const planSchema = exactSchema<Plan>()(
     ),
     unmanaged: z.array(z.strictObject({ id: z.number().int(), name: z.string(), project: z.number().int() })),
     warnings: z.array(warning),
-    summary: z.strictObject({ add: count, change: count, destroy: count, mock_mode_toggles: count }),
+    summary: z.strictObject({
+      add: count,
+      change: count,
+      destroy: count,
+      mock_mode_toggles: count,
+      items: z.strictObject({
+        mock_tools: itemCounts,
+        dynamic_variables: itemCounts,
+        knowledge_base_files: itemCounts,
+      }),
+    }),
   }),
 );
 
@@ -165,11 +180,13 @@ export function parseSavedPlan(text: string, file: string): Plan {
   }
   const version = (data as { format_version?: unknown } | null)?.format_version;
   if (version !== PLAN_FORMAT_VERSION) {
+    const isOlder = typeof version === 'string' && Number(version) < Number(PLAN_FORMAT_VERSION);
     throw new CekuraformError(
       'plan_invalid',
-      `${file} has plan format ${JSON.stringify(version)}; this cekuraform reads format "${PLAN_FORMAT_VERSION}"`,
+      `${file} is a plan of format ${JSON.stringify(version)}${isOlder ? ', saved by an older cekuraform' : ''}; this cekuraform reads only format "${PLAN_FORMAT_VERSION}", so nothing was applied`,
       {
-        hint: 'make the plan again with this version of cekuraform',
+        meta: { format_version: version ?? null, expected: PLAN_FORMAT_VERSION },
+        hint: `plan again with this cekuraform (\`cekuraform plan --out ${file}\`), review it, and apply that plan`,
       },
     );
   }

@@ -4,7 +4,7 @@ import type { JsonObject, JsonValue } from '../json.js';
 // Plain data only (no classes, Map or Set): a Plan is printed by `plan --json` as it is, saved by
 // `plan --out`, and read back by `apply PLANFILE`. Raise PLAN_FORMAT_VERSION on any breaking change.
 
-export const PLAN_FORMAT_VERSION = '1';
+export const PLAN_FORMAT_VERSION = '2';
 
 /** Terraform's action strings. */
 export type Action = 'create' | 'update' | 'delete' | 'no-op';
@@ -17,17 +17,18 @@ export type Action = 'create' | 'update' | 'delete' | 'no-op';
 export type ChangeOrigin = 'manifest' | 'drift' | 'conflict';
 
 /**
- * One JSON Patch operation on the normalized agent document (see `AgentDoc`), keeping the value
- * before as well. Set items are addressed by name: `/mock_tools/get_order/description`; a created
- * item is one `add` of the whole item, a deleted one a `remove`.
+ * One changed value, as a JSON Patch operation that keeps the value before as well. `path` is a JSON
+ * Pointer relative to what holds the change: the agent document for `ResourceChange.fields`
+ * (`/telephony/phone_number`), the item for `ItemChange.fields` (`/description`), the row for
+ * `MockDataRowChange.fields` (`/output/status`). Only `ResourceChange.changes` has whole-document paths.
  */
 export interface FieldChange {
   op: 'add' | 'remove' | 'replace';
-  /** JSON Pointer in manifest/API names. */
+  /** JSON Pointer in manifest/API names, relative to the holder (see above). */
   path: string;
   /** The value after; absent for `remove`. `(sensitive value)` when `sensitive`. */
   value?: JsonValue;
-  /** The value before; absent for `add`. `(sensitive value)` when `sensitive`. */
+  /** The value before; absent for `add`, and for a write-only field (Cekura never returns it). `(sensitive value)` when `sensitive`. */
   before?: JsonValue;
   /** A write-only secret: only its fingerprint was compared; its value is in no plan. */
   sensitive?: true;
@@ -47,6 +48,7 @@ export type ItemReason =
 /** One mock tool, dynamic variable or knowledge-base file that the write creates, changes or deletes. */
 export interface ItemChange {
   set: SetField;
+  /** The item's key (`SET_RULES[set].keyField`): a tool's or variable's name, a file's name. */
   name: string;
   action: Exclude<Action, 'no-op'>;
   /** Live id; null for a create. */
@@ -55,6 +57,25 @@ export interface ItemChange {
   /** Live marks the tool `is_shared`: the change reaches this many agents, not just this one. */
   subscriber_count?: number;
   origin?: ChangeOrigin;
+  /**
+   * Changes inside the item, by path within it, sorted by path: every field of a created item but its
+   * key and its mock data, the changed fields of an updated one, none for a deleted one (it goes as
+   * a whole). A write-only field (`SET_RULES[set].writeOnlyFields`) has no `before`.
+   */
+  fields: FieldChange[];
+  /** A mock tool's mock data rows that are added, changed or deleted, by input; empty for other sets. */
+  rows: MockDataRowChange[];
+}
+
+/** One row of a mock tool's mock data, keyed by its `input` (unique within the tool, so a row's input never changes). */
+export interface MockDataRowChange {
+  input: JsonValue;
+  action: Exclude<Action, 'no-op'>;
+  /**
+   * What happens to its output, by path within the row: one `add` of `/output` for a created row,
+   * one `remove` for a deleted one, the changed leaves (`/output/status`) of a changed one.
+   */
+  fields: FieldChange[];
 }
 
 /** Why an agent has its action; for display only, never read by apply (Terraform's ActionReason rule). */
@@ -111,10 +132,18 @@ interface ResourceChangeCommon {
   /** The agent's name: desired, or live for a delete. */
   name: string;
   project: number;
-  /** Sorted by path. Empty for a delete and a no-op. */
-  changes: FieldChange[];
+  /** Changes to the agent's own fields (secrets included; sets are in `items`), sorted by path. Empty for a delete and a no-op. */
+  fields: FieldChange[];
   /** Sorted by set, then name. */
   items: ItemChange[];
+  /**
+   * `fields` and `items` as one flat list of operations on the normalized agent document, sorted by
+   * path: items addressed by key (`/mock_tools/get_order/description`), mock data rows by the
+   * canonical JSON of their input (`/mock_tools/get_order/mock_data/{"order_id":"A1"}/output`), a
+   * created item or row one `add` of the whole, a deleted one a `remove`. Kept for readers of the
+   * JSON plan of format 1; cekuraform itself never reads it.
+   */
+  changes: FieldChange[];
   reason?: ResourceReason;
 }
 
@@ -161,11 +190,29 @@ export type PlanWarning =
    */
   | { code: 'owned_agent_not_read'; address: string; id: number; file: string | null };
 
+/** How many items of one set the plan's updates create, change and delete, over all agents. */
+export interface ItemCounts {
+  add: number;
+  change: number;
+  destroy: number;
+}
+
 export interface PlanSummary {
+  /** Agents. */
   add: number;
   change: number;
   destroy: number;
   mock_mode_toggles: number;
+  /** Items of the agents that are updated, by set (a created or deleted agent's items go with it and are not counted). */
+  items: Record<SetField, ItemCounts>;
+}
+
+/** The Cekura API a plan reads and writes, and how it was chosen. */
+export interface ApiTarget {
+  /** Base URL, without credentials (they are refused) or a trailing slash. */
+  url: string;
+  /** `flag` (`--api-url`), `env` (`CEKURA_API_URL`), or `default` (neither given: the public API). */
+  source: 'flag' | 'env' | 'default';
 }
 
 export interface PlanOptions {
@@ -214,6 +261,8 @@ export interface Plan {
     environment?: string;
     /** The projects whose live agents were read. */
     projects: number[];
+    /** The API they were read from, which apply writes to; apply of a saved plan refuses another. Absent only in plans made without the CLI (tests). */
+    api?: ApiTarget;
     manifest_hash: string;
     live_fingerprint: string;
     state_lineage: string;

@@ -1,16 +1,12 @@
-import {
-  isSetField,
-  WRITE_ONLY_ITEM_FIELDS,
-  withoutWriteOnlyFields,
-  type AgentDoc,
-  type SetField,
-} from '../cekura/agent-doc.js';
-import { digest, getAtPointer, isJsonObject, joinPointer, splitPointer, type JsonValue } from '../json.js';
+import { isSetField, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
+import { SET_RULES, withoutWriteOnlyFields } from '../cekura/sets.js';
+import { digest, isJsonObject, joinPointer, type JsonObject, type JsonValue } from '../json.js';
 import type { LiveAgent } from '../state/types.js';
 import type { ChangeOrigin } from './types.js';
 
-// A "unit" is the smallest piece of an agent the state record remembers a digest of: a leaf of a
-// merged object, a whole list field, one set item by name, or one write-only item field.
+// A "unit" is the smallest piece of an agent the state record remembers a digest of, by pointer: a
+// leaf of a merged object or a whole list field (the path of its field change), one set item by key
+// (`itemUnit`), or one write-only item field (`writeOnlyUnit`).
 
 /** Every unit of a desired document with its value. */
 export function desiredUnits(doc: AgentDoc): Record<string, JsonValue> {
@@ -42,22 +38,18 @@ export function liveUnitDigests(agent: LiveAgent): Record<string, string> {
 /** Mock-tool mode is not in the document; its unit is named like the manifest key. */
 export const MOCK_MODE_UNIT = '/mock_tools_enabled';
 
-/** The unit a field change belongs to: its set item (or write-only item field), else the leaf itself. */
-export function unitOf(path: string): string {
-  const [field, name, child] = splitPointer(path);
-  if (field === undefined || name === undefined || !isSetField(field)) return path;
-  if (child !== undefined && WRITE_ONLY_ITEM_FIELDS[field].includes(child)) return joinPointer(field, name, child);
-  return joinPointer(field, name);
+export function itemUnit(set: SetField, name: string): string {
+  return joinPointer(set, name);
 }
 
-/** The value of a unit in a document; set items without their write-only fields, as the differ sees them. */
-export function unitValue(doc: AgentDoc, unit: string): JsonValue | undefined {
-  const value = getAtPointer(doc, unit) as JsonValue | undefined;
-  const [field, name, child] = splitPointer(unit);
-  if (field !== undefined && isSetField(field) && name !== undefined && child === undefined && isJsonObject(value)) {
-    return withoutWriteOnlyFields(field, value);
-  }
-  return value;
+export function writeOnlyUnit(set: SetField, name: string, field: string): string {
+  return joinPointer(set, name, field);
+}
+
+/** An item's value in a document without its write-only fields, as the differ and the item's unit see it. */
+export function comparableItem(doc: AgentDoc, set: SetField, name: string): JsonObject | undefined {
+  const item = (doc[set] as Record<string, JsonObject> | undefined)?.[name];
+  return item === undefined ? undefined : withoutWriteOnlyFields(set, item);
 }
 
 /**
@@ -91,10 +83,10 @@ function addSetUnits(set: SetField, items: JsonValue, units: Record<string, Json
   if (!isJsonObject(items)) return;
   for (const [name, item] of Object.entries(items)) {
     if (!isJsonObject(item)) continue;
-    units[joinPointer(set, name)] = withoutWriteOnlyFields(set, item);
-    for (const field of WRITE_ONLY_ITEM_FIELDS[set]) {
+    units[itemUnit(set, name)] = withoutWriteOnlyFields(set, item);
+    for (const field of SET_RULES[set].writeOnlyFields) {
       const value = item[field];
-      if (value !== undefined) units[joinPointer(set, name, field)] = value;
+      if (value !== undefined) units[writeOnlyUnit(set, name, field)] = value;
     }
   }
 }

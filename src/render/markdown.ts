@@ -1,28 +1,42 @@
 import { assertNever } from '../errors.js';
 import type { Plan } from '../plan/types.js';
-import { outlinePlan, type AgentBlock, type LineKind, type PlanLine } from './outline.js';
-import { environmentHeading, UNMANAGED_HEADING } from './wording.js';
+import { outlinePlan, type AgentBlock, type LineKind, type OutlineOptions, type PlanLine } from './outline.js';
+import { FULL_CONTEXT, TIGHT_CONTEXT, type FoldContext } from './value-lines.js';
+import { environmentHeading, targetLine, unmanagedHeading, unmanagedRestLine } from './wording.js';
 
 /** GitHub refuses comments over 65,536 characters; stay a little under it. */
 export const DEFAULT_MARKDOWN_MAX_LENGTH = 65_000;
 
-export interface MarkdownOptions {
+export interface MarkdownOptions extends Pick<OutlineOptions, 'showAllUnmanaged'> {
   /** Longest comment to produce, in UTF-16 code units (what GitHub counts); default 65,000. */
   maxLength?: number;
 }
 
 /**
- * The plan as a pull-request comment: a heading with the environment (if any) and the summary, a table of the agents that change,
- * a collapsed diff per agent, warnings and unmanaged agents. Over `maxLength`, the diffs of the
- * largest agents are left out first and the comment says so; the table and summary stay.
+ * The plan as a pull-request comment: a heading with the environment (if any) and the summary, the
+ * target, a table of the agents that change, a collapsed diff per agent, warnings and unmanaged agents.
+ * Over `maxLength`, long values first keep less unchanged context around their changes; then the
+ * diffs of the largest agents are left out, and the comment says which and points at `--json`; the
+ * table and summary stay.
  */
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
-  const outline = outlinePlan(plan);
+  const full = renderWithin(plan, options, FULL_CONTEXT, maxLength);
+  return full.isWhole ? full.comment : renderWithin(plan, options, TIGHT_CONTEXT, maxLength).comment;
+}
+
+/** The comment with long values keeping `context`; `isWhole` when nothing had to be left out or cut. */
+function renderWithin(
+  plan: Plan,
+  options: MarkdownOptions,
+  context: FoldContext,
+  maxLength: number,
+): { comment: string; isWhole: boolean } {
+  const outline = outlinePlan(plan, { ...options, context });
   const environment = plan.created_from.environment;
   const title =
     environment === undefined ? 'cekuraform' : `cekuraform — ${escapeMarkdown(environmentHeading(environment))}`;
-  const head = [`### ${title} — ${escapeMarkdown(outline.summary)}`];
+  const head = [`### ${title} — ${escapeMarkdown(outline.summary)}\n\n${escapeMarkdown(targetLine(plan))}`];
   if (outline.blocks.length > 0) head.push(agentTable(outline.blocks));
   const tail: string[] = [];
   if (outline.warnings.length > 0) {
@@ -34,15 +48,17 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
       ].join('\n'),
     );
   }
-  if (outline.unmanaged.length > 0) {
+  if (outline.unmanagedCount > 0) {
+    const rest = unmanagedRestLine(outline.unmanaged.length, outline.unmanagedCount);
     tail.push(
       [
-        `#### ${escapeMarkdown(UNMANAGED_HEADING)}`,
+        `#### ${escapeMarkdown(unmanagedHeading(outline.unmanagedCount))}`,
         '',
         table(
           ['Id', 'Name', 'Project'],
           outline.unmanaged.map((agent) => [String(agent.id), agent.name, String(agent.project)]),
         ),
+        ...(rest === null ? [] : ['', escapeMarkdown(rest)]),
       ].join('\n'),
     );
   }
@@ -55,7 +71,8 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
     ...details.filter((_, index) => isKept[index]),
     ...tail,
   ]);
-  return comment.length <= maxLength ? comment : cutComment(comment, maxLength);
+  if (comment.length > maxLength) return { comment: cutComment(comment, maxLength), isWhole: false };
+  return { comment, isWhole: omitted.length === 0 };
 }
 
 function joinSections(sections: string[]): string {
@@ -110,6 +127,7 @@ function diffSymbol(kind: LineKind): string {
       return '!';
     case 'delete':
       return '-';
+    case 'same':
     case 'note':
       return ' ';
     default:
@@ -147,17 +165,22 @@ function fitDetails(
 function omittedNote(omitted: AgentBlock[], maxLength: number): string {
   return [
     '> [!NOTE]',
-    `> The details of ${omitted.length} agent(s), the largest first, are left out to keep this comment under ${maxLength} characters (GitHub's limit is 65,536): ${omitted.map((block) => escapeMarkdown(block.address)).join(', ')}. Run \`cekuraform plan\` to see the whole plan.`,
+    `> The details of ${omitted.length} agent(s), the largest first, are left out to keep this comment under ${maxLength} characters (GitHub's limit is 65,536): ${omitted.map((block) => escapeMarkdown(block.address)).join(', ')}. Run \`cekuraform plan\` to see the whole plan, or \`cekuraform plan --json\` for every value.`,
   ].join('\n');
 }
 
 /** The last resort when even the table and lists are too long: cut at a line and say so. */
 function cutComment(comment: string, maxLength: number): string {
-  const note = `\n\n_This comment was cut to ${maxLength} characters. Run \`cekuraform plan\` to see the whole plan._\n`;
-  if (note.length >= maxLength) return comment.slice(0, maxLength);
-  const kept = comment.slice(0, maxLength - note.length);
+  const totalLines = comment.trimEnd().split('\n').length;
+  const noteFor = (leftOut: number): string =>
+    `\n\n_This comment was cut to stay under ${maxLength} characters: its last ${leftOut} of ${totalLines} lines are left out. Run \`cekuraform plan\` to see the whole plan, or \`cekuraform plan --json\` for every value._\n`;
+  // The note's own length depends on the count it gives; the longest count it can give bounds it.
+  const longestNote = noteFor(totalLines);
+  if (longestNote.length >= maxLength) return comment.slice(0, maxLength);
+  const kept = comment.slice(0, maxLength - longestNote.length);
   const lastLineEnd = kept.lastIndexOf('\n');
-  return (lastLineEnd > 0 ? kept.slice(0, lastLineEnd) : kept) + note;
+  const shown = lastLineEnd > 0 ? kept.slice(0, lastLineEnd) : kept;
+  return shown + noteFor(totalLines - shown.split('\n').length);
 }
 
 /**

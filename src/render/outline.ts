@@ -1,15 +1,17 @@
-import { isJsonObject, joinPointer, splitPointer } from '../json.js';
+import { SET_RULES } from '../cekura/sets.js';
+import { splitPointer } from '../json.js';
 import { assertNever } from '../errors.js';
 import type {
   ChangeOrigin,
   FieldChange,
   ItemChange,
+  MockDataRowChange,
   MockModeChange,
   Plan,
   ResourceChange,
   UnmanagedAgent,
 } from '../plan/types.js';
-import { SENSITIVE_PLACEHOLDER } from '../secret.js';
+import { fieldChangeLines, FULL_CONTEXT, valueLines, type FoldContext } from './value-lines.js';
 import { displayPath, displayTokens, displayValue, quote } from './values.js';
 import {
   actionWord,
@@ -26,8 +28,8 @@ import {
 // The content of a plan as lines with a kind and a depth, built once; the text and Markdown
 // renderers only choose symbols, indentation and colour for it.
 
-/** What a line shows; each renderer maps it to its own symbol (`+`, `~`/`!`, `-`, `#`, `!`). */
-export type LineKind = 'create' | 'update' | 'delete' | 'note' | 'caution';
+/** What a line shows; each renderer maps it to its own symbol (`+`, `~`/`!`, `-`, none for an unchanged line of a diff, `#`, `!`). */
+export type LineKind = 'create' | 'update' | 'delete' | 'same' | 'note' | 'caution';
 
 export interface PlanLine {
   kind: LineKind;
@@ -35,6 +37,8 @@ export interface PlanLine {
   depth: number;
   /** Plain text, no symbol, no colour. */
   text: string;
+  /** A word diff's pieces, whose texts make up `text`: lets a terminal colour the deleted and added words. */
+  spans?: { kind: 'same' | 'create' | 'delete'; text: string }[];
 }
 
 /** One agent that changes. */
@@ -55,20 +59,31 @@ export interface PlanOutline {
   /** Agents that change, in plan order (by address). */
   blocks: AgentBlock[];
   warnings: { address: string; text: string }[];
+  /** The unmanaged agents to list: the first few, or all of them with `showAllUnmanaged`. */
   unmanaged: UnmanagedAgent[];
+  /** How many unmanaged agents the plan has, listed or not. */
+  unmanagedCount: number;
   /** The plan's summary line. */
   summary: string;
 }
 
-/** Keys of a created item that restate its name, which its own line already shows. */
-const ITEM_NAME_KEYS: readonly string[] = ['name', 'file_name'];
+export interface OutlineOptions {
+  /** How much unchanged text long values keep around their changes; default `FULL_CONTEXT`. */
+  context?: FoldContext;
+  /** List every unmanaged agent (`--show-unmanaged`), not only the first `UNMANAGED_LISTED`. */
+  showAllUnmanaged?: boolean;
+}
+
+/** How many unmanaged agents a plan lists unless asked for all; the count always covers all. */
+export const UNMANAGED_LISTED = 5;
 
 /** The plan as the lines a reader sees; no-op agents are left out. */
-export function outlinePlan(plan: Plan): PlanOutline {
+export function outlinePlan(plan: Plan, options: OutlineOptions = {}): PlanOutline {
+  const context = options.context ?? FULL_CONTEXT;
   const mockModeByAddress = new Map(plan.mock_mode_changes.map((change) => [change.address, change]));
   const blocks = plan.resource_changes
     .filter((change) => change.action !== 'no-op' || mockModeByAddress.has(change.address))
-    .map((change) => agentBlock(change, mockModeByAddress.get(change.address)));
+    .map((change) => agentBlock(change, mockModeByAddress.get(change.address), context));
   const addresses = new Set(plan.resource_changes.map((change) => change.address));
   for (const mockMode of plan.mock_mode_changes) {
     if (!addresses.has(mockMode.address)) blocks.push(mockModeOnlyBlock(mockMode));
@@ -76,12 +91,13 @@ export function outlinePlan(plan: Plan): PlanOutline {
   return {
     blocks,
     warnings: plan.warnings.map((warning) => ({ address: warning.address, text: warningText(warning) })),
-    unmanaged: plan.unmanaged,
+    unmanaged: options.showAllUnmanaged === true ? plan.unmanaged : plan.unmanaged.slice(0, UNMANAGED_LISTED),
+    unmanagedCount: plan.unmanaged.length,
     summary: planSummaryLine(plan),
   };
 }
 
-function agentBlock(change: ResourceChange, mockMode: MockModeChange | undefined): AgentBlock {
+function agentBlock(change: ResourceChange, mockMode: MockModeChange | undefined, context: FoldContext): AgentBlock {
   const idPart = change.id === null ? '' : `id ${change.id}, `;
   const lines: PlanLine[] = [
     {
@@ -92,7 +108,7 @@ function agentBlock(change: ResourceChange, mockMode: MockModeChange | undefined
   ];
   pushNote(lines, resourceReasonNote(change), 1);
   if (change.action === 'delete') pushNote(lines, deleteRelatedNote(change.request.delete_related), 1);
-  lines.push(...changeLines(change));
+  lines.push(...changeLines(change, context));
   if (mockMode !== undefined)
     lines.push(mockModeLine(mockMode, change.action === 'create' || change.action === 'update'));
   return {
@@ -160,71 +176,60 @@ function mockModeLine(mockMode: MockModeChange, followsWrite: boolean): PlanLine
   };
 }
 
-/** Field lines first, then each item with its own field changes under it. */
-function changeLines(change: ResourceChange): PlanLine[] {
-  const itemsByPath = new Map(change.items.map((item) => [joinPointer(item.set, item.name), item]));
-  const changesByItem = new Map<ItemChange, FieldChange[]>();
-  const lines: PlanLine[] = [];
-  for (const fieldChange of change.changes) {
-    const item = itemsByPath.get(joinPointer(...splitPointer(fieldChange.path).slice(0, 2)));
-    if (item === undefined) {
-      lines.push(...fieldLines(displayPath(fieldChange.path), fieldChange, 1, null));
-    } else {
-      const itemChanges = changesByItem.get(item) ?? [];
-      itemChanges.push(fieldChange);
-      changesByItem.set(item, itemChanges);
-    }
-  }
-  for (const item of change.items) lines.push(...itemLines(item, changesByItem.get(item) ?? []));
-  return lines;
+/** Field lines first, then each item with its own field changes and mock data rows under it. */
+function changeLines(change: ResourceChange, context: FoldContext): PlanLine[] {
+  return [
+    ...change.fields.flatMap((field) => fieldLines(displayPath(field.path), field, 1, null, context)),
+    ...change.items.flatMap((item) => itemLines(item, context)),
+  ];
 }
 
-function itemLines(item: ItemChange, fieldChanges: FieldChange[]): PlanLine[] {
+function itemLines(item: ItemChange, context: FoldContext): PlanLine[] {
   const lines: PlanLine[] = [{ kind: item.action, depth: 1, text: itemLine(item) }];
   pushNote(lines, originNote(item.origin), 2);
   // A deleted item is gone as a whole; its line says so.
   if (item.action === 'delete') return lines;
-  for (const fieldChange of fieldChanges) {
-    const inside = splitPointer(fieldChange.path).slice(2);
-    const value = fieldChange.value;
-    if (inside.length === 0 && fieldChange.op === 'add' && isJsonObject(value)) {
-      for (const [key, keyValue] of Object.entries(value)) {
-        if (!ITEM_NAME_KEYS.includes(key))
-          lines.push({ kind: 'create', depth: 2, text: `${displayTokens([key])}: ${displayValue(keyValue)}` });
-      }
-    } else {
-      lines.push(...fieldLines(displayTokens(inside), fieldChange, 2, item.origin ?? null));
-    }
-  }
+  const shownOrigin = item.origin ?? null;
+  for (const field of item.fields) lines.push(...fieldLines(relativePath(field.path), field, 2, shownOrigin, context));
+  for (const row of item.rows) lines.push(...rowLines(row, shownOrigin, context));
   return lines;
+}
+
+/** A created or deleted row is one line (its output under it when long); a changed row lists its changed leaves. */
+function rowLines(row: MockDataRowChange, shownOrigin: ChangeOrigin | null, context: FoldContext): PlanLine[] {
+  const label = `${SET_RULES.mock_tools.rowsField} row ${displayValue(row.input)}`;
+  const [output] = row.fields;
+  switch (row.action) {
+    case 'create':
+      return valueLines('create', label, output?.value, 2, 'returns');
+    case 'delete':
+      return valueLines('delete', label, output?.before, 2, 'returned');
+    case 'update':
+      return [
+        { kind: 'update', depth: 2, text: `${label}:` },
+        ...row.fields.flatMap((field) => fieldLines(relativePath(field.path), field, 3, shownOrigin, context)),
+      ];
+    default:
+      return assertNever(row.action, 'row action');
+  }
 }
 
 /** One field change, then its origin unless the enclosing item already said the same. */
-function fieldLines(label: string, change: FieldChange, depth: number, shownOrigin: ChangeOrigin | null): PlanLine[] {
-  const lines: PlanLine[] = [fieldLine(label, change, depth)];
-  if (change.origin !== shownOrigin) pushNote(lines, originNote(change.origin), depth + 1);
+function fieldLines(
+  label: string,
+  change: FieldChange,
+  depth: number,
+  shownOrigin: ChangeOrigin | null,
+  context: FoldContext,
+): PlanLine[] {
+  const lines = fieldChangeLines(label, change, depth, context);
+  if ((change.origin ?? null) !== shownOrigin) pushNote(lines, originNote(change.origin), depth + 1);
   return lines;
 }
 
-function fieldLine(label: string, change: FieldChange, depth: number): PlanLine {
-  const isSensitive = change.sensitive === true;
-  const labelled = (values: string): string => (label === '' ? values : `${label}: ${values}`);
-  switch (change.op) {
-    case 'add':
-      return { kind: 'create', depth, text: labelled(displayValue(change.value, isSensitive)) };
-    case 'remove':
-      return { kind: 'delete', depth, text: labelled(displayValue(change.before, isSensitive)) };
-    case 'replace':
-      return {
-        kind: 'update',
-        depth,
-        text: labelled(
-          isSensitive ? SENSITIVE_PLACEHOLDER : `${displayValue(change.before)} → ${displayValue(change.value)}`,
-        ),
-      };
-    default:
-      return assertNever(change.op, 'field change op');
-  }
+/** A path inside an item or row as a reader writes it: `/output/status` → `output.status`. */
+function relativePath(pointer: string): string {
+  return displayTokens(splitPointer(pointer));
 }
 
 function pushNote(lines: PlanLine[], note: Note | null, depth: number): void {

@@ -1,18 +1,24 @@
 import { assertNever } from '../errors.js';
 import type { Plan } from '../plan/types.js';
-import { outlinePlan, type AgentBlock, type LineKind, type PlanLine } from './outline.js';
+import { outlinePlan, type AgentBlock, type LineKind, type OutlineOptions, type PlanLine } from './outline.js';
 import type { Style } from './style.js';
-import { environmentHeading, UNMANAGED_HEADING, unmanagedLabel } from './wording.js';
+import { environmentHeading, targetLine, unmanagedHeading, unmanagedLabel, unmanagedRestLine } from './wording.js';
+
+export type PlanTextOptions = Pick<OutlineOptions, 'showAllUnmanaged'>;
 
 /**
- * The plan for a terminal, Terraform-like: the environment it is for, one block per agent that
- * changes, then warnings, unmanaged agents and the summary line. Ends with a newline.
+ * The plan for a terminal, Terraform-like: the environment, API and projects it acts on, one block per
+ * agent that changes, then warnings, unmanaged agents and the summary line. Ends with a newline.
  */
-export function renderPlanText(plan: Plan, style: Style): string {
-  const outline = outlinePlan(plan);
+export function renderPlanText(plan: Plan, style: Style, options: PlanTextOptions = {}): string {
+  const outline = outlinePlan(plan, options);
   const sections: string[] = [];
   const environment = plan.created_from.environment;
-  if (environment !== undefined) sections.push(style.heading(environmentHeading(environment)));
+  sections.push(
+    [...(environment === undefined ? [] : [style.heading(environmentHeading(environment))]), targetLine(plan)].join(
+      '\n',
+    ),
+  );
   if (outline.blocks.length > 0) {
     sections.push(style.heading('cekuraform will perform the following actions:'));
     sections.push(...outline.blocks.map((block) => renderBlock(block, style)));
@@ -25,9 +31,14 @@ export function renderPlanText(plan: Plan, style: Style): string {
       ].join('\n'),
     );
   }
-  if (outline.unmanaged.length > 0) {
+  if (outline.unmanagedCount > 0) {
+    const rest = unmanagedRestLine(outline.unmanaged.length, outline.unmanagedCount);
     sections.push(
-      [`${UNMANAGED_HEADING}:`, ...outline.unmanaged.map((agent) => `  ${unmanagedLabel(agent)}`)].join('\n'),
+      [
+        `${unmanagedHeading(outline.unmanagedCount)}:`,
+        ...outline.unmanaged.map((agent) => `  ${unmanagedLabel(agent)}`),
+        ...(rest === null ? [] : [`  ${rest}`]),
+      ].join('\n'),
     );
   }
   sections.push(style.heading(outline.summary));
@@ -41,7 +52,23 @@ function renderBlock(block: AgentBlock, style: Style): string {
 function renderLine(line: PlanLine, style: Style): string {
   const indent = '  ' + '    '.repeat(line.depth);
   const { symbol, colour, isWholeLine } = lineLook(line.kind, style);
-  return isWholeLine ? colour(`${indent}${symbol} ${line.text}`) : `${indent}${colour(symbol)} ${line.text}`;
+  if (isWholeLine) return colour(`${indent}${symbol} ${line.text}`);
+  const text = line.spans === undefined ? line.text : line.spans.map((span) => spanLook(span, style)).join('');
+  return `${indent}${colour(symbol)} ${text}`;
+}
+
+/** The words a word diff deletes and adds, in the colours of their markers. */
+function spanLook(span: NonNullable<PlanLine['spans']>[number], style: Style): string {
+  switch (span.kind) {
+    case 'same':
+      return span.text;
+    case 'create':
+      return style.add(span.text);
+    case 'delete':
+      return style.remove(span.text);
+    default:
+      return assertNever(span.kind, 'span kind');
+  }
 }
 
 /** Changes colour their symbol only; notes and cautions are coloured whole, so they stand apart. */
@@ -56,6 +83,8 @@ function lineLook(
       return { symbol: '~', colour: style.change, isWholeLine: false };
     case 'delete':
       return { symbol: '-', colour: style.remove, isWholeLine: false };
+    case 'same':
+      return { symbol: ' ', colour: (text) => text, isWholeLine: false };
     case 'note':
       return { symbol: '#', colour: style.dim, isWholeLine: true };
     case 'caution':

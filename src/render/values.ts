@@ -7,11 +7,6 @@ import { SENSITIVE_PLACEHOLDER } from '../secret.js';
 /** What a value the plan does not hold shows: the before of a write-only field, which Cekura never returns. */
 const UNKNOWN_VALUE = '(unknown)';
 
-/** A value's one-line JSON longer than this is cut. */
-const MAX_VALUE_CHARS = 80;
-/** How many characters of a cut value are kept before the `…`. */
-const KEPT_VALUE_CHARS = 60;
-
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const INDEX = /^(0|[1-9][0-9]*)$/;
 
@@ -39,21 +34,13 @@ function tokenSuffix(token: string): string {
 }
 
 /**
- * A value on one line: JSON, with strings quoted and escaped (so no control character reaches a
- * terminal). Longer than `MAX_VALUE_CHARS`, it is cut and says how long it was:
- * `"Handles inbound calls…" (412 chars)`; a string counts its own characters, anything else its JSON's.
+ * A value on one line, in full: JSON, with strings quoted and escaped (so no control character
+ * reaches a terminal). Long and multi-line values are laid out by `value-lines.ts`.
  */
 export function displayValue(value: JsonValue | undefined, isSensitive = false): string {
   if (isSensitive) return SENSITIVE_PLACEHOLDER;
   if (value === undefined) return UNKNOWN_VALUE;
-  const json = JSON.stringify(value);
-  const jsonChars = Array.from(json);
-  if (jsonChars.length <= MAX_VALUE_CHARS) return json;
-  if (typeof value === 'string') {
-    const kept = JSON.stringify(Array.from(value).slice(0, KEPT_VALUE_CHARS).join('')).slice(0, -1);
-    return `${kept}…" (${Array.from(value).length} chars)`;
-  }
-  return `${jsonChars.slice(0, KEPT_VALUE_CHARS).join('')}… (${jsonChars.length} chars)`;
+  return JSON.stringify(value);
 }
 
 /** A user string (agent, tool or variable name) quoted and escaped. */

@@ -1,9 +1,10 @@
-import type { SetField } from '../cekura/agent-doc.js';
+import { SET_FIELDS, type SetField } from '../cekura/agent-doc.js';
 import type { AgentOutcome, ApplyResult } from '../apply/events.js';
 import { assertNever } from '../errors.js';
 import {
   hasChanges,
   type Action,
+  type ApiTarget,
   type ChangeOrigin,
   type ItemChange,
   type Plan,
@@ -20,11 +21,68 @@ export interface Note {
   isCaution: boolean;
 }
 
-/** `Plan: 1 to add, 2 to change, 0 to destroy; 1 mock-mode toggles.`, or `No changes.` */
+/**
+ * `Plan: 0 to add, 3 to change, 0 to destroy; inside agents: 1 mock tool added, 2 mock tools and
+ * 1 dynamic variable deleted; 1 mock-mode toggles.`, or `No changes.` The part inside agents is there
+ * only when items are added or deleted.
+ */
 export function planSummaryLine(plan: Plan): string {
   if (!hasChanges(plan)) return 'No changes.';
-  const { add, change, destroy, mock_mode_toggles } = plan.summary;
-  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy; ${mock_mode_toggles} mock-mode toggles.`;
+  const { add, change, destroy, mock_mode_toggles, items } = plan.summary;
+  const counted = (action: 'add' | 'destroy'): string =>
+    joinWords(
+      SET_FIELDS.filter((set) => items[set][action] > 0).map((set) => countOf(items[set][action], itemKind(set))),
+    );
+  const inside = [
+    counted('add') === '' ? null : `${counted('add')} added`,
+    counted('destroy') === '' ? null : `${counted('destroy')} deleted`,
+  ].filter((part) => part !== null);
+  const insideAgents = inside.length === 0 ? '' : `; inside agents: ${inside.join(', ')}`;
+  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy${insideAgents}; ${mock_mode_toggles} mock-mode toggles.`;
+}
+
+/** `1 mock tool`, `2 mock tools`. */
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function joinWords(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+/**
+ * What the plan acts on: `Target: https://api.cekura.ai (the default API: neither --api-url nor
+ * CEKURA_API_URL is set); projects 42 and 43`. The default API is called out, since reaching the public
+ * API by accident is the mistake to catch.
+ */
+export function targetLine(plan: Plan): string {
+  return `Target: ${targetWords(plan)}`;
+}
+
+/** The target without its label, for the apply prompt. */
+export function targetWords(plan: Plan): string {
+  const { api, environment, projects } = plan.created_from;
+  return [
+    api === undefined ? null : `${api.url} (${apiSourceWords(api.source)})`,
+    environment === undefined ? null : `environment ${environment}`,
+    `${projects.length === 1 ? 'project' : 'projects'} ${joinWords(projects.map(String))}`,
+  ]
+    .filter((part) => part !== null)
+    .join('; ');
+}
+
+function apiSourceWords(source: ApiTarget['source']): string {
+  switch (source) {
+    case 'flag':
+      return 'from --api-url';
+    case 'env':
+      return 'from CEKURA_API_URL';
+    case 'default':
+      return 'the default API: neither --api-url nor CEKURA_API_URL is set';
+    default:
+      return assertNever(source, 'API URL source');
+  }
 }
 
 /** `Plan for environment production`: the plan's heading when it was made for an environment. */
@@ -137,7 +195,7 @@ export function deleteRelatedNote(deletesRelated: boolean): Note {
 }
 
 /** `mock tool`, `dynamic variable`, `knowledge-base file`. */
-function itemKind(set: SetField): string {
+export function itemKind(set: SetField): string {
   switch (set) {
     case 'mock_tools':
       return 'mock tool';
@@ -211,13 +269,21 @@ export function warningText(warning: PlanWarning): string {
   }
 }
 
-/** Heads the list of live agents that no manifest names. */
 /** How an agent not in any manifest is named: `agent[205] "Legacy Bot" (project 42)`. */
 export function unmanagedLabel(agent: { id: number; name: string; project: number }): string {
   return `agent[${agent.id}] ${quote(agent.name)} (project ${agent.project})`;
 }
 
-export const UNMANAGED_HEADING = 'Unmanaged agents (left alone; use --prune to delete them)';
+/** Heads the list of live agents that no manifest names: `2 unmanaged agents, left alone (--prune deletes them)`. */
+export function unmanagedHeading(count: number): string {
+  return `${count} unmanaged agent${count === 1 ? '' : 's'}, left alone (--prune deletes them)`;
+}
+
+/** Ends a list of unmanaged agents that leaves some out; null when it lists all. */
+export function unmanagedRestLine(listed: number, count: number): string | null {
+  if (listed >= count) return null;
+  return `… and ${count - listed} more, ${count} in all (--show-unmanaged lists them all)`;
+}
 
 /** The step of an agent's apply that failed, in words. */
 export function operationWords(operation: NonNullable<AgentOutcome['error']>['operation']): string {

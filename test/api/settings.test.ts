@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveApiSettings } from '../../src/api/settings.js';
+import { resolveApiSettings, resolveApiUrl } from '../../src/api/settings.js';
 import { CekuraformError } from '../../src/errors.js';
 
 const KEY = 'ck_test_settings_key';
@@ -118,5 +118,22 @@ describe('resolveApiSettings', () => {
 
   it('trims the key', () => {
     expect(resolveApiSettings({ env: { CEKURA_API_KEY: ` ${KEY}\n` } }).apiKey).toBe(KEY);
+  });
+});
+
+describe('resolveApiUrl', () => {
+  it('says where the URL came from, so that a plan can call out the default API', () => {
+    expect(resolveApiUrl({ env: {} })).toEqual({ url: 'https://api.cekura.ai', source: 'default' });
+    expect(resolveApiUrl({ env: { CEKURA_API_URL: 'https://staging.example.com/' } })).toEqual({
+      url: 'https://staging.example.com',
+      source: 'env',
+    });
+    expect(
+      resolveApiUrl({ apiUrlFlag: 'http://127.0.0.1:4010', env: { CEKURA_API_URL: 'https://staging.example.com' } }),
+    ).toEqual({ url: 'http://127.0.0.1:4010', source: 'flag' });
+  });
+
+  it('needs no key', () => {
+    expect(() => resolveApiUrl({ env: { CEKURA_API_KEY: undefined } })).not.toThrow();
   });
 });

@@ -2,8 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MockToolDoc, AgentDoc } from '../../src/cekura/agent-doc.js';
+import { summarizePlan } from '../../src/plan/plan.js';
 import { applyPlan, type ApplyDeps } from '../../src/apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../src/apply/events.js';
+import { compareStrings } from '../../src/compare.js';
 import type { JsonObject } from '../../src/json.js';
 import {
   PLAN_FORMAT_VERSION,
@@ -129,13 +131,16 @@ export function createChange(
     id: null,
     name: spec.name,
     project,
-    changes: [{ op: 'add', path: '/name', value: spec.name }],
+    fields: [{ op: 'add', path: '/name', value: spec.name }],
     items: (spec.tools ?? []).map((tool): ItemChange => ({
       set: 'mock_tools',
       name: tool.name,
       action: 'create',
       id: null,
+      fields: [],
+      rows: [],
     })),
+    changes: [{ op: 'add', path: '/name', value: spec.name }],
     request: { method: 'POST', body: { project, ...bodyOf(spec) }, inserts: options.inserts ?? [] },
     desired: desiredOf(spec),
     record: { ...RECORD, secrets: secretsOf(options.inserts) },
@@ -154,8 +159,9 @@ export function updateChange(
     id,
     name: spec.name,
     project: 42,
-    changes: [{ op: 'replace', path: '/description', value: spec.description ?? '', before: 'old' }],
+    fields: [{ op: 'replace', path: '/description', value: spec.description ?? '', before: 'old' }],
     items: options.items ?? [],
+    changes: [{ op: 'replace', path: '/description', value: spec.description ?? '', before: 'old' }],
     request: { method: 'PATCH', body: bodyOf(spec, options.toolIds), inserts: options.inserts ?? [] },
     desired: desiredOf(spec),
     record: { ...RECORD, secrets: secretsOf(options.inserts) },
@@ -169,14 +175,25 @@ export function deleteChange(address: string, id: number, name: string, deleteRe
     id,
     name,
     project: 42,
-    changes: [],
+    fields: [],
     items: [],
+    changes: [],
     request: { method: 'DELETE', delete_related: deleteRelated },
   };
 }
 
 export function noOpChange(key: string, id: number, name: string): ResourceChange {
-  return { address: `agent.${key}`, action: 'no-op', id, name, project: 42, changes: [], items: [], record: RECORD };
+  return {
+    address: `agent.${key}`,
+    action: 'no-op',
+    id,
+    name,
+    project: 42,
+    fields: [],
+    items: [],
+    changes: [],
+    record: RECORD,
+  };
 }
 
 export function mockModeChange(key: string, id: number | null, to: boolean): MockModeChange {
@@ -198,8 +215,6 @@ export function planOf(
   mockModes: MockModeChange[] = [],
   unmanaged: UnmanagedAgent[] = [],
 ): Plan {
-  const count = (action: ResourceChange['action']): number =>
-    changes.filter((change) => change.action === action).length;
   return {
     format_version: PLAN_FORMAT_VERSION,
     created_from: {
@@ -210,16 +225,11 @@ export function planOf(
       state_serial: 0,
     },
     options: { prune: false, delete_related: false },
-    resource_changes: [...changes].sort((a, b) => (a.address < b.address ? -1 : 1)),
-    mock_mode_changes: [...mockModes].sort((a, b) => (a.address < b.address ? -1 : 1)),
+    resource_changes: [...changes].sort((a, b) => compareStrings(a.address, b.address)),
+    mock_mode_changes: [...mockModes].sort((a, b) => compareStrings(a.address, b.address)),
     unmanaged,
     warnings: [],
-    summary: {
-      add: count('create'),
-      change: count('update'),
-      destroy: count('delete'),
-      mock_mode_toggles: mockModes.length,
-    },
+    summary: summarizePlan(changes, mockModes),
   };
 }
 

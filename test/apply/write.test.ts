@@ -263,7 +263,7 @@ describe('max-deletes', () => {
         'support',
         otherId,
         { name: 'Support Bot' },
-        { items: [{ set: 'mock_tools', name: 'get_order', action: 'delete', id: 1001 }] },
+        { items: [{ set: 'mock_tools', name: 'get_order', action: 'delete', id: 1001, fields: [], rows: [] }] },
       ),
     ]);
   }

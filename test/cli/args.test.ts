@@ -52,6 +52,7 @@ describe('parseArgs', () => {
         deleteRelated: false,
         targets: [],
         vars: {},
+        showUnmanaged: false,
       },
     });
   });

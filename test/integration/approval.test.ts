@@ -26,7 +26,9 @@ it('asks on a terminal and applies on "yes"', async () => {
   const result = await scenario.run(['apply', '--no-color'], { stdin: ttyStdin('yes') });
 
   expect(result.code).toBe(0);
-  expect(result.stdout).toContain("Do you want to apply these changes? Only 'yes' is accepted: ");
+  expect(result.stdout).toContain(
+    `Do you want to apply these changes to ${scenario.emulator.url} (from CEKURA_API_URL); project 42? Only 'yes' is accepted: `,
+  );
   expect(scenario.emulator.agents()).toHaveLength(3);
   await scenario.expectNoChanges();
 });
@@ -47,6 +49,6 @@ it('needs no confirmation when there is nothing to change', async () => {
   const result = await scenario.run(['apply', '--no-color']);
 
   expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(/^No changes\.\n/);
+  expect(result.stdout).toMatch(/^Target: .* \(from CEKURA_API_URL\); project 42\n\nNo changes\.\n/);
   expect(scenario.writes()).toEqual([]);
 });

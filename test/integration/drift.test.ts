@@ -74,7 +74,16 @@ it('shows a mock tool added in the UI as drift, and apply deletes it keeping the
   );
   const json = JSON.parse((await scenario.plan('--json')).stdout);
   expect(json.resource_changes[0].items).toEqual([
-    { set: 'mock_tools', name: 'ui_tool', action: 'delete', id: uiTool.id, reason: 'not_in_manifest', origin: 'drift' },
+    {
+      set: 'mock_tools',
+      name: 'ui_tool',
+      action: 'delete',
+      id: uiTool.id,
+      reason: 'not_in_manifest',
+      origin: 'drift',
+      fields: [],
+      rows: [],
+    },
   ]);
 
   const result = await scenario.apply();
@@ -103,6 +112,14 @@ it('shows mock data edited in the UI as drift on that tool, and apply restores i
       action: 'update',
       id: before.mock_tools!.find((tool) => tool.name === 'get_order')!.id,
       origin: 'drift',
+      fields: [],
+      rows: [
+        {
+          input: { order_id: 'A1' },
+          action: 'update',
+          fields: [{ op: 'replace', path: '/output/status', value: 'shipped', before: 'lost', origin: 'drift' }],
+        },
+      ],
     },
   ]);
 

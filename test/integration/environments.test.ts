@@ -58,7 +58,9 @@ async function expectNoChanges(environment: Environment): Promise<void> {
   scenario.emulator.clearRequests();
   const result = await run(environment, ['plan', '--detailed-exitcode']);
   expect(result.stderr).toBe('');
-  expect(result.stdout).toBe(`Plan for environment ${environment}\n\nNo changes.\n`);
+  expect(result.stdout).toBe(
+    `Plan for environment ${environment}\nTarget: ${scenario.emulator.url} (from CEKURA_API_URL); environment ${environment}; project ${PROJECTS[environment]}\n\nNo changes.\n`,
+  );
   expect(result.code).toBe(0);
   expect(scenario.emulator.requests().map((request) => [request.kind, request.query.project_id])).toEqual([
     ['list', String(PROJECTS[environment])],

@@ -167,7 +167,7 @@ describe('export of a whole project', () => {
     await scenario.write('agents.yaml', text.replace(/^( +)# (?!.*left out)(.*)$/gm, '$1$2'));
     Object.assign(scenario.env, SECRET_ENV);
     const plan = JSON.parse((await scenario.plan('--json')).stdout);
-    expect(plan.summary).toEqual({ add: 0, change: 2, destroy: 0, mock_mode_toggles: 0 });
+    expect(plan.summary).toMatchObject({ add: 0, change: 2, destroy: 0, mock_mode_toggles: 0 });
     expect(plan.unmanaged).toEqual([]);
     expect(
       plan.resource_changes.map((change: any) => [change.address, change.action, change.id, change.items]),

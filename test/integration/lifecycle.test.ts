@@ -70,7 +70,7 @@ describe('create from empty', () => {
     const again = await scenario.apply();
 
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^No changes\.\n/);
+    expect(again.stdout).toMatch(/^Target: .*\n\nNo changes\.\n/);
     expect(again.stdout).toContain('Apply complete: 0 added, 0 changed, 0 destroyed; 0 mock-mode toggles.');
     expect(scenario.writes()).toEqual([]);
     expect(scenario.requestsOf('get', 'toggle_progress')).toEqual([]);
@@ -84,9 +84,7 @@ describe('001: removing a mock tool and a dynamic variable', () => {
     await scenario.useScenarioFile('001-tool-and-variable-removal', 'final.yaml');
 
     const plan = await scenario.plan();
-    expect(plan.stdout).toContain('- mock tool "legacy_lookup"');
-    expect(plan.stdout).toContain('- dynamic variable "legacy_ticket"');
-    expect(plan.stdout).toContain('Plan: 0 to add, 1 to change, 0 to destroy; 0 mock-mode toggles.');
+    await expect(scrub(plan.stdout, scenario)).toMatchFileSnapshot('golden/plan-001-tool-and-variable-removal.txt');
     const result = await scenario.apply();
 
     expect(result.code).toBe(0);
@@ -104,14 +102,36 @@ describe('001: removing a mock tool and a dynamic variable', () => {
   });
 });
 
+describe('007: what a reviewer sees', () => {
+  it('shows a long description as a word diff, one added mock data row as one line, and counts deleted items', async () => {
+    await scenario.useScenarioFile('007-review', 'initial.yaml');
+    expect((await scenario.apply()).code).toBe(0);
+    await scenario.expectNoChanges();
+    await scenario.useScenarioFile('007-review', 'final.yaml');
+
+    const plan = await scenario.plan('--no-color');
+    await expect(scrub(plan.stdout, scenario)).toMatchFileSnapshot('golden/plan-007-review.txt');
+    expect(plan.stdout).toContain('[-100-]{+500+}');
+    expect(plan.stdout).toContain(
+      'Plan: 0 to add, 1 to change, 0 to destroy; inside agents: 2 mock tools and 1 dynamic variable deleted; 0 mock-mode toggles.',
+    );
+    const markdown = await scenario.plan('--markdown');
+    await expect(scrub(markdown.stdout, scenario)).toMatchFileSnapshot('golden/plan-007-review.md');
+
+    expect((await scenario.apply()).code).toBe(0);
+    const invoice = scenario.agentNamed('Billing Bot').mock_tools!.find((tool) => tool.name === 'get_invoice')!;
+    expect(invoice.mock_data).toHaveLength(7);
+    await scenario.expectNoChanges();
+  });
+});
+
 describe("002: changing a mock tool's mock data", () => {
   it('updates the tool in place, keeping its id', async () => {
     const before = await applyInitial('002-tool-update');
     await scenario.useScenarioFile('002-tool-update', 'final.yaml');
 
     const plan = await scenario.plan();
-    expect(plan.stdout).toContain('~ mock tool "get_order"');
-    expect(plan.stdout).toContain('Plan: 0 to add, 1 to change, 0 to destroy; 0 mock-mode toggles.');
+    await expect(scrub(plan.stdout, scenario)).toMatchFileSnapshot('golden/plan-002-tool-update.txt');
     const result = await scenario.apply();
 
     expect(result.code).toBe(0);

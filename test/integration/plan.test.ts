@@ -41,7 +41,8 @@ describe('plan of examples/agents.yaml from an empty Cekura', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('');
     const plan = JSON.parse(result.stdout);
-    expect(plan.format_version).toBe('1');
+    expect(plan.format_version).toBe('2');
+    expect(plan.created_from.api).toEqual({ url: scenario.emulator.url, source: 'env' });
     expect(plan.resource_changes.map((change: any) => [change.address, change.action, change.id])).toEqual([
       ['agent.booking-agent', 'create', null],
       ['agent.onprem-agent', 'create', null],
@@ -62,9 +63,21 @@ describe('plan of examples/agents.yaml from an empty Cekura', () => {
       sensitive: true,
     });
     expect(supportBot.changes).toContainEqual({ op: 'add', path: '/name', value: 'Support Bot' });
+    expect(supportBot.fields).toContainEqual({ op: 'add', path: '/name', value: 'Support Bot' });
+    const getOrder = supportBot.items.find((item: any) => item.name === 'get_order');
+    expect(getOrder.rows).toContainEqual({
+      input: { order_id: 'B2' },
+      action: 'create',
+      fields: [{ op: 'add', path: '/output', value: { status: 'processing' } }],
+    });
+    expect(supportBot.changes).toContainEqual({
+      op: 'add',
+      path: '/mock_tools/get_order',
+      value: expect.objectContaining({ name: 'get_order', description: 'Look up an order by id' }),
+    });
     expect(plan.mock_mode_changes).toEqual([{ address: 'agent.support-bot', id: null, from: false, to: true }]);
     expect(plan.unmanaged).toEqual([]);
-    expect(plan.summary).toEqual({ add: 3, change: 0, destroy: 0, mock_mode_toggles: 1 });
+    expect(plan.summary).toMatchObject({ add: 3, change: 0, destroy: 0, mock_mode_toggles: 1 });
   });
 
   it('sends only one list request and nothing per agent', async () => {

@@ -1,6 +1,7 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { parseSavedPlan } from '../../src/plan/saved.js';
 import { AGENTS_PATH, EXAMPLES_MANIFEST, startScenario, type Scenario } from './harness.js';
 
 let scenario: Scenario;
@@ -24,7 +25,7 @@ function applySaved(env?: Record<string, string | undefined>) {
 it('applies a saved plan exactly, and the next plan is empty', async () => {
   await savePlan();
   const saved = JSON.parse(await readFile(join(scenario.dir, 'reviewed.plan'), 'utf8'));
-  expect(saved.summary).toEqual({ add: 3, change: 0, destroy: 0, mock_mode_toggles: 1 });
+  expect(saved.summary).toMatchObject({ add: 3, change: 0, destroy: 0, mock_mode_toggles: 1 });
   expect(scenario.emulator.requests().map((request) => request.kind)).toEqual(['list']);
 
   const result = await applySaved();
@@ -136,4 +137,40 @@ it("refuses a saved plan when a secret's environment variable is unset, sending 
     'error: environment variable RETELL_API_KEY is not set; the plan sends it as /provider/credentials/api_key\n',
   );
   expect(scenario.writes()).toEqual([]);
+});
+
+it('refuses a saved plan made against another API before sending any request', async () => {
+  await savePlan();
+  scenario.emulator.clearRequests();
+
+  const result = await applySaved({ CEKURA_API_URL: 'http://127.0.0.1:9' });
+
+  expect(result.code).toBe(1);
+  expect(result.stderr).toBe(
+    `error: the plan was made against ${scenario.emulator.url}, and this apply would act on http://127.0.0.1:9\n` +
+      `hint: apply it with the API it was made for (--api-url or CEKURA_API_URL ${scenario.emulator.url}), or plan again against http://127.0.0.1:9\n`,
+  );
+  expect(scenario.emulator.requests()).toEqual([]);
+});
+
+it('refuses a plan saved in format 1 by an older cekuraform, asking to plan again', async () => {
+  await savePlan();
+  const saved = JSON.parse(await readFile(join(scenario.dir, 'reviewed.plan'), 'utf8'));
+  await scenario.write('reviewed.plan', JSON.stringify({ ...saved, format_version: '1' }));
+  scenario.emulator.clearRequests();
+
+  const result = await applySaved();
+
+  expect(result.code).toBe(1);
+  expect(result.stderr).toBe(
+    'error: reviewed.plan is a plan of format "1", saved by an older cekuraform; this cekuraform reads only format "2", so nothing was applied\n' +
+      'hint: plan again with this cekuraform (`cekuraform plan --out reviewed.plan`), review it, and apply that plan\n',
+  );
+  expect(scenario.emulator.requests()).toEqual([]);
+});
+
+it('a saved plan round-trips: apply reads back exactly what plan wrote', async () => {
+  await savePlan();
+  const text = await readFile(join(scenario.dir, 'reviewed.plan'), 'utf8');
+  expect(parseSavedPlan(text, 'reviewed.plan')).toEqual(JSON.parse(text));
 });

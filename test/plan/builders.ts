@@ -7,6 +7,7 @@ import {
 } from '../../src/cekura/agent-doc.js';
 import type { SecretPath } from '../../src/cekura/fields.js';
 import type { WireAgent, WireMockTool } from '../../src/api/types.js';
+import { compareStrings } from '../../src/compare.js';
 import { digest } from '../../src/json.js';
 import { Secret } from '../../src/secret.js';
 import type { Manifest, ManifestAgent } from '../../src/manifest/types.js';
@@ -39,7 +40,7 @@ export function secret(path: SecretPath, env: string, value: string): ManifestAg
 }
 
 export function manifest(agents: ManifestAgent[], extra: Partial<Manifest> = {}): Manifest {
-  const sorted = [...agents].sort((a, b) => (a.key < b.key ? -1 : 1));
+  const sorted = [...agents].sort((a, b) => compareStrings(a.key, b.key));
   return {
     files: ['agents.yaml'],
     agents: sorted,

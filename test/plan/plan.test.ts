@@ -31,7 +31,7 @@ function planOf(
   options = keepAll,
   scope?: ManifestScope,
 ): Plan {
-  return plan(manifest(agents), liveState, state, options, scope);
+  return plan(manifest(agents), liveState, state, options, undefined, scope);
 }
 
 function only(result: Plan): ResourceChange {
@@ -85,8 +85,35 @@ describe('plan: create', () => {
       sensitive: true,
     });
     expect(change.items).toEqual([
-      { set: 'dynamic_variables', name: 'customer_name', action: 'create', id: null },
-      { set: 'mock_tools', name: 'get_order', action: 'create', id: null },
+      {
+        set: 'dynamic_variables',
+        name: 'customer_name',
+        action: 'create',
+        id: null,
+        fields: [{ op: 'add', path: '/description', value: 'Caller name' }],
+        rows: [],
+      },
+      {
+        set: 'mock_tools',
+        name: 'get_order',
+        action: 'create',
+        id: null,
+        fields: [
+          { op: 'add', path: '/description', value: 'Look up' },
+          { op: 'add', path: '/served_via', value: { type: 'direct' } },
+        ],
+        rows: [
+          { input: { id: 'A1' }, action: 'create', fields: [{ op: 'add', path: '/output', value: { s: 'shipped' } }] },
+        ],
+      },
+    ]);
+    expect(change.fields.map((c) => c.path)).toEqual([
+      '/description',
+      '/name',
+      '/provider/agent_id',
+      '/provider/credentials/api_key',
+      '/provider/type',
+      '/telephony/phone_number',
     ]);
     if (change.action !== 'create') throw new Error('expected a create');
     expect(change.request).toEqual({
@@ -117,7 +144,17 @@ describe('plan: create', () => {
       ],
     });
     expect(result.mock_mode_changes).toEqual([{ address: 'agent.support', id: null, from: false, to: true }]);
-    expect(result.summary).toEqual({ add: 1, change: 0, destroy: 0, mock_mode_toggles: 1 });
+    expect(result.summary).toEqual({
+      add: 1,
+      change: 0,
+      destroy: 0,
+      mock_mode_toggles: 1,
+      items: {
+        mock_tools: { add: 0, change: 0, destroy: 0 },
+        dynamic_variables: { add: 0, change: 0, destroy: 0 },
+        knowledge_base_files: { add: 0, change: 0, destroy: 0 },
+      },
+    });
   });
 
   it('never puts a secret value in the plan', () => {
@@ -143,7 +180,15 @@ describe('plan: create', () => {
   it('marks a variable derived from a description placeholder', () => {
     const change = only(planOf([agent('support', { description: 'Hi {{first_name}}', dynamic_variables: {} })]));
     expect(change.items).toEqual([
-      { set: 'dynamic_variables', name: 'first_name', action: 'create', id: null, reason: 'description_placeholder' },
+      {
+        set: 'dynamic_variables',
+        name: 'first_name',
+        action: 'create',
+        id: null,
+        reason: 'description_placeholder',
+        fields: [{ op: 'add', path: '/description', value: '' }],
+        rows: [],
+      },
     ]);
   });
 });
@@ -292,9 +337,18 @@ describe('plan: sets', () => {
         tool('new_tool', { description: 'brand new' }),
       ),
     });
-    const change = only(planOf([desired], live(liveWithTools), bound));
+    const result = planOf([desired], live(liveWithTools), bound);
+    const change = only(result);
     expect(change.items).toEqual([
-      { set: 'mock_tools', name: 'get_order', action: 'update', id: 11, origin: 'manifest' },
+      {
+        set: 'mock_tools',
+        name: 'get_order',
+        action: 'update',
+        id: 11,
+        origin: 'manifest',
+        fields: [{ op: 'replace', path: '/description', value: 'Look up v2', before: 'Look up', origin: 'manifest' }],
+        rows: [],
+      },
       {
         set: 'mock_tools',
         name: 'legacy_lookup',
@@ -302,9 +356,23 @@ describe('plan: sets', () => {
         id: 12,
         reason: 'not_in_manifest',
         origin: 'manifest',
+        fields: [],
+        rows: [],
       },
-      { set: 'mock_tools', name: 'new_tool', action: 'create', id: null, origin: 'manifest' },
+      {
+        set: 'mock_tools',
+        name: 'new_tool',
+        action: 'create',
+        id: null,
+        origin: 'manifest',
+        fields: [
+          { op: 'add', path: '/description', value: 'brand new', origin: 'manifest' },
+          { op: 'add', path: '/served_via', value: { type: 'direct' }, origin: 'manifest' },
+        ],
+        rows: [],
+      },
     ]);
+    expect(result.summary.items.mock_tools).toEqual({ add: 1, change: 1, destroy: 1 });
     expect(change.changes).toEqual([
       {
         op: 'replace',
@@ -345,7 +413,7 @@ describe('plan: sets', () => {
     });
   });
 
-  it('changes a mock data row by its path', () => {
+  it('changes a mock data row by its input', () => {
     const desired = agent('support', {
       mock_tools: tools(
         tool('get_order', {
@@ -360,9 +428,96 @@ describe('plan: sets', () => {
       ),
     });
     const change = only(planOf([desired], live(liveWithTools), bound));
-    expect(change.changes).toEqual([
-      { op: 'replace', path: '/mock_tools/get_order/mock_data/1/output', value: 3, before: 2, origin: 'manifest' },
+    expect(change.items[0]!.rows).toEqual([
+      {
+        input: { id: 'B' },
+        action: 'update',
+        fields: [{ op: 'replace', path: '/output', value: 3, before: 2, origin: 'manifest' }],
+      },
     ]);
+    expect(change.changes).toEqual([
+      {
+        op: 'replace',
+        path: '/mock_tools/get_order/mock_data/{"id":"B"}/output',
+        value: 3,
+        before: 2,
+        origin: 'manifest',
+      },
+    ]);
+  });
+
+  it('adding one mock data row among six is one row created, not six replaced and one added', () => {
+    const rows = (inputs: string[]) => inputs.map((id) => ({ input: { id }, output: { status: `status of ${id}` } }));
+    const liveRows = ['B', 'C', 'D', 'E', 'F', 'G'];
+    const wire = wireAgent(7, {
+      name: 'support',
+      mock_tools: [wireTool(11, 'get_order', { mock_data: rows(liveRows) })],
+    });
+    const desired = agent('support', { mock_tools: tools(tool('get_order', { mock_data: rows(['A', ...liveRows]) })) });
+    const change = only(planOf([desired], live(wire), bound));
+    expect(change.items).toHaveLength(1);
+    expect(change.items[0]!.fields).toEqual([]);
+    expect(change.items[0]!.rows).toEqual([
+      {
+        input: { id: 'A' },
+        action: 'create',
+        fields: [{ op: 'add', path: '/output', value: { status: 'status of A' }, origin: 'manifest' }],
+      },
+    ]);
+    expect(change.changes).toEqual([
+      {
+        op: 'add',
+        path: '/mock_tools/get_order/mock_data/{"id":"A"}',
+        value: { input: { id: 'A' }, output: { status: 'status of A' } },
+        origin: 'manifest',
+      },
+    ]);
+  });
+
+  it('shows a change inside a row at its leaf paths, and deletes a row the manifest drops', () => {
+    const wire = wireAgent(7, {
+      name: 'support',
+      mock_tools: [
+        wireTool(11, 'get_order', {
+          mock_data: [
+            { input: { id: 'A' }, output: { status: 'shipped', items: [{ sku: 'X', quantity: 1 }] } },
+            { input: { id: 'B' }, output: 'gone' },
+          ],
+        }),
+      ],
+    });
+    const desired = agent('support', {
+      mock_tools: tools(
+        tool('get_order', {
+          mock_data: [{ input: { id: 'A' }, output: { status: 'shipped', items: [{ sku: 'X', quantity: 2 }] } }],
+        }),
+      ),
+    });
+    const change = only(planOf([desired], live(wire), bound));
+    expect(change.items[0]!.rows).toEqual([
+      {
+        input: { id: 'A' },
+        action: 'update',
+        fields: [{ op: 'replace', path: '/output/items/0/quantity', value: 2, before: 1, origin: 'manifest' }],
+      },
+      {
+        input: { id: 'B' },
+        action: 'delete',
+        fields: [{ op: 'remove', path: '/output', before: 'gone', origin: 'manifest' }],
+      },
+    ]);
+    if (change.action !== 'update') throw new Error('expected an update');
+    expect(change.request.body).toEqual({
+      mock_tools: [
+        {
+          id: 11,
+          name: 'get_order',
+          description: '',
+          mock_data: [{ input: { id: 'A' }, output: { status: 'shipped', items: [{ sku: 'X', quantity: 2 }] } }],
+          served_via: { type: 'direct' },
+        },
+      ],
+    });
   });
 
   it('adds and removes variables, writing the set by name', () => {
@@ -378,8 +533,18 @@ describe('plan: sets', () => {
         id: 22,
         reason: 'not_in_manifest',
         origin: 'manifest',
+        fields: [],
+        rows: [],
       },
-      { set: 'dynamic_variables', name: 'order_id', action: 'create', id: null, origin: 'manifest' },
+      {
+        set: 'dynamic_variables',
+        name: 'order_id',
+        action: 'create',
+        id: null,
+        origin: 'manifest',
+        fields: [{ op: 'add', path: '/description', value: 'Order', origin: 'manifest' }],
+        rows: [],
+      },
     ]);
     if (change.action !== 'update') throw new Error('expected an update');
     expect(change.request.body).toEqual({
@@ -428,7 +593,16 @@ describe('plan: sets', () => {
       bound,
     );
     expect(only(result).items).toEqual([
-      { set: 'mock_tools', name: 'shared_tool', action: 'update', id: 11, subscriber_count: 3, origin: 'manifest' },
+      {
+        set: 'mock_tools',
+        name: 'shared_tool',
+        action: 'update',
+        id: 11,
+        subscriber_count: 3,
+        origin: 'manifest',
+        fields: [{ op: 'replace', path: '/description', value: 'changed', before: '', origin: 'manifest' }],
+        rows: [],
+      },
     ]);
     expect(result.warnings).toEqual([
       { code: 'shared_mock_tool', address: 'agent.support', tool: 'shared_tool', subscriber_count: 3 },
@@ -476,6 +650,8 @@ describe('plan: write-only fields', () => {
         id: 31,
         reason: 'content_changed',
         origin: 'manifest',
+        fields: [{ op: 'replace', path: '/content_sha256', value: 'bbb', origin: 'manifest' }],
+        rows: [],
       },
     ]);
     if (change.action !== 'update') throw new Error('expected an update');
@@ -556,7 +732,16 @@ describe('plan: drift', () => {
       ['/mock_tools/ui_tool', 'drift'],
     ]);
     expect(change.items).toEqual([
-      { set: 'mock_tools', name: 'ui_tool', action: 'delete', id: 12, reason: 'not_in_manifest', origin: 'drift' },
+      {
+        set: 'mock_tools',
+        name: 'ui_tool',
+        action: 'delete',
+        id: 12,
+        reason: 'not_in_manifest',
+        origin: 'drift',
+        fields: [],
+        rows: [],
+      },
     ]);
   });
 
@@ -687,8 +872,9 @@ describe('plan: binding and ownership', () => {
         id: 9,
         name: 'Someone else',
         project: 42,
-        changes: [],
+        fields: [],
         items: [],
+        changes: [],
         reason: 'not_in_manifest',
         request: { method: 'DELETE', delete_related: deleteRelated },
       },
@@ -706,8 +892,9 @@ describe('plan: agents the state record owns and the manifest no longer names', 
     id: 10,
     name: 'Retired',
     project: 42,
-    changes: [],
+    fields: [],
     items: [],
+    changes: [],
     reason: 'removed_from_manifest',
     request: { method: 'DELETE', delete_related: deleteRelated },
   });

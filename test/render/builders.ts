@@ -1,10 +1,14 @@
-import type { SetField } from '../../src/cekura/agent-doc.js';
+import type { AgentDoc, SetField } from '../../src/cekura/agent-doc.js';
+import { flatChanges } from '../../src/plan/diff-fields.js';
+import { summarizePlan } from '../../src/plan/plan.js';
 import type { AgentOutcome, ApplyResult } from '../../src/apply/events.js';
+import { compareStrings } from '../../src/compare.js';
 import type { JsonValue } from '../../src/json.js';
 import {
   PLAN_FORMAT_VERSION,
   type FieldChange,
   type ItemChange,
+  type MockDataRowChange,
   type MockModeChange,
   type Plan,
   type PlanWarning,
@@ -12,30 +16,35 @@ import {
   type ResourceReason,
   type UnmanagedAgent,
 } from '../../src/plan/types.js';
+import { SENSITIVE_PLACEHOLDER } from '../../src/secret.js';
 
 // Small builders for fixed Plan and ApplyResult values; renderers read nothing else.
 
 export const PROJECT = 42;
 
-const SENSITIVE = '(sensitive value)';
-
 interface ChangeExtra {
   name?: string;
   project?: number;
-  changes?: FieldChange[];
+  fields?: FieldChange[];
   items?: ItemChange[];
   reason?: ResourceReason;
+  /** The documents the flat `changes` take created and deleted items from. */
+  desired?: AgentDoc;
+  live?: AgentDoc;
 }
 
 const emptyRecord = { secrets: {}, applied: {} };
 
 function common(address: string, extra: ChangeExtra) {
+  const fields = extra.fields ?? [];
+  const items = extra.items ?? [];
   return {
     address,
     name: extra.name ?? address.replace(/^agent\./, ''),
     project: extra.project ?? PROJECT,
-    changes: extra.changes ?? [],
-    items: extra.items ?? [],
+    fields,
+    items,
+    changes: flatChanges({ fields, items }, extra.desired ?? {}, extra.live ?? {}),
     ...(extra.reason === undefined ? {} : { reason: extra.reason }),
   };
 }
@@ -96,8 +105,8 @@ export function remove(path: string, before: JsonValue, extra: Partial<FieldChan
 /** A secret sent for the first time (`add`) or rotated (`replace`): only its fingerprint was compared. */
 export function secret(path: string, op: 'add' | 'replace', extra: Partial<FieldChange> = {}): FieldChange {
   return op === 'add'
-    ? { op, path, value: SENSITIVE, sensitive: true, ...extra }
-    : { op, path, value: SENSITIVE, before: SENSITIVE, sensitive: true, ...extra };
+    ? { op, path, value: SENSITIVE_PLACEHOLDER, sensitive: true, ...extra }
+    : { op, path, value: SENSITIVE_PLACEHOLDER, before: SENSITIVE_PLACEHOLDER, sensitive: true, ...extra };
 }
 
 export function item(
@@ -106,7 +115,25 @@ export function item(
   action: ItemChange['action'],
   extra: Partial<ItemChange> = {},
 ): ItemChange {
-  return { set, name, action, id: null, ...extra };
+  return { set, name, action, id: null, fields: [], rows: [], ...extra };
+}
+
+/** A mock data row created (`output` after), deleted (`output` before) or changed (`fields` inside it). */
+export function row(
+  input: JsonValue,
+  action: MockDataRowChange['action'],
+  change: { output: JsonValue } | { fields: FieldChange[] },
+): MockDataRowChange {
+  if ('fields' in change) return { input, action, fields: change.fields };
+  return {
+    input,
+    action,
+    fields: [
+      action === 'delete'
+        ? { op: 'remove', path: '/output', before: change.output }
+        : { op: 'add', path: '/output', value: change.output },
+    ],
+  };
 }
 
 export function mockMode(address: string, id: number | null, from: boolean, to: boolean): MockModeChange {
@@ -124,14 +151,13 @@ export function plan(parts: {
   unmanaged?: UnmanagedAgent[];
   warnings?: PlanWarning[];
 }): Plan {
-  const resourceChanges = [...(parts.resource_changes ?? [])].sort((a, b) => (a.address < b.address ? -1 : 1));
+  const resourceChanges = [...(parts.resource_changes ?? [])].sort((a, b) => compareStrings(a.address, b.address));
   const mockModeChanges = parts.mock_mode_changes ?? [];
-  const count = (action: ResourceChange['action']): number =>
-    resourceChanges.filter((change) => change.action === action).length;
   return {
     format_version: PLAN_FORMAT_VERSION,
     created_from: {
       projects: [PROJECT],
+      api: { url: 'https://api.cekura.ai', source: 'default' },
       manifest_hash: '0123456789abcdef',
       live_fingerprint: 'fedcba9876543210',
       state_lineage: 'lineage-1',
@@ -142,12 +168,7 @@ export function plan(parts: {
     mock_mode_changes: mockModeChanges,
     unmanaged: parts.unmanaged ?? [],
     warnings: parts.warnings ?? [],
-    summary: {
-      add: count('create'),
-      change: count('update'),
-      destroy: count('delete'),
-      mock_mode_toggles: mockModeChanges.length,
-    },
+    summary: summarizePlan(resourceChanges, mockModeChanges),
   };
 }
 

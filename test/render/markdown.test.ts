@@ -10,6 +10,8 @@ const goldenScenarios = [
   'no-changes',
   'markdown-escaping',
   'environment-production',
+  'long-values',
+  'item-deletions',
 ];
 
 describe('renderPlanMarkdown', () => {
@@ -23,6 +25,17 @@ describe('renderPlanMarkdown', () => {
     expect(markdown).toContain('The details of 3 agent(s), the largest first, are left out');
     for (let index = 0; index < 6; index++) expect(markdown).toContain(`| agent.bot-00${index} |`);
     await expect(markdown).toMatchFileSnapshot('golden/over-size-limit.md');
+  });
+
+  it('over the limit, folds more unchanged context first, before leaving any agent out', () => {
+    const plan = planScenarios['long-values']!;
+    const full = renderPlanMarkdown(plan);
+    expect(full).toContain('(3 unchanged lines hidden)');
+    const folded = renderPlanMarkdown(plan, { maxLength: full.length - 1 });
+    expect(folded.length).toBeLessThan(full.length);
+    expect(folded).not.toContain('left out');
+    expect(folded).toContain('(5 unchanged lines hidden)');
+    expect(folded).toContain('[-100-]{+500+}');
   });
 
   it('keeps every detail when the comment fits exactly, and drops one a character sooner', () => {
@@ -48,7 +61,13 @@ describe('renderPlanMarkdown', () => {
   it('cuts the comment at a line and says so when even the table is too long', () => {
     const markdown = renderPlanMarkdown(largePlan(200, 1), { maxLength: 3_000 });
     expect(markdown.length).toBeLessThanOrEqual(3_000);
-    expect(markdown).toContain('This comment was cut to 3000 characters.');
+    expect(markdown).toMatch(
+      /This comment was cut to stay under 3000 characters: its last \d+ of \d+ lines are left out/,
+    );
+    const [, leftOut, total] = /its last (\d+) of (\d+) lines/.exec(markdown)!.map(Number);
+    const shownLines = markdown.slice(0, markdown.indexOf('\n\n_This comment was cut')).split('\n').length;
+    expect(shownLines + leftOut!).toBe(total);
+    expect(markdown).toContain('`cekuraform plan --json` for every value');
     expect(markdown).not.toContain('<details>');
   });
 });

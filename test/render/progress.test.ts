@@ -23,10 +23,10 @@ const appliedPlan = plan({
   resource_changes: [
     updated('billing-bot', 102, {
       name: 'Billing Bot',
-      changes: [replace('/language', 'en', 'es', { origin: 'manifest' })],
+      fields: [replace('/language', 'en', 'es', { origin: 'manifest' })],
     }),
     unchanged('custom-bot', 104, { name: 'Custom Bot' }),
-    created('support-bot', { name: 'Support Bot', changes: [add('/name', 'Support Bot')] }),
+    created('support-bot', { name: 'Support Bot', fields: [add('/name', 'Support Bot')] }),
   ],
   mock_mode_changes: [mockMode('agent.custom-bot', 104, false, true), mockMode('agent.support-bot', null, false, true)],
 });

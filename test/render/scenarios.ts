@@ -6,7 +6,7 @@ import {
   mockMode,
   plan,
   pruned,
-  remove,
+  row,
   replace,
   secret,
   unchanged,
@@ -20,7 +20,13 @@ const getOrder = {
   name: 'get_order',
   description: 'Look up an order',
   mock_data: [{ input: { order_id: 'A1' }, output: { status: 'shipped' } }],
-  served_via: { type: 'direct' },
+  served_via: { type: 'direct' as const },
+};
+const crmLookup = {
+  name: 'crm_lookup',
+  description: 'CRM read',
+  mock_data: [],
+  served_via: { type: 'mcp' as const, mock_index: 1 },
 };
 
 /** A new agent with its provider secret, two tools, a variable and mock mode on. */
@@ -28,17 +34,9 @@ export const createWithTools: Plan = plan({
   resource_changes: [
     created('support-bot', {
       name: 'Support Bot',
-      changes: [
+      fields: [
         add('/description', 'Handles inbound support calls'),
-        add('/dynamic_variables/customer_name', { name: 'customer_name', description: 'Caller name' }),
         add('/language', 'en'),
-        add('/mock_tools/crm_lookup', {
-          name: 'crm_lookup',
-          description: 'CRM read',
-          mock_data: [],
-          served_via: { type: 'mcp', mock_index: 1 },
-        }),
-        add('/mock_tools/get_order', getOrder),
         add('/name', 'Support Bot'),
         add('/provider/agent_id', 'asst_abc123'),
         secret('/provider/credentials/api_key', 'add'),
@@ -47,63 +45,68 @@ export const createWithTools: Plan = plan({
         add('/telephony/phone_number', '+14155551234'),
       ],
       items: [
-        item('dynamic_variables', 'customer_name', 'create'),
-        item('mock_tools', 'crm_lookup', 'create'),
-        item('mock_tools', 'get_order', 'create'),
+        item('dynamic_variables', 'customer_name', 'create', { fields: [add('/description', 'Caller name')] }),
+        item('mock_tools', 'crm_lookup', 'create', {
+          fields: [add('/description', 'CRM read'), add('/served_via', { type: 'mcp', mock_index: 1 })],
+        }),
+        item('mock_tools', 'get_order', 'create', {
+          fields: [add('/description', 'Look up an order'), add('/served_via', { type: 'direct' })],
+          rows: [row({ order_id: 'A1' }, 'create', { output: { status: 'shipped' } })],
+        }),
       ],
+      desired: {
+        dynamic_variables: { customer_name: { name: 'customer_name', description: 'Caller name' } },
+        mock_tools: { crm_lookup: crmLookup, get_order: getOrder },
+      },
     }),
   ],
   mock_mode_changes: [mockMode('agent.support-bot', null, false, true)],
 });
 
-/** Field changes and every kind of item change on one agent. */
+/** Field changes and every kind of item and mock data row change on one agent. */
 export const updateWithItems: Plan = plan({
   resource_changes: [
     updated('support-bot', 101, {
       name: 'Support Bot',
-      changes: [
+      fields: [
         replace(
           '/description',
           'Handles inbound support calls',
           'Handles inbound support calls for order {{order_id}}',
           { origin: 'manifest' },
         ),
-        remove('/dynamic_variables/caller_tier', { name: 'caller_tier', description: 'Tier' }, { origin: 'manifest' }),
-        add('/dynamic_variables/order_id', { name: 'order_id', description: '' }, { origin: 'manifest' }),
-        replace('/knowledge_base_files/faq.pdf/content_sha256', undefined, '9f2c41d0aa6b1e3c', { origin: 'manifest' }),
-        replace('/mock_tools/get_order/description', 'Look up an order', 'Look up an order by id', {
-          origin: 'manifest',
-        }),
-        replace(
-          '/mock_tools/get_order/mock_data/0/output',
-          { status: 'shipped' },
-          { status: 'delivered' },
-          { origin: 'manifest' },
-        ),
-        add(
-          '/mock_tools/get_order/mock_data/1',
-          { input: { order_id: 'B2' }, output: { status: 'pending' } },
-          { origin: 'manifest' },
-        ),
-        remove(
-          '/mock_tools/legacy_lookup',
-          { name: 'legacy_lookup', description: '', mock_data: [], served_via: { type: 'direct' } },
-          { origin: 'manifest' },
-        ),
-        add(
-          '/mock_tools/refund',
-          { name: 'refund', description: 'Start a refund', mock_data: [], served_via: { type: 'direct' } },
-          { origin: 'manifest' },
-        ),
         replace('/telephony/phone_number', '+14155551234', '+14155559876', { origin: 'manifest' }),
       ],
       items: [
         item('dynamic_variables', 'caller_tier', 'delete', { id: 31, reason: 'not_in_manifest', origin: 'manifest' }),
-        item('dynamic_variables', 'order_id', 'create', { reason: 'description_placeholder', origin: 'manifest' }),
-        item('knowledge_base_files', 'faq.pdf', 'update', { id: 51, reason: 'content_changed', origin: 'manifest' }),
-        item('mock_tools', 'get_order', 'update', { id: 11, origin: 'manifest' }),
+        item('dynamic_variables', 'order_id', 'create', {
+          reason: 'description_placeholder',
+          origin: 'manifest',
+          fields: [add('/description', '')],
+        }),
+        item('knowledge_base_files', 'faq.pdf', 'update', {
+          id: 51,
+          reason: 'content_changed',
+          origin: 'manifest',
+          fields: [replace('/content_sha256', undefined, '9f2c41d0aa6b1e3c', { origin: 'manifest' })],
+        }),
+        item('mock_tools', 'get_order', 'update', {
+          id: 11,
+          origin: 'manifest',
+          fields: [replace('/description', 'Look up an order', 'Look up an order by id', { origin: 'manifest' })],
+          rows: [
+            row({ order_id: 'A1' }, 'update', {
+              fields: [replace('/output/status', 'shipped', 'delivered', { origin: 'manifest' })],
+            }),
+            row({ order_id: 'B2' }, 'create', { output: { status: 'pending' } }),
+            row({ order_id: 'Z9' }, 'delete', { output: { status: 'lost' } }),
+          ],
+        }),
         item('mock_tools', 'legacy_lookup', 'delete', { id: 12, reason: 'not_in_manifest', origin: 'manifest' }),
-        item('mock_tools', 'refund', 'create', { origin: 'manifest' }),
+        item('mock_tools', 'refund', 'create', {
+          origin: 'manifest',
+          fields: [add('/description', 'Start a refund'), add('/served_via', { type: 'direct' })],
+        }),
       ],
     }),
   ],
@@ -114,25 +117,28 @@ export const driftAndConflict: Plan = plan({
   resource_changes: [
     updated('billing-bot', 102, {
       name: 'Billing Bot',
-      changes: [
+      fields: [
         replace('/description', 'Answers billing questions', 'Answers billing and invoice questions', {
           origin: 'conflict',
         }),
         replace('/language', 'en', 'es', { origin: 'manifest' }),
-        replace('/mock_tools/get_invoice/description', 'Edited in the Cekura UI', 'Fetch an invoice', {
-          origin: 'drift',
-        }),
-        replace('/mock_tools/get_invoice/mock_data/0/output', { total: 10 }, { total: 12 }, { origin: 'conflict' }),
-        add(
-          '/mock_tools/lookup_account',
-          { name: 'lookup_account', description: '', mock_data: [], served_via: { type: 'direct' } },
-          { origin: 'drift' },
-        ),
         replace('/telephony/phone_number', '+14155550000', '+14155551111', { origin: 'drift' }),
       ],
       items: [
-        item('mock_tools', 'get_invoice', 'update', { id: 21, origin: 'drift' }),
-        item('mock_tools', 'lookup_account', 'create', { origin: 'drift' }),
+        item('mock_tools', 'get_invoice', 'update', {
+          id: 21,
+          origin: 'drift',
+          fields: [replace('/description', 'Edited in the Cekura UI', 'Fetch an invoice', { origin: 'drift' })],
+          rows: [
+            row({ invoice: 'I-1' }, 'update', {
+              fields: [replace('/output/total', 10, 12, { origin: 'conflict' })],
+            }),
+          ],
+        }),
+        item('mock_tools', 'lookup_account', 'create', {
+          origin: 'drift',
+          fields: [add('/description', ''), add('/served_via', { type: 'direct' })],
+        }),
       ],
     }),
   ],
@@ -143,7 +149,7 @@ export const secretRotation: Plan = plan({
   resource_changes: [
     updated('support-bot', 101, {
       name: 'Support Bot',
-      changes: [
+      fields: [
         secret('/provider/credentials/api_key', 'replace', { origin: 'manifest' }),
         secret('/webhook_secret', 'add', { origin: 'manifest' }),
       ],
@@ -156,16 +162,13 @@ export const sharedTool: Plan = plan({
   resource_changes: [
     updated('support-bot', 101, {
       name: 'Support Bot',
-      changes: [
-        replace('/mock_tools/crm_lookup/description', 'CRM read', 'CRM read (v2)', { origin: 'manifest' }),
-        remove(
-          '/mock_tools/old_crm',
-          { name: 'old_crm', description: '', mock_data: [], served_via: { type: 'direct' } },
-          { origin: 'manifest' },
-        ),
-      ],
       items: [
-        item('mock_tools', 'crm_lookup', 'update', { id: 13, subscriber_count: 3, origin: 'manifest' }),
+        item('mock_tools', 'crm_lookup', 'update', {
+          id: 13,
+          subscriber_count: 3,
+          origin: 'manifest',
+          fields: [replace('/description', 'CRM read', 'CRM read (v2)', { origin: 'manifest' })],
+        }),
         item('mock_tools', 'old_crm', 'delete', {
           id: 14,
           subscriber_count: 5,
@@ -187,7 +190,7 @@ export const mockModeOnOff: Plan = plan({
     unchanged('billing-bot', 102, { name: 'Billing Bot' }),
     updated('support-bot', 101, {
       name: 'Support Bot',
-      changes: [replace('/language', 'en', 'de', { origin: 'manifest' })],
+      fields: [replace('/language', 'en', 'de', { origin: 'manifest' })],
     }),
   ],
   mock_mode_changes: [mockMode('agent.billing-bot', 102, true, false), mockMode('agent.support-bot', 101, false, true)],
@@ -205,7 +208,7 @@ export const autoSyncWarning: Plan = plan({
   resource_changes: [
     updated('retell-bot', 105, {
       name: 'Retell Bot',
-      changes: [replace('/description', 'Old prompt summary', 'New prompt summary', { origin: 'manifest' })],
+      fields: [replace('/description', 'Old prompt summary', 'New prompt summary', { origin: 'manifest' })],
     }),
   ],
   warnings: [{ code: 'description_auto_sync', address: 'agent.retell-bot' }],
@@ -222,17 +225,17 @@ export const adoption: Plan = plan({
     updated('billing-bot', 102, {
       name: 'Billing Bot',
       reason: 'adopted_by_name',
-      changes: [replace('/description', 'Billing', 'Answers billing questions', { origin: 'manifest' })],
+      fields: [replace('/description', 'Billing', 'Answers billing questions', { origin: 'manifest' })],
     }),
     created('returns-bot', {
       name: 'Returns Bot',
       reason: 'bound_agent_missing',
-      changes: [add('/description', 'Handles returns'), add('/name', 'Returns Bot')],
+      fields: [add('/description', 'Handles returns'), add('/name', 'Returns Bot')],
     }),
     updated('support-bot', 101, {
       name: 'Support Bot',
       reason: 'pinned_id',
-      changes: [replace('/telephony/inbound', false, true, { origin: 'manifest' })],
+      fields: [replace('/telephony/inbound', false, true, { origin: 'manifest' })],
     }),
   ],
 });
@@ -242,7 +245,7 @@ export const unmanagedAgents: Plan = plan({
   resource_changes: [
     updated('support-bot', 101, {
       name: 'Support Bot',
-      changes: [replace('/language', 'en', 'fr', { origin: 'manifest' })],
+      fields: [replace('/language', 'en', 'fr', { origin: 'manifest' })],
     }),
   ],
   unmanaged: [unmanaged(205, 'Legacy Bot'), unmanaged(311, 'Sales "Night" Bot', 43)],
@@ -258,34 +261,97 @@ export const noChanges: Plan = plan({
   warnings: [{ code: 'description_auto_sync', address: 'agent.retell-bot' }],
 });
 
+const billingPrompt = (limit: string): string =>
+  'You are the billing assistant for Acme. Always confirm the account holder before discussing charges, ' +
+  `and never approve a refund above ${limit} without a supervisor. Keep answers short and explain each fee in plain words.`;
+
 const longDescription =
   'You are the support agent for Acme Outdoor Gear. Greet the caller, ask for their order number, look the order up, and explain its status. ' +
   'Never promise a delivery date the order system does not show. Escalate to a human when the caller asks twice.';
 
-/** Long strings, big objects, line breaks and odd names: each value stays on one line. */
+const scriptLines = (closing: string): string =>
+  [
+    'Step 1: greet the caller by name.',
+    'Step 2: ask for the order number.',
+    'Step 3: read the order status back.',
+    'Step 4: offer to send a tracking link.',
+    'Step 5: ask whether anything else is needed.',
+    'Step 6: confirm the callback number.',
+    closing,
+    'Step 8: log the call outcome.',
+  ].join('\n');
+
+const orderItems = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({ sku: `SKU-${index}`, quantity: index + 1 }));
+
+/** Long strings, multi-line strings and big objects: shown whole or as word and line diffs, never cut. */
 export const longValues: Plan = plan({
   resource_changes: [
     updated('support-bot', 101, {
       name: 'Support Bot — “EU”',
-      changes: [
-        replace('/description', 'Short', longDescription, { origin: 'manifest' }),
+      fields: [
+        replace('/description', billingPrompt('100 USD'), billingPrompt('500 USD'), { origin: 'manifest' }),
         replace(
-          '/mock_tools/get_order/mock_data/0/output',
-          { status: 'shipped' },
+          '/provider/chat_agent_details/config/closing_script',
+          scriptLines('Step 7: thank the caller.'),
+          scriptLines('Step 7: thank the caller and say goodbye.'),
           {
-            status: 'shipped',
-            items: Array.from({ length: 12 }, (_, index) => ({ sku: `SKU-${index}`, quantity: index + 1 })),
+            origin: 'manifest',
           },
-          { origin: 'manifest' },
         ),
         replace('/provider/chat_agent_details/config/greeting', 'Hi', 'Hello!\nHow can I help?\u001b[31m', {
           origin: 'manifest',
         }),
         add('/provider/config/x-api-version', '2024-06'),
+        replace('/provider/config/summary', 'Short', longDescription, { origin: 'manifest' }),
       ],
-      items: [item('mock_tools', 'get_order', 'update', { id: 11, origin: 'manifest' })],
+      items: [
+        item('mock_tools', 'get_order', 'update', {
+          id: 11,
+          origin: 'manifest',
+          rows: [
+            row({ order_id: 'A1' }, 'update', {
+              fields: [replace('/output/items', orderItems(12), orderItems(13), { origin: 'manifest' })],
+            }),
+            row({ order_id: 'B2' }, 'create', { output: { status: 'shipped', items: orderItems(4) } }),
+          ],
+        }),
+      ],
     }),
   ],
+});
+
+/** Items deleted and added inside agents: the summary counts them. */
+export const itemDeletions: Plan = plan({
+  resource_changes: [
+    updated('billing-bot', 102, {
+      name: 'Billing Bot',
+      items: [
+        item('dynamic_variables', 'account_tier', 'delete', { id: 32, reason: 'not_in_manifest', origin: 'manifest' }),
+        item('mock_tools', 'legacy_invoice', 'delete', { id: 22, reason: 'not_in_manifest', origin: 'manifest' }),
+      ],
+    }),
+    updated('returns-bot', 103, {
+      name: 'Returns Bot',
+      items: [
+        item('mock_tools', 'lookup_return', 'create', {
+          origin: 'manifest',
+          fields: [add('/description', 'Find a return'), add('/served_via', { type: 'direct' })],
+        }),
+        item('mock_tools', 'old_lookup', 'delete', { id: 23, reason: 'not_in_manifest', origin: 'manifest' }),
+      ],
+    }),
+    updated('support-bot', 101, {
+      name: 'Support Bot',
+      fields: [replace('/language', 'en', 'fr', { origin: 'manifest' })],
+    }),
+  ],
+});
+
+/** More unmanaged agents than a plan lists unless asked. */
+export const manyUnmanaged: Plan = plan({
+  resource_changes: [unchanged('support-bot', 101, { name: 'Support Bot' })],
+  unmanaged: Array.from({ length: 8 }, (_, index) => unmanaged(300 + index, `Old Bot ${index}`)),
 });
 
 /** User strings with Markdown and HTML in them. */
@@ -293,7 +359,7 @@ export const markdownEscaping: Plan = plan({
   resource_changes: [
     updated('support-bot', 101, {
       name: 'Support | *Bot* <b>`x`</b>',
-      changes: [replace('/description', 'a', 'Use ``` fences and | pipes', { origin: 'manifest' })],
+      fields: [replace('/description', 'a', 'Use ``` fences and | pipes', { origin: 'manifest' })],
     }),
   ],
   unmanaged: [unmanaged(205, 'Legacy_Bot [old]')],
@@ -321,6 +387,8 @@ export const planScenarios: Record<string, Plan> = {
   'unmanaged-agents': unmanagedAgents,
   'no-changes': noChanges,
   'long-values': longValues,
+  'item-deletions': itemDeletions,
+  'many-unmanaged': manyUnmanaged,
   'markdown-escaping': markdownEscaping,
   'environment-production': environmentProduction,
 };
@@ -331,7 +399,7 @@ export function largePlan(agentCount: number, changesPerAgent: number): Plan {
     resource_changes: Array.from({ length: agentCount }, (_, agentIndex) =>
       updated(`bot-${String(agentIndex).padStart(3, '0')}`, 1000 + agentIndex, {
         name: `Bot ${agentIndex}`,
-        changes: Array.from({ length: changesPerAgent * (1 + (agentIndex % 3)) }, (_, changeIndex) =>
+        fields: Array.from({ length: changesPerAgent * (1 + (agentIndex % 3)) }, (_, changeIndex) =>
           replace(
             `/provider/config/setting_${String(changeIndex).padStart(3, '0')}`,
             `old value ${changeIndex}`,

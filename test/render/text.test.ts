@@ -23,6 +23,12 @@ describe('renderPlanText', () => {
     expect(renderPlanText(planScenarios['no-changes']!, plain).trimEnd().split('\n').at(-1)).toBe('No changes.');
   });
 
+  it('colours the words a word diff deletes and adds', () => {
+    const coloured = renderPlanText(planScenarios['long-values']!, createStyle(true));
+    expect(coloured).toContain(`${createStyle(true).remove('[-100-]')}${createStyle(true).add('{+500+}')}`);
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(renderPlanText(planScenarios['long-values']!, plain));
+  });
+
   it('colours markers only when the style is enabled', () => {
     const coloured = renderPlanText(planScenarios['update-with-items']!, createStyle(true));
     expect(coloured).toMatch(/\u001b\[/);

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { RetryInfo } from '../../api/retry.js';
 import { applyPlan } from '../../apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../apply/events.js';
-import { checkSavedPlan } from '../../apply/stale.js';
+import { checkSavedPlan, checkSavedPlanTarget } from '../../apply/stale.js';
 import { systemClock } from '../../clock.js';
 import { CekuraformError, UsageError } from '../../errors.js';
 import { splitPointer, joinPointer } from '../../json.js';
@@ -16,11 +16,13 @@ import { renderApplyResultJson } from '../../render/json.js';
 import { createApplyProgress, type ProgressMode } from '../../render/progress.js';
 import type { Style } from '../../render/style.js';
 import { renderPlanText } from '../../render/text.js';
+import { targetWords } from '../../render/wording.js';
 import { fetchLiveState } from '../../state/fetch.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import { INTERRUPTED_EXIT_CODE, type CliIo, type InputStream } from '../io.js';
 import {
+  apiTargetOf,
   connect,
   deleteRelatedWarning,
   describeRetry,
@@ -55,6 +57,8 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       ? statePathOf(args.state, io, savedPlanEnvironment(saved!, args.env))
       : statePathOf(args.state, io, manifest.environment, manifestFolderOf(manifest, io));
   const style = styleFor(args, io.stdout, io);
+  const target = apiTargetOf(args, io);
+  if (saved !== undefined) checkSavedPlanTarget(saved, target);
 
   const lock = await lockStateRecord(statePath, args.isDestroy ? 'destroy' : 'apply', io, args.lockTimeoutMs);
   // Retries during the read go to stderr; during apply they join the progress output, named by address.
@@ -93,14 +97,14 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       const scope = args.isDestroy
         ? { files: {}, unread: [], isWhole: true }
         : await manifestScopeOf(manifest!, record, statePath, io);
-      plan = makePlan(manifest!, snapshot.live, record, planOptionsOf(args, manifest!), scope);
+      plan = makePlan(manifest!, snapshot.live, record, planOptionsOf(args, manifest!), target, scope);
     }
 
     const deleteRelated = saved === undefined ? deleteRelatedWarning(plan, args) : null;
     if (deleteRelated !== null) io.stderr.write(`warning: ${deleteRelated}\n`);
-    if (!args.json) io.stdout.write(renderPlanText(plan, style));
+    if (!args.json) io.stdout.write(renderPlanText(plan, style, { showAllUnmanaged: args.showUnmanaged }));
     // A saved plan was reviewed when it was made (as Terraform applies one without asking).
-    if (hasChanges(plan) && saved === undefined && !args.autoApprove && !(await confirm(io, args.isDestroy))) {
+    if (hasChanges(plan) && saved === undefined && !args.autoApprove && !(await confirm(io, plan, args.isDestroy))) {
       io.stdout.write('Apply cancelled.\n');
       return 1;
     }
@@ -154,15 +158,15 @@ function savedPlanEnvironment(plan: Plan, requested: string | undefined): string
 }
 
 /** Asks on a terminal; without one, apply needs `--auto-approve` (a CI job must say so explicitly). */
-async function confirm(io: CliIo, isDestroy: boolean): Promise<boolean> {
+async function confirm(io: CliIo, plan: Plan, isDestroy: boolean): Promise<boolean> {
   if (io.stdin?.isTTY !== true) {
     throw new UsageError('apply needs confirmation, and there is no terminal to ask on', {
       hint: 'run with --auto-approve to apply without asking (as in CI)',
     });
   }
   const question = isDestroy
-    ? 'Do you really want to destroy every agent the state record owns?'
-    : 'Do you want to apply these changes?';
+    ? `Do you really want to destroy every agent the state record owns on ${targetWords(plan)}?`
+    : `Do you want to apply these changes to ${targetWords(plan)}?`;
   io.stdout.write(`\n${question} Only 'yes' is accepted: `);
   return (await readLine(io.stdin)).trim() === 'yes';
 }

@@ -11,6 +11,7 @@ import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { missingRecordWarning } from '../state-access.js';
 import {
+  apiTargetOf,
   connect,
   deleteRelatedWarning,
   describeRetry,
@@ -42,14 +43,15 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     const record = records.current();
     const { live } = await fetchLiveState(api, projectsToRead(manifest, record));
     const scope = await manifestScopeOf(manifest, record, statePath, io);
-    const result = plan(manifest, live, record, planOptionsOf(args, manifest), scope);
+    const result = plan(manifest, live, record, planOptionsOf(args, manifest), apiTargetOf(args, io), scope);
 
     const maxDeletes = maxDeletesWarning(result);
     for (const warning of [maxDeletes, deleteRelatedWarning(result, args)])
       if (warning !== null) io.stderr.write(`warning: ${warning}\n`);
+    const shown = { showAllUnmanaged: args.showUnmanaged };
     if (args.json) io.stdout.write(renderPlanJson(result));
-    else if (args.markdown) io.stdout.write(renderPlanMarkdown(result));
-    else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io)));
+    else if (args.markdown) io.stdout.write(renderPlanMarkdown(result, shown));
+    else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io), shown));
 
     if (args.out !== undefined) {
       const file = resolve(io.cwd, args.out);

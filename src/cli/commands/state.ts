@@ -1,3 +1,4 @@
+import { compareStrings } from '../../compare.js';
 import { splitPointer } from '../../json.js';
 import { openStateRecord } from '../../state/record.js';
 import type { RecordedAgent, StateRecord } from '../../state/types.js';
@@ -15,7 +16,7 @@ export async function stateListCommand(args: StateArgs, io: CliIo): Promise<numb
   const statePath = statePathOf(args.state, io, args.env);
   const record = await readExistingRecord(statePath, io);
   const entries = Object.entries(record.agents)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([address, entry]) => ({ address, id: entry.id, project: entry.project }));
   if (args.json) {
     io.stdout.write(JSON.stringify({ agents: entries }, null, 2) + '\n');
