@@ -64,7 +64,9 @@ describe('destroy', () => {
     await applyTwoAgents();
     const { ttyStdin } = await import('./harness.js');
     const cancelled = await scenario.run(['destroy'], { stdin: ttyStdin('no') });
-    expect(cancelled.stdout).toContain('Do you really want to destroy every agent the state record owns?');
+    expect(cancelled.stdout).toMatch(
+      /Do you really want to destroy every agent the state record owns on .*\? Only 'yes' is accepted/,
+    );
     expect(cancelled.code).toBe(1);
     expect(scenario.writes()).toEqual([]);
   });
