@@ -27,6 +27,20 @@ export interface RunRecord {
   firstWriteMs?: number;
 }
 
+/** A run compared with one of the table's: the apply in a terminal with the plain one, the naive peer with cekuraform. */
+export interface SideBySideRecord {
+  size: number;
+  run: string;
+  /** `terminal`: the ratio is this wall over the plain apply's; `peer`: the peer's wall over cekuraform's. */
+  kind: 'terminal' | 'peer';
+  wallMs: number;
+  cpuMs: number;
+  /** The scenario of the table it is compared with. */
+  comparedTo: string;
+  comparedWallMs: number;
+  comparedCpuMs: number;
+}
+
 /** Where the CPU of a converged plan of `size` agents goes (bench/stages.ts). */
 export interface SizeStages {
   size: number;
@@ -60,6 +74,7 @@ export interface ReportSettings {
 
 export interface ReportInput {
   records: RunRecord[];
+  sideBySide: SideBySideRecord[];
   stages: SizeStages[];
   /** Wall times of `cekuraform --help`, ms, one per run. */
   helpMs: number[];
@@ -78,6 +93,17 @@ export const TARGETS = {
   planRssMB: 250,
   planTargetSize: 1000,
   helpMs: 300,
+  /** A converged plan of this many agents … */
+  smallPlanSize: 100,
+  /** … within this wall time. */
+  smallPlanMs: 700,
+  /** An apply changing 10% of the agents, against its bound. */
+  changeFactor: 2,
+  /** The apply in a terminal against the same apply with plain lines. */
+  terminalFactor: 1.2,
+  /** How many times faster than the naive sequential peer, from empty and converged. */
+  peerFromEmpty: 10,
+  peerConverged: 5,
 } as const;
 
 interface TargetCheck {
@@ -140,6 +166,17 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     '"Writing" is the apply\'s part from its first write on (wall less the time to the first write, which the emulator saw), against the bound',
     'less its list pages: how the apply itself does, apart from reading the manifest and planning, which come first and are in no bound.',
     '',
+    '## In a terminal, and a naive sequential peer',
+    '',
+    'Each against a fresh emulator with the same latency, right after the runs above. **In a terminal**: the same apply from empty',
+    'run under `script` (util-linux) on a pseudo-terminal of 120 columns, colour on and `CI` unset, so it draws the live view; compared',
+    'with "apply, from empty" above, which prints plain lines. **Naive peer** (`bench/naive.ts`, at N ≤ 100: it is sequential): per',
+    'agent, a lookup by name, a POST or an unconditional PATCH, and when the mock-tool mode differs a toggle polled every 100 ms;',
+    "run from empty, then again on the converged agents; compared with cekuraform's apply from empty and converged. The ratio for the",
+    "terminal is its wall over the plain apply's; for the peer, the peer's wall over cekuraform's (how many times faster cekuraform is).",
+    '',
+    renderSideBySide(input.sideBySide),
+    '',
     '## Where the CPU of a plan goes',
     '',
     "A converged plan of the last manifest, cut into the CLI's steps (`bench/stages.ts`: the functions `cekuraform plan` calls, one after",
@@ -167,8 +204,8 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
     '',
     "The bound is the least wall time the run's round trips need, at latency L, taken from its own request log:",
     '',
-    '- **plan** (and a converged apply, which sends only lists): `pages × L`. List pages are sequential, since each page gives',
-    '  the `next` link.',
+    "- **plan** (and a converged apply, which sends only lists): `pages × L`, the pages counted one after another as the issue's",
+    '  targets were set (cekuraform now reads pages 2..k at once after page 1, so its own least time is `2 × L`).',
     '- **apply**: `pages × L + max(Σₐ rₐ × L / P, maxₐ (rₐ × L + Dₐ))`, where `rₐ` counts the requests for agent `a` (its write, toggle',
     '  POST, progress polls and any read), `P` is `--parallelism` and `Dₐ` is the toggle duration when `a` was toggled (no client',
     "  can see a toggle finish sooner). With Dₐ short the first term decides: the agents' chains spread over P slots.",
@@ -184,6 +221,8 @@ export function renderReport(input: ReportInput): { markdown: string; summary: s
 
   const summary = [
     resultsTable,
+    '',
+    renderSideBySide(input.sideBySide),
     '',
     renderStages(input.stages),
     '',
@@ -218,6 +257,30 @@ function renderResults({ records }: ReportInput): string {
   return [header, rule, ...rows].join('\n');
 }
 
+function renderSideBySide(records: SideBySideRecord[]): string {
+  if (records.length === 0) return '(Not measured.)';
+  const header = '| N | run | wall s | CPU s | compared with | its wall s | its CPU s | ratio | target |';
+  const rule = '|---:|---|---:|---:|---|---:|---:|---:|---|';
+  const rows = records.map((record) => {
+    const { ratio, limit, isMet } = sideBySideRatio(record);
+    return (
+      `| ${record.size} | ${record.run} | ${seconds(record.wallMs)} | ${seconds(record.cpuMs)} | ${record.comparedTo} | ` +
+      `${seconds(record.comparedWallMs)} | ${seconds(record.comparedCpuMs)} | ${ratio.toFixed(2)} | ${limit} ${isMet ? 'pass' : '**fail**'} |`
+    );
+  });
+  return [header, rule, ...rows].join('\n');
+}
+
+function sideBySideRatio(record: SideBySideRecord): { ratio: number; limit: string; isMet: boolean } {
+  if (record.kind === 'terminal') {
+    const ratio = record.wallMs / record.comparedWallMs;
+    return { ratio, limit: `≤ ${TARGETS.terminalFactor}`, isMet: ratio <= TARGETS.terminalFactor };
+  }
+  const ratio = record.wallMs / record.comparedWallMs;
+  const least = record.run.includes('converged') ? TARGETS.peerConverged : TARGETS.peerFromEmpty;
+  return { ratio, limit: `≥ ${least}`, isMet: ratio >= least };
+}
+
 function renderStages(stages: SizeStages[]): string {
   if (stages.length === 0) return '(Not measured.)';
   const sizes = stages.map((stage) => stage.size);
@@ -241,6 +304,11 @@ function renderStages(stages: SizeStages[]): string {
   rows.push(
     `| YAML \`parseDocument\` alone, fresh process | ${stages.map((stage) => cells(parse(stage))).join(' | ')} |`,
   );
+  const fast = (stage: SizeStages): StageReport['stages'][number] | undefined =>
+    stage.yaml.stages.find((step) => step.name === 'fast path (js-yaml)');
+  rows.push(
+    `| the fast path (js-yaml) instead, same process, after it | ${stages.map((stage) => cells(fast(stage))).join(' | ')} |`,
+  );
   return [header, rule, ...rows].join('\n');
 }
 
@@ -261,7 +329,7 @@ function renderTargets(checks: TargetCheck[]): string {
   return ['| target | result | runs judged |', '|---|---|---|', ...rows].join('\n');
 }
 
-function checkTargets({ records, helpMs }: ReportInput): TargetCheck[] {
+function checkTargets({ records, helpMs, sideBySide }: ReportInput): TargetCheck[] {
   const label = (record: RunRecord): string => `N=${record.size} ${record.scenario}`;
   const planLike = records.filter((record) => record.kind !== 'apply');
   const applies = records.filter((record) => record.kind === 'apply');
@@ -319,6 +387,50 @@ function checkTargets({ records, helpMs }: ReportInput): TargetCheck[] {
         const mb = (record.rssMiB * 2 ** 20) / MB;
         return { run: label(record), isMet: mb < TARGETS.planRssMB, figure: `${mb.toFixed(0)} MB` };
       }),
+    },
+    {
+      target: `a converged plan of ${TARGETS.smallPlanSize} agents in < ${TARGETS.smallPlanMs / 1000} s wall`,
+      isCount: false,
+      results: records
+        .filter((record) => record.scenario === 'plan, converged' && record.size === TARGETS.smallPlanSize)
+        .map((record) => ({
+          run: label(record),
+          isMet: record.wallMs < TARGETS.smallPlanMs,
+          figure: `${seconds(record.wallMs)} s (${(record.wallMs / TARGETS.smallPlanMs).toFixed(2)} × the target)`,
+        })),
+    },
+    {
+      target: `an apply of a 10% change ≤ ${TARGETS.changeFactor} × bound`,
+      isCount: false,
+      results: applies
+        .filter((record) => record.scenario === 'apply, 10% changed')
+        .map((record) => ({
+          run: label(record),
+          isMet: record.wallMs <= TARGETS.changeFactor * record.bound.ms,
+          figure: `${(record.wallMs / record.bound.ms).toFixed(2)} × bound`,
+        })),
+    },
+    {
+      target: `apply in a terminal ≤ ${TARGETS.terminalFactor} × the same apply with plain lines`,
+      isCount: false,
+      results: sideBySide
+        .filter((record) => record.kind === 'terminal')
+        .map((record) => ({
+          run: `N=${record.size}`,
+          isMet: sideBySideRatio(record).isMet,
+          figure: `${sideBySideRatio(record).ratio.toFixed(2)} ×`,
+        })),
+    },
+    {
+      target: `≥ ${TARGETS.peerFromEmpty} × faster than the naive peer from empty, ≥ ${TARGETS.peerConverged} × converged`,
+      isCount: false,
+      results: sideBySide
+        .filter((record) => record.kind === 'peer')
+        .map((record) => ({
+          run: `N=${record.size} ${record.run}`,
+          isMet: sideBySideRatio(record).isMet,
+          figure: `${sideBySideRatio(record).ratio.toFixed(2)} ×`,
+        })),
     },
     {
       target: `\`cekuraform --help\` starts in < ${TARGETS.helpMs} ms (median)`,

@@ -20,9 +20,15 @@ export function expectedPages(agents: number, pageSize: number): number {
   return Math.max(1, Math.ceil(agents / pageSize));
 }
 
+/** The read-only probe a plan that changes mock mode sends once, to learn whether the toggle routes exist. */
+export function isToggleProbe(request: RequestLogEntry): boolean {
+  return request.method === 'GET' && request.query.progress_id === 'cekuraform-probe';
+}
+
 /**
- * Target "a plan issues only list calls, one per page, and no per-agent request". Returns what
- * breaks it, empty when met. `pageSize` is what the server honours for the client's `page_size`.
+ * Target "a plan issues only list calls, one per page, and no per-agent request" (besides at most one
+ * toggle probe when it changes mock mode). Returns what breaks it, empty when met. `pageSize` is what
+ * the server honours for the client's `page_size`.
  */
 export function planRequestProblems(
   requests: readonly RequestLogEntry[],
@@ -30,7 +36,9 @@ export function planRequestProblems(
   pageSize: number,
 ): string[] {
   const problems: string[] = [];
-  const others = requests.filter((request) => request.kind !== 'list');
+  const probes = requests.filter(isToggleProbe).length;
+  if (probes > 1) problems.push(`toggle probes: ${probes}, not at most one`);
+  const others = requests.filter((request) => request.kind !== 'list' && !isToggleProbe(request));
   if (others.length > 0) problems.push(`requests other than list: ${others.length} (${describeKinds(others)})`);
   const lists = requests.filter((request) => request.kind === 'list');
   const pages = expectedPages(liveAgents, pageSize);

@@ -7,7 +7,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EMULATOR_DEFAULT_API_KEY, startEmulator, type EmulatorHandle } from '../src/emulator/server.js';
 import { agentName, BENCH_SECRET_ENV, benchManifest, tenPercentEdit } from './manifest.js';
-import { renderReport, type Machine, type RunRecord, type ScenarioKind, type SizeStages } from './report.js';
+import {
+  renderReport,
+  type Machine,
+  type RunRecord,
+  type ScenarioKind,
+  type SideBySideRecord,
+  type SizeStages,
+} from './report.js';
 import { applyBound, countByKind, planBound, planRequestProblems, WRITE_KINDS, writeProblems } from './requests.js';
 import type { RusageReport } from './rusage-hook.js';
 import type { StageReport } from './stages.js';
@@ -45,22 +52,28 @@ const root = findRepoRoot();
 const bin = join(root, 'bin/cekuraform.js');
 const rusageHook = pathToFileURL(fileURLToPath(new URL('./rusage-hook.js', import.meta.url))).href;
 const stagesScript = fileURLToPath(new URL('./stages.js', import.meta.url));
+const naiveScript = fileURLToPath(new URL('./naive.js', import.meta.url));
+/** The naive peer is sequential: at 1000 agents it alone would take minutes, and the issue sets its target at 100. */
+const NAIVE_MAX_SIZE = 100;
 
 const settings = readSettings();
 const startLoad = os.loadavg()[0] ?? 0;
 const benchStarted = performance.now();
 const records: RunRecord[] = [];
 const stages: SizeStages[] = [];
+const sideBySide: SideBySideRecord[] = [];
 const problems: string[] = [];
 
 for (const size of settings.sizes) {
   const measured = await benchSize(size);
   records.push(...measured.records);
   if (measured.stages !== undefined) stages.push(measured.stages);
+  if (problems.length === 0) sideBySide.push(...(await measureSideBySide(size, measured.records)));
 }
 const helpMs = await measureHelp(settings.helpRuns);
 const report = renderReport({
   records,
+  sideBySide,
   stages,
   helpMs,
   machine: describeMachine(),
@@ -215,6 +228,99 @@ async function runStages(argv: string[], dir: string, apiUrl: string): Promise<S
   return JSON.parse(output.stdout) as StageReport;
 }
 
+/**
+ * The same apply from empty in a pseudo-terminal (the live view, colour on), and the naive sequential
+ * peer from empty and again when converged, each against a fresh emulator, next to the runs above.
+ */
+async function measureSideBySide(size: number, measured: RunRecord[]): Promise<SideBySideRecord[]> {
+  const plainApply = measured.find((record) => record.scenario === 'apply, from empty');
+  const convergedApply = measured.find((record) => record.scenario === 'apply, converged');
+  const found: SideBySideRecord[] = [];
+  const inFreshEmulator = async (
+    name: string,
+    runs: { label: string; run: (dir: string, url: string) => Promise<CliRun> }[],
+  ) => {
+    const emulator = await startEmulator({
+      port: 0,
+      dataFile: null,
+      latencyMs: settings.latencyMs,
+      toggleDurationMs: settings.toggleDurationMs,
+      maxPageSize: MAX_PAGE_SIZE,
+    });
+    const dir = await mkdtemp(join(tmpdir(), `cekuraform-bench-${name}-${size}-`));
+    const results: CliRun[] = [];
+    try {
+      await writeFile(join(dir, 'agents.yaml'), benchManifest(size));
+      for (const { label, run } of runs) {
+        const result = await run(dir, emulator.url);
+        process.stdout.write(`N=${size} ${label}: ${(result.wallMs / 1000).toFixed(2)} s, exit ${result.exitCode}\n`);
+        if (result.exitCode !== 0) {
+          problems.push(`N=${size} ${label}: exited with ${result.exitCode}; its output is in ${result.logFile}`);
+          return undefined;
+        }
+        results.push(result);
+      }
+      if (emulator.agents().length !== size)
+        problems.push(`N=${size} ${name}: ${emulator.agents().length} agents, not ${size}`);
+    } finally {
+      await emulator.close();
+      if (problems.length === 0) await rm(dir, { recursive: true, force: true });
+    }
+    return results;
+  };
+  const record = (
+    run: string,
+    cli: CliRun,
+    comparedTo: RunRecord | undefined,
+    kind: SideBySideRecord['kind'],
+  ): void => {
+    if (comparedTo === undefined) return;
+    found.push({
+      size,
+      run,
+      kind,
+      wallMs: cli.wallMs,
+      cpuMs: (cli.usage.userMicros + cli.usage.systemMicros) / 1000,
+      comparedTo: comparedTo.scenario,
+      comparedWallMs: comparedTo.wallMs,
+      comparedCpuMs: comparedTo.cpuMs,
+    });
+  };
+
+  const argv = ['apply', '--auto-approve', '-f', 'agents.yaml', '--state', 'bench.state.json'];
+  const terminal = await inFreshEmulator('terminal', [
+    {
+      label: 'apply, from empty, in a terminal',
+      run: (dir, url) =>
+        runCli([...argv, '--parallelism', String(settings.parallelism)], {
+          dir,
+          apiUrl: url,
+          name: 'tty-apply',
+          terminal: true,
+        }),
+    },
+  ]);
+  if (terminal !== undefined) record('apply, from empty, in a terminal', terminal[0]!, plainApply, 'terminal');
+
+  if (size <= NAIVE_MAX_SIZE) {
+    const naive = await inFreshEmulator('naive', [
+      {
+        label: 'naive peer, from empty',
+        run: (dir, url) => runCli(['agents.yaml'], { dir, apiUrl: url, name: 'naive-1', script: naiveScript }),
+      },
+      {
+        label: 'naive peer, converged',
+        run: (dir, url) => runCli(['agents.yaml'], { dir, apiUrl: url, name: 'naive-2', script: naiveScript }),
+      },
+    ]);
+    if (naive !== undefined) {
+      record('naive peer, from empty', naive[0]!, plainApply, 'peer');
+      record('naive peer, converged', naive[1]!, convergedApply, 'peer');
+    }
+  }
+  return found;
+}
+
 /** Ids of the agents a run had to write: all live agents, none, or these names. */
 function idsOf(emulator: EmulatorHandle, writes: 'all' | 'none' | string[]): number[] {
   if (writes === 'none') return [];
@@ -233,15 +339,25 @@ interface CliRun {
   logFile: string;
 }
 
-/** `node bin/cekuraform.js …` in `dir`, output to a log file, with the rusage hook preloaded. */
+/**
+ * `node bin/cekuraform.js …` (or `script`, the naive peer) in `dir`, output to a log file, with the
+ * rusage hook preloaded. `terminal`: on a pseudo-terminal of 120 columns (util-linux `script`), colour on
+ * and CI unset, as a person runs it; the hook measures the CLI process, not `script`.
+ */
 async function runCli(
   argv: string[],
-  { dir, apiUrl, name }: { dir: string; apiUrl: string; name: string },
+  {
+    dir,
+    apiUrl,
+    name,
+    terminal = false,
+    script = bin,
+  }: { dir: string; apiUrl: string; name: string; terminal?: boolean; script?: string },
 ): Promise<CliRun> {
   const logFile = join(dir, `${name}.log`);
   const rusageFile = join(dir, `${name}.rusage.json`);
   const log = await open(logFile, 'w');
-  const env = {
+  const env: Record<string, string | undefined> = {
     ...process.env,
     CEKURA_API_URL: apiUrl,
     CEKURA_API_KEY: EMULATOR_DEFAULT_API_KEY,
@@ -249,14 +365,22 @@ async function runCli(
     CEKURAFORM_BENCH_RUSAGE: rusageFile,
     NO_COLOR: '1',
   };
+  const command = [process.execPath, '--import', rusageHook, script, ...argv];
+  if (terminal) {
+    delete env.NO_COLOR;
+    delete env.CI;
+  }
   try {
     const started = performance.now();
     const exitCode = await new Promise<number>((resolveExit, reject) => {
-      const child = spawn(process.execPath, ['--import', rusageHook, bin, ...argv], {
-        cwd: dir,
-        env,
-        stdio: ['ignore', log.fd, log.fd],
-      });
+      const quoted = command.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+      const child = terminal
+        ? spawn('script', ['-qec', `stty cols 120 rows 40; exec ${quoted}`, '/dev/null'], {
+            cwd: dir,
+            env,
+            stdio: ['ignore', log.fd, log.fd],
+          })
+        : spawn(command[0]!, command.slice(1), { cwd: dir, env, stdio: ['ignore', log.fd, log.fd] });
       child.on('error', reject);
       child.on('exit', (code, signal) => resolveExit(code ?? (signal === null ? 1 : 128)));
     });

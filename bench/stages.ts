@@ -62,12 +62,14 @@ if (mode === 'yaml') {
     parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, merge: true, logLevel: 'error' }),
   );
   await timed('YAML toJS', () => doc.toJS());
+  // What loading a manifest with nothing to report does instead (src/manifest/parse.ts).
+  const { fastManifestValue } = await import('../src/manifest/parse.js');
+  await timed('fast path (js-yaml)', () => fastManifestValue(text));
 } else {
   const modules = await timed('imports', async () => ({
     session: await import('../src/cli/session.js'),
     fetch: await import('../src/state/fetch.js'),
     record: await import('../src/state/record.js'),
-    planner: await import('../src/plan/plan.js'),
     text: await import('../src/render/text.js'),
     style: await import('../src/render/style.js'),
   }));
@@ -82,15 +84,15 @@ if (mode === 'yaml') {
     modules.fetch.fetchLiveState(api, manifest.projects),
   );
   const result = await timed('plan', () =>
-    modules.planner.plan(
+    modules.session.planRun({
+      api,
       manifest,
       live,
-      records.current(),
-      modules.session.planOptionsOf(
-        { prune: false, deleteRelated: false, targets: [], maxDeletes: undefined },
-        manifest,
-      ),
-    ),
+      record: records.current(),
+      args: { prune: false, deleteRelated: false, mockModeVia: undefined, targets: [], maxDeletes: undefined },
+      target: modules.session.apiTargetOf({ apiUrl: undefined }, io),
+      scope: { files: {}, unread: [], isWhole: false },
+    }),
   );
   await timed('render text', () => modules.text.renderPlanText(result, modules.style.createStyle(false)));
   await api.close();

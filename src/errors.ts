@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'read_back_mismatch',
   'toggle_failed',
   'toggle_timeout',
+  'mock_mode_not_written',
   'interrupted',
   // saved plans and the state record
   'plan_stale',

@@ -32,8 +32,42 @@ export function digest(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+/** Equal as JSON (absent and undefined properties alike, key order ignored), compared in place without serialising. */
+export function deepEqual(left: unknown, right: unknown): boolean {
+  // As JSON.stringify writes them: NaN and ±Infinity are null.
+  const a = typeof left === 'number' && !Number.isFinite(left) ? null : left;
+  const b = typeof right === 'number' && !Number.isFinite(right) ? null : right;
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index++) if (!deepEqual(a[index] ?? null, b[index] ?? null)) return false;
+    return true;
+  }
+  if (!isJsonObject(a) || !isJsonObject(b) || Array.isArray(b)) return false;
+  let count = 0;
+  for (const key of Object.keys(a)) {
+    if (a[key] === undefined) continue;
+    count += 1;
+    if (!Object.hasOwn(b, key) || !deepEqual(a[key], b[key])) return false;
+  }
+  for (const key of Object.keys(b)) if (b[key] !== undefined) count -= 1;
+  return count === 0;
+}
+
+/**
+ * Defines `name` on `target` as computed on its first read and kept; an enumerable property like any
+ * other, so JSON.stringify and spreads read it. For digests only a saved or JSON plan shows.
+ */
+export function lazyProperty<T extends object, K extends string, V>(
+  target: T,
+  name: K,
+  compute: () => V,
+): T & Record<K, V> {
+  let value: { computed: V } | undefined;
+  return Object.defineProperty(target, name, {
+    enumerable: true,
+    get: () => (value ??= { computed: compute() }).computed,
+  }) as T & Record<K, V>;
 }
 
 /** Escapes one reference token of a JSON Pointer (RFC 6901). */

@@ -2,6 +2,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import type { JsonObject } from '../json.js';
+import { ApiError } from './errors.js';
 import { describeFailure, invalidResponse } from './failure.js';
 import { exchange, type ApiRequest, type HttpConfig } from './http.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from './retry.js';
@@ -49,9 +50,13 @@ export interface ApiClientOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Debug trace, one line per attempt: method, path, status or failure, ms. Never headers or bodies. */
   log?: (line: string) => void;
+  /** Sees the rate-limit headers of each response (see `HttpConfig`). */
+  onRateLimitHeaders?: (headers: Record<string, string>) => void;
 }
 
 const AGENTS_PATH = '/test_framework/v2/aiagents/';
+/** A progress id no toggle ever has (real ones are UUIDs). */
+const PROBE_PROGRESS_ID = 'cekuraform-probe';
 
 /** The Cekura API over HTTP. Every method rejects with an `ApiError`; see `CekuraApi`. */
 export function createApiClient(options: ApiClientOptions): CekuraApi {
@@ -70,6 +75,7 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
     bodyTimeoutMs: timeouts.bodyMs,
     clock,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.onRateLimitHeaders ? { onRateLimitHeaders: options.onRateLimitHeaders } : {}),
   };
   const retryDeps = {
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
@@ -111,22 +117,52 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
   ): Promise<WireAgent[]> {
     const agents: WireAgent[] = [];
     const fetched = new Set<string>();
-    let url: URL | undefined = agentsUrl('', { project_id: String(project), page_size: String(pageSize), ...query });
-    for (let page = 1; url; page++) {
+    // `isLast`: its next link is followed (checked against loops and other origins); a page read with later ones is not.
+    const readPage = async (url: URL, page: number, isLast = true) => {
       fetched.add(url.href);
       const request: ApiRequest = { operation: `${operation} (page ${page})`, method: 'GET', url };
       const response = await call(request);
       const body = readJson(request, response);
-      if (Array.isArray(body)) {
-        agents.push(...validate(request, response.status, agentListSchema, body));
-        break;
-      }
+      if (Array.isArray(body)) return { results: validate(request, response.status, agentListSchema, body) };
       const current = validate(request, response.status, agentPageSchema, body);
+      const next = current.next && isLast ? nextPageUrl(request, response.status, current.next, fetched) : undefined;
+      return { results: current.results, count: current.count, next };
+    };
+
+    let page = 1;
+    let current = await readPage(
+      agentsUrl('', { project_id: String(project), page_size: String(pageSize), ...query }),
+      page,
+    );
+    agents.push(...current.results);
+    // Page 1 says how many pages there are: the rest are read at once instead of one round trip each.
+    const pageCount =
+      current.count === undefined || current.results.length === 0
+        ? 0
+        : Math.ceil(current.count / current.results.length);
+    if (current.next?.searchParams.get('page') === '2' && pageCount > 2) {
+      const next = current.next;
+      const urls = Array.from({ length: pageCount - 1 }, (_, index) => withPage(next, index + 2));
+      const rest = await Promise.all(urls.map((url, index) => readPage(url, index + 2, index === urls.length - 1)));
+      for (const read of rest) agents.push(...read.results);
+      current = rest.at(-1)!;
+      page = pageCount;
+    }
+    // Pages one after another: a server without page numbers, or agents added since page 1 was read.
+    while (current.next !== undefined) {
+      page += 1;
+      current = await readPage(current.next, page);
       agents.push(...current.results);
-      url = current.next ? nextPageUrl(request, response.status, current.next, fetched) : undefined;
     }
     // A server that ignored project_id must not make other projects' agents look managed.
     return agents.filter((agent) => agent.project === project);
+  }
+
+  /** `url` (page 2, on the API's origin) asking for page `page` instead. */
+  function withPage(url: URL, page: number): URL {
+    const paged = new URL(url);
+    paged.searchParams.set('page', String(page));
+    return paged;
   }
 
   function nextPageUrl(request: ApiRequest, status: number, next: string, fetched: Set<string>): URL {
@@ -210,6 +246,24 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
         },
         toggleProgressSchema,
       ),
+
+    offersToggle: async (id) => {
+      const request: ApiRequest = {
+        operation: 'checking whether the API offers the mock-tool toggle',
+        agentId: id,
+        method: 'GET',
+        url: agentsUrl(`${id}/toggle-mock-tools-progress/`, { progress_id: PROBE_PROGRESS_ID }),
+        isToggleEndpoint: true,
+      };
+      try {
+        await call(request);
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'api_validation') return true;
+        if (error instanceof ApiError && error.code === 'api_unsupported') return false;
+        throw error;
+      }
+    },
 
     close: async () => {
       if (ownPool && !ownPool.closed) await ownPool.close();

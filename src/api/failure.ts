@@ -56,10 +56,11 @@ function isIdempotent(method: HttpMethod): boolean {
   }
 }
 
-// Cekura's newer public API dropped the toggle endpoints (NOTES.md).
+// Cekura's newer public API dropped the toggle endpoints (NOTES.md): the plan chose the wrong way.
 const TOGGLE_UNSUPPORTED = {
-  detail: 'this Cekura API does not offer toggle-mock-tools',
-  hint: 'remove mock_tools_enabled from the manifest and choose mock mode in Cekura instead',
+  detail:
+    'this Cekura API does not offer toggle-mock-tools (the newer API sets mock_tools_enabled by PATCH); run plan again, which detects this',
+  hint: 'run `cekuraform plan` again, or plan with --mock-mode-via patch',
 };
 
 function statusFailure(

@@ -37,6 +37,8 @@ export interface HttpConfig {
   bodyTimeoutMs: number;
   clock: Clock;
   log?: (line: string) => void;
+  /** Sees the rate-limit headers of every response (`X-RateLimit-*`, `RateLimit-*`, `Retry-After`), for `doctor`. */
+  onRateLimitHeaders?: (headers: Record<string, string>) => void;
 }
 
 /**
@@ -70,6 +72,7 @@ async function send(config: HttpConfig, request: ApiRequest, path: string): Prom
       bodyTimeout: config.bodyTimeoutMs,
     });
     const text = await response.body.text();
+    config.onRateLimitHeaders?.(rateLimitHeaders(response.headers));
     const retryAfter = response.headers['retry-after'];
     return {
       kind: 'response',
@@ -118,6 +121,16 @@ function scrubbedError(error: unknown, redact: (text: string) => string): Error 
   const scrubbed = new Error(redact(message));
   scrubbed.name = error instanceof Error ? error.name : 'Error';
   return Object.assign(scrubbed, { code: errorCode(error) });
+}
+
+function rateLimitHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).flatMap(([name, value]) =>
+      /ratelimit|^retry-after$/i.test(name) && value !== undefined
+        ? [[name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]]
+        : [],
+    ),
+  );
 }
 
 function redactSecret(text: string, secret: string): string {

@@ -3,7 +3,9 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { ToggleProgress, WireAgent, WireMockTool } from './types.js';
 
 // Response shapes (shared/cekura-api/). Objects are loose: unknown fields are kept, because a backup
-// holds the whole document and Cekura adds fields. Wrong types are rejected with the field's path.
+// holds the whole document and Cekura adds fields. Only what identifies an object is required; a field
+// the planner compares may be absent (Cekura's newer list items leave `description` out, NOTES.md) and
+// `fetchLiveState` reads such an agent whole. Wrong types are rejected with the field's path.
 
 // Bodies come from JSON.parse, so every value is JSON already and these check only the kind:
 // validating each mock-data row again with z.json() took most of the CPU of listing 1000 agents.
@@ -20,11 +22,12 @@ const mockToolSchema: z.ZodType<WireMockTool> = z
   .looseObject({
     id: z.number().int(),
     name: z.string(),
-    description: z.string(),
+    // Null in Cekura's newer reference; the same as '' to the planner.
+    description: z.string().nullable().optional(),
     mock_data: parsedJson.optional(),
     // Cekura's older name for mock_data (NOTES.md: the v1 mock-tool endpoints).
     information: parsedJson.optional(),
-    served_via: servedViaSchema,
+    served_via: servedViaSchema.optional(),
     is_shared: z.boolean().optional(),
     subscriber_count: z.number().int().optional(),
   })
@@ -40,7 +43,7 @@ const mockToolSchema: z.ZodType<WireMockTool> = z
 const dynamicVariableSchema = z.looseObject({
   id: z.number().int(),
   name: z.string(),
-  description: z.string(),
+  description: z.string().nullable().optional(),
 });
 
 const knowledgeBaseFileSchema = z.looseObject({
@@ -54,7 +57,7 @@ const knowledgeBaseFileSchema = z.looseObject({
 export const agentSchema: z.ZodType<WireAgent> = z.looseObject({
   id: z.number().int(),
   name: z.string(),
-  description: z.string(),
+  description: z.string().optional(),
   project: z.number().int(),
   language: z.string().optional(),
   telephony: jsonObject.nullable().optional(),
@@ -84,16 +87,24 @@ export const agentPageSchema = z.looseObject({
 
 export const toggleStartedSchema = z.looseObject({ progress_id: z.string() });
 
-// Only `status` is essential; the rest default as the progress page describes them when absent.
-export const toggleProgressSchema: z.ZodType<ToggleProgress> = z.looseObject({
-  status: z.enum(['in_progress', 'completed', 'failed']),
-  mock_enabled: z.boolean().nullable().default(null),
-  mcp_endpoints: z
-    .array(z.looseObject({ mock_index: z.number().int(), url: z.string(), tool_names: z.array(z.string()) }))
-    .default([]),
-  message: z.string().nullable().default(null),
-  error: z.string().nullable().default(null),
-});
+// Only `status` is essential; the rest default as the progress page describes them when absent. A
+// status other than `completed` or `failed` (the newer `queued`, or one not yet known) means the toggle
+// still runs: apply keeps polling until its deadline, and shows the status as the server wrote it.
+export const toggleProgressSchema: z.ZodType<ToggleProgress> = z
+  .looseObject({
+    status: z.string(),
+    mock_enabled: z.boolean().nullable().default(null),
+    mcp_endpoints: z
+      .array(z.looseObject({ mock_index: z.number().int(), url: z.string(), tool_names: z.array(z.string()) }))
+      .default([]),
+    message: z.string().nullable().default(null),
+    error: z.string().nullable().default(null),
+  })
+  .transform((progress): ToggleProgress => {
+    if (progress.status === 'completed' || progress.status === 'failed' || progress.status === 'in_progress')
+      return { ...progress, status: progress.status };
+    return { ...progress, status: 'in_progress', message: progress.message ?? `Cekura reports "${progress.status}"` };
+  });
 
 /** The parsed body, or the first problems with their field paths: `results[3].mock_tools[0].name: …`. */
 export function parseBody<T>(

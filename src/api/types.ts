@@ -8,7 +8,8 @@ import type { JsonObject, JsonValue } from '../json.js';
 export interface WireAgent {
   id: number;
   name: string;
-  description: string;
+  /** Left out of list items by Cekura's newer API (NOTES.md). */
+  description?: string;
   project: number;
   language?: string;
   telephony?: JsonObject | null;
@@ -29,10 +30,10 @@ export interface WireAgent {
 export interface WireMockTool {
   id: number;
   name: string;
-  description: string;
+  description?: string | null;
   /** The client copies Cekura's older field name `information` here when `mock_data` is absent. */
   mock_data: JsonValue;
-  served_via: { type: 'direct' | 'mcp'; url?: string; mock_index?: number };
+  served_via?: { type: 'direct' | 'mcp'; url?: string; mock_index?: number };
   is_shared?: boolean;
   subscriber_count?: number;
   [field: string]: unknown;
@@ -41,7 +42,7 @@ export interface WireMockTool {
 export interface WireDynamicVariable {
   id: number;
   name: string;
-  description: string;
+  description?: string | null;
   [field: string]: unknown;
 }
 
@@ -54,6 +55,7 @@ export interface WireKnowledgeBaseFile {
   [field: string]: unknown;
 }
 
+/** As apply sees it: any status the server reports besides `completed` and `failed` reads as `in_progress`. */
 export type ToggleStatus = 'in_progress' | 'completed' | 'failed';
 
 export interface McpEndpoint {
@@ -90,6 +92,12 @@ export interface CekuraApi {
   /** POST; never retried by the client. A 404/405 becomes an `api_unsupported` error. */
   toggleMockTools(id: number, enabled: boolean): Promise<{ progress_id: string }>;
   getToggleProgress(id: number, progressId: string): Promise<ToggleProgress>;
+  /**
+   * Whether the server offers the toggle routes, read-only: the progress of a progress id that cannot
+   * exist, for agent `id` (any id; see `detectMockModeVia`). 400 (unknown progress id) means offered,
+   * 404 or 405 means not; any other answer rejects.
+   */
+  offersToggle(id: number): Promise<boolean>;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
+import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { CekuraApi } from '../api/types.js';
+import type { CekuraApi, WireAgent } from '../api/types.js';
 import type { Clock } from '../clock.js';
 import { compareStrings } from '../compare.js';
 import { assertNever, CekuraformError, InternalError } from '../errors.js';
@@ -14,6 +15,7 @@ import type { AgentOutcome, ApplyEvent, ApplyResult, ApplySummary } from './even
 import type { InsertSources } from './inserts.js';
 import { checkMaxDeletes } from './max-deletes.js';
 import { AgentSlots } from './slots.js';
+import { patchMockMode } from './mock-mode-patch.js';
 import { reachMockMode } from './toggle.js';
 import { checkReadBack, createAgent, deleteAgent, recordNoOp, updateAgent } from './write.js';
 
@@ -66,6 +68,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     deps.onEvent({ type: 'interrupted' });
   };
   deps.signal?.addEventListener('abort', onAbort, { once: true });
+  // Every agent waiting for its toggle or a retry listens for Ctrl-C: hundreds at once are expected, not a leak.
+  if (deps.signal !== undefined) setMaxListeners(0, deps.signal);
   try {
     if (deps.signal?.aborted) onAbort();
     const backupFile = interrupted ? null : await backUp(plan, deps, pLimit(parallelism));
@@ -144,18 +148,20 @@ async function runAgent(
   // Other errors than AgentFailure (a stale insert, a record not saved) belong to the current step; a no-op's is a record update.
   let operation: AgentError['operation'] = change.action === 'no-op' ? 'update' : change.action;
   try {
+    /** The write's response; with mock mode `via: patch` it shows whether `mock_tools_enabled` took. */
+    let written: WireAgent | undefined;
     switch (change.action) {
       case 'create': {
-        const created = await createAgent(context, change, mockMode, sources, knownIds);
-        outcome.id = created.id;
+        written = await createAgent(context, change, mockMode, sources, knownIds);
+        outcome.id = written.id;
         wrote = true;
-        checkReadBack(change, created);
+        checkReadBack(change, written);
         break;
       }
       case 'update': {
-        const updated = await updateAgent(context, change, mockMode, sources);
+        written = await updateAgent(context, change, mockMode, sources);
         wrote = true;
-        checkReadBack(change, updated);
+        checkReadBack(change, written);
         break;
       }
       case 'delete':
@@ -179,12 +185,21 @@ async function runAgent(
           message: 'interrupted before the mock-tool mode toggle; the next apply does it',
         });
       }
-      outcome.mcp_endpoints = await reachMockMode(
-        context,
-        outcome.id,
-        mockMode.to,
-        deps.toggleTimeoutMs ?? DEFAULT_TOGGLE_TIMEOUT_MS,
-      );
+      switch (mockMode.via) {
+        case 'toggle':
+          outcome.mcp_endpoints = await reachMockMode(
+            context,
+            outcome.id,
+            mockMode.to,
+            deps.toggleTimeoutMs ?? DEFAULT_TOGGLE_TIMEOUT_MS,
+          );
+          break;
+        case 'patch':
+          await patchMockMode(context, outcome.id, mockMode.to, written);
+          break;
+        default:
+          assertNever(mockMode.via, 'mock mode via');
+      }
       outcome.toggled = true;
     }
     outcome.status = 'applied';

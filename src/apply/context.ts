@@ -1,6 +1,7 @@
 import type { CekuraApi } from '../api/types.js';
 import type { Clock } from '../clock.js';
 import type { StateRecordStore } from '../state/record.js';
+import type { StateRecord } from '../state/types.js';
 import type { AgentOutcome, ApplyEvent } from './events.js';
 import type { AgentSlots } from './slots.js';
 
@@ -41,6 +42,20 @@ export async function waitUnlessInterrupted(context: AgentContext, ms: number): 
   } catch (error) {
     if (context.signal?.aborted) return false;
     throw error;
+  } finally {
+    await context.slots.acquire(true);
+  }
+}
+
+/**
+ * Saves a change to the state record without holding the agent's slot: a save (a write and an
+ * fsync) sends nothing, so another agent's request goes out meanwhile. The agent goes on only once
+ * the change is on disk.
+ */
+export async function saveRecord(context: AgentContext, change: (record: StateRecord) => void): Promise<void> {
+  context.slots.release();
+  try {
+    await context.records.update(change);
   } finally {
     await context.slots.acquire(true);
   }

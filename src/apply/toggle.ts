@@ -3,9 +3,10 @@ import type { McpEndpoint, WireAgent } from '../api/types.js';
 import { doublingDelay, type Backoff } from '../backoff.js';
 import { assertNever, CekuraformError, InternalError } from '../errors.js';
 import type { PendingToggle } from '../state/types.js';
-import { AgentFailure, errorText, waitUnlessInterrupted, type AgentContext } from './context.js';
+import { AgentFailure, errorText, saveRecord, waitUnlessInterrupted, type AgentContext } from './context.js';
 
-const POLL_BACKOFF: Backoff = { baseDelayMs: 250, maxDelayMs: 4_000 };
+// Toggles often finish in a fraction of a second (the emulator's default is 100 ms): a first look at 250 ms wasted most of that.
+const POLL_BACKOFF: Backoff = { baseDelayMs: 100, maxDelayMs: 4_000 };
 /** Toggle POSTs of one agent, counting the first; the second only after reading the agent. */
 const TOGGLE_POST_ATTEMPTS = 2;
 
@@ -182,7 +183,7 @@ async function waitForAgentMode(
 }
 
 /**
- * Calls `poll` after waits growing from 250 ms to 4 s until it returns a value, `deadline` (clock
+ * Calls `poll` after waits growing from 100 ms to 4 s until it returns a value, `deadline` (clock
  * time) passes, or Ctrl-C stops the wait.
  */
 async function pollUntil<T>(
@@ -219,7 +220,7 @@ function toggleFailure(error: unknown, prefix = ''): AgentFailure {
 }
 
 async function setPendingToggle(context: AgentContext, toggle: PendingToggle): Promise<void> {
-  await context.records.update((record) => {
+  await saveRecord(context, (record) => {
     const agent = record.agents[context.address];
     // The change step binds the address before any toggle.
     if (agent === undefined) throw new InternalError(`${context.address} is toggled before it is recorded`);
@@ -229,7 +230,7 @@ async function setPendingToggle(context: AgentContext, toggle: PendingToggle): P
 
 async function clearPendingToggle(context: AgentContext): Promise<void> {
   if (context.records.agent(context.address)?.pending_toggle === undefined) return;
-  await context.records.update((record) => {
+  await saveRecord(context, (record) => {
     const agent = record.agents[context.address];
     if (agent === undefined) return;
     const { pending_toggle: _cleared, ...rest } = agent;

@@ -6,9 +6,17 @@ import { deepEqual, type JsonObject } from '../json.js';
 import { scrubSecretValues } from '../secret.js';
 import { diffAgentDoc, flatChanges } from '../plan/diff-fields.js';
 import type { MockModeChange, ResourceChange } from '../plan/types.js';
+import { readWhole } from '../state/fetch.js';
 import { normalizeAgent } from '../state/normalize.js';
 import type { RecordedAgent } from '../state/types.js';
-import { AgentFailure, errorText, waitUnlessInterrupted, type AgentContext, type AgentError } from './context.js';
+import {
+  AgentFailure,
+  errorText,
+  saveRecord,
+  waitUnlessInterrupted,
+  type AgentContext,
+  type AgentError,
+} from './context.js';
 import { locateFieldErrors } from './field-errors.js';
 import { resolveInserts, type InsertSources } from './inserts.js';
 
@@ -105,7 +113,7 @@ export async function deleteAgent(context: AgentContext, change: DeleteChange): 
     if (!(error instanceof ApiError && error.code === 'api_not_found')) throw writeFailure('delete', error, null);
   }
   if (context.records.addressesOf(change.id).length > 0) {
-    await context.records.update((record) => {
+    await saveRecord(context, (record) => {
       for (const [address, agent] of Object.entries(record.agents))
         if (agent.id === change.id) delete record.agents[address];
     });
@@ -145,7 +153,7 @@ async function bindAddress(
   if (mockMode !== null && existing?.id === id && existing.pending_toggle !== undefined)
     entry.pending_toggle = existing.pending_toggle;
   if (deepEqual(existing, entry)) return;
-  await context.records.update((record) => {
+  await saveRecord(context, (record) => {
     for (const [address, agent] of Object.entries(record.agents))
       if (agent.id === id && address !== context.address) delete record.agents[address];
     record.agents[context.address] = entry;
@@ -193,9 +201,19 @@ async function findLostCreate(
         `(ids ${ids.join(', ')}); keep one, delete the others, then plan again`,
     });
   }
-  const recovered = candidates[0];
-  if (recovered !== undefined) context.emit({ type: 'create_recovered', address: context.address, id: recovered.id });
-  return recovered;
+  const candidate = candidates[0];
+  if (candidate === undefined) return undefined;
+  context.emit({ type: 'create_recovered', address: context.address, id: candidate.id });
+  // The newer API's list leaves fields out; the read-back check needs the whole agent.
+  try {
+    return await readWhole(context.api, candidate);
+  } catch (error) {
+    throw new AgentFailure({
+      operation: 'create',
+      code: error instanceof CekuraformError ? error.code : 'internal',
+      message: `the agent whose create response was lost (id ${candidate.id}) could not be read: ${errorText(error)}`,
+    });
+  }
 }
 
 /** A failed write as the outcome shows it: server field errors located through the body sent, inserted values scrubbed. */

@@ -64,8 +64,12 @@ export type ServedVia = { type: 'direct' } | { type: 'mcp'; mock_index: number }
 
 export interface DynamicVariableDoc {
   name: string;
-  /** Server default `''` (also what Cekura gives a variable it derives from a `{{placeholder}}`). */
-  description: string;
+  /**
+   * Server default `''`. Absent on the desired side for a variable of a `{{placeholder}}` whose
+   * description the manifest does not give: Cekura describes those itself (`''` on the pages' API, a
+   * generated sentence on the newer one), so it is not managed. Always present on the live side.
+   */
+  description?: string;
 }
 
 /**

@@ -1,4 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
+import {
+  API_GENERATIONS,
+  DEFAULT_API_GENERATION,
+  MOCK_MODE_VIAS,
+  type ApiGeneration,
+  type MockModeVia,
+} from '../cekura/generation.js';
 import { DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
@@ -41,6 +48,8 @@ export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   targets: string[];
   /** `--max-deletes N`: warn when the plan deletes more; a saved plan keeps it for apply. */
   maxDeletes: number | undefined;
+  /** `--mock-mode-via toggle|patch`; else the manifest's `mock_mode_via`; else detected from the API. */
+  mockModeVia: MockModeVia | undefined;
   /** `--show-unmanaged`: list every unmanaged agent, not only the first few (JSON always has all). */
   showUnmanaged: boolean;
 }
@@ -51,6 +60,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   autoApprove: boolean;
   prune: boolean;
   deleteRelated: boolean;
+  /** As for plan; refused with a saved plan, which fixed the way already. */
+  mockModeVia: MockModeVia | undefined;
   parallelism: number;
   toggleTimeoutMs: number;
   maxDeletes: number | undefined;
@@ -69,7 +80,12 @@ export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {
   checkEnv: boolean;
 }
 
+/** `cekuraform doctor`: the manifest only names the projects to look at. */
+export interface DoctorArgs extends ConnectionArgs, Omit<ManifestArgs, 'state'>, OutputArgs {}
+
 export interface EmulatorArgs {
+  /** `--api`: the generation of Cekura's API to answer as. */
+  api: ApiGeneration;
   port: number;
   host: string;
   /** Null keeps agents in memory only. */
@@ -128,6 +144,7 @@ export type ParsedCommand =
   | { command: 'plan'; args: PlanArgs }
   | { command: 'apply'; args: ApplyArgs }
   | { command: 'validate'; args: ValidateArgs }
+  | { command: 'doctor'; args: DoctorArgs }
   | { command: 'schema' }
   | { command: 'emulator'; args: EmulatorArgs }
   | { command: 'force-unlock'; args: ForceUnlockArgs }
@@ -195,6 +212,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       .addOption(varOption());
   const withConnection = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
+  const mockModeViaOption = () =>
+    new Option(
+      '--mock-mode-via <way>',
+      'how mock mode is changed: toggle (toggle-mock-tools routes) or patch (mock_tools_enabled in the write); default: detected',
+    ).choices(MOCK_MODE_VIAS);
   const withOutput = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command.option('--json', 'print one JSON document').option('--no-color', 'never use colour');
 
@@ -206,6 +228,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
     .addOption(targetOption())
     .addOption(maxDeletesOption('warn when the plan deletes more agents, tools or variables than this'))
+    .addOption(mockModeViaOption())
     .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .action((options) => {
       if (options.json === true && options.markdown === true)
@@ -223,6 +246,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           deleteRelated: options.deleteRelated === true,
           targets: options.target ?? [],
           maxDeletes: options.maxDeletes,
+          mockModeVia: options.mockModeVia,
           showUnmanaged: options.showUnmanaged === true,
         },
       });
@@ -233,6 +257,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .addOption(mockModeViaOption())
     .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .addOption(
       new Option('--parallelism <n>', 'agents sending requests at once (one waiting for its toggle frees its slot)')
@@ -258,6 +283,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           hint: `name manifests with -f: \`cekuraform apply -f ${planFile}\``,
         });
       }
+      if (planFile !== undefined && options.mockModeVia !== undefined) {
+        throw new UsageError('--mock-mode-via cannot change a saved plan', {
+          hint: 'a saved plan applies mock mode the way it was planned; give --mock-mode-via to `plan --out`',
+        });
+      }
       const ignored = [
         ['--prune', options.prune],
         ['--delete-related', options.deleteRelated],
@@ -279,6 +309,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           autoApprove: options.autoApprove === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
+          mockModeVia: options.mockModeVia,
           parallelism: options.parallelism,
           toggleTimeoutMs: options.toggleTimeout,
           maxDeletes: options.maxDeletes,
@@ -324,6 +355,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           targets: options.target ?? [],
           isDestroy: true,
           showUnmanaged: false,
+          mockModeVia: undefined,
           lockTimeoutMs: options.lockTimeout,
         },
       });
@@ -360,6 +392,24 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       });
     });
 
+  withOutput(
+    withConnection(
+      program.command('doctor').description('check, read-only, that the configured Cekura API works with cekuraform'),
+    ),
+  )
+    .option(
+      '-f, --file <path>',
+      'manifest whose projects to look at (repeatable; default: the usual one, if any)',
+      collect,
+    )
+    .addOption(environmentOption())
+    .action((options) => {
+      accept({
+        command: 'doctor',
+        args: { files: options.file ?? [], vars: {}, env: options.env, apiUrl: options.apiUrl, ...outputArgs(options) },
+      });
+    });
+
   program
     .command('schema')
     .description("print the manifest's JSON Schema (for editor completion)")
@@ -368,6 +418,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   program
     .command('emulator')
     .description('run a local Cekura API emulator')
+    .addOption(
+      new Option('--api <generation>', "generation of Cekura's API to answer as (2026-08: no toggle routes)")
+        .choices(API_GENERATIONS)
+        .default(DEFAULT_API_GENERATION),
+    )
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .option('--data <file>', 'file that keeps the agents across restarts', DEFAULT_EMULATOR_DATA)
@@ -384,6 +439,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       accept({
         command: 'emulator',
         args: {
+          api: options.api,
           port: options.port,
           host: options.host,
           data: options.inMemory === true ? null : options.data,

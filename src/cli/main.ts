@@ -44,6 +44,8 @@ async function run(command: ParsedCommand, io: CliIo): Promise<number> {
       return (await import('./commands/apply.js')).applyCommand(command.args, withInterrupt(io));
     case 'validate':
       return (await import('./commands/validate.js')).validateCommand(command.args, io);
+    case 'doctor':
+      return (await import('./commands/doctor.js')).doctorCommand(command.args, io);
     case 'schema':
       return (await import('./commands/schema.js')).schemaCommand(io);
     case 'emulator':

@@ -8,8 +8,11 @@ import { systemClock } from '../clock.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
 import { listDeletes } from '../apply/max-deletes.js';
+import type { MockModeVia } from '../cekura/generation.js';
+import { withMockModeVia } from '../plan/mock-mode.js';
+import { plan } from '../plan/plan.js';
 import type { ApiTarget, ManifestScope, Plan, PlanOptions } from '../plan/types.js';
-import type { StateRecord } from '../state/types.js';
+import type { LiveState, StateRecord } from '../state/types.js';
 import { createStyle, shouldUseColor, type OutputStream, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
 import { isDebug } from './debug.js';
@@ -61,18 +64,44 @@ export function apiTargetOf(args: ConnectionArgs, io: CliIo): ApiTarget {
   return resolveApiUrl({ ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }), env: io.env });
 }
 
-/** Plan options: the flags, else the manifest's top-level `prune` and `max_deletes`. */
-export function planOptionsOf(
-  args: Pick<PlanArgs, 'prune' | 'deleteRelated' | 'targets' | 'maxDeletes'>,
-  manifest: Manifest,
-): PlanOptions {
+/** Plan options: the flags, else the manifest's top-level `prune` and `max_deletes`; mock mode by toggle until detected. */
+function planOptionsOf(args: PlanningArgs, manifest: Manifest, via: MockModeVia): PlanOptions {
   const maxDeletes = args.maxDeletes ?? manifest.max_deletes;
   return {
     prune: args.prune || manifest.prune,
     delete_related: args.deleteRelated,
     ...(maxDeletes === undefined ? {} : { max_deletes: maxDeletes }),
     ...(args.targets.length === 0 ? {} : { targets: args.targets }),
+    mock_mode_via: via,
   };
+}
+
+type PlanningArgs = Pick<PlanArgs, 'prune' | 'deleteRelated' | 'mockModeVia' | 'targets' | 'maxDeletes'>;
+
+/**
+ * Plans, with mock mode changed the way `--mock-mode-via` forces, else the manifest's `mock_mode_via`,
+ * else the way the API offers (NOTES.md, "Two generations of the API"). Detecting costs one read,
+ * sent only when the plan changes mock mode: the toggle-progress route asked for a progress id that
+ * cannot exist answers 400 where the route exists and 404 where it was removed. It asks about an agent
+ * the plan toggles, else any live agent, else id 0 (the page resolves a progress id without the agent).
+ */
+export async function planRun(input: {
+  api: CekuraApi;
+  manifest: Manifest;
+  live: LiveState;
+  record: StateRecord;
+  args: PlanningArgs;
+  /** The API the plan is for, which it names. */
+  target: ApiTarget;
+  /** The files read, for the remembered-file rule (`manifestScopeOf`). */
+  scope: ManifestScope;
+}): Promise<Plan> {
+  const { api, manifest, live, record, args, target, scope } = input;
+  const forced = args.mockModeVia ?? manifest.mock_mode_via;
+  const planned = plan(manifest, live, record, planOptionsOf(args, manifest, forced ?? 'toggle'), target, scope);
+  if (forced !== undefined || planned.mock_mode_changes.length === 0) return planned;
+  const probeId = planned.mock_mode_changes.find((change) => change.id !== null)?.id ?? live.agents[0]?.id ?? 0;
+  return (await api.offersToggle(probeId)) ? planned : withMockModeVia(planned, 'patch');
 }
 
 /** Reads and validates the manifests for the `--env` environment, printing their warnings to stderr. */

@@ -12,7 +12,7 @@ export function getAgent(request: ApiRequest, context: EmulatorContext, agentId:
 }
 
 export function createAgent(request: ApiRequest, context: EmulatorContext): Reply {
-  const write = validWrite(request, 'create', null);
+  const write = validWrite(request, context, 'create', null);
   const agent = context.store.create(write, nowIso(context));
   return { status: 201, body: renderAgent(agent, request.base), agentId: agent.id };
 }
@@ -32,7 +32,7 @@ function updateAgent(
   mode: WriteMode,
 ): Reply {
   const agent = requireAgent(context, agentId);
-  context.store.update(agent, validWrite(request, mode, agent), nowIso(context));
+  context.store.update(agent, validWrite(request, context, mode, agent), nowIso(context));
   return { status: 200, body: renderSettled(agent, request, context) };
 }
 
@@ -47,8 +47,13 @@ export function deleteAgent(request: ApiRequest, context: EmulatorContext, agent
   return { status: 204 };
 }
 
-function validWrite(request: ApiRequest, mode: WriteMode, agent: StoredAgent | null): AgentWrite {
-  const result = validateAgentWrite(request.body(), mode, agent);
+function validWrite(
+  request: ApiRequest,
+  context: EmulatorContext,
+  mode: WriteMode,
+  agent: StoredAgent | null,
+): AgentWrite {
+  const result = validateAgentWrite(request.body(), mode, agent, context.settings.api);
   if ('errors' in result) throw new ReplyError({ status: 400, body: result.errors });
   return result.write;
 }

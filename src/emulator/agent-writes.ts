@@ -1,4 +1,5 @@
 import { descriptionPlaceholders } from '../cekura/fields.js';
+import type { ApiGeneration } from '../cekura/generation.js';
 import { compareStrings } from '../compare.js';
 import { assertNever } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
@@ -33,17 +34,20 @@ export function blankAgent(id: number, now: string): StoredAgent {
   };
 }
 
+/** How one write is applied: new ids, whether it creates the agent, its time, the API generation. */
+export interface WriteSettings {
+  nextId: NextId;
+  isCreate: boolean;
+  now: string;
+  api: ApiGeneration;
+}
+
 /**
  * Applies a validated write to `agent` in place. Cannot fail: everything that could is checked by
  * `validateAgentWrite` first, so a rejected write changes nothing.
  */
-export function applyAgentWrite(
-  agent: StoredAgent,
-  write: AgentWrite,
-  nextId: NextId,
-  isCreate: boolean,
-  now: string,
-): void {
+export function applyAgentWrite(agent: StoredAgent, write: AgentWrite, settings: WriteSettings): void {
+  const { nextId, isCreate, now } = settings;
   if (write.name !== undefined) agent.name = write.name;
   if (write.description !== undefined) agent.description = write.description;
   if (write.project !== undefined) agent.project = write.project;
@@ -51,6 +55,7 @@ export function applyAgentWrite(
   if (write.agent_speaks_first !== undefined) agent.agent_speaks_first = write.agent_speaks_first;
   if (write.webhook_url !== undefined) agent.webhook_url = write.webhook_url;
   if (write.webhook_secret !== undefined) agent.webhook_secret = write.webhook_secret;
+  if (write.mock_tools_enabled !== undefined) agent.mock_tools_enabled = write.mock_tools_enabled;
   if (write.telephony !== undefined) agent.telephony = mergeObject(agent.telephony, write.telephony);
   if (write.provider !== undefined) agent.provider = mergeObject(agent.provider, write.provider);
   if (write.mock_tools !== undefined) agent.mock_tools = writeMockTools(write.mock_tools, nextId);
@@ -62,7 +67,7 @@ export function applyAgentWrite(
   if (write.dynamic_variables !== undefined)
     agent.dynamic_variables = writeDynamicVariables(agent.dynamic_variables, write.dynamic_variables, nextId);
   // Cekura derives variables from the description on create and on each save of it (NOTES.md), after the body's own set.
-  if (isCreate || write.description !== undefined) addPlaceholderVariables(agent, nextId);
+  if (isCreate || write.description !== undefined) addPlaceholderVariables(agent, settings);
   agent.updated_at = now;
 }
 
@@ -136,11 +141,13 @@ function writeDynamicVariables(
     .sort(byName);
 }
 
-function addPlaceholderVariables(agent: StoredAgent, nextId: NextId): void {
+function addPlaceholderVariables(agent: StoredAgent, { nextId, api }: WriteSettings): void {
   const names = new Set(agent.dynamic_variables.map((variable) => variable.name));
   const missing = descriptionPlaceholders(agent.description).filter((name) => !names.has(name));
   if (missing.length === 0) return;
-  const derived = missing.map((name) => ({ id: nextId('dynamic_variable'), name, description: '' }));
+  // The 2026-08 generation describes a derived variable from how the prompt uses it (NOTES.md); ours is a fixed sentence.
+  const describe = (name: string): string => (api === '2026-08' ? `What the prompt fills in for {{${name}}}.` : '');
+  const derived = missing.map((name) => ({ id: nextId('dynamic_variable'), name, description: describe(name) }));
   agent.dynamic_variables = [...agent.dynamic_variables, ...derived].sort(byName);
 }
 

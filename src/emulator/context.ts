@@ -1,3 +1,4 @@
+import type { ApiGeneration } from '../cekura/generation.js';
 import type { JsonValue } from '../json.js';
 import type { FaultState } from './faults.js';
 import { detailReply, ReplyError } from './http.js';
@@ -11,6 +12,8 @@ export interface EmulatorContext {
   toggles: ToggleTasks;
   faults: FaultState;
   settings: {
+    /** Which generation of Cekura's API to answer as (NOTES.md, "Two generations of the API"). */
+    api: ApiGeneration;
     pageSize: number;
     maxPageSize: number;
     toggleDurationMs: number;

@@ -1,3 +1,4 @@
+import type { ApiGeneration } from '../cekura/generation.js';
 import type { ApiRequest, EmulatorContext } from './context.js';
 import { detailReply, ReplyError, type Reply } from './http.js';
 import { renderAgent } from './render.js';
@@ -5,7 +6,8 @@ import type { StoredAgent } from './types.js';
 
 /**
  * `GET /test_framework/v2/aiagents/`: filtered by `project_id` (or `project`), searched by `q` in
- * names, ordered by id, paged as DRF's PageNumberPagination does (NOTES.md).
+ * names, ordered by id, paged as DRF's PageNumberPagination does (NOTES.md). Generation 2026-08
+ * also matches a numeric `q` against the id, and leaves `description` out of the items.
  */
 export function listAgents(request: ApiRequest, context: EmulatorContext): Reply {
   const query = request.url.searchParams;
@@ -17,7 +19,7 @@ export function listAgents(request: ApiRequest, context: EmulatorContext): Reply
   const matches: StoredAgent[] = [];
   for (const agent of context.store.all()) {
     if (project !== undefined && agent.project !== project) continue;
-    if (search !== '' && !agent.name.toLowerCase().includes(search)) continue;
+    if (search !== '' && !matchesSearch(agent, search, context.settings.api)) continue;
     matches.push(agent);
   }
   const pageCount = Math.max(1, Math.ceil(matches.length / pageSize));
@@ -25,7 +27,10 @@ export function listAgents(request: ApiRequest, context: EmulatorContext): Reply
 
   const results = matches.slice((page - 1) * pageSize, page * pageSize).map((agent) => {
     context.toggles.settle(agent);
-    return renderAgent(agent, request.base);
+    const item = renderAgent(agent, request.base);
+    if (context.settings.api === '2026-06') return item;
+    const { description: _leftOut, ...withoutDescription } = item;
+    return withoutDescription;
   });
   return {
     status: 200,
@@ -36,6 +41,11 @@ export function listAgents(request: ApiRequest, context: EmulatorContext): Reply
       results,
     },
   };
+}
+
+function matchesSearch(agent: StoredAgent, search: string, api: ApiGeneration): boolean {
+  if (agent.name.toLowerCase().includes(search)) return true;
+  return api === '2026-08' && /^\d+$/.test(search) && agent.id === Number(search);
 }
 
 function readProjectFilter(query: URLSearchParams): number | undefined {

@@ -42,7 +42,7 @@ export async function serveRequest(
     return;
   }
 
-  const route = resolveRoute(method, url.pathname);
+  const route = resolveRoute(method, url.pathname, pipeline.context.settings.api);
   const latencyMs = pipeline.context.faults.latencyMs() ?? pipeline.latencyMs;
   if (latencyMs > 0) await delay(latencyMs);
   if (pipeline.isClosed()) return;

@@ -1,3 +1,4 @@
+import type { ApiGeneration } from '../cekura/generation.js';
 import type { ApiRequest, EmulatorContext } from './context.js';
 import { createAgent, deleteAgent, getAgent, patchAgent, putAgent } from './agent-routes.js';
 import type { Reply } from './http.js';
@@ -32,10 +33,11 @@ const ENDPOINTS: Record<Endpoint, Partial<Record<string, { kind: RequestKind; ha
 const AGENTS_PATH =
   /^\/test_framework\/v2\/aiagents\/(?:([^/]+)\/(?:(toggle-mock-tools|toggle-mock-tools-progress)\/)?)?$/;
 
-export function resolveRoute(method: string, pathname: string): Route {
+const NOT_FOUND: Handler = () => ({ status: 404, body: { detail: 'Not found.' } });
+
+export function resolveRoute(method: string, pathname: string, api: ApiGeneration): Route {
   const match = AGENTS_PATH.exec(pathname);
-  if (match === null)
-    return { kind: 'other', agentId: undefined, handle: () => ({ status: 404, body: { detail: 'Not found.' } }) };
+  if (match === null) return { kind: 'other', agentId: undefined, handle: NOT_FOUND };
   const [, idSegment, action] = match;
   const agentId = idSegment !== undefined && /^\d{1,15}$/.test(idSegment) ? Number(idSegment) : undefined;
   const endpoint: Endpoint =
@@ -46,6 +48,9 @@ export function resolveRoute(method: string, pathname: string): Route {
         : action === 'toggle-mock-tools'
           ? 'toggle'
           : 'toggle_progress';
+  // Cekura removed the toggle routes on 2026-07-01 (NOTES.md): the router no longer knows them.
+  if (api === '2026-08' && (endpoint === 'toggle' || endpoint === 'toggle_progress'))
+    return { kind: 'other', agentId, handle: NOT_FOUND };
   const methods = ENDPOINTS[endpoint];
   const handler = methods[method];
   if (handler !== undefined) return { kind: handler.kind, agentId, handle: handler.handle };

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WireAgent } from '../api/types.js';
+import { DEFAULT_API_GENERATION, type ApiGeneration } from '../cekura/generation.js';
 import { systemClock, type Clock } from '../clock.js';
 import { CekuraformError } from '../errors.js';
 import type { JsonValue } from '../json.js';
@@ -23,6 +24,8 @@ export const EMULATOR_DEFAULT_API_KEY = 'cekura-emulator-dev-key';
 const SAVE_DELAY_MS = 200;
 
 export interface EmulatorOptions {
+  /** The generation of Cekura's API to answer as; default `2026-06`, the pages' (NOTES.md). */
+  api?: ApiGeneration;
   /** 0 (the default) picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -76,7 +79,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   let file: WriteBehindFile | undefined;
   const onChange = () => file?.markDirty();
-  const store = new AgentStore(onChange);
+  const api = options.api ?? DEFAULT_API_GENERATION;
+  const store = new AgentStore(onChange, api);
   const faults = new FaultState();
   const toggles = new ToggleTasks(
     store,
@@ -98,6 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     toggles,
     faults,
     settings: {
+      api,
       pageSize: options.pageSize ?? 50,
       maxPageSize: options.maxPageSize ?? 100,
       toggleDurationMs: options.toggleDurationMs ?? 1500,

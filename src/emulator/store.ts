@@ -1,3 +1,4 @@
+import type { ApiGeneration } from '../cekura/generation.js';
 import { applyAgentWrite, blankAgent } from './agent-writes.js';
 import type { DeletionRecord, NextIds, StoredAgent } from './types.js';
 import type { AgentWrite } from './validate-agent.js';
@@ -24,9 +25,11 @@ export class AgentStore {
   #nextIds = firstIds();
   #deletions: DeletionRecord[] = [];
   readonly #onChange: () => void;
+  readonly #api: ApiGeneration;
 
-  constructor(onChange: () => void) {
+  constructor(onChange: () => void, api: ApiGeneration) {
     this.#onChange = onChange;
+    this.#api = api;
   }
 
   get(id: number): StoredAgent | undefined {
@@ -41,7 +44,7 @@ export class AgentStore {
   /** Creates an agent from a validated create write. */
   create(write: AgentWrite, now: string): StoredAgent {
     const agent = blankAgent(this.#nextId('agent'), now);
-    applyAgentWrite(agent, write, (kind) => this.#nextId(kind), true, now);
+    applyAgentWrite(agent, write, { nextId: (kind) => this.#nextId(kind), isCreate: true, now, api: this.#api });
     this.#agents.set(agent.id, agent);
     this.#indexTools(agent);
     this.#onChange();
@@ -50,7 +53,7 @@ export class AgentStore {
 
   update(agent: StoredAgent, write: AgentWrite, now: string): void {
     for (const tool of agent.mock_tools) this.#toolOwners.delete(tool.id);
-    applyAgentWrite(agent, write, (kind) => this.#nextId(kind), false, now);
+    applyAgentWrite(agent, write, { nextId: (kind) => this.#nextId(kind), isCreate: false, now, api: this.#api });
     this.#indexTools(agent);
     this.#onChange();
   }

@@ -52,11 +52,17 @@ function providerRefusal(agent: StoredAgent): string | undefined {
   return undefined;
 }
 
-/** `GET …/{id}/toggle-mock-tools-progress/?progress_id=` */
+/**
+ * `GET …/{id}/toggle-mock-tools-progress/?progress_id=`. The progress id is checked before the agent,
+ * as the page says it is resolved on its own ("the progress_id is unique"): an unknown one is a 400
+ * whatever the agent id, which is what `cekuraform` probes for.
+ */
 export function getToggleProgress(request: ApiRequest, context: EmulatorContext, agentId: number | undefined): Reply {
-  const agent = requireAgent(context, agentId);
   const progressId = request.url.searchParams.get('progress_id');
   if (progressId === null || progressId === '') throw new ReplyError(detailReply(400, 'progress_id is required.'));
+  if (!context.toggles.exists(progressId))
+    throw new ReplyError(detailReply(400, `Unknown progress_id "${progressId}".`));
+  const agent = requireAgent(context, agentId);
   const task = context.toggles.find(agent, progressId);
   if (task === undefined) throw new ReplyError(detailReply(400, `Unknown progress_id "${progressId}" for this agent.`));
   return { status: 200, body: renderToggleProgress(task, request.base) };

@@ -78,6 +78,11 @@ export class ToggleTasks {
     return this.#pendingByAgent.get(agent.id);
   }
 
+  /** Whether any agent's task has this progress id. */
+  exists(progressId: string): boolean {
+    return this.#tasks.has(progressId);
+  }
+
   /** The agent's task with this progress id (settled), or undefined. */
   find(agent: StoredAgent, progressId: string): ToggleTask | undefined {
     this.settle(agent);

@@ -24,7 +24,7 @@ export interface StoredAgent {
   webhook_secret: string | null;
   /** Ordered by id. */
   mock_tools: StoredMockTool[];
-  /** Changed only by a completed toggle. */
+  /** Changed by a completed toggle (2026-06) or by a write (2026-08). */
   mock_tools_enabled: boolean;
   /** Always null here: the emulator has no auto-fetch. */
   mock_tools_provider: string | null;

@@ -1,4 +1,5 @@
 import { CHAT_TYPES, LANGUAGES, PROVIDER_TYPES } from '../cekura/fields.js';
+import type { ApiGeneration } from '../cekura/generation.js';
 import { assertNever } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import {
@@ -24,7 +25,8 @@ export type WriteMode = 'create' | 'replace' | 'patch';
 
 /**
  * A write body that passed validation, in the form `applyAgentWrite` takes. An absent field is left
- * alone; read-only fields (`id`, `mock_tools_enabled`, timestamps) and unknown fields never get here.
+ * alone; read-only fields (`id`, timestamps, `mock_tools_enabled` before 2026-08) and unknown fields
+ * never get here.
  */
 export interface AgentWrite {
   name?: string;
@@ -40,6 +42,8 @@ export interface AgentWrite {
   mock_tools?: MockToolWrite[];
   dynamic_variables?: DynamicVariableWrite[];
   knowledge_base_files?: KnowledgeBaseFileWrite[];
+  /** Writable since 2026-07-22 (NOTES.md); read-only in the 2026-06 generation. */
+  mock_tools_enabled?: boolean;
 }
 
 /** A JSON Merge Patch (RFC 7386) for an object field; `clear` empties the field first (the body sent null). */
@@ -91,11 +95,21 @@ const PROVIDER_FIELDS: Record<string, FieldRule> = {
   send_post_conversation_metadata: flag,
 };
 
-/** Checks a write body for `mode`; `agent` is the agent being updated (null on create). Changes nothing. */
+// Self-hosted left the provider enum on 2026-08-06 (NOTES.md): it is `custom` with a self-hosted chat type.
+const PROVIDER_FIELDS_2026_08: Record<string, FieldRule> = {
+  ...PROVIDER_FIELDS,
+  type: { type: 'choice', choices: [...PROVIDER_TYPES.filter((type) => type !== 'self_hosted'), ''] },
+};
+
+/**
+ * Checks a write body for `mode` as generation `api` does; `agent` is the agent being updated (null on
+ * create). Changes nothing.
+ */
 export function validateAgentWrite(
   body: JsonValue,
   mode: WriteMode,
   agent: StoredAgent | null,
+  api: ApiGeneration,
 ): { write: AgentWrite } | { errors: FieldErrors } {
   if (!isJsonObject(body)) return { errors: { non_field_errors: [MESSAGES.object(body)] } };
   const errors: FieldErrors = {};
@@ -104,7 +118,8 @@ export function validateAgentWrite(
 
   if (isFullWrite || body.name !== undefined) {
     const name = readRequiredText(body, 'name', errors, { maxLength: 255 });
-    if (name !== undefined) write.name = name;
+    // DRF's CharField trims by default; the 2026-08 reference shows it.
+    if (name !== undefined) write.name = api === '2026-08' ? name.trim() : name;
   }
   if (isFullWrite || body.description !== undefined) {
     const description = readRequiredText(body, 'description', errors, { allowBlank: true });
@@ -139,7 +154,7 @@ export function validateAgentWrite(
 
   const telephony = readTelephony(body, mode, errors);
   if (telephony !== undefined) write.telephony = telephony;
-  const provider = readProvider(body.provider, errors);
+  const provider = readProvider(body.provider, api === '2026-08' ? PROVIDER_FIELDS_2026_08 : PROVIDER_FIELDS, errors);
   if (provider !== undefined) write.provider = provider;
 
   if (body.mock_tools !== undefined) {
@@ -151,6 +166,10 @@ export function validateAgentWrite(
     const variables = validateDynamicVariables(body.dynamic_variables);
     if ('errors' in variables) errors.dynamic_variables = variables.errors;
     else write.dynamic_variables = variables.items;
+  }
+  if (api === '2026-08' && body.mock_tools_enabled !== undefined) {
+    if (typeof body.mock_tools_enabled === 'boolean') write.mock_tools_enabled = body.mock_tools_enabled;
+    else addError(errors, 'mock_tools_enabled', MESSAGES.boolean);
   }
   if (body.knowledge_base_files !== undefined) {
     const files = validateKnowledgeBaseFiles(body.knowledge_base_files, agent?.knowledge_base_files ?? []);
@@ -187,10 +206,14 @@ function readTelephony(body: JsonObject, mode: WriteMode, errors: FieldErrors): 
   return clear || Object.keys(patch).length > 0 ? { clear, patch } : undefined;
 }
 
-function readProvider(value: JsonValue | undefined, errors: FieldErrors): ObjectWrite | undefined {
+function readProvider(
+  value: JsonValue | undefined,
+  fields: Record<string, FieldRule>,
+  errors: FieldErrors,
+): ObjectWrite | undefined {
   if (value === undefined) return undefined;
   if (value === null) return { clear: true, patch: {} };
-  const problem = checkField(value, { type: 'object', fields: PROVIDER_FIELDS });
+  const problem = checkField(value, { type: 'object', fields });
   if (problem) {
     errors.provider = problem;
     return undefined;

@@ -40,9 +40,9 @@ export function exportAgentBody(
   if (tools.length > 0) body.mock_tools = tools;
   const derived = descriptionPlaceholders(doc.description ?? '');
   const variables = Object.values(doc.dynamic_variables)
-    .filter((variable) => !(derived.includes(variable.name) && variable.description === ''))
+    .filter((variable) => !(derived.includes(variable.name) && !variable.description))
     .sort(byName)
-    .map(({ name, description }): JsonObject => (description === '' ? { name } : { name, description }));
+    .map(({ name, description }): JsonObject => (description ? { name, description } : { name }));
   if (variables.length > 0) body.dynamic_variables = variables;
   body.mock_tools_enabled = live.mock_tools_enabled;
 

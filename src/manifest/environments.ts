@@ -1,7 +1,7 @@
 import { UsageError, type SourceLocation } from '../errors.js';
 import { isJsonObject, type JsonValue } from '../json.js';
-import type { FileSetting, LocatedEnvUse } from './loaded-file.js';
-import { interpolateValue, secretReuseIssue } from './interpolate.js';
+import { locatedEnvUse, type FileSetting, type LocatedEnvUse } from './loaded-file.js';
+import { interpolateValue } from './interpolate.js';
 import { formatPath, type YamlPath } from './issues.js';
 import { agreeingSetting, issueAt, where } from './merge.js';
 import type { AgentOverride } from './override.js';
@@ -76,9 +76,7 @@ export function selectEnvironment(
   for (const [varName, { path, value, parsed }] of effectiveVars) {
     const resolved = interpolateValue(value, path, { env, vars: null, environment: name });
     issues.push(...resolved.issues.map(parsed.toIssue));
-    selected.envUses.push(
-      ...resolved.envUses.map((use) => ({ name: use.name, issue: parsed.toIssue(secretReuseIssue(use)) })),
-    );
+    selected.envUses.push(...resolved.envUses.map((use) => locatedEnvUse(use, parsed)));
     selected.vars.set(varName, resolved.value as JsonValue);
   }
   for (const [varName, text] of Object.entries(given)) {
@@ -98,7 +96,13 @@ function agreedSettings(declarations: Declaration[], issues: ManifestIssue[]): D
   const agreed = new Map<string, FileSetting<unknown> & Declaration>();
   for (const declaration of declarations) {
     const id = formatPath(declaration.path);
-    const setting = { ...declaration, location: declaration.parsed.locate(declaration.path, 'key') };
+    const setting = {
+      ...declaration,
+      // Located when read: only a disagreement between files is reported with its place.
+      get location() {
+        return declaration.parsed.locate(declaration.path, 'key');
+      },
+    };
     agreed.set(id, agreeingSetting(declaration.path, agreed.get(id), setting, issues) as typeof setting);
   }
   return [...agreed.values()];
@@ -106,29 +110,30 @@ function agreedSettings(declarations: Declaration[], issues: ManifestIssue[]): D
 
 /** Overrides of every environment: one per agent and environment, each naming an agent some file defines. */
 function checkedOverrides(declarations: Declaration[], agentKeys: string[], issues: ManifestIssue[]): Declaration[] {
-  const firstAt = new Map<string, SourceLocation>();
+  // Located only for an issue: locating needs the file's yaml Document, which a file with no issue never builds.
+  const firstAt = new Map<string, Declaration>();
   const checked: Declaration[] = [];
   for (const declaration of declarations) {
     const { path, parsed } = declaration;
-    const location = parsed.locate(path, 'key');
+    const location = (): SourceLocation => parsed.locate(path, 'key');
     const first = firstAt.get(formatPath(path));
     const key = String(path[3]);
     if (first !== undefined) {
       issues.push(
         issueAt(
-          location,
+          location(),
           path,
-          `this override is also written at ${where(first)}`,
+          `this override is also written at ${where(first.parsed.locate(first.path, 'key'))}`,
           'give each agent one override per environment',
         ),
       );
     } else if (!agentKeys.includes(key)) {
       const message = `environment ${String(path[1])} overrides agent \`${key}\`, which no manifest file defines`;
       issues.push(
-        issueAt(location, path, message, didYouMean(key, agentKeys) ?? 'an override names a key under `agents:`'),
+        issueAt(location(), path, message, didYouMean(key, agentKeys) ?? 'an override names a key under `agents:`'),
       );
     } else {
-      firstAt.set(formatPath(path), location);
+      firstAt.set(formatPath(path), declaration);
       checked.push(declaration);
     }
   }

@@ -1,10 +1,11 @@
 import { dirname } from 'node:path';
 import type { SelectedEnvironment } from './environments.js';
-import { interpolateManifest, secretReuseIssue } from './interpolate.js';
+import { interpolateManifest } from './interpolate.js';
 import type { PathIssue } from './issues.js';
 import { mergeOverrides, withOverrides } from './override.js';
-import type { LoadedFile } from './loaded-file.js';
+import { fileSetting, locatedEnvUse, type LoadedFile } from './loaded-file.js';
 import type { ParsedFile } from './parse.js';
+import type { ResolvedSecret } from './types.js';
 import { resolveAgent } from './resolve.js';
 import { checkAgentRules } from './rules.js';
 import { agentSchema, fileHeaderSchema, manifestFileSchema } from './schema.js';
@@ -45,17 +46,21 @@ export async function loadManifestFile(
   });
   const issues: PathIssue[] = [...interpolated.issues];
   loaded.secretEnvNames = interpolated.secrets.map((found) => found.secret.env);
-  loaded.envUses = interpolated.envUses.map((use) => ({
-    name: use.name,
-    issue: parsed.toIssue(secretReuseIssue(use)),
-  }));
+  // By agent once: filtering every secret of the file for each agent made loading quadratic.
+  const secretsByAgent = new Map<string, ResolvedSecret[]>();
+  for (const found of interpolated.secrets) {
+    const secrets = secretsByAgent.get(found.agentKey) ?? [];
+    secrets.push(found.secret);
+    secretsByAgent.set(found.agentKey, secrets);
+  }
+  loaded.envUses = interpolated.envUses.map((use) => locatedEnvUse(use, parsed));
   const warnings: PathIssue[] = [];
   const header = fileHeaderSchema.safeParse(interpolated.value);
   if (header.success) {
-    const { prune, max_deletes } = header.data;
-    if (prune !== undefined) loaded.prune = { value: prune, location: parsed.locate(['prune'], 'key') };
-    if (max_deletes !== undefined)
-      loaded.max_deletes = { value: max_deletes, location: parsed.locate(['max_deletes'], 'key') };
+    const { prune, max_deletes, mock_mode_via } = header.data;
+    if (prune !== undefined) loaded.prune = fileSetting(prune, parsed, ['prune']);
+    if (max_deletes !== undefined) loaded.max_deletes = fileSetting(max_deletes, parsed, ['max_deletes']);
+    if (mock_mode_via !== undefined) loaded.mock_mode_via = fileSetting(mock_mode_via, parsed, ['mock_mode_via']);
   } else {
     issues.push(
       ...fromZodIssues(header.error.issues, {
@@ -84,7 +89,7 @@ export async function loadManifestFile(
       if (header.success) issues.push(missingProject(key, environment.name));
       return;
     }
-    const secrets = interpolated.secrets.filter((found) => found.agentKey === key).map((found) => found.secret);
+    const secrets = secretsByAgent.get(key) ?? [];
     const resolved = await resolveAgent(agent.data, {
       key,
       project,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CekuraformError, UsageError } from '../errors.js';
-import { digest } from '../json.js';
+import { digest, lazyProperty } from '../json.js';
 import { findManifestFiles } from './discover.js';
 import { selectEnvironment, type SelectedEnvironment } from './environments.js';
 import { loadManifestFile, type ManifestFileRef } from './file.js';
@@ -65,19 +65,21 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
 
   const prune = merged.prune?.value ?? false;
   const max_deletes = merged.max_deletes?.value;
-  return {
+  const manifest = {
     files: order,
     ...(environment.name === undefined ? {} : { environment: environment.name }),
     agents: merged.agents,
     projects: [...new Set(merged.agents.map((agent) => agent.project))].sort((a, b) => a - b),
     prune,
     ...(max_deletes === undefined ? {} : { max_deletes }),
-    hash: manifestHash(environment.name, merged.agents, prune, max_deletes),
+    ...(merged.mock_mode_via === undefined ? {} : { mock_mode_via: merged.mock_mode_via.value }),
     warnings: sortIssues(
       files.flatMap((file) => file.warnings),
       order,
     ),
   };
+  // Hashing every agent is only needed for a saved or JSON plan.
+  return lazyProperty(manifest, 'hash', () => manifestHash(environment.name, merged.agents, prune, max_deletes));
 }
 
 function environmentOf(parsed: ParsedFile[], options: LoadManifestOptions, order: string[]): SelectedEnvironment {

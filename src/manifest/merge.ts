@@ -3,6 +3,7 @@ import type { SourceLocation } from '../errors.js';
 import { deepEqual } from '../json.js';
 import type { FileSetting, LoadedFile } from './loaded-file.js';
 import { formatPath, type YamlPath } from './issues.js';
+import type { MockModeVia } from '../cekura/generation.js';
 import type { ManifestAgent, ManifestIssue } from './types.js';
 
 /** The files' agents and settings as one manifest. */
@@ -10,6 +11,7 @@ export interface MergedFiles {
   agents: ManifestAgent[];
   prune?: FileSetting<boolean>;
   max_deletes?: FileSetting<number>;
+  mock_mode_via?: FileSetting<MockModeVia>;
   issues: ManifestIssue[];
 }
 
@@ -33,6 +35,7 @@ export function mergeFiles(files: LoadedFile[]): MergedFiles {
     }
     merged.prune = agreeingSetting(['prune'], merged.prune, file.prune, merged.issues);
     merged.max_deletes = agreeingSetting(['max_deletes'], merged.max_deletes, file.max_deletes, merged.issues);
+    merged.mock_mode_via = agreeingSetting(['mock_mode_via'], merged.mock_mode_via, file.mock_mode_via, merged.issues);
   }
   merged.agents = [...byKey.values()].sort((a, b) => compareStrings(a.key, b.key));
   merged.issues.push(...duplicateNames(merged.agents));

@@ -53,7 +53,10 @@ export async function resolveAgent(
     ...(input.mock_tools_enabled === undefined ? {} : { mock_tools_enabled: input.mock_tools_enabled }),
     secrets: [...context.secrets].sort((a, b) => compareStrings(a.path, b.path)),
     knowledge_base_sources: knowledgeBase.sources,
-    location: parsed.locate(['agents', key], 'key'),
+    // Located when read: only error messages need it, and locating needs the file's yaml Document.
+    get location() {
+      return parsed.locate(['agents', key], 'key');
+    },
     // Located on first use: only error messages need it, and locating every field of 1000 agents took a second.
     locateField: (pointer) => (sources ??= collectSources(key, input, parsed))[pointer],
   };
@@ -69,7 +72,11 @@ function agentDoc(input: AgentInput): AgentDoc {
     doc.mock_tools = Object.fromEntries(mock_tools.map((tool) => [tool.name, mockToolDoc(tool)]));
   if (dynamic_variables !== undefined) {
     doc.dynamic_variables = Object.fromEntries(
-      dynamic_variables.map(({ name, description = '' }) => [name, { name, description }]),
+      // A description left out stays out: the planner decides its default (`effectiveDesired`).
+      dynamic_variables.map(({ name, description }) => [
+        name,
+        description === undefined ? { name } : { name, description },
+      ]),
     );
   }
   return doc;

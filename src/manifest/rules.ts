@@ -64,8 +64,22 @@ export function checkAgentRules(key: string, agent: unknown, parsed: ParsedFile)
       parsed,
     ),
     ...unknownValue([...at, 'language'], body.language, LANGUAGES, 'language', parsed),
+    ...removedSelfHosted([...at, 'provider', 'type'], provider?.type),
   );
   return findings;
+}
+
+/** Cekura's newer API (since 2026-08-06, NOTES.md) refuses `provider.type: self_hosted`; the pages' still takes it. */
+function removedSelfHosted(path: YamlPath, type: unknown): PathIssue[] {
+  if (type !== 'self_hosted') return [];
+  return [
+    {
+      path,
+      message:
+        'provider type `self_hosted` was removed from Cekura’s API on 2026-08-06; an account on the newer API refuses it as "not a valid choice"',
+      hint: 'write `type: custom` and `chat_agent_details: { type: self_hosted }` under provider (a voice websocket goes in telephony.websocket_url)',
+    },
+  ];
 }
 
 type Describe = (key: string) => Pick<PathIssue, 'message' | 'hint'>;

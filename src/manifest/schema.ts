@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHAT_TYPES, LANGUAGES, PROVIDER_TYPES, TOOL_NAME_PATTERN } from '../cekura/fields.js';
+import { MOCK_MODE_VIAS } from '../cekura/generation.js';
 import { ENVIRONMENT_NAME_PATTERN, VAR_NAME_PATTERN } from './environment-name.js';
 import { SECRET_REFERENCE } from './interpolate.js';
 
@@ -189,6 +190,12 @@ const settings = {
   project: projectId.optional().describe("Default project for this file's agents."),
   prune: z.boolean().optional().describe('Delete agents of managed projects that no manifest names.'),
   max_deletes: z.number().int().min(0).optional().describe('Refuse a plan that deletes more agents than this.'),
+  mock_mode_via: z
+    .enum(MOCK_MODE_VIAS)
+    .optional()
+    .describe(
+      'How mock mode is changed: toggle (the toggle-mock-tools routes) or patch (mock_tools_enabled in the write). Default: detected from the API.',
+    ),
 };
 
 const vars = z

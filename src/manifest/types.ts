@@ -1,5 +1,6 @@
 import type { AgentDoc } from '../cekura/agent-doc.js';
 import type { SecretPath } from '../cekura/fields.js';
+import type { MockModeVia } from '../cekura/generation.js';
 import { CekuraformError, type SourceLocation } from '../errors.js';
 import type { Secret } from '../secret.js';
 
@@ -20,6 +21,8 @@ export interface Manifest {
   prune: boolean;
   /** `max_deletes: N` at the top of a manifest; the `--max-deletes` flag wins over it. */
   max_deletes?: number;
+  /** `mock_mode_via: toggle|patch` at the top of a manifest; the `--mock-mode-via` flag wins over it; absent means detect. */
+  mock_mode_via?: MockModeVia;
   /** Digest of everything desired except secret values (secrets enter by env name); a saved plan records it. */
   hash: string;
   warnings: ManifestIssue[];

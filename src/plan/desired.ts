@@ -12,7 +12,9 @@ export interface EffectiveDesired {
 /**
  * The document the planner compares with live: the manifest's, plus what Cekura derives itself
  * (a variable per description placeholder, when the manifest manages variables) and the content
- * digests of local knowledge-base files (write-only, compared through the state record).
+ * digests of local knowledge-base files (write-only, compared through the state record). A
+ * placeholder's variable is desired by name, its description only when the manifest gives one; any
+ * other variable without a description gets the server default `''`.
  */
 export function effectiveDesired(agent: ManifestAgent, live: LiveAgentDoc | undefined): EffectiveDesired {
   const doc: AgentDoc = { ...agent.doc };
@@ -20,10 +22,16 @@ export function effectiveDesired(agent: ManifestAgent, live: LiveAgentDoc | unde
 
   if (doc.dynamic_variables !== undefined) {
     const description = doc.description ?? live?.description ?? '';
-    const variables = { ...doc.dynamic_variables };
-    for (const name of descriptionPlaceholders(description)) {
+    const placeholders = descriptionPlaceholders(description);
+    const variables = Object.fromEntries(
+      Object.entries(doc.dynamic_variables).map(([name, variable]) => [
+        name,
+        variable.description !== undefined || placeholders.includes(name) ? variable : { name, description: '' },
+      ]),
+    );
+    for (const name of placeholders) {
       if (variables[name] !== undefined) continue;
-      variables[name] = { name, description: '' };
+      variables[name] = { name };
       placeholderVariables.push(name);
     }
     doc.dynamic_variables = variables;

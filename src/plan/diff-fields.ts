@@ -60,11 +60,8 @@ function diffSet(set: SetField, desired: JsonObject, live: JsonObject): ItemDiff
       items.push(createdItem(set, name, item as JsonObject));
       continue;
     }
-    const changed = changedItem(
-      set,
-      withoutWriteOnlyFields(set, item as JsonObject),
-      withoutWriteOnlyFields(set, liveItem as JsonObject),
-    );
+    const desiredItem = withoutWriteOnlyFields(set, item as JsonObject);
+    const changed = changedItem(set, desiredItem, comparedPart(set, desiredItem, liveItem as JsonObject));
     if (changed.fields.length > 0 || changed.rows.length > 0) items.push({ set, name, action: 'update', ...changed });
   }
   for (const name of Object.keys(live)) {
@@ -82,6 +79,14 @@ function createdItem(set: SetField, name: string, item: JsonObject): ItemDiff {
   }
   const rows = rowsField === undefined ? [] : diffRows((item[rowsField] ?? []) as unknown as MockDataRow[], []);
   return { set, name, action: 'create', fields: fields.sort(byPath), rows };
+}
+
+/** The live item as far as it is compared: a variable's description only when desired has one (`DynamicVariableDoc`). */
+function comparedPart(set: SetField, desired: JsonObject, live: JsonObject): JsonObject {
+  const compared = withoutWriteOnlyFields(set, live);
+  if (set !== 'dynamic_variables' || 'description' in desired) return compared;
+  const { description: _notManaged, ...rest } = compared;
+  return rest;
 }
 
 function changedItem(set: SetField, desired: JsonObject, live: JsonObject): Pick<ItemDiff, 'fields' | 'rows'> {

@@ -17,6 +17,8 @@ export interface SecretToSend {
 interface SetContext {
   /** Live ids of the items a write keeps (none on create). */
   liveIds: LiveAgent['item_ids'] | undefined;
+  /** Live variables (none on create): a placeholder's variable whose description is not managed keeps live's. */
+  liveVariables: LiveAgent['doc']['dynamic_variables'] | undefined;
   /** Items of sets replaced on change (knowledge-base files) to upload, new or changed, by key. */
   uploads: ReadonlySet<string>;
   knowledgeBaseSources: Record<string, KnowledgeBaseSource>;
@@ -40,6 +42,7 @@ export function createRequest(
   const inserts = secretInserts(secrets);
   const context: SetContext = {
     liveIds: undefined,
+    liveVariables: undefined,
     uploads: new Set(Object.keys(desired.knowledge_base_files ?? {})),
     knowledgeBaseSources,
     inserts,
@@ -79,6 +82,7 @@ export function updateRequest(input: UpdateRequestInput): WriteRequest {
   );
   const context: SetContext = {
     liveIds: input.live.item_ids,
+    liveVariables: input.live.doc.dynamic_variables,
     uploads,
     knowledgeBaseSources: input.knowledgeBaseSources,
     inserts,
@@ -86,6 +90,14 @@ export function updateRequest(input: UpdateRequestInput): WriteRequest {
   for (const set of SET_FIELDS) {
     if (input.items.some((item) => item.set === set)) body[set] = setBody(set, input.desired, context);
   }
+  // Cekura derives a placeholder's variable whenever the description is saved (NOTES.md): saving it
+  // unchanged lets it make those the body leaves out (see `writtenItem`).
+  const { desired, live } = input;
+  const isLeftToCekura = Object.values(desired.dynamic_variables ?? {}).some(
+    (variable) => variable.description === undefined && live.doc.dynamic_variables[variable.name] === undefined,
+  );
+  if (body.dynamic_variables !== undefined && isLeftToCekura && body.description === undefined)
+    body.description = desired.description ?? live.doc.description ?? '';
   return { method: 'PATCH', body, inserts };
 }
 
@@ -108,10 +120,13 @@ function setBody(set: SetField, desired: AgentDoc, context: SetContext): JsonVal
   const items = (desired[set] ?? {}) as unknown as Record<string, JsonObject>;
   return Object.keys(items)
     .sort()
-    .map((key, index): JsonObject => {
+    .flatMap((key, index): JsonObject[] => {
       const id = rules.keptBy === 'id' ? context.liveIds?.[set][key] : undefined;
-      if (!rules.isReplacedOnChange) return { ...(id === undefined ? {} : { id }), ...items[key]! };
-      if (id !== undefined && !context.uploads.has(key)) return { id };
+      if (!rules.isReplacedOnChange) {
+        const item = writtenItem(set, items[key]!, context);
+        return item === undefined ? [] : [{ ...(id === undefined ? {} : { id }), ...item }];
+      }
+      if (id !== undefined && !context.uploads.has(key)) return [{ id }];
       const source = context.knowledgeBaseSources[key];
       if (source !== undefined) {
         context.inserts.push({
@@ -121,6 +136,17 @@ function setBody(set: SetField, desired: AgentDoc, context: SetContext): JsonVal
           sha256: source.sha256,
         });
       }
-      return { [rules.keyField]: key };
+      return [{ [rules.keyField]: key }];
     });
+}
+
+/**
+ * An item as written. A write needs each variable's description; one the manifest does not give (a
+ * placeholder's, see `DynamicVariableDoc`) is live's, and a variable live lacks is left out for Cekura
+ * to derive: never sent with an empty description nobody wrote.
+ */
+function writtenItem(set: SetField, item: JsonObject, context: SetContext): JsonObject | undefined {
+  if (set !== 'dynamic_variables' || item.description !== undefined) return item;
+  const description = context.liveVariables?.[String(item.name)]?.description;
+  return description === undefined ? undefined : { ...item, description };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SET_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
+import { MOCK_MODE_VIAS } from '../cekura/generation.js';
 import { CekuraformError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
@@ -39,7 +40,9 @@ const agentDoc = exactSchema<AgentDoc>()(
         }),
       )
       .optional(),
-    dynamic_variables: z.record(z.string(), z.strictObject({ name: z.string(), description: z.string() })).optional(),
+    dynamic_variables: z
+      .record(z.string(), z.strictObject({ name: z.string(), description: z.string().optional() }))
+      .optional(),
     knowledge_base_files: z
       .record(
         z.string(),
@@ -147,10 +150,17 @@ const planSchema = exactSchema<Plan>()(
       delete_related: z.boolean(),
       max_deletes: z.number().int().nonnegative().optional(),
       targets: z.array(z.string()).optional(),
+      mock_mode_via: z.enum(MOCK_MODE_VIAS),
     }),
     resource_changes: z.array(resourceChange),
     mock_mode_changes: z.array(
-      z.strictObject({ address: z.string(), id: z.number().int().nullable(), from: z.boolean(), to: z.boolean() }),
+      z.strictObject({
+        address: z.string(),
+        id: z.number().int().nullable(),
+        from: z.boolean(),
+        to: z.boolean(),
+        via: z.enum(MOCK_MODE_VIAS),
+      }),
     ),
     unmanaged: z.array(z.strictObject({ id: z.number().int(), name: z.string(), project: z.number().int() })),
     warnings: z.array(warning),

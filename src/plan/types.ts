@@ -1,5 +1,8 @@
 import type { AgentDoc, SetField } from '../cekura/agent-doc.js';
+import type { MockModeVia } from '../cekura/generation.js';
 import type { JsonObject, JsonValue } from '../json.js';
+
+export type { MockModeVia };
 
 // Plain data only (no classes, Map or Set): a Plan is printed by `plan --json` as it is, saved by
 // `plan --out`, and read back by `apply PLANFILE`. Raise PLAN_FORMAT_VERSION on any breaking change.
@@ -161,13 +164,15 @@ export type ResourceChange =
   | (ResourceChangeCommon & { action: 'delete'; id: number; request: DeleteRequest })
   | (ResourceChangeCommon & { action: 'no-op'; id: number; record: RecordUpdate });
 
-/** A mock-tool mode to reach by toggle + polling after the agent's write. */
+/** A mock-tool mode to reach, after or with the agent's write. */
 export interface MockModeChange {
   address: string;
   /** Null when the agent is created by the same apply. */
   id: number | null;
   from: boolean;
   to: boolean;
+  /** Fixed when the plan is made; apply of a saved plan goes exactly this way. With `patch`, the write's body carries `mock_tools_enabled`. */
+  via: MockModeVia;
 }
 
 export interface UnmanagedAgent {
@@ -231,6 +236,8 @@ export interface PlanOptions {
    * manifest sets none. Not read by the planner; apply's `--max-deletes` flag wins over it.
    */
   max_deletes?: number;
+  /** How this plan's mock-mode changes are made: forced by the user, or detected from the API before planning. */
+  mock_mode_via: MockModeVia;
 }
 
 /**

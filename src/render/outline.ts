@@ -168,12 +168,23 @@ function titleVerb(change: ResourceChange): string {
 }
 
 function mockModeLine(mockMode: MockModeChange, followsWrite: boolean): PlanLine {
-  const when = followsWrite ? 'toggle after the write' : 'toggle only, no write';
+  const when = mockModeWay(mockMode.via, followsWrite);
   return {
     kind: 'update',
     depth: 1,
     text: `mock mode: ${mockModeWord(mockMode.from)} → ${mockModeWord(mockMode.to)} (${when})`,
   };
+}
+
+function mockModeWay(via: MockModeChange['via'], followsWrite: boolean): string {
+  switch (via) {
+    case 'toggle':
+      return followsWrite ? 'toggle after the write' : 'toggle only, no write';
+    case 'patch':
+      return followsWrite ? 'patch: mock_tools_enabled in the write' : 'patch: mock_tools_enabled alone';
+    default:
+      return assertNever(via, 'mock mode via');
+  }
 }
 
 /** Field lines first, then each item with its own field changes and mock data rows under it. */

@@ -1,16 +1,16 @@
 // The only module that imports listr2: the CLI loads it for apply alone, so `--help` and plan stay cheap.
-import { Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
+import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { ToggleStatus } from '../api/types.js';
 import type { AgentOutcome, ApplyEvent } from '../apply/events.js';
 import { assertNever } from '../errors.js';
-import type { Action, Plan, ResourceChange } from '../plan/types.js';
-import { outlinePlan } from './outline.js';
+import type { Action, Plan } from '../plan/types.js';
 import type { OutputStream, Style } from './style.js';
 import { oneLine } from './values.js';
-import { actionWord, mockModeWord, operationWords } from './wording.js';
+import { mockModeWord, operationWords } from './wording.js';
 
 /**
- * How apply's progress is shown: `tty` a live listr2 task list, `lines` one plain line per event
+ * How apply's progress is shown: `tty` a live listr2 view of counters and the agents in flight, then
+ * one line per agent (plain lines on a terminal of zero columns), `lines` one plain line per event
  * (CI logs, pipes), `silent` nothing (tests, `--json`).
  */
 export type ProgressMode = 'tty' | 'lines' | 'silent';
@@ -38,7 +38,10 @@ export function createApplyProgress(options: ApplyProgressOptions): ApplyProgres
     case 'lines':
       return createLineProgress(options.plan, options.stream);
     case 'tty':
-      return createTaskProgress(options.plan, options.stream, options.style);
+      // A terminal of no width (a pseudo-terminal nobody sized) cannot hold a live view: plain lines.
+      return (options.stream.columns ?? 0) > 0 && options.stream.isTTY === true
+        ? createLiveProgress(options.plan, options.stream, options.style)
+        : createLineProgress(options.plan, options.stream);
     default:
       return assertNever(options.mode, 'progress mode');
   }
@@ -47,12 +50,7 @@ export function createApplyProgress(options: ApplyProgressOptions): ApplyProgres
 function createLineProgress(plan: Plan, stream: OutputStream): ApplyProgress {
   const toggleTargets = toggleTargetsOf(plan);
   const actions = new Map(plan.resource_changes.map((change) => [change.address, change.action]));
-  // A no-op with no toggle only updates the record: its lines would bury the agents that change.
-  const quiet = new Set(
-    plan.resource_changes
-      .filter((change) => change.action === 'no-op' && !toggleTargets.has(change.address))
-      .map((change) => change.address),
-  );
+  const quiet = quietAddresses(plan, toggleTargets);
   return {
     onEvent(event) {
       if (event.type === 'toggle_started') toggleTargets.set(event.address, event.enabled);
@@ -75,29 +73,40 @@ function progressLine(
   toggleTargets: ReadonlyMap<string, boolean>,
   actions: ReadonlyMap<string, Action>,
 ): string {
+  if (event.type === 'backup_saved') return `backup of ${event.agents} agent(s) saved to ${event.file}`;
+  if (event.type === 'interrupted')
+    return 'interrupted: no new agent is started; requests in flight finish or time out';
+  if (event.type === 'retrying' && event.address === undefined) return retryWords(event);
+  return `${event.address}: ${agentEventWords(event, toggleTargets, actions)}`;
+}
+
+type AgentEvent = Exclude<ApplyEvent, { type: 'backup_saved' | 'interrupted' }>;
+
+/** What an event says about its agent, without the address. */
+function agentEventWords(
+  event: AgentEvent,
+  toggleTargets: ReadonlyMap<string, boolean>,
+  actions: ReadonlyMap<string, Action>,
+): string {
   switch (event.type) {
-    case 'backup_saved':
-      return `backup of ${event.agents} agent(s) saved to ${event.file}`;
     case 'agent_started':
-      return `${event.address}: started`;
+      return 'started';
     case 'write_started':
-      return `${event.address}: ${writeWords(event.method)}`;
+      return writeWords(event.method);
     case 'create_recovered':
-      return `${event.address}: ${recoveredWords(event.id)}`;
+      return recoveredWords(event.id);
     case 'write_finished':
-      return `${event.address}: ${writtenWords(actions.get(event.address), event.id)}`;
+      return writtenWords(actions.get(event.address), event.id);
     case 'retrying':
-      return `${event.address === undefined ? '' : `${event.address}: `}${retryWords(event)}`;
+      return retryWords(event);
     case 'toggle_started':
-      return `${event.address}: ${toggleTitle(event.enabled)} — ${toggleStartWords(event)}`;
+      return `${toggleTitle(event.enabled)} — ${toggleStartWords(event)}`;
     case 'toggle_polled':
-      return `${event.address}: ${toggleTitle(toggleTargets.get(event.address))} — ${pollWords(event.status, event.message)}`;
+      return `${toggleTitle(toggleTargets.get(event.address))} — ${pollWords(event.status, event.message)}`;
     case 'toggle_finished':
-      return `${event.address}: ${toggleFinishWords(event.enabled, event.mcp_endpoints.length)}`;
+      return toggleFinishWords(event.enabled, event.mcp_endpoints.length);
     case 'agent_finished':
-      return `${event.address}: ${outcomeWords(event.outcome)}`;
-    case 'interrupted':
-      return 'interrupted: no new agent is started; requests in flight finish or time out';
+      return outcomeWords(event.outcome);
     default:
       return assertNever(event, 'apply event');
   }
@@ -161,225 +170,192 @@ function failureWords(error: NonNullable<AgentOutcome['error']>): string {
   return `${operationWords(error.operation)}: ${oneLine(error.message)}`;
 }
 
-// --- tty: a listr2 task per agent, driven by events ---
+// --- tty: one live listr2 task with counters and the agents in flight ---
 
-/** How an event settles a step: the listr2 task awaits it, then completes, fails or skips. */
-type StepOutcome = { status: 'done' } | { status: 'failed'; message: string } | { status: 'skipped'; reason: string };
+/** How often the live view is redrawn at most; events in between only change counters. */
+const FRAME_MS = 100;
+/** Agents listed under the counters; the rest in flight are counted in one more row. */
+const MAX_ROWS = 8;
 
-/** A promise that events settle from outside; the first settle wins. */
-interface Gate<T> {
-  promise: Promise<T>;
-  settle(value: T): void;
-  isSettled(): boolean;
+type AgentPhase = 'waiting' | 'writing' | 'toggling' | 'done' | 'failed' | 'skipped';
+
+/** What the live view knows of one agent; the final record is built from it. */
+interface LiveAgent {
+  phase: AgentPhase;
+  /** The latest step words (`updating (PATCH)`, `toggle mock mode on — in_progress`). */
+  status: string;
+  /** What was done, in order, for the final record (`written (id 301)`, `mock mode on`). */
+  done: string[];
+  /** Set when the agent finished: the words of its outcome. */
+  outcome?: string;
 }
 
-function createGate<T>(): Gate<T> {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((settle) => (resolve = settle));
-  let isSettled = false;
-  return {
-    promise,
-    settle(value) {
-      if (isSettled) return;
-      isSettled = true;
-      resolve(value);
-    },
-    isSettled: () => isSettled,
-  };
-}
-
-/** The part of a listr2 task wrapper a step writes to. */
-interface TaskOutput {
-  output: string;
-}
-
-/** A step of one agent (its write, its toggle): a listr2 subtask that waits for events. */
-interface Step extends Gate<StepOutcome> {
-  title: string;
-  /** Shows a status under the step, now or as soon as its task runs. */
-  show(output: string): void;
-  attach(task: TaskOutput): void;
-}
-
-interface AgentTask {
-  /** Settled by `agent_started`, or by whatever settles the agent first. */
-  started: Gate<void>;
-  /** In the order apply runs them: write, then toggle. */
-  steps: Step[];
-  write: Step | undefined;
-  toggle: Step | undefined;
-  /** The agent's planned action, for the words of its write step. */
-  action: Action | undefined;
-}
-
-function createStep(title: string): Step {
-  let output: string | undefined;
-  let task: TaskOutput | undefined;
-  return {
-    ...createGate<StepOutcome>(),
-    title,
-    show(text) {
-      output = text;
-      if (task !== undefined) task.output = text;
-    },
-    attach(wrapper) {
-      task = wrapper;
-      if (output !== undefined) task.output = output;
-    },
-  };
-}
-
-function createTaskProgress(plan: Plan, stream: OutputStream, style: Style): ApplyProgress {
-  const changes = new Map(plan.resource_changes.map((change) => [change.address, change]));
+/**
+ * A terminal wide enough for a live view: one listr2 task whose title counts agents by phase and
+ * whose output lists the agents in flight, redrawn at most every FRAME_MS. Each frame costs the
+ * rows it shows, whatever the number of agents; every agent's outcome is printed once, when it ends.
+ */
+function createLiveProgress(plan: Plan, stream: OutputStream, style: Style): ApplyProgress {
   const toggleTargets = toggleTargetsOf(plan);
-  const agents = new Map<string, AgentTask>();
-  const tasks: ListrTask[] = outlinePlan(plan).blocks.map((block) => {
-    const change = changes.get(block.address);
-    const write = change === undefined ? undefined : writeStep(change);
-    const target = toggleTargets.get(block.address);
-    const toggle = target === undefined ? undefined : createStep(toggleTitle(target));
-    const agent: AgentTask = {
-      started: createGate(),
-      steps: [write, toggle].filter((step) => step !== undefined),
-      write,
-      toggle,
-      action: change?.action,
-    };
-    agents.set(block.address, agent);
-    const title = `${style.bold(block.address)} ${style.dim(block.actions)}`;
-    return {
-      title,
-      task: async (_context, task) => {
-        // listr2 starts every agent at once; apply starts a few at a time.
-        task.title = `${title} ${style.dim('(waiting)')}`;
-        await agent.started.promise;
-        task.title = title;
-        // A failed step fails the agent's task; the steps after it are not shown as run.
-        return task.newListr(agent.steps.map(stepTask), { concurrent: false, exitOnError: true });
-      },
-    };
-  });
+  const actions = new Map(plan.resource_changes.map((change) => [change.address, change.action]));
+  const quiet = quietAddresses(plan, toggleTargets);
+  const agents = new Map<string, LiveAgent>();
+  for (const address of [...actions.keys(), ...toggleTargets.keys()]) {
+    if (!quiet.has(address) && !agents.has(address)) agents.set(address, { phase: 'waiting', status: '', done: [] });
+  }
+  const counts: Record<AgentPhase, number> = {
+    waiting: agents.size,
+    writing: 0,
+    toggling: 0,
+    done: 0,
+    failed: 0,
+    skipped: 0,
+  };
+  // In start order; an agent leaves it when it finishes.
+  const inFlight = new Set<string>();
+
+  const move = (agent: LiveAgent, phase: AgentPhase): void => {
+    counts[agent.phase] -= 1;
+    counts[phase] += 1;
+    agent.phase = phase;
+  };
+
+  let task: { title: string; output: string } | undefined;
+  let shown = { title: '', output: '' };
+  const draw = (): void => {
+    if (task === undefined) return;
+    const title = countsTitle(agents.size, counts, style);
+    const output = inFlightRows(inFlight, agents, style);
+    if (title !== shown.title) task.title = title;
+    if (output !== shown.output) task.output = output;
+    shown = { title, output };
+  };
+  let end!: () => void;
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  const timer = setInterval(draw, FRAME_MS);
+  timer.unref();
 
   // listr2 writes through its logger; give it the stream for both of its outputs, so nothing reaches process.stdout.
   const output = stream as unknown as NodeJS.WriteStream;
   const logger = new ListrLogger({ processOutput: new ProcessOutput(output, output), toStderr: [] });
-  const running = new Listr(tasks, {
-    concurrent: true,
-    exitOnError: false,
-    // main turns Ctrl-C into apply's abort signal; listr2's own handler would exit the process.
-    registerSignalListeners: false,
-    renderer: 'default',
-    rendererOptions: { logger, collapseSubtasks: false },
-    fallbackRenderer: 'simple',
-    fallbackRendererOptions: { logger },
-    fallbackRendererCondition: stream.isTTY !== true,
-  }).run();
+  const running = new Listr(
+    [
+      {
+        title: countsTitle(agents.size, counts, style),
+        task: async (_context, wrapper) => {
+          task = wrapper;
+          draw();
+          await ended;
+          task.output = '';
+          task.title = countsTitle(agents.size, counts, style, true);
+        },
+      },
+    ],
+    {
+      // main turns Ctrl-C into apply's abort signal; listr2's own handler would exit the process.
+      registerSignalListeners: false,
+      renderer: StreamRenderer,
+      // Truncated, not wrapped: a row never grows into two, and wrapping measured every character of every frame.
+      rendererOptions: { logger, formatOutput: 'truncate', lazy: true },
+    },
+  ).run();
 
   return {
     onEvent(event) {
-      // Events without an agent (backup, interruption, a retry of no agent) are in the final apply result text.
       if (!('address' in event) || event.address === undefined) return;
-      const agent = agents.get(event.address);
-      if (agent !== undefined) driveAgent(agent, event);
-    },
-    async finish() {
-      for (const agent of agents.values()) settleAgent(agent, { status: 'skipped', reason: 'not started' });
-      await running;
-    },
-  };
-}
-
-function writeStep(change: ResourceChange): Step | undefined {
-  switch (change.action) {
-    case 'create':
-    case 'update':
-    case 'delete':
-      return createStep(`${actionWord(change.action)} (${change.request.method})`);
-    case 'no-op':
-      return undefined;
-    default:
-      return assertNever(change, 'resource change');
-  }
-}
-
-function stepTask(step: Step): ListrTask {
-  return {
-    title: step.title,
-    task: async (_context, task) => {
-      step.attach(task);
-      const outcome = await step.promise;
-      switch (outcome.status) {
-        case 'done':
+      const address = event.address;
+      let agent = agents.get(address);
+      if (agent === undefined) {
+        // A quiet no-op shows only when it fails.
+        if (!(event.type === 'agent_finished' && event.outcome.status === 'failed')) return;
+        agent = { phase: 'waiting', status: '', done: [] };
+        agents.set(address, agent);
+        counts.waiting += 1;
+      }
+      if (event.type === 'toggle_started') toggleTargets.set(address, event.enabled);
+      switch (event.type) {
+        case 'agent_started':
+          move(agent, 'writing');
+          inFlight.add(address);
           return;
-        case 'failed':
-          throw new Error(outcome.message);
-        case 'skipped':
-          task.skip(outcome.reason);
+        case 'write_started':
+        case 'create_recovered':
+        case 'retrying':
+          agent.status = agentEventWords(event, toggleTargets, actions);
+          return;
+        case 'write_finished':
+          agent.status = writtenWords(actions.get(address), event.id);
+          agent.done.push(agent.status);
+          return;
+        case 'toggle_started':
+        case 'toggle_polled':
+          if (agent.phase === 'writing') move(agent, 'toggling');
+          agent.status = agentEventWords(event, toggleTargets, actions);
+          return;
+        case 'toggle_finished':
+          agent.done.push(toggleFinishWords(event.enabled, event.mcp_endpoints.length));
+          return;
+        case 'agent_finished':
+          inFlight.delete(address);
+          agent.outcome = outcomeWords(event.outcome);
+          move(agent, event.outcome.status === 'applied' ? 'done' : event.outcome.status);
           return;
         default:
-          assertNever(outcome, 'step outcome');
+          assertNever(event, 'apply event');
       }
+    },
+    async finish() {
+      clearInterval(timer);
+      end();
+      await running;
+      stream.write(agentRecord(agents, style));
     },
   };
 }
 
-function driveAgent(agent: AgentTask, event: Exclude<ApplyEvent, { type: 'backup_saved' | 'interrupted' }>): void {
-  switch (event.type) {
-    case 'agent_started':
-      agent.started.settle();
-      return;
-    case 'write_started':
-      agent.write?.show(writeWords(event.method));
-      return;
-    case 'create_recovered':
-      agent.write?.show(recoveredWords(event.id));
-      return;
-    case 'write_finished':
-      agent.write?.show(writtenWords(agent.action, event.id));
-      return;
-    case 'retrying':
-      agent.steps.find((step) => !step.isSettled())?.show(retryWords(event));
-      return;
-    case 'toggle_started':
-      // The write is done (its response checked) once the toggle starts.
-      agent.write?.settle({ status: 'done' });
-      agent.toggle?.show(toggleStartWords(event));
-      return;
-    case 'toggle_polled':
-      agent.write?.settle({ status: 'done' });
-      agent.toggle?.show(pollWords(event.status, event.message));
-      return;
-    case 'toggle_finished':
-      agent.write?.settle({ status: 'done' });
-      agent.toggle?.show(toggleFinishWords(event.enabled, event.mcp_endpoints.length));
-      agent.toggle?.settle({ status: 'done' });
-      return;
-    case 'agent_finished':
-      settleAgent(agent, agentFinish(event.outcome));
-      return;
-    default:
-      assertNever(event, 'apply event');
-  }
+/** listr2 picks its renderer by process.stdout; this one draws on the stream it is given, a terminal. */
+class StreamRenderer extends DefaultRenderer {
+  static override nonTTY = true;
 }
 
-/** What the agent's outcome means for its first open step; the steps after it are skipped. */
-function agentFinish(outcome: AgentOutcome): StepOutcome {
-  switch (outcome.status) {
-    case 'applied':
-      return { status: 'done' };
-    case 'failed':
-      return { status: 'failed', message: outcome.error === undefined ? 'failed' : failureWords(outcome.error) };
-    case 'skipped':
-      return { status: 'skipped', reason: 'not started' };
-    default:
-      return assertNever(outcome.status, 'outcome status');
-  }
+/** A no-op with no toggle only updates the record: its lines would bury the agents that change. */
+function quietAddresses(plan: Plan, toggleTargets: ReadonlyMap<string, boolean>): Set<string> {
+  return new Set(
+    plan.resource_changes
+      .filter((change) => change.action === 'no-op' && !toggleTargets.has(change.address))
+      .map((change) => change.address),
+  );
 }
 
-/** Settles every open step: the first with `first` (the step that was running), the rest alike unless it failed. */
-function settleAgent(agent: AgentTask, first: StepOutcome): void {
-  agent.started.settle();
-  const rest: StepOutcome =
-    first.status === 'failed' ? { status: 'skipped', reason: 'not run: an earlier step failed' } : first;
-  agent.steps.filter((step) => !step.isSettled()).forEach((step, index) => step.settle(index === 0 ? first : rest));
+function countsTitle(total: number, counts: Record<AgentPhase, number>, style: Style, isOver = false): string {
+  const parts = [`${counts.done} done`];
+  if (counts.failed > 0) parts.push(style.error(`${counts.failed} failed`));
+  for (const phase of ['skipped', 'writing', 'toggling', 'waiting'] as const)
+    if (counts[phase] > 0) parts.push(`${counts[phase]} ${phase}`);
+  return `${style.bold(`${isOver ? 'Applied' : 'Applying'} ${total} agent(s):`)} ${parts.join(', ')}`;
+}
+
+/** Up to MAX_ROWS agents in flight, oldest first; reads no more of the set than it shows. */
+function inFlightRows(inFlight: ReadonlySet<string>, agents: ReadonlyMap<string, LiveAgent>, style: Style): string {
+  const rows: string[] = [];
+  for (const address of inFlight) {
+    if (rows.length === MAX_ROWS) {
+      rows.push(style.dim(`… and ${inFlight.size - MAX_ROWS} more`));
+      break;
+    }
+    const status = agents.get(address)!.status;
+    rows.push(status === '' ? address : `${address} ${style.dim(status)}`);
+  }
+  return rows.join('\n');
+}
+
+/** Every agent that changed (or failed), one line each, in plan order: what was done and how it ended. */
+function agentRecord(agents: ReadonlyMap<string, LiveAgent>, style: Style): string {
+  const lines: string[] = [];
+  for (const [address, agent] of agents) {
+    const outcome = agent.outcome ?? 'skipped (not started)';
+    const words = agent.done.length === 0 ? outcome : `${outcome} — ${agent.done.join(', ')}`;
+    lines.push(`${style.bold(address)}: ${agent.phase === 'failed' ? style.error(words) : words}`);
+  }
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }

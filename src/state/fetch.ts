@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { CekuraApi, WireAgent } from '../api/types.js';
-import { digest } from '../json.js';
+import { digest, lazyProperty } from '../json.js';
 import { normalizeAgent } from './normalize.js';
 import type { LiveState } from './types.js';
 
@@ -11,8 +11,16 @@ export interface LiveSnapshot {
   documents: WireAgent[];
 }
 
-/** Fields the planner compares that a list item might leave out (NOTES.md: "if a list item lacks a field … fetch that agent"). */
-const FIELDS_THE_PLANNER_NEEDS = [
+/**
+ * Fields the planner compares. A list item may leave any of them out (Cekura's newer list has no
+ * `description`, NOTES.md "Two generations of the API"); such an agent is read whole with GET.
+ */
+export const FIELDS_THE_PLANNER_NEEDS = [
+  'description',
+  'language',
+  'agent_speaks_first',
+  'webhook_url',
+  'mock_tools_enabled',
   'mock_tools',
   'dynamic_variables',
   'knowledge_base_files',
@@ -41,7 +49,15 @@ export async function fetchLiveState(api: CekuraApi, projects: number[]): Promis
 export function buildLiveState(projects: number[], documents: WireAgent[]): LiveState {
   const agents = documents.map(normalizeAgent).sort((a, b) => a.id - b.id);
   const sortedProjects = [...projects].sort((a, b) => a - b);
-  return { projects: sortedProjects, agents, fingerprint: digest({ projects: sortedProjects, agents }) };
+  // Hashing every live agent is only needed for a saved or JSON plan, or to check one.
+  return lazyProperty({ projects: sortedProjects, agents }, 'fingerprint', () =>
+    digest({ projects: sortedProjects, agents }),
+  );
+}
+
+/** A listed agent with every field the planner compares: as listed, or read with GET when the list left one out. */
+export async function readWhole(api: CekuraApi, listed: WireAgent): Promise<WireAgent> {
+  return isComplete(listed) ? listed : api.getAgent(listed.id);
 }
 
 function isComplete(agent: WireAgent): boolean {

@@ -140,7 +140,8 @@ export async function openStateRecord(path: string): Promise<StateRecordStore> {
     try {
       freezeNewEntries(next, saved);
       await mkdir(dirname(path), { recursive: true });
-      await writeFileAtomic(path, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+      // Compact: indentation made each save of 1000 agents 1.1 MB, half of it spaces, written once per batch.
+      await writeFileAtomic(path, JSON.stringify(next) + '\n', { mode: 0o600 });
     } catch (error) {
       for (const update of accepted) update.reject(error);
       return;

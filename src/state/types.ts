@@ -18,7 +18,7 @@ export interface LiveAgent {
   project: number;
   /** Every field the API returned, normalized; the three sets are always present. */
   doc: LiveAgentDoc;
-  /** Read-only on the agent; changed only by a toggle. */
+  /** Changed by a toggle (the pages' API) or written by PATCH (the newer API); see `MockModeVia`. */
   mock_tools_enabled: boolean;
   /**
    * Live ids of set items by name. A write carries the id of every tool and knowledge-base file it

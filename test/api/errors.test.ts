@@ -96,7 +96,8 @@ describe('toggle endpoints missing from the server', () => {
     expect(error).toMatchObject({ code: 'api_unsupported', status, agentId: 303, maybeCommitted: false });
     expect(error.message).toContain('enabling mock tools of agent 303 failed');
     expect(error.message).toContain('this Cekura API does not offer toggle-mock-tools');
-    expect(error.hint).toContain('mock_tools_enabled');
+    expect(error.hint).toContain('plan');
+    expect(error.message).toContain('run plan again');
   });
 
   it.each([404, 405])('toggle-mock-tools-progress %i → api_unsupported', async (status) => {

@@ -15,11 +15,11 @@ import {
 let server: Awaited<ReturnType<typeof startServer>>;
 let api: CekuraApi;
 
-/** Serves `pages(origin)[i]` for the i-th request, in order. */
+/** Serves `pages(origin)[n - 1]` for `?page=n` (page 1 without the parameter); requests may come at once. */
 async function servePages(pages: (origin: string) => unknown[], pageSize = 2): Promise<ReceivedRequest[]> {
   server = await startServer((request, response) => {
-    const page = pages(server.origin)[server.requests.indexOf(request)];
-    sendJson(response, 200, page);
+    const page = Number(new URL(request.url, server.origin).searchParams.get('page') ?? '1');
+    sendJson(response, 200, pages(server.origin)[page - 1]);
   });
   api = createApiClient({ baseUrl: server.origin, apiKey: API_KEY, clock: fakeClock(), pageSize });
   return server.requests;
@@ -56,12 +56,72 @@ describe('listAgents', () => {
     const agents = await api.listAgents(42);
 
     expect(agents.map((agent) => agent.id)).toEqual([1, 2, 3, 4, 5]);
-    expect(requests.map((request) => request.url)).toEqual([
-      `${AGENTS}?project_id=42&page_size=2`,
+    expect(requests[0]!.url).toBe(`${AGENTS}?project_id=42&page_size=2`);
+    expect(requests.slice(1).map((request) => request.url)).toEqual(
+      expect.arrayContaining([
+        `${AGENTS}?page=2&page_size=2&project_id=42`,
+        `${AGENTS}?page=3&page_size=2&project_id=42`,
+      ]),
+    );
+    expect(requests).toHaveLength(3);
+    expect(requests.every((request) => request.headers['x-cekura-api-key'] === API_KEY)).toBe(true);
+  });
+
+  it('reads pages 2..k at once when page 1 gives the count, and follows the last next', async () => {
+    const page = (origin: string, number: number, ids: number[], count = 7): unknown => ({
+      count,
+      next: number === 4 ? null : `${origin}${AGENTS}?page=${number + 1}&page_size=2&project_id=42`,
+      previous: null,
+      results: ids.map((id) => wireAgent({ id })),
+    });
+    let unanswered = 0;
+    let mostAtOnce = 0;
+    const waiting: (() => void)[] = [];
+    server = await startServer((request, response) => {
+      const number = Number(new URL(request.url, server.origin).searchParams.get('page') ?? '1');
+      const ids = [[1, 2], [3, 4], [5, 6], [7]][number - 1]!;
+      unanswered += 1;
+      mostAtOnce = Math.max(mostAtOnce, unanswered);
+      // Pages 2..4 are answered together once all three were asked for (or after 2 s, for a client reading one by one).
+      const answer = (): void => {
+        unanswered -= 1;
+        sendJson(response, 200, page(server.origin, number, ids));
+      };
+      if (number === 1) answer();
+      else if (unanswered === 3) {
+        answer();
+        waiting.splice(0).forEach((send) => send());
+      } else {
+        waiting.push(answer);
+        setTimeout(() => waiting.includes(answer) && (waiting.splice(waiting.indexOf(answer), 1), answer()), 2_000);
+      }
+    });
+    api = createApiClient({ baseUrl: server.origin, apiKey: API_KEY, clock: fakeClock(), pageSize: 2 });
+
+    const agents = await api.listAgents(42);
+
+    expect(agents.map((agent) => agent.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(server.requests.map((request) => request.url).sort()).toEqual([
       `${AGENTS}?page=2&page_size=2&project_id=42`,
       `${AGENTS}?page=3&page_size=2&project_id=42`,
+      `${AGENTS}?page=4&page_size=2&project_id=42`,
+      `${AGENTS}?project_id=42&page_size=2`,
     ]);
-    expect(requests.every((request) => request.headers['x-cekura-api-key'] === API_KEY)).toBe(true);
+    expect(mostAtOnce).toBe(3);
+  });
+
+  it('goes on page by page when the last counted page has a next (agents added since page 1)', async () => {
+    const requests = await servePages((origin) => [
+      { count: 3, next: `${origin}${AGENTS}?page=2`, results: [wireAgent({ id: 1 })] },
+      { count: 3, next: `${origin}${AGENTS}?page=3`, results: [wireAgent({ id: 2 })] },
+      { count: 3, next: `${origin}${AGENTS}?page=4`, results: [wireAgent({ id: 3 })] },
+      { count: 4, next: null, results: [wireAgent({ id: 4 })] },
+    ]);
+
+    const agents = await api.listAgents(42);
+
+    expect(agents.map((agent) => agent.id)).toEqual([1, 2, 3, 4]);
+    expect(requests).toHaveLength(4);
   });
 
   it('defaults page_size to 100', async () => {
@@ -115,8 +175,8 @@ describe('listAgents', () => {
 
   it('stops a next URL that loops back to a fetched page', async () => {
     const requests = await servePages((origin) => [
-      { count: 9, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 1 })] },
-      { count: 9, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 2 })] },
+      { count: 2, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 1 })] },
+      { count: 2, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 2 })] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));

@@ -83,6 +83,16 @@ describe('agent responses', () => {
     );
   });
 
+  it('accepts what Cekura’s newer API leaves out or nulls: the agent description, tool routing and descriptions', async () => {
+    const { description: _description, ...agent } = wireAgent({
+      id: 303,
+      mock_tools: [{ id: 1, name: 't', description: null, mock_data: [] }],
+      dynamic_variables: [{ id: 2, name: 'v', description: null }],
+    });
+
+    await expect(serveAgent(agent).getAgent(303)).resolves.toEqual(agent);
+  });
+
   it('rejects a body that is not JSON', async () => {
     const { api, intercept } = mockedApi();
     intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(200, 'OK');
@@ -119,16 +129,30 @@ describe('toggle responses', () => {
     });
   });
 
-  it('rejects an unknown progress status', async () => {
+  it('reads a status it does not know (the newer `queued`) as still running, and shows it', async () => {
     const { api, intercept } = mockedApi();
     intercept
       .intercept({ path: `${AGENT_PATH}toggle-mock-tools-progress/?progress_id=p1`, method: 'GET' })
       .reply(200, { status: 'queued', mock_enabled: null, message: null, error: null });
 
+    await expect(api.getToggleProgress(303, 'p1')).resolves.toMatchObject({
+      status: 'in_progress',
+      message: 'Cekura reports "queued"',
+    });
+  });
+
+  it('rejects a progress without a status, naming the field and the request', async () => {
+    const { api, intercept } = mockedApi();
+    intercept
+      .intercept({ path: `${AGENT_PATH}toggle-mock-tools-progress/?progress_id=p1`, method: 'GET' })
+      .reply(200, { mock_enabled: null });
+
     const error = await apiErrorOf(api.getToggleProgress(303, 'p1'));
 
     expect(error.code).toBe('api_invalid_response');
-    expect(error.message).toContain('status: ');
+    expect(error.message).toContain(
+      `reading the mock-tool toggle progress of agent 303 failed (GET ${AGENT_PATH}toggle-mock-tools-progress/?progress_id=p1: HTTP 200): unexpected response: status: `,
+    );
   });
 
   it('rejects a toggle answer without a progress id', async () => {

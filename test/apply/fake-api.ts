@@ -198,6 +198,11 @@ export class FakeCekuraApi implements CekuraApi {
     });
   }
 
+  /** The fake offers the toggle, as the pages' API does. */
+  async offersToggle(id: number): Promise<boolean> {
+    return this.#handle({ operation: 'offersToggle', id }, () => true);
+  }
+
   async close(): Promise<void> {}
 
   /** Logs the request, lets other calls run meanwhile, then fails as scripted or handles it. */

@@ -196,8 +196,13 @@ export function noOpChange(key: string, id: number, name: string): ResourceChang
   };
 }
 
-export function mockModeChange(key: string, id: number | null, to: boolean): MockModeChange {
-  return { address: `agent.${key}`, id, from: !to, to };
+export function mockModeChange(
+  key: string,
+  id: number | null,
+  to: boolean,
+  via: MockModeChange['via'] = 'toggle',
+): MockModeChange {
+  return { address: `agent.${key}`, id, from: !to, to, via };
 }
 
 export function envInsert(path: string, env: string, value: string, fingerprintKey: string): BodyInsert {
@@ -224,7 +229,7 @@ export function planOf(
       state_lineage: 'lineage',
       state_serial: 0,
     },
-    options: { prune: false, delete_related: false },
+    options: { prune: false, delete_related: false, mock_mode_via: 'toggle' },
     resource_changes: [...changes].sort((a, b) => compareStrings(a.address, b.address)),
     mock_mode_changes: [...mockModes].sort((a, b) => compareStrings(a.address, b.address)),
     unmanaged,

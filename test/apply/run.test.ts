@@ -1,4 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import type { StateRecordStore } from '../../src/state/record.js';
 import {
   createChange,
   deleteChange,
@@ -34,6 +36,26 @@ describe('running a plan', () => {
     expect(result.summary).toMatchObject({ added: 10, failed: 0 });
   });
 
+  it('does not hold a slot while the state record is saved: the next agent writes meanwhile', async () => {
+    let releaseFirstSave: (() => void) | undefined;
+    const records: StateRecordStore = {
+      ...h.records,
+      update: (change) => {
+        if (releaseFirstSave !== undefined) return h.records.update(change);
+        return new Promise<void>((resolve) => (releaseFirstSave = resolve)).then(() => h.records.update(change));
+      },
+    };
+
+    const applying = h.apply(createPlan(2), { parallelism: 1, records });
+    await vi.waitFor(() => expect(h.api.requests.map((request) => request.operation)).toHaveLength(2));
+    releaseFirstSave!();
+    const result = await applying;
+
+    expect(result.summary).toMatchObject({ added: 2, failed: 0 });
+    expect(h.api.maxInFlight).toBe(1);
+    expect(Object.keys(h.records.current().agents).sort()).toEqual(['agent.bot-0', 'agent.bot-1']);
+  });
+
   it('lets another agent write while one waits for its toggle, still one request at a time', async () => {
     const support = h.api.seed({ name: 'Support Bot', project: 42 });
     const sales = h.api.seed({ name: 'Sales Bot', project: 42 });
@@ -60,6 +82,28 @@ describe('running a plan', () => {
     expect(sent.indexOf(`updateAgent ${sales.id}`)).toBeLessThan(sent.indexOf(`getToggleProgress ${support.id}`));
     expect(h.api.maxInFlight).toBe(1);
     expect(result.summary).toMatchObject({ changed: 2, mock_mode_toggles: 2, failed: 0 });
+  });
+
+  it('prints no listener warning when many agents wait for their toggles on one abort signal', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const bots = Array.from({ length: 12 }, (_, index) => h.api.seed({ name: `Bot ${index}`, project: 42 }));
+      const result = await h.apply(
+        planOf(
+          bots.map((bot, index) => updateChange(`bot-${index}`, bot.id, { name: `Bot ${index}` })),
+          bots.map((bot, index) => mockModeChange(`bot-${index}`, bot.id, true)),
+        ),
+        // The system clock waits on the signal as a real run does (the fake clock ignores it).
+        { parallelism: 12, clock: systemClock, signal: new AbortController().signal },
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(result.summary).toMatchObject({ changed: 12, mock_mode_toggles: 12, failed: 0 });
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
   });
 
   it('sends deletes only after every create and update finished', async () => {

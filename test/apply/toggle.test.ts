@@ -52,7 +52,7 @@ describe('mock-mode toggle', () => {
       progress_id: 'progress-1',
       resumed: false,
     });
-    expect(h.clock.sleeps).toEqual([250, 500]);
+    expect(h.clock.sleeps).toEqual([100, 200]);
     expect(h.records.current().agents['agent.support']?.pending_toggle).toBeUndefined();
   });
 

@@ -82,14 +82,15 @@ describe('request counts of the benchmark scenarios (N = 20)', () => {
         emulator.agents().map((agent) => agent.id),
       ),
     ).toEqual([]);
-    // Half the agents have mock tools on: one toggle and one poll each (the toggle is done by the first poll).
+    // Half the agents have mock tools on: one toggle and one poll each (the toggle is done by the first poll),
+    // and the plan made by apply probes the toggle route once.
     expect(countByKind(emulator.requests())).toMatchObject({
       list: 1,
       get: 0,
       create: AGENTS,
       update: 0,
       toggle: AGENTS / 2,
-      toggle_progress: AGENTS / 2,
+      toggle_progress: AGENTS / 2 + 1,
     });
 
     const convergedPlan = await run('plan', '--detailed-exitcode');
@@ -115,7 +116,7 @@ describe('request counts of the benchmark scenarios (N = 20)', () => {
       update: 2,
       delete: 0,
       toggle: 1,
-      toggle_progress: 1,
+      toggle_progress: 1 + 1,
     });
 
     const afterChange = await run('plan', '--detailed-exitcode');
@@ -140,6 +141,18 @@ describe('the benchmark request checks', () => {
     ...(agent_id === undefined ? {} : { agent_id }),
   });
 
+  it('allows one toggle probe in a plan, not two', () => {
+    const probe = {
+      ...entry(2, 'get', 0),
+      path: '/test_framework/v2/aiagents/0/toggle-mock-tools-progress/',
+      query: { progress_id: 'cekuraform-probe' },
+    };
+    expect(planRequestProblems([entry(1, 'list'), probe], 8, 8)).toEqual([]);
+    expect(planRequestProblems([entry(1, 'list'), probe, { ...probe, seq: 3 }], 8, 8)).toEqual([
+      'toggle probes: 2, not at most one',
+    ]);
+  });
+
   it('reports a per-agent read, a missing page and a repeated page of a plan', () => {
     expect(planRequestProblems([entry(1, 'list'), entry(2, 'get', 7)], 8, 8)).toEqual([
       'requests other than list: 1 (get 1)',
@@ -161,5 +174,28 @@ describe('the benchmark request checks', () => {
       'agents written more than once: 1',
       'writes to agents that did not change: 1',
     ]);
+  });
+});
+
+describe('request counts against the 2026-08 API (list items without description)', () => {
+  it('a plan reads each listed agent once with GET, besides the list pages', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ port: 0, dataFile: null, maxPageSize: PAGE_SIZE, clock, api: '2026-08' });
+    await writeFile(join(dir, 'agents.yaml'), benchManifest(AGENTS));
+    expect((await run('apply', '--auto-approve')).code).toBe(0);
+
+    const converged = await run('plan', '--detailed-exitcode');
+
+    expect(converged.code, converged.output).toBe(0);
+    const counts = countByKind(emulator.requests());
+    expect(counts).toMatchObject({ list: 3, get: AGENTS, create: 0, update: 0 });
+    expect(
+      new Set(
+        emulator
+          .requests()
+          .filter((r) => r.kind === 'get')
+          .map((r) => r.agent_id),
+      ).size,
+    ).toBe(AGENTS);
   });
 });

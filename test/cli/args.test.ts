@@ -52,8 +52,23 @@ describe('parseArgs', () => {
         deleteRelated: false,
         targets: [],
         vars: {},
+        mockModeVia: undefined,
         showUnmanaged: false,
       },
+    });
+  });
+
+  it('plan and apply take --mock-mode-via; emulator --api and doctor parse', () => {
+    expect(parseArgs(['plan', '--mock-mode-via', 'patch'], io(), '1')).toMatchObject({
+      args: { mockModeVia: 'patch' },
+    });
+    expect(parseArgs(['apply', '--mock-mode-via', 'toggle'], io(), '1')).toMatchObject({
+      args: { mockModeVia: 'toggle' },
+    });
+    expect(parseArgs(['emulator', '--api', '2026-08'], io(), '1')).toMatchObject({ args: { api: '2026-08' } });
+    expect(parseArgs(['doctor', '-f', 'a.yaml', '--json'], io(), '1')).toEqual({
+      command: 'doctor',
+      args: { files: ['a.yaml'], env: undefined, apiUrl: undefined, json: true, color: true },
     });
   });
 
@@ -96,6 +111,9 @@ describe('parseArgs', () => {
     [['plan', '--var', 'phone'], /expected NAME=VALUE/],
     [['apply', 'plan.json', '--prune'], /a saved plan is applied as it was made: --prune would change nothing/],
     [['apply', 'cekura.yaml'], /apply takes a plan saved by `plan --out`, and cekura.yaml is a manifest/],
+    [['plan', '--mock-mode-via', 'poll'], /Allowed choices are toggle, patch/],
+    [['apply', 'plan.json', '--mock-mode-via', 'patch'], /--mock-mode-via cannot change a saved plan/],
+    [['emulator', '--api', '2026-07'], /Allowed choices are 2026-06, 2026-08/],
   ])('refuses %j before any I/O', (argv, message) => {
     expect(() => parseArgs(argv, io(), '1')).toThrow(UsageError);
     expect(() => parseArgs(argv, io(), '1')).toThrow(message);
@@ -104,7 +122,7 @@ describe('parseArgs', () => {
   it('emulator: --in-memory means no data file', () => {
     expect(parseArgs(['emulator', '--in-memory', '--port', '0'], io(), '1')).toEqual({
       command: 'emulator',
-      args: { port: 0, host: '127.0.0.1', data: null, latencyMs: 0, toggleDurationMs: 1500 },
+      args: { api: '2026-06', port: 0, host: '127.0.0.1', data: null, latencyMs: 0, toggleDurationMs: 1500 },
     });
   });
 

@@ -17,7 +17,11 @@ afterEach(async () => {
 });
 
 /** Runs the command in process; `listening` resolves with the URL once it has printed it. */
-function runCommand(env: Record<string, string | undefined>, data: string | null) {
+function runCommand(
+  env: Record<string, string | undefined>,
+  data: string | null,
+  api: '2026-06' | '2026-08' = '2026-06',
+) {
   const controller = new AbortController();
   let stdout = '';
   let announce: (url: string) => void = () => undefined;
@@ -38,7 +42,7 @@ function runCommand(env: Record<string, string | undefined>, data: string | null
     cwd: folder,
     signal: controller.signal,
   };
-  const exitCode = emulatorCommand({ port: 0, host: '127.0.0.1', data, latencyMs: 0, toggleDurationMs: 0 }, io);
+  const exitCode = emulatorCommand({ api, port: 0, host: '127.0.0.1', data, latencyMs: 0, toggleDurationMs: 0 }, io);
   return { exitCode, listening, stop: () => controller.abort(), output: () => stdout };
 }
 
@@ -56,7 +60,7 @@ describe('cekuraform emulator', () => {
     run.stop();
 
     expect(await run.exitCode).toBe(0);
-    expect(run.output()).toMatch(/^Cekura emulator listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    expect(run.output()).toMatch(/^Cekura emulator \(API 2026-06\) listening on http:\/\/127\.0\.0\.1:\d+\n$/);
     const saved = JSON.parse(await readFile(join(folder, '.cekuraform', 'emulator-data.json'), 'utf8'));
     expect(saved.agents).toHaveLength(1);
   });
@@ -70,9 +74,23 @@ describe('cekuraform emulator', () => {
 
     expect(await run.exitCode).toBe(0);
     expect(run.output().split('\n')).toEqual([
-      expect.stringMatching(/^Cekura emulator listening on http:\/\/127\.0\.0\.1:\d+$/),
+      expect.stringMatching(/^Cekura emulator \(API 2026-06\) listening on http:\/\/127\.0\.0\.1:\d+$/),
       'Using the default API key cekura-emulator-dev-key (set CEKURA_API_KEY to choose another)',
       '',
     ]);
+  });
+
+  it('answers as the 2026-08 generation with --api 2026-08: no toggle routes', async () => {
+    const run = runCommand({}, null, '2026-08');
+    const url = await run.listening;
+    const toggled = await fetch(url + AGENTS + '1/toggle-mock-tools/', {
+      method: 'POST',
+      headers: { 'x-cekura-api-key': 'cekura-emulator-dev-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    expect(toggled.status).toBe(404);
+    run.stop();
+    expect(await run.exitCode).toBe(0);
+    expect(run.output()).toMatch(/^Cekura emulator \(API 2026-08\) listening on/);
   });
 });

@@ -434,6 +434,7 @@ describe('export → manifest → plan', () => {
     const fresh = plan(await loadText(text, {}), live(...agents), newStateRecord(), {
       prune: false,
       delete_related: false,
+      mock_mode_via: 'toggle',
     });
     expect(fresh.resource_changes.map((change) => [change.address, change.action])).toEqual([
       ['agent.support-bot', 'no-op'],
@@ -448,7 +449,11 @@ describe('export → manifest → plan', () => {
     const uncommented = text.replace(/^( +)# (?!.*left out)(.*)$/gm, '$1$2');
     const manifest = await loadText(uncommented, env);
 
-    const result = plan(manifest, live(...agents), newStateRecord(), { prune: false, delete_related: false });
+    const result = plan(manifest, live(...agents), newStateRecord(), {
+      prune: false,
+      delete_related: false,
+      mock_mode_via: 'toggle',
+    });
 
     expect(result.mock_mode_changes).toEqual([]);
     expect(result.unmanaged).toEqual([]);

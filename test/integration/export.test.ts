@@ -62,16 +62,23 @@ async function createAgents(): Promise<Record<'support' | 'booking' | 'onprem' |
   const onprem = await scenario.createDirectly({
     name: 'On-prem Concierge',
     description: 'Self-hosted',
-    provider: { type: 'self_hosted', credentials: { config: { url: 'wss://concierge.example/voice' } } },
+    provider: {
+      type: 'custom',
+      chat_agent_details: { type: 'self_hosted' },
+      credentials: { config: { url: 'wss://concierge.example/voice' } },
+    },
     mock_tools: [
       { name: 'check_availability', mock_data: [{ input: { date: '2026-03-01' }, output: { rooms: [101, 204] } }] },
     ],
   });
-  const twinA = await scenario.createDirectly({ name: 'Twin', provider: { type: 'self_hosted' } });
+  const twinA = await scenario.createDirectly({
+    name: 'Twin',
+    provider: { type: 'custom', chat_agent_details: { type: 'self_hosted' } },
+  });
   const twinB = await scenario.createDirectly({
     name: 'Twin',
     description: 'the other one',
-    provider: { type: 'self_hosted' },
+    provider: { type: 'custom', chat_agent_details: { type: 'self_hosted' } },
   });
   await scenario.createDirectly({ name: 'Elsewhere', project: 7 });
   scenario.emulator.clearRequests();
@@ -145,7 +152,8 @@ describe('export of a whole project', () => {
       provider: { chat_agent_details: { type: 'retell', config: { agent_id: 'retell_chat_1' } } },
     });
     expect(manifest.agents['on-prem-concierge'].provider).toEqual({
-      type: 'self_hosted',
+      type: 'custom',
+      chat_agent_details: { type: 'self_hosted' },
       credentials: { config: { url: 'wss://concierge.example/voice' } },
     });
     expect([manifest.agents.twin.id, manifest.agents['twin-2'].id]).toEqual([agents.twinA.id, agents.twinB.id]);
@@ -260,7 +268,7 @@ describe('export of selected agents', () => {
         id: agents.twinB.id,
         name: 'Twin',
         description: 'the other one',
-        provider: { type: 'self_hosted' },
+        provider: { type: 'custom', chat_agent_details: { type: 'self_hosted' } },
         mock_tools_enabled: false,
       },
     });

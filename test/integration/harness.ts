@@ -75,7 +75,7 @@ export interface Scenario {
   apply(...args: string[]): Promise<RunResult>;
   /**
    * The subsequent-push check: a plan right after a successful apply must be empty, and exit 0
-   * under `--detailed-exitcode`. Clears the request log first, and checks only lists were sent.
+   * under `--detailed-exitcode`. Clears the request log first, and checks only reads were sent.
    */
   expectNoChanges(...args: string[]): Promise<void>;
   /** The state record as saved; null when there is none. */
@@ -153,7 +153,8 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       expect(result.stderr).toBe('');
       expect(result.stdout).toContain('No changes.');
       expect(result.code).toBe(0);
-      expect(emulator.requests().filter((request) => request.kind !== 'list')).toEqual([]);
+      // Reads only: list pages, and on the 2026-08 API a GET of each agent its list item leaves incomplete.
+      expect(emulator.requests().filter((request) => request.kind !== 'list' && request.kind !== 'get')).toEqual([]);
     },
     async state() {
       const text = await readFile(join(dir, STATE_FILE), 'utf8').catch(() => null);

@@ -100,7 +100,7 @@ it("fails only the agent whose toggle fails, with the server's error text, and a
   const plan = await scenario.plan('--json', '--detailed-exitcode');
   expect(plan.code).toBe(2);
   expect(JSON.parse(plan.stdout).mock_mode_changes).toEqual([
-    { address: 'agent.support-bot', id: supportBot, from: false, to: true },
+    { address: 'agent.support-bot', id: supportBot, from: false, to: true, via: 'toggle' },
   ]);
   scenario.emulator.clearFaults();
   expect((await scenario.apply()).code).toBe(0);

@@ -75,16 +75,25 @@ describe('plan of examples/agents.yaml from an empty Cekura', () => {
       path: '/mock_tools/get_order',
       value: expect.objectContaining({ name: 'get_order', description: 'Look up an order by id' }),
     });
-    expect(plan.mock_mode_changes).toEqual([{ address: 'agent.support-bot', id: null, from: false, to: true }]);
+    expect(plan.mock_mode_changes).toEqual([
+      { address: 'agent.support-bot', id: null, from: false, to: true, via: 'toggle' },
+    ]);
     expect(plan.unmanaged).toEqual([]);
     expect(plan.summary).toMatchObject({ add: 3, change: 0, destroy: 0, mock_mode_toggles: 1 });
   });
 
-  it('sends only one list request and nothing per agent', async () => {
+  it('sends one list request, and one read-only probe of the toggle route because mock mode changes', async () => {
     await scenario.plan();
 
     expect(scenario.emulator.requests()).toMatchObject([
       { method: 'GET', path: AGENTS_PATH, query: { project_id: '42' }, kind: 'list', status: 200 },
+      {
+        method: 'GET',
+        path: `${AGENTS_PATH}0/toggle-mock-tools-progress/`,
+        query: { progress_id: 'cekuraform-probe' },
+        kind: 'toggle_progress',
+        status: 400,
+      },
     ]);
   });
 });

@@ -26,7 +26,7 @@ it('applies a saved plan exactly, and the next plan is empty', async () => {
   await savePlan();
   const saved = JSON.parse(await readFile(join(scenario.dir, 'reviewed.plan'), 'utf8'));
   expect(saved.summary).toMatchObject({ add: 3, change: 0, destroy: 0, mock_mode_toggles: 1 });
-  expect(scenario.emulator.requests().map((request) => request.kind)).toEqual(['list']);
+  expect(scenario.emulator.requests().map((request) => request.kind)).toEqual(['list', 'toggle_progress']);
 
   const result = await applySaved();
 

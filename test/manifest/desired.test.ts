@@ -23,7 +23,7 @@ agents:
     expect(tooled!.doc).toEqual({
       name: 'Tooled',
       mock_tools: { get_order: { name: 'get_order', description: '', mock_data: [], served_via: { type: 'direct' } } },
-      dynamic_variables: { customer_name: { name: 'customer_name', description: '' } },
+      dynamic_variables: { customer_name: { name: 'customer_name' } },
     });
   });
 

@@ -31,7 +31,7 @@ describe('examples/agents.yaml', () => {
       },
       {
         key: 'onprem-agent',
-        provider: 'self_hosted',
+        provider: 'custom',
         secrets: [],
         tools: ['check_availability'],
         mock_tools_enabled: false,

@@ -51,3 +51,21 @@ describe('open value sets', () => {
     `);
   });
 });
+
+describe('provider type self_hosted', () => {
+  it('warns that the newer API refuses it, spelling out the replacement', async () => {
+    const manifest = await loadFixture(['warnings.yaml'], { PROVIDER: 'self_hosted' });
+    expect(manifest.agents.find((agent) => agent.key === 'other')?.doc.provider?.type).toBe('self_hosted');
+    expect(manifest.warnings.filter((warning) => warning.path === 'agents.other.provider.type')).toEqual([
+      {
+        file: 'warnings.yaml',
+        line: 14,
+        col: 13,
+        path: 'agents.other.provider.type',
+        message:
+          'provider type `self_hosted` was removed from Cekura’s API on 2026-08-06; an account on the newer API refuses it as "not a valid choice"',
+        hint: 'write `type: custom` and `chat_agent_details: { type: self_hosted }` under provider (a voice websocket goes in telephony.websocket_url)',
+      },
+    ]);
+  });
+});

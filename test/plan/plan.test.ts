@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentDoc } from '../../src/cekura/agent-doc.js';
+import type { AgentDoc, DynamicVariableDoc } from '../../src/cekura/agent-doc.js';
 import { CekuraformError } from '../../src/errors.js';
 import type { ManifestAgent } from '../../src/manifest/types.js';
 import { plan } from '../../src/plan/plan.js';
@@ -22,7 +22,7 @@ import {
   wireTool,
 } from './builders.js';
 
-const keepAll: PlanOptions = { prune: false, delete_related: false };
+const keepAll: PlanOptions = { prune: false, delete_related: false, mock_mode_via: 'toggle' };
 
 function planOf(
   agents: ManifestAgent[],
@@ -143,7 +143,9 @@ describe('plan: create', () => {
         },
       ],
     });
-    expect(result.mock_mode_changes).toEqual([{ address: 'agent.support', id: null, from: false, to: true }]);
+    expect(result.mock_mode_changes).toEqual([
+      { address: 'agent.support', id: null, from: false, to: true, via: 'toggle' },
+    ]);
     expect(result.summary).toEqual({
       add: 1,
       change: 0,
@@ -177,7 +179,7 @@ describe('plan: create', () => {
     expect(change).toMatchObject({ action: 'create', reason: 'bound_agent_missing' });
   });
 
-  it('marks a variable derived from a description placeholder', () => {
+  it('marks a variable derived from a description placeholder, leaving it and its description to Cekura', () => {
     const change = only(planOf([agent('support', { description: 'Hi {{first_name}}', dynamic_variables: {} })]));
     expect(change.items).toEqual([
       {
@@ -186,10 +188,12 @@ describe('plan: create', () => {
         action: 'create',
         id: null,
         reason: 'description_placeholder',
-        fields: [{ op: 'add', path: '/description', value: '' }],
+        fields: [],
         rows: [],
       },
     ]);
+    if (change.action !== 'create') throw new Error('expected a create');
+    expect(change.request.body.dynamic_variables).toEqual([]);
   });
 });
 
@@ -582,6 +586,94 @@ describe('plan: sets', () => {
     expect(change.action).toBe('no-op');
   });
 
+  describe('placeholder variables (Cekura describes them itself)', () => {
+    const generated = 'What the prompt fills in for {{customer_name}}.';
+    const liveWith = (
+      variablesLive: { id: number; name: string; description: string }[],
+      description = 'Hi {{customer_name}}',
+    ) => live(wireAgent(7, { name: 'support', description, dynamic_variables: variablesLive }));
+
+    it.each([
+      { name: 'not listed', listed: {} as Record<string, DynamicVariableDoc> },
+      { name: 'listed without a description', listed: { customer_name: { name: 'customer_name' } } },
+    ])('compares only the name of one $name, whatever description Cekura gave it', ({ listed }) => {
+      const change = only(
+        planOf(
+          [agent('support', { description: 'Hi {{customer_name}}', dynamic_variables: listed })],
+          liveWith([{ id: 21, name: 'customer_name', description: generated }]),
+          bound,
+        ),
+      );
+      expect(change.action).toBe('no-op');
+    });
+
+    it('compares the description the manifest gives', () => {
+      const change = only(
+        planOf(
+          [
+            agent('support', {
+              description: 'Hi {{customer_name}}',
+              dynamic_variables: variables(['customer_name', 'Caller']),
+            }),
+          ],
+          liveWith([{ id: 21, name: 'customer_name', description: generated }]),
+          bound,
+        ),
+      );
+      expect(change.changes).toEqual([
+        {
+          op: 'replace',
+          path: '/dynamic_variables/customer_name/description',
+          value: 'Caller',
+          before: generated,
+          origin: 'manifest',
+        },
+      ]);
+    });
+
+    it('never sends an empty description it was not given: keeps live one, leaves a new one for Cekura to derive', () => {
+      const change = only(
+        planOf(
+          [
+            agent('support', {
+              description: 'Hi {{customer_name}} about {{order_id}}',
+              dynamic_variables: { ...variables(['ticket', 'A ticket']), customer_name: { name: 'customer_name' } },
+            }),
+          ],
+          liveWith(
+            [{ id: 21, name: 'customer_name', description: generated }],
+            'Hi {{customer_name}} about {{order_id}}',
+          ),
+          bound,
+        ),
+      );
+      if (change.action !== 'update') throw new Error('expected an update');
+      expect(change.items.map((item) => [item.name, item.action, item.reason])).toEqual([
+        ['order_id', 'create', 'description_placeholder'],
+        ['ticket', 'create', undefined],
+      ]);
+      // order_id is left out, and the unchanged description is saved so that Cekura derives it.
+      expect(change.request.body).toEqual({
+        description: 'Hi {{customer_name}} about {{order_id}}',
+        dynamic_variables: [
+          { name: 'customer_name', description: generated },
+          { name: 'ticket', description: 'A ticket' },
+        ],
+      });
+    });
+
+    it('gives a listed variable that no placeholder names the server default', () => {
+      const change = only(
+        planOf(
+          [agent('support', { dynamic_variables: { ticket: { name: 'ticket' } } })],
+          liveWith([{ id: 22, name: 'ticket', description: 'Something' }], 'No placeholders'),
+          bound,
+        ),
+      );
+      expect(change.changes).toMatchObject([{ path: '/dynamic_variables/ticket/description', value: '' }]);
+    });
+  });
+
   it('flags a change to a shared tool with how many agents use it', () => {
     const wire = wireAgent(7, {
       name: 'support',
@@ -770,7 +862,9 @@ describe('plan: drift', () => {
       live(wire),
       record({ 'agent.support': { id: 7 } }),
     );
-    expect(result.mock_mode_changes).toEqual([{ address: 'agent.support', id: 7, from: true, to: false }]);
+    expect(result.mock_mode_changes).toEqual([
+      { address: 'agent.support', id: 7, from: true, to: false, via: 'toggle' },
+    ]);
     expect(result.summary.mock_mode_toggles).toBe(1);
   });
 });
@@ -836,7 +930,7 @@ describe('plan: binding and ownership', () => {
       [agent('support', { name: 'Renamed' })],
       live(wireAgent(5, { name: 'Original' }), wireAgent(6, { name: 'Renamed' })),
       record({ 'agent.support': { id: 5 } }),
-      { prune: true, delete_related: false },
+      { ...keepAll, prune: true },
     );
     expect(result.resource_changes.map((c) => [c.address, c.action, c.id])).toEqual([
       ['agent.support', 'update', 5],
@@ -862,6 +956,7 @@ describe('plan: binding and ownership', () => {
 
   it.each([false, true])('prune deletes them, with delete_related %s', (deleteRelated) => {
     const result = planOf([], live(wireAgent(9, { name: 'Someone else' })), record(), {
+      ...keepAll,
       prune: true,
       delete_related: deleteRelated,
     });
@@ -904,7 +999,7 @@ describe('plan: agents the state record owns and the manifest no longer names', 
     'deletes an owned agent without prune, delete_related %s, leaving unowned ones alone',
     (deleteRelated) => {
       const state = record({ 'agent.retired': { id: 10, file: 'agents.yaml' } });
-      const result = planOf([], liveAgents(), state, { prune: false, delete_related: deleteRelated }, readAll);
+      const result = planOf([], liveAgents(), state, { ...keepAll, delete_related: deleteRelated }, readAll);
       expect(result.resource_changes).toEqual([retiredDelete(deleteRelated)]);
       expect(result.unmanaged).toEqual([{ id: 9, name: 'Someone else', project: 42 }]);
       expect(result.summary.destroy).toBe(1);
@@ -915,7 +1010,7 @@ describe('plan: agents the state record owns and the manifest no longer names', 
   it('keeps an owned agent written in a file this plan did not read, and says so', () => {
     const state = record({ 'agent.retired': { id: 10, file: 'billing.yaml' } });
     const scope: ManifestScope = { files: { 'agents.yaml': 'agents.yaml' }, unread: ['billing.yaml'], isWhole: false };
-    const result = planOf([], liveAgents(), state, { prune: true, delete_related: false }, scope);
+    const result = planOf([], liveAgents(), state, { ...keepAll, prune: true }, scope);
     expect(result.resource_changes.map((change) => change.address)).toEqual(['agent[9]']);
     expect(result.warnings).toEqual([
       { code: 'owned_agent_not_read', address: 'agent.retired', id: 10, file: 'billing.yaml' },
@@ -939,7 +1034,7 @@ describe('plan: agents the state record owns and the manifest no longer names', 
       [7, 42],
       [wireAgent(10, { name: 'Retired', project: 7 }), wireAgent(11, { name: 'Other', project: 7 })],
     );
-    const result = planOf([], liveState, state, { prune: true, delete_related: false }, readAll);
+    const result = planOf([], liveState, state, { ...keepAll, prune: true }, readAll);
     expect(result.resource_changes.map((change) => [change.address, change.action])).toEqual([
       ['agent.retired', 'delete'],
     ]);

@@ -39,7 +39,12 @@ function richPlan(): Plan {
   const liveState = live(
     wireAgent(7, { name: 'Booking', description: 'old words', mock_tools: [wireTool(70, 'stale_tool')] }),
   );
-  return plan(manifest(desired), liveState, record(), { prune: false, delete_related: false, max_deletes: 3 });
+  return plan(manifest(desired), liveState, record(), {
+    prune: false,
+    delete_related: false,
+    max_deletes: 3,
+    mock_mode_via: 'patch',
+  });
 }
 
 describe('parseSavedPlan', () => {

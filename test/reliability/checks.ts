@@ -251,7 +251,7 @@ function differences(agent: AgentModel, live: WireAgent, scenario: Scenario): st
       expectEqual(`mock tool ${tool.name} mock_data`, sortedRows(found.mock_data), sortedRows(tool.mock_data ?? []));
       const via =
         tool.served_via?.type === 'mcp' ? { type: 'mcp', mock_index: tool.served_via.mock_index } : { type: 'direct' };
-      const { url: _url, ...liveVia } = found.served_via;
+      const { url: _url, ...liveVia } = found.served_via ?? { type: 'direct' };
       expectEqual(`mock tool ${tool.name} served_via`, liveVia, via);
       if (tool.freetext_params !== undefined) {
         expectEqual(
@@ -263,7 +263,7 @@ function differences(agent: AgentModel, live: WireAgent, scenario: Scenario): st
     }
   }
   if (agent.dynamic_variables !== undefined) {
-    const description = agent.description ?? live.description;
+    const description = agent.description ?? live.description ?? '';
     const expected = new Map(agent.dynamic_variables.map((variable) => [variable.name, variable.description ?? '']));
     for (const name of placeholders(description)) if (!expected.has(name)) expected.set(name, '');
     const actual = Object.fromEntries(

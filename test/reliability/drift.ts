@@ -182,7 +182,7 @@ async function applyOne(scenario: Scenario, op: DriftOp): Promise<number | 'skip
 function variablesOf(agent: WireAgent): { name: string; description: string }[] {
   return (agent.dynamic_variables ?? []).map((variable) => ({
     name: variable.name,
-    description: variable.description,
+    description: variable.description ?? '',
   }));
 }
 

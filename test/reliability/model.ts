@@ -44,7 +44,7 @@ export interface VariableModel {
   description?: string;
 }
 
-export type ProviderType = 'vapi' | 'retell' | 'self_hosted';
+export type ProviderType = 'vapi' | 'retell' | 'custom';
 
 export interface ProviderModel {
   type: ProviderType;
@@ -138,16 +138,14 @@ const variables: fc.Arbitrary<VariableModel[]> = fc
   .shuffledSubarray([...VARIABLE_NAMES], { maxLength: 3 })
   .chain((names) => (names.length === 0 ? fc.constant([]) : fc.tuple(...names.map(variableArbitrary))));
 
-const provider: fc.Arbitrary<ProviderModel> = fc
-  .constantFrom<ProviderType>('vapi', 'retell', 'self_hosted')
-  .chain((type) =>
-    fc
-      .record({
-        agent_id: optional(fc.constantFrom('asst_1', 'asst_2')),
-        api_key: type === 'self_hosted' ? fc.constant(undefined) : optional(fc.constant(true)),
-      })
-      .map((fields) => withoutUndefined({ type, ...fields })),
-  );
+const provider: fc.Arbitrary<ProviderModel> = fc.constantFrom<ProviderType>('vapi', 'retell', 'custom').chain((type) =>
+  fc
+    .record({
+      agent_id: optional(fc.constantFrom('asst_1', 'asst_2')),
+      api_key: type === 'custom' ? fc.constant(undefined) : optional(fc.constant(true)),
+    })
+    .map((fields) => withoutUndefined({ type, ...fields })),
+);
 
 function agentArbitrary(key: string, name: string): fc.Arbitrary<AgentModel> {
   return fc
@@ -174,7 +172,7 @@ function agentArbitrary(key: string, name: string): fc.Arbitrary<AgentModel> {
     .map((fields) => {
       const agent = withoutUndefined({ key, name, ...fields }) as AgentModel;
       // Cekura switches mock mode only for providers it manages (the emulator refuses the others).
-      if (agent.provider === undefined || agent.provider.type === 'self_hosted') delete agent.mock_tools_enabled;
+      if (agent.provider === undefined || agent.provider.type === 'custom') delete agent.mock_tools_enabled;
       return agent;
     });
 }

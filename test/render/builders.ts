@@ -136,8 +136,14 @@ export function row(
   };
 }
 
-export function mockMode(address: string, id: number | null, from: boolean, to: boolean): MockModeChange {
-  return { address, id, from, to };
+export function mockMode(
+  address: string,
+  id: number | null,
+  from: boolean,
+  to: boolean,
+  via: MockModeChange['via'] = 'toggle',
+): MockModeChange {
+  return { address, id, from, to, via };
 }
 
 export function unmanaged(id: number, name: string, project = PROJECT): UnmanagedAgent {
@@ -163,7 +169,11 @@ export function plan(parts: {
       state_lineage: 'lineage-1',
       state_serial: 3,
     },
-    options: { prune: resourceChanges.some((change) => change.action === 'delete'), delete_related: false },
+    options: {
+      prune: resourceChanges.some((change) => change.action === 'delete'),
+      delete_related: false,
+      mock_mode_via: 'toggle',
+    },
     resource_changes: resourceChanges,
     mock_mode_changes: mockModeChanges,
     unmanaged: parts.unmanaged ?? [],

@@ -10,6 +10,7 @@ const goldenScenarios = [
   'no-changes',
   'markdown-escaping',
   'environment-production',
+  'mock-mode-by-patch',
   'long-values',
   'item-deletions',
 ];

@@ -147,21 +147,87 @@ describe('createApplyProgress', () => {
     expect(stream.text()).toBe('');
   });
 
-  it.each([true, false])('tty (stream isTTY %s): runs the task list to the end as agents finish', async (isTTY) => {
-    const stream = fakeStream(isTTY);
+  it('tty: counters and the agents in flight while it runs, then one line per agent that changed', async () => {
+    const stream = fakeStream(true);
     const progress = createApplyProgress({ plan: appliedPlan, stream, mode: 'tty', style: createStyle(false) });
     events.forEach((event) => progress.onEvent(event));
     await progress.finish();
-    expect(stream.text()).toContain('agent.support-bot');
-    expect(stream.text()).toContain('Mock tools are not supported');
+    const text = stream.text();
+    expect(text).toContain('Applying 3 agent(s): 0 done, 3 waiting');
+    expect(text).toContain('Applied 3 agent(s): 1 done, 1 failed, 1 skipped');
+    // After the live view, which shows the cursor again on its way out:
+    expect(text.slice(text.lastIndexOf('\u001b[?25h') + '\u001b[?25h'.length).split('\n')).toEqual([
+      'agent.billing-bot: skipped (not started)',
+      'agent.custom-bot: failed — mock-mode toggle: Mock tools are not supported',
+      'agent.support-bot: done — written (id 301), mock mode on (1 MCP endpoint(s))',
+      '',
+    ]);
+  });
+
+  it('tty: a frame lists at most 8 agents in flight, however many there are, and counts the rest', async () => {
+    const many = plan({
+      resource_changes: Array.from({ length: 300 }, (_, index) => created(`bot-${String(index).padStart(3, '0')}`)),
+    });
+    const stream = fakeStream(true);
+    const progress = createApplyProgress({ plan: many, stream, mode: 'tty', style: createStyle(false) });
+    for (let index = 0; index < 300; index++) {
+      const address = `agent.bot-${String(index).padStart(3, '0')}`;
+      progress.onEvent({ type: 'agent_started', address, action: 'create' });
+      progress.onEvent({ type: 'write_started', address, method: 'POST' });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const live = stream.text();
+    await progress.finish();
+    expect(live).toContain('Applying 300 agent(s): 0 done, 300 writing');
+    expect(live).toContain('agent.bot-007 creating (POST)');
+    expect(live).toContain('… and 292 more');
+    expect(live).not.toContain('agent.bot-008');
+  });
+
+  it('tty: no listener warning with many agents', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const many = plan({ resource_changes: Array.from({ length: 50 }, (_, index) => created(`bot-${index}`)) });
+      const progress = createApplyProgress({
+        plan: many,
+        stream: fakeStream(true),
+        mode: 'tty',
+        style: createStyle(false),
+      });
+      for (let index = 0; index < 50; index++)
+        progress.onEvent({ type: 'agent_started', address: `agent.bot-${index}`, action: 'create' });
+      await progress.finish();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.name)).toEqual([]);
+  });
+
+  it.each([
+    { isTTY: true, columns: 0 },
+    { isTTY: false, columns: 100 },
+  ])('tty on a stream that cannot hold a live view ($isTTY, $columns columns): plain lines', async (shape) => {
+    const stream = { ...fakeStream(shape.isTTY), columns: shape.columns };
+    const chunks: string[] = [];
+    stream.write = (chunk: string) => chunks.push(chunk) > 0;
+    const progress = createApplyProgress({ plan: appliedPlan, stream, mode: 'tty', style: createStyle(false) });
+    events.forEach((event) => progress.onEvent(event));
+    await progress.finish();
+    expect(chunks.join('')).toContain(
+      'agent.support-bot: toggle mock mode on — in_progress — Registering MCP server\n',
+    );
+    expect(chunks.join('')).not.toContain('\u001b[');
   });
 
   it('tty: finish settles agents that no event finished', async () => {
-    const stream = fakeStream(false);
+    const stream = fakeStream(true);
     const progress = createApplyProgress({ plan: appliedPlan, stream, mode: 'tty', style: createStyle(false) });
     progress.onEvent({ type: 'agent_started', address: 'agent.billing-bot', action: 'update' });
     progress.onEvent({ type: 'write_started', address: 'agent.billing-bot', method: 'PATCH' });
     await progress.finish();
-    expect(stream.text()).toContain('agent.billing-bot');
+    expect(stream.text()).toContain('agent.billing-bot: skipped (not started)');
   });
 });

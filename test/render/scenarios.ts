@@ -1,4 +1,5 @@
 import type { Plan } from '../../src/plan/types.js';
+import { withMockModeVia } from '../../src/plan/mock-mode.js';
 import {
   add,
   created,
@@ -196,6 +197,9 @@ export const mockModeOnOff: Plan = plan({
   mock_mode_changes: [mockMode('agent.billing-bot', 102, true, false), mockMode('agent.support-bot', 101, false, true)],
 });
 
+/** The same on Cekura's newer API: mock_tools_enabled goes in the write, or alone in a PATCH. */
+export const mockModeByPatch: Plan = withMockModeVia(mockModeOnOff, 'patch');
+
 /** Mock mode asked for on a provider that runs its own MCP client. */
 export const selfManagedWarning: Plan = plan({
   resource_changes: [unchanged('custom-bot', 104, { name: 'Custom Bot' })],
@@ -380,6 +384,7 @@ export const planScenarios: Record<string, Plan> = {
   'secret-rotation': secretRotation,
   'shared-tool': sharedTool,
   'mock-mode-on-off': mockModeOnOff,
+  'mock-mode-by-patch': mockModeByPatch,
   'self-managed-warning': selfManagedWarning,
   'auto-sync-warning': autoSyncWarning,
   'prune-deletes': pruneDeletes,

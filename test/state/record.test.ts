@@ -199,7 +199,7 @@ describe('openStateRecord', () => {
     const store = await openStateRecord(path);
     const expectFileMatches = async () => {
       const text = await readFile(path, 'utf8');
-      expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + '\n');
+      expect(text).toBe(JSON.stringify(JSON.parse(text)) + '\n');
       expect(JSON.parse(text)).toEqual(store.current());
     };
     await store.update(() => {});

@@ -8,7 +8,6 @@ import { systemClock } from '../../clock.js';
 import { CekuraformError, UsageError } from '../../errors.js';
 import { splitPointer, joinPointer } from '../../json.js';
 import type { Manifest } from '../../manifest/types.js';
-import { plan as makePlan } from '../../plan/plan.js';
 import { parseSavedPlan } from '../../plan/saved.js';
 import { hasChanges, type Plan } from '../../plan/types.js';
 import { renderApplyResultText } from '../../render/apply-result.js';
@@ -29,7 +28,7 @@ import {
   manifestForDestroy,
   manifestFolderOf,
   manifestScopeOf,
-  planOptionsOf,
+  planRun,
   projectsToRead,
   readManifest,
   statePathOf,
@@ -97,7 +96,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       const scope = args.isDestroy
         ? { files: {}, unread: [], isWhole: true }
         : await manifestScopeOf(manifest!, record, statePath, io);
-      plan = makePlan(manifest!, snapshot.live, record, planOptionsOf(args, manifest!), target, scope);
+      plan = await planRun({ api, manifest: manifest!, live: snapshot.live, record, args, target, scope });
     }
 
     const deleteRelated = saved === undefined ? deleteRelatedWarning(plan, args) : null;

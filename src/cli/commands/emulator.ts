@@ -11,6 +11,7 @@ export async function emulatorCommand(args: EmulatorArgs, io: CliIo): Promise<nu
   const envKey = io.env.CEKURA_API_KEY;
   const apiKey = envKey !== undefined && envKey !== '' ? envKey : EMULATOR_DEFAULT_API_KEY;
   const emulator = await startEmulator({
+    api: args.api,
     port: args.port,
     host: args.host,
     apiKey,
@@ -18,7 +19,7 @@ export async function emulatorCommand(args: EmulatorArgs, io: CliIo): Promise<nu
     latencyMs: args.latencyMs,
     toggleDurationMs: args.toggleDurationMs,
   });
-  io.stdout.write(`Cekura emulator listening on ${emulator.url}\n`);
+  io.stdout.write(`Cekura emulator (API ${args.api}) listening on ${emulator.url}\n`);
   if (apiKey === EMULATOR_DEFAULT_API_KEY) {
     io.stdout.write(`Using the default API key ${EMULATOR_DEFAULT_API_KEY} (set CEKURA_API_KEY to choose another)\n`);
   }

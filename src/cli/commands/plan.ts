@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { plan } from '../../plan/plan.js';
 import { hasChanges } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/json.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
@@ -18,7 +17,7 @@ import {
   manifestFolderOf,
   manifestScopeOf,
   maxDeletesWarning,
-  planOptionsOf,
+  planRun,
   projectsToRead,
   readManifest,
   statePathOf,
@@ -43,7 +42,7 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     const record = records.current();
     const { live } = await fetchLiveState(api, projectsToRead(manifest, record));
     const scope = await manifestScopeOf(manifest, record, statePath, io);
-    const result = plan(manifest, live, record, planOptionsOf(args, manifest), apiTargetOf(args, io), scope);
+    const result = await planRun({ api, manifest, live, record, args, target: apiTargetOf(args, io), scope });
 
     const maxDeletes = maxDeletesWarning(result);
     for (const warning of [maxDeletes, deleteRelatedWarning(result, args)])
