@@ -81,7 +81,7 @@ export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {
 }
 
 /** `cekuraform doctor`: the manifest only names the projects to look at. */
-export interface DoctorArgs extends ConnectionArgs, Omit<ManifestArgs, 'state'>, OutputArgs {}
+export interface DoctorArgs extends ConnectionArgs, Omit<ManifestArgs, 'state' | 'vars'>, OutputArgs {}
 
 export interface EmulatorArgs {
   /** `--api`: the generation of Cekura's API to answer as. */
@@ -406,7 +406,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .action((options) => {
       accept({
         command: 'doctor',
-        args: { files: options.file ?? [], vars: {}, env: options.env, apiUrl: options.apiUrl, ...outputArgs(options) },
+        args: { files: options.file ?? [], env: options.env, apiUrl: options.apiUrl, ...outputArgs(options) },
       });
     });
 

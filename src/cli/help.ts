@@ -61,6 +61,11 @@ const HELP: Record<string, CommandHelp> = {
     exitCodes: ['0  the manifest is valid', '1  it is not (every issue with file:line:col)'],
     example: 'cekuraform validate -f agents/ --env production',
   },
+  doctor: {
+    env: [...API_ENV, ...OUTPUT_ENV],
+    exitCodes: ['0  the API is usable', '1  it is not (each check says why)'],
+    example: 'cekuraform doctor --env staging',
+  },
   schema: { env: [], exitCodes: OK_OR_ERROR, example: 'cekuraform schema > schema/manifest.schema.json' },
   emulator: {
     env: [],
