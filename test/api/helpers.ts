@@ -4,7 +4,6 @@ import { MockAgent, type Interceptable } from 'undici';
 import { createApiClient, type ApiClientOptions } from '../../src/api/client.js';
 import { ApiError } from '../../src/api/errors.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import type { JsonObject } from '../../src/json.js';
 import { FakeClock } from '../fakes.js';
 
 /** Distinctive, so that a leak anywhere is found by a plain substring search. */
@@ -89,38 +88,6 @@ export function sendJson(
 ): void {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
-}
-
-/** An agent as the API returns it (create-agent.md's 201 example, trimmed). */
-export function wireAgent(fields: Partial<JsonObject> & { id: number }): JsonObject {
-  return {
-    name: `Agent ${fields.id}`,
-    description: 'Handles inbound support calls',
-    project: 42,
-    language: 'en',
-    telephony: { inbound: true, phone_number: '+14155551234', sip_uri: null },
-    provider: { type: 'self_hosted' },
-    agent_speaks_first: null,
-    knowledge_base_files: [],
-    mock_tools: [
-      {
-        id: 1,
-        name: 'get_order',
-        description: 'Look up an order',
-        mock_data: [{ input: { order_id: 'A1' }, output: { status: 'shipped' } }],
-        served_via: {
-          type: 'direct',
-          url: `https://api.cekura.ai/test_framework/v1/aiagents/${fields.id}/tool/get_order/`,
-        },
-      },
-    ],
-    mock_tools_enabled: false,
-    mock_tools_provider: null,
-    dynamic_variables: [{ id: 10, name: 'customer_name', description: 'Caller name' }],
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-01T00:00:00Z',
-    ...fields,
-  } as JsonObject;
 }
 
 /** The rejection of `promise`, which must be an `ApiError`. */

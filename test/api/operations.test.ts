@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Pool } from 'undici';
 import { createApiClient } from '../../src/api/client.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import { AGENTS, API_KEY, fakeClock, sendJson, startServer, wireAgent, type ReceivedRequest } from './helpers.js';
+import { AGENTS, API_KEY, fakeClock, sendJson, startServer, type ReceivedRequest } from './helpers.js';
+import { wireAgent } from '../plan/builders.js';
 
 // Each operation against a real socket: what the server received, and what the caller got.
 
@@ -28,7 +29,7 @@ afterEach(async () => {
 
 describe('operations', () => {
   it('getAgent: GET …/{id}/ with the key header, returning the agent with every field kept', async () => {
-    const agent = wireAgent({ id: 303, enabled_personalities: [1, 2] });
+    const agent = wireAgent(303, { enabled_personalities: [1, 2] });
     const requests = await serve(200, agent);
 
     await expect(api.getAgent(303)).resolves.toEqual(agent);
@@ -40,7 +41,7 @@ describe('operations', () => {
   });
 
   it('createAgent: POST the JSON body to the collection and return the created agent', async () => {
-    const created = wireAgent({ id: 303, name: 'Support Bot' });
+    const created = wireAgent(303, { name: 'Support Bot' });
     const requests = await serve(201, created);
     const body = { name: 'Support Bot', description: 'Handles inbound support calls', project: 42, inbound: true };
 
@@ -53,7 +54,7 @@ describe('operations', () => {
   });
 
   it('updateAgent: PATCH …/{id}/ with the full-set body', async () => {
-    const updated = wireAgent({ id: 303, description: 'new' });
+    const updated = wireAgent(303, { description: 'new' });
     const requests = await serve(200, updated);
     const body = { description: 'new', mock_tools: [{ id: 1, name: 'get_order', description: '', mock_data: [] }] };
 
@@ -103,7 +104,7 @@ describe('operations', () => {
   });
 
   it('keeps a path prefix of the base URL', async () => {
-    const requests = await serve(200, wireAgent({ id: 7 }), '/proxy/cekura');
+    const requests = await serve(200, wireAgent(7), '/proxy/cekura');
 
     await api.getAgent(7);
 
@@ -113,7 +114,7 @@ describe('operations', () => {
 
 describe('close', () => {
   it('closes the client’s own pool, and may be called twice', async () => {
-    await serve(200, wireAgent({ id: 7 }));
+    await serve(200, wireAgent(7));
     await api.getAgent(7);
 
     await api.close();
@@ -123,7 +124,7 @@ describe('close', () => {
   });
 
   it('leaves an injected dispatcher open for its owner', async () => {
-    await serve(200, wireAgent({ id: 7 }));
+    await serve(200, wireAgent(7));
     const pool = new Pool(server.origin);
     const injected = createApiClient({ baseUrl: server.origin, apiKey: API_KEY, dispatcher: pool, clock: fakeClock() });
 

@@ -1,16 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import {
-  AGENTS,
-  API_KEY,
-  apiErrorOf,
-  fakeClock,
-  sendJson,
-  startServer,
-  wireAgent,
-  type ReceivedRequest,
-} from './helpers.js';
+import { AGENTS, API_KEY, apiErrorOf, fakeClock, sendJson, startServer, type ReceivedRequest } from './helpers.js';
+import { wireAgent } from '../plan/builders.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let api: CekuraApi;
@@ -37,19 +29,19 @@ describe('listAgents', () => {
         count: 5,
         next: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`,
         previous: null,
-        results: [wireAgent({ id: 1 }), wireAgent({ id: 2 })],
+        results: [wireAgent(1), wireAgent(2)],
       },
       {
         count: 5,
         next: `${origin}${AGENTS}?page=3&page_size=2&project_id=42`,
         previous: `${origin}${AGENTS}?page_size=2&project_id=42`,
-        results: [wireAgent({ id: 3 }), wireAgent({ id: 4 })],
+        results: [wireAgent(3), wireAgent(4)],
       },
       {
         count: 5,
         next: null,
         previous: `${origin}${AGENTS}?page=2&page_size=2&project_id=42`,
-        results: [wireAgent({ id: 5 })],
+        results: [wireAgent(5)],
       },
     ]);
 
@@ -72,7 +64,7 @@ describe('listAgents', () => {
       count,
       next: number === 4 ? null : `${origin}${AGENTS}?page=${number + 1}&page_size=2&project_id=42`,
       previous: null,
-      results: ids.map((id) => wireAgent({ id })),
+      results: ids.map((id) => wireAgent(id)),
     });
     let unanswered = 0;
     let mostAtOnce = 0;
@@ -112,10 +104,10 @@ describe('listAgents', () => {
 
   it('goes on page by page when the last counted page has a next (agents added since page 1)', async () => {
     const requests = await servePages((origin) => [
-      { count: 3, next: `${origin}${AGENTS}?page=2`, results: [wireAgent({ id: 1 })] },
-      { count: 3, next: `${origin}${AGENTS}?page=3`, results: [wireAgent({ id: 2 })] },
-      { count: 3, next: `${origin}${AGENTS}?page=4`, results: [wireAgent({ id: 3 })] },
-      { count: 4, next: null, results: [wireAgent({ id: 4 })] },
+      { count: 3, next: `${origin}${AGENTS}?page=2`, results: [wireAgent(1)] },
+      { count: 3, next: `${origin}${AGENTS}?page=3`, results: [wireAgent(2)] },
+      { count: 3, next: `${origin}${AGENTS}?page=4`, results: [wireAgent(3)] },
+      { count: 4, next: null, results: [wireAgent(4)] },
     ]);
 
     const agents = await api.listAgents(42);
@@ -134,13 +126,13 @@ describe('listAgents', () => {
   });
 
   it('accepts a bare array', async () => {
-    await servePages(() => [[wireAgent({ id: 1 }), wireAgent({ id: 2 })]]);
+    await servePages(() => [[wireAgent(1), wireAgent(2)]]);
 
     await expect(api.listAgents(42)).resolves.toMatchObject([{ id: 1 }, { id: 2 }]);
   });
 
   it('drops agents of other projects, in case the server ignored project_id', async () => {
-    await servePages(() => [[wireAgent({ id: 1 }), wireAgent({ id: 2, project: 7 }), wireAgent({ id: 3 })]]);
+    await servePages(() => [[wireAgent(1), wireAgent(2, { project: 7 }), wireAgent(3)]]);
 
     const agents = await api.listAgents(42);
 
@@ -149,7 +141,7 @@ describe('listAgents', () => {
 
   it('refuses a next URL on another origin, and does not contact it', async () => {
     const requests = await servePages(() => [
-      { count: 3, next: 'https://collector.example.com/steal?page=2', previous: null, results: [wireAgent({ id: 1 })] },
+      { count: 3, next: 'https://collector.example.com/steal?page=2', previous: null, results: [wireAgent(1)] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));
@@ -166,7 +158,7 @@ describe('listAgents', () => {
         count: 3,
         next: `${origin.replace('http:', 'https:')}${AGENTS}?page=2`,
         previous: null,
-        results: [wireAgent({ id: 1 })],
+        results: [wireAgent(1)],
       },
     ]);
 
@@ -175,8 +167,8 @@ describe('listAgents', () => {
 
   it('stops a next URL that loops back to a fetched page', async () => {
     const requests = await servePages((origin) => [
-      { count: 2, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 1 })] },
-      { count: 2, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 2 })] },
+      { count: 2, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(1)] },
+      { count: 2, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(2)] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));
@@ -189,8 +181,8 @@ describe('listAgents', () => {
 
   it('names the page in a validation error', async () => {
     await servePages((origin) => [
-      { count: 3, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent({ id: 1 })] },
-      { count: 3, next: null, previous: null, results: [wireAgent({ id: 2 }), { ...wireAgent({ id: 3 }), name: 3 }] },
+      { count: 3, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(1)] },
+      { count: 3, next: null, previous: null, results: [wireAgent(2), { ...wireAgent(3), name: 3 }] },
     ]);
 
     const error = await apiErrorOf(api.listAgents(42));
@@ -204,11 +196,11 @@ describe('findAgentsByName', () => {
   it('searches with q= and keeps exact name matches in the project only', async () => {
     const requests = await servePages(() => [
       [
-        wireAgent({ id: 1, name: 'Support Bot' }),
-        wireAgent({ id: 2, name: 'Support Bot 2' }),
-        wireAgent({ id: 3, name: 'support bot' }),
-        wireAgent({ id: 4, name: 'Support Bot', project: 7 }),
-        wireAgent({ id: 5, name: 'Support Bot' }),
+        wireAgent(1, { name: 'Support Bot' }),
+        wireAgent(2, { name: 'Support Bot 2' }),
+        wireAgent(3, { name: 'support bot' }),
+        wireAgent(4, { name: 'Support Bot', project: 7 }),
+        wireAgent(5, { name: 'Support Bot' }),
       ],
     ]);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryInfo } from '../../src/api/retry.js';
-import { AGENTS, apiErrorOf, mockedApi, wireAgent } from './helpers.js';
+import { AGENTS, apiErrorOf, mockedApi } from './helpers.js';
+import { wireAgent } from '../plan/builders.js';
 
 const AGENT_PATH = `${AGENTS}303/`;
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' });
@@ -41,7 +42,7 @@ describe('retrying idempotent calls', () => {
     const retries: RetryInfo[] = [];
     const { api, intercept, clock, calls } = mockedApi({ onRetry: (info) => retries.push(info) });
     intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(503, { detail: 'busy' });
-    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(200, wireAgent({ id: 303 }));
+    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(200, wireAgent(303));
 
     await expect(api.getAgent(303)).resolves.toMatchObject({ id: 303 });
 
@@ -94,7 +95,7 @@ describe('retrying idempotent calls', () => {
     intercept
       .intercept({ path: AGENT_PATH, method: 'GET' })
       .reply(429, { detail: 'throttled' }, { headers: { 'retry-after': '7' } });
-    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(200, wireAgent({ id: 303 }));
+    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(200, wireAgent(303));
 
     await api.getAgent(303);
 
@@ -105,7 +106,7 @@ describe('retrying idempotent calls', () => {
     const { api, intercept, clock } = mockedApi();
     const at = new Date(Date.UTC(2026, 0, 1, 0, 0, 12)).toUTCString();
     intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(503, {}, { headers: { 'retry-after': at } });
-    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(200, wireAgent({ id: 303 }));
+    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(200, wireAgent(303));
 
     await api.getAgent(303);
 
@@ -149,7 +150,7 @@ describe('retrying idempotent calls', () => {
   it('retries a PATCH after a connection reset', async () => {
     const { api, intercept, calls } = mockedApi();
     intercept.intercept({ path: AGENT_PATH, method: 'PATCH' }).replyWithError(reset());
-    intercept.intercept({ path: AGENT_PATH, method: 'PATCH' }).reply(200, wireAgent({ id: 303 }));
+    intercept.intercept({ path: AGENT_PATH, method: 'PATCH' }).reply(200, wireAgent(303));
 
     await expect(api.updateAgent(303, { name: 'x' })).resolves.toMatchObject({ id: 303 });
     expect(calls().map((call) => call.body)).toEqual(['{"name":"x"}', '{"name":"x"}']);
@@ -251,7 +252,7 @@ describe('POST is never blindly repeated', () => {
   it('createAgent is retried on 429 (nothing was processed)', async () => {
     const { api, intercept, calls, clock } = mockedApi();
     intercept.intercept({ path: AGENTS, method: 'POST' }).reply(429, {}, { headers: { 'retry-after': '2' } });
-    intercept.intercept({ path: AGENTS, method: 'POST' }).reply(201, wireAgent({ id: 303, name: 'Bot' }));
+    intercept.intercept({ path: AGENTS, method: 'POST' }).reply(201, wireAgent(303, { name: 'Bot' }));
 
     await expect(api.createAgent({ name: 'Bot' })).resolves.toMatchObject({ id: 303 });
     expect(calls()).toHaveLength(2);

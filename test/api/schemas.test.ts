@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AGENTS, apiErrorOf, mockedApi, wireAgent } from './helpers.js';
+import { AGENTS, apiErrorOf, mockedApi } from './helpers.js';
+import { wireAgent, wireTool } from '../plan/builders.js';
 
 // Response validation, through the client: tolerant of additions, strict about types.
 
@@ -13,21 +14,25 @@ function serveAgent(body: unknown) {
 
 describe('agent responses', () => {
   it('keeps unknown fields at every level', async () => {
-    const agent = wireAgent({ id: 303, enabled_personalities: [1], future_flag: { on: true } });
-    (agent.mock_tools as { [key: string]: unknown }[])[0]!.is_shared = true;
-    (agent.mock_tools as { [key: string]: unknown }[])[0]!.tool_source = 'provider';
+    const agent = wireAgent(303, {
+      enabled_personalities: [1],
+      future_flag: { on: true },
+      mock_tools: [wireTool(1, 'get_order', { is_shared: true, tool_source: 'provider' })],
+      dynamic_variables: [{ id: 10, name: 'customer_name', description: 'Caller name', source: 'description' }],
+    });
 
     await expect(serveAgent(agent).getAgent(303)).resolves.toEqual(agent);
   });
 
   it('reads mock data from `information`, the older field name, and exposes it as mock_data', async () => {
     const rows = [{ input: { order_id: 'A1' }, output: { status: 'shipped' } }];
-    const agent = wireAgent({
-      id: 303,
+    // Not a WireMockTool: the older field name instead of mock_data.
+    const agent = {
+      ...wireAgent(303),
       mock_tools: [
         { id: 1, name: 'get_order', description: '', information: rows, served_via: { type: 'direct', url: 'u' } },
       ],
-    });
+    };
 
     const read = await serveAgent(agent).getAgent(303);
 
@@ -35,8 +40,7 @@ describe('agent responses', () => {
   });
 
   it('prefers mock_data when both names are present', async () => {
-    const agent = wireAgent({
-      id: 303,
+    const agent = wireAgent(303, {
       mock_tools: [
         {
           id: 1,
@@ -75,7 +79,7 @@ describe('agent responses', () => {
     { name: 'a provider that is not an object', change: { provider: ['vapi'] }, path: 'provider' },
     { name: 'telephony that is not an object', change: { telephony: 'inbound' }, path: 'telephony' },
   ])('rejects $name, naming the field path', async ({ change, path }) => {
-    const error = await apiErrorOf(serveAgent({ ...wireAgent({ id: 303 }), ...change }).getAgent(303));
+    const error = await apiErrorOf(serveAgent({ ...wireAgent(303), ...change }).getAgent(303));
 
     expect(error).toMatchObject({ code: 'api_invalid_response', status: 200, agentId: 303 });
     expect(error.message).toContain(
@@ -84,8 +88,7 @@ describe('agent responses', () => {
   });
 
   it('accepts what Cekura’s newer API leaves out or nulls: the agent description, tool routing and descriptions', async () => {
-    const { description: _description, ...agent } = wireAgent({
-      id: 303,
+    const { description: _description, ...agent } = wireAgent(303, {
       mock_tools: [{ id: 1, name: 't', description: null, mock_data: [] }],
       dynamic_variables: [{ id: 2, name: 'v', description: null }],
     });

@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ApiError } from '../../src/api/errors.js';
 import type { RetryInfo } from '../../src/api/retry.js';
-import { AGENTS, API_KEY, apiErrorOf, mockedApi, wireAgent } from './helpers.js';
+import { AGENTS, API_KEY, apiErrorOf, mockedApi } from './helpers.js';
+import { wireAgent } from '../plan/builders.js';
 
 // The API key goes in one header and nowhere else: not in an error's message, meta, hint or cause
 // (inspected in depth, stacks included), not in a log line, not in a retry report.
@@ -20,7 +21,7 @@ describe('the API key never leaks', () => {
     const { api, intercept } = mockedApi();
     intercept
       .intercept({ path: `${AGENTS}303/`, method: 'GET', headers: { 'x-cekura-api-key': API_KEY } })
-      .reply(200, wireAgent({ id: 303 }));
+      .reply(200, wireAgent(303));
 
     await expect(api.getAgent(303)).resolves.toMatchObject({ id: 303 });
   });
@@ -65,7 +66,7 @@ describe('the API key never leaks', () => {
     const { api, intercept } = mockedApi();
     intercept
       .intercept({ path: `${AGENTS}303/`, method: 'GET' })
-      .reply(200, wireAgent({ id: 303, description: `key ${API_KEY}` }));
+      .reply(200, wireAgent(303, { description: `key ${API_KEY}` }));
 
     const agent = await api.getAgent(303);
 
@@ -80,7 +81,7 @@ describe('the API key never leaks', () => {
       .intercept({ path: `${AGENTS}303/`, method: 'GET' })
       .reply(503, { detail: API_KEY })
       .times(2);
-    intercept.intercept({ path: `${AGENTS}303/`, method: 'GET' }).reply(200, wireAgent({ id: 303 }));
+    intercept.intercept({ path: `${AGENTS}303/`, method: 'GET' }).reply(200, wireAgent(303));
 
     await api.getAgent(303);
 

@@ -2,16 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClientOptions } from '../../src/api/client.js';
 import type { CekuraApi } from '../../src/api/types.js';
-import {
-  AGENTS,
-  API_KEY,
-  apiErrorOf,
-  fakeClock,
-  sendJson,
-  startServer,
-  wireAgent,
-  type ReceivedRequest,
-} from './helpers.js';
+import { AGENTS, API_KEY, apiErrorOf, fakeClock, sendJson, startServer, type ReceivedRequest } from './helpers.js';
+import { wireAgent } from '../plan/builders.js';
 
 // Failures that need a real socket: a dropped connection, a server that never answers, a closed port.
 
@@ -59,7 +51,7 @@ describe('connection dropped after the request was sent', () => {
 
   it('a GET is retried and succeeds', async () => {
     const requests = await serve((_request, response, index) =>
-      index === 0 ? dropConnection(response) : sendJson(response, 200, wireAgent({ id: 303 })),
+      index === 0 ? dropConnection(response) : sendJson(response, 200, wireAgent(303)),
     );
 
     await expect(api.getAgent(303)).resolves.toMatchObject({ id: 303 });

@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createChange, deleteChange, noOpChange, planOf, setUp, updateChange, type Harness } from './harness.js';
+import { createChange, setUp, updateChange, type Harness } from './harness.js';
+import { deleted, plan, unchanged } from '../render/builders.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -23,12 +24,14 @@ it('saves the live documents of updated and deleted agents before the first writ
   const dir = join(h.dir, 'backups');
 
   const result = await h.apply(
-    planOf([
-      updateChange('support', support.id, { name: 'Support Bot', description: 'after the apply' }),
-      deleteChange('agent.old', old.id, 'Old Bot'),
-      createChange('new', { name: 'New Bot' }),
-      noOpChange('quiet', untouched.id, 'Quiet Bot'),
-    ]),
+    plan({
+      resource_changes: [
+        updateChange('support', support.id, { name: 'Support Bot', description: 'after the apply' }),
+        deleted('agent.old', old.id, 'Old Bot'),
+        createChange('new', { name: 'New Bot' }),
+        unchanged('quiet', untouched.id, { name: 'Quiet Bot' }),
+      ],
+    }),
     { backup: { dir, documents: [support] } },
   );
 
@@ -55,7 +58,7 @@ it('saves the live documents of updated and deleted agents before the first writ
 });
 
 it('writes no backup when the plan overwrites nothing', async () => {
-  const result = await h.apply(planOf([createChange('new', { name: 'New Bot' })]), {
+  const result = await h.apply(plan({ resource_changes: [createChange('new', { name: 'New Bot' })] }), {
     backup: { dir: join(h.dir, 'backups') },
   });
 
@@ -64,7 +67,7 @@ it('writes no backup when the plan overwrites nothing', async () => {
 });
 
 it('sends nothing when a document to back up cannot be read', async () => {
-  const refusal = h.apply(planOf([updateChange('support', 999, { name: 'Support Bot' })]), {
+  const refusal = h.apply(plan({ resource_changes: [updateChange('support', 999, { name: 'Support Bot' })] }), {
     backup: { dir: join(h.dir, 'backups') },
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createChange, mockModeChange, planOf, setUp, type Harness } from './harness.js';
+import { createChange, setUp, type Harness } from './harness.js';
+import { mockMode, plan } from '../render/builders.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -24,7 +25,10 @@ describe('create', () => {
     };
 
     const result = await h.apply(
-      planOf([createChange('support', supportBot)], [mockModeChange('support', null, true)]),
+      plan({
+        resource_changes: [createChange('support', supportBot)],
+        mock_mode_changes: [mockMode('agent.support', null, false, true)],
+      }),
     );
 
     const [created] = await h.api.findAgentsByName(42, 'Support Bot');
@@ -51,7 +55,7 @@ describe('create', () => {
   it('finds a create whose response was lost by name, and does not post it again', async () => {
     h.api.failNext('createAgent', { kind: 'lost', commit: true });
 
-    const result = await h.apply(planOf([createChange('support', supportBot)]));
+    const result = await h.apply(plan({ resource_changes: [createChange('support', supportBot)] }));
 
     const agents = await h.api.findAgentsByName(42, 'Support Bot');
     expect(agents).toHaveLength(1);
@@ -64,7 +68,7 @@ describe('create', () => {
   it('posts a lost create again once, after a lookup by name found nothing', async () => {
     h.api.failNext('createAgent', { kind: 'lost', commit: false });
 
-    const result = await h.apply(planOf([createChange('support', supportBot)]));
+    const result = await h.apply(plan({ resource_changes: [createChange('support', supportBot)] }));
 
     expect(h.api.requests.map((request) => request.operation)).toEqual([
       'createAgent',
@@ -81,7 +85,7 @@ describe('create', () => {
   it('gives up after three lost POSTs, each followed by a lookup that found nothing', async () => {
     for (let i = 0; i < 3; i++) h.api.failNext('createAgent', { kind: 'lost', commit: false });
 
-    const result = await h.apply(planOf([createChange('support', supportBot)]));
+    const result = await h.apply(plan({ resource_changes: [createChange('support', supportBot)] }));
 
     expect(h.api.count('createAgent')).toBe(3);
     expect(h.api.count('findAgentsByName')).toBe(3);
@@ -98,7 +102,10 @@ describe('create', () => {
     h.api.failNext('createAgent', { kind: 'lost', commit: true });
 
     const result = await h.apply(
-      planOf([createChange('support', supportBot)], [], [{ id: older.id, name: 'Support Bot', project: 42 }]),
+      plan({
+        resource_changes: [createChange('support', supportBot)],
+        unmanaged: [{ id: older.id, name: 'Support Bot', project: 42 }],
+      }),
     );
 
     const created = (await h.api.findAgentsByName(42, 'Support Bot')).find((agent) => agent.id !== older.id)!;
@@ -114,7 +121,7 @@ describe('create', () => {
       h.api.onRequest = undefined;
     };
 
-    const result = await h.apply(planOf([createChange('support', supportBot)]));
+    const result = await h.apply(plan({ resource_changes: [createChange('support', supportBot)] }));
 
     const ids = (await h.api.findAgentsByName(42, 'Support Bot')).map((agent) => agent.id);
     expect(ids).toHaveLength(2);
@@ -129,7 +136,7 @@ describe('create', () => {
   it('maps a 400 on a list item back to the item by name', async () => {
     const spec = { name: 'Support Bot', tools: [{ name: 'get_order' }, { name: 'crm_lookup' }, { name: 'bad tool!' }] };
 
-    const result = await h.apply(planOf([createChange('support', spec)]));
+    const result = await h.apply(plan({ resource_changes: [createChange('support', spec)] }));
 
     expect(result.outcomes[0]).toMatchObject({
       status: 'failed',

@@ -2,24 +2,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MockToolDoc, AgentDoc } from '../../src/cekura/agent-doc.js';
-import { summarizePlan } from '../../src/plan/plan.js';
 import { applyPlan, type ApplyDeps } from '../../src/apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../src/apply/events.js';
-import { compareStrings } from '../../src/compare.js';
 import type { JsonObject } from '../../src/json.js';
-import {
-  PLAN_FORMAT_VERSION,
-  type BodyInsert,
-  type ItemChange,
-  type MockModeChange,
-  type Plan,
-  type ResourceChange,
-  type UnmanagedAgent,
-} from '../../src/plan/types.js';
+import type { BodyInsert, ItemChange, Plan, ResourceChange } from '../../src/plan/types.js';
 import { fingerprintSecret } from '../../src/state/fingerprint.js';
 import { openStateRecord, type StateRecordStore } from '../../src/state/record.js';
 import { FakeCekuraApi } from './fake-api.js';
 import { FakeClock } from '../fakes.js';
+import { created, item, updated } from '../render/builders.js';
 
 export interface Harness {
   api: FakeCekuraApi;
@@ -125,26 +116,15 @@ export function createChange(
   options: { project?: number; inserts?: BodyInsert[] } = {},
 ): ResourceChange {
   const project = options.project ?? 42;
-  return {
-    address: `agent.${key}`,
-    action: 'create',
-    id: null,
+  return created(key, {
     name: spec.name,
     project,
     fields: [{ op: 'add', path: '/name', value: spec.name }],
-    items: (spec.tools ?? []).map((tool): ItemChange => ({
-      set: 'mock_tools',
-      name: tool.name,
-      action: 'create',
-      id: null,
-      fields: [],
-      rows: [],
-    })),
-    changes: [{ op: 'add', path: '/name', value: spec.name }],
+    items: (spec.tools ?? []).map((tool) => item('mock_tools', tool.name, 'create')),
     request: { method: 'POST', body: { project, ...bodyOf(spec) }, inserts: options.inserts ?? [] },
     desired: desiredOf(spec),
     record: { ...RECORD, secrets: secretsOf(options.inserts) },
-  };
+  });
 }
 
 export function updateChange(
@@ -153,56 +133,14 @@ export function updateChange(
   spec: AgentSpec,
   options: { inserts?: BodyInsert[]; items?: ItemChange[]; toolIds?: Record<string, number> } = {},
 ): ResourceChange {
-  return {
-    address: `agent.${key}`,
-    action: 'update',
-    id,
+  return updated(key, id, {
     name: spec.name,
-    project: 42,
     fields: [{ op: 'replace', path: '/description', value: spec.description ?? '', before: 'old' }],
     items: options.items ?? [],
-    changes: [{ op: 'replace', path: '/description', value: spec.description ?? '', before: 'old' }],
     request: { method: 'PATCH', body: bodyOf(spec, options.toolIds), inserts: options.inserts ?? [] },
     desired: desiredOf(spec),
     record: { ...RECORD, secrets: secretsOf(options.inserts) },
-  };
-}
-
-export function deleteChange(address: string, id: number, name: string, deleteRelated = false): ResourceChange {
-  return {
-    address,
-    action: 'delete',
-    id,
-    name,
-    project: 42,
-    fields: [],
-    items: [],
-    changes: [],
-    request: { method: 'DELETE', delete_related: deleteRelated },
-  };
-}
-
-export function noOpChange(key: string, id: number, name: string): ResourceChange {
-  return {
-    address: `agent.${key}`,
-    action: 'no-op',
-    id,
-    name,
-    project: 42,
-    fields: [],
-    items: [],
-    changes: [],
-    record: RECORD,
-  };
-}
-
-export function mockModeChange(
-  key: string,
-  id: number | null,
-  to: boolean,
-  via: MockModeChange['via'] = 'toggle',
-): MockModeChange {
-  return { address: `agent.${key}`, id, from: !to, to, via };
+  });
 }
 
 export function envInsert(path: string, env: string, value: string, fingerprintKey: string): BodyInsert {
@@ -213,29 +151,6 @@ function secretsOf(inserts: BodyInsert[] = []): Record<string, string> {
   return Object.fromEntries(
     inserts.flatMap((insert) => (insert.source === 'env' ? [[insert.path, insert.fingerprint]] : [])),
   );
-}
-
-export function planOf(
-  changes: ResourceChange[],
-  mockModes: MockModeChange[] = [],
-  unmanaged: UnmanagedAgent[] = [],
-): Plan {
-  return {
-    format_version: PLAN_FORMAT_VERSION,
-    created_from: {
-      projects: [42],
-      manifest_hash: 'manifest',
-      live_fingerprint: 'live',
-      state_lineage: 'lineage',
-      state_serial: 0,
-    },
-    options: { prune: false, delete_related: false, mock_mode_via: 'toggle' },
-    resource_changes: [...changes].sort((a, b) => compareStrings(a.address, b.address)),
-    mock_mode_changes: [...mockModes].sort((a, b) => compareStrings(a.address, b.address)),
-    unmanaged,
-    warnings: [],
-    summary: summarizePlan(changes, mockModes),
-  };
 }
 
 /** Everything apply left behind that a user or log could see: events, result and the state file. */

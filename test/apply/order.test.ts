@@ -1,21 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { InternalError } from '../../src/errors.js';
 import { orderPlan } from '../../src/plan/order.js';
-import { createChange, deleteChange, mockModeChange, noOpChange, planOf, updateChange } from './harness.js';
+import { createChange, updateChange } from './harness.js';
+import { deleted, mockMode, plan, unchanged } from '../render/builders.js';
 
 describe('orderPlan', () => {
   it('puts creates, updates and no-ops first, deletes last, each phase by address, with its mock-mode change', () => {
-    const plan = planOf(
-      [
-        deleteChange('agent.a-old', 1, 'Old'),
+    const ordered = plan({
+      resource_changes: [
+        deleted('agent.a-old', 1, 'Old'),
         createChange('c-new', { name: 'New' }),
         updateChange('b-support', 2, { name: 'Support' }),
-        noOpChange('d-quiet', 3, 'Quiet'),
+        unchanged('d-quiet', 3, { name: 'Quiet' }),
       ],
-      [mockModeChange('c-new', null, true)],
-    );
+      mock_mode_changes: [mockMode('agent.c-new', null, false, true)],
+    });
 
-    const phases = orderPlan(plan).map((phase) =>
+    const phases = orderPlan(ordered).map((phase) =>
       phase.map((work) => [work.address, work.change.action, work.mockMode?.to ?? null]),
     );
 
@@ -32,9 +33,15 @@ describe('orderPlan', () => {
   it.each([
     {
       name: 'a toggle of a deleted agent',
-      plan: planOf([deleteChange('agent.old', 1, 'Old')], [mockModeChange('old', 1, true)]),
+      plan: plan({
+        resource_changes: [deleted('agent.old', 1, 'Old')],
+        mock_mode_changes: [mockMode('agent.old', 1, false, true)],
+      }),
     },
-    { name: 'a toggle without a resource change', plan: planOf([], [mockModeChange('ghost', 1, true)]) },
+    {
+      name: 'a toggle without a resource change',
+      plan: plan({ resource_changes: [], mock_mode_changes: [mockMode('agent.ghost', 1, false, true)] }),
+    },
   ])('rejects $name', ({ plan }) => {
     expect(() => orderPlan(plan)).toThrow(InternalError);
   });

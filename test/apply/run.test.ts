@@ -1,16 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import type { StateRecordStore } from '../../src/state/record.js';
-import {
-  createChange,
-  deleteChange,
-  mockModeChange,
-  noOpChange,
-  planOf,
-  setUp,
-  updateChange,
-  type Harness,
-} from './harness.js';
+import { createChange, setUp, updateChange, type Harness } from './harness.js';
+import { deleted, mockMode, plan, unchanged } from '../render/builders.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -21,7 +13,9 @@ afterEach(async () => {
 });
 
 function createPlan(count: number) {
-  return planOf(Array.from({ length: count }, (_, i) => createChange(`bot-${i}`, { name: `Bot ${i}` })));
+  return plan({
+    resource_changes: Array.from({ length: count }, (_, i) => createChange(`bot-${i}`, { name: `Bot ${i}` })),
+  });
 }
 
 describe('running a plan', () => {
@@ -61,13 +55,16 @@ describe('running a plan', () => {
     const sales = h.api.seed({ name: 'Sales Bot', project: 42 });
 
     const result = await h.apply(
-      planOf(
-        [
+      plan({
+        resource_changes: [
           updateChange('a-support', support.id, { name: 'Support Bot' }),
           updateChange('b-sales', sales.id, { name: 'Sales Bot' }),
         ],
-        [mockModeChange('a-support', support.id, true), mockModeChange('b-sales', sales.id, true)],
-      ),
+        mock_mode_changes: [
+          mockMode('agent.a-support', support.id, false, true),
+          mockMode('agent.b-sales', sales.id, false, true),
+        ],
+      }),
       { parallelism: 1 },
     );
 
@@ -91,10 +88,10 @@ describe('running a plan', () => {
     try {
       const bots = Array.from({ length: 12 }, (_, index) => h.api.seed({ name: `Bot ${index}`, project: 42 }));
       const result = await h.apply(
-        planOf(
-          bots.map((bot, index) => updateChange(`bot-${index}`, bot.id, { name: `Bot ${index}` })),
-          bots.map((bot, index) => mockModeChange(`bot-${index}`, bot.id, true)),
-        ),
+        plan({
+          resource_changes: bots.map((bot, index) => updateChange(`bot-${index}`, bot.id, { name: `Bot ${index}` })),
+          mock_mode_changes: bots.map((bot, index) => mockMode(`agent.bot-${index}`, bot.id, false, true)),
+        }),
         // The system clock waits on the signal as a real run does (the fake clock ignores it).
         { parallelism: 12, clock: systemClock, signal: new AbortController().signal },
       );
@@ -115,11 +112,13 @@ describe('running a plan', () => {
     };
 
     await h.apply(
-      planOf([
-        deleteChange('agent.a-old', old.id, 'Old Bot'),
-        createChange('z-new', { name: 'New Bot' }),
-        updateChange('m-support', support.id, { name: 'Support Bot' }),
-      ]),
+      plan({
+        resource_changes: [
+          deleted('agent.a-old', old.id, 'Old Bot'),
+          createChange('z-new', { name: 'New Bot' }),
+          updateChange('m-support', support.id, { name: 'Support Bot' }),
+        ],
+      }),
     );
 
     expect(h.api.requests.map((request) => request.operation)).toEqual(['updateAgent', 'createAgent', 'deleteAgent']);
@@ -130,7 +129,10 @@ describe('running a plan', () => {
     const bot = h.api.seed({ name: 'Support Bot', project: 42 });
 
     await h.apply(
-      planOf([updateChange('support', bot.id, { name: 'Support Bot' })], [mockModeChange('support', bot.id, true)]),
+      plan({
+        resource_changes: [updateChange('support', bot.id, { name: 'Support Bot' })],
+        mock_mode_changes: [mockMode('agent.support', bot.id, false, true)],
+      }),
     );
 
     expect(h.api.requests.map((request) => request.operation)).toEqual([
@@ -147,14 +149,14 @@ describe('running a plan', () => {
     h.api.failNext('updateAgent', { kind: 'validation', detail: 'Project is archived.' });
 
     const result = await h.apply(
-      planOf(
-        [
+      plan({
+        resource_changes: [
           createChange('c-new', { name: 'New Bot' }),
           updateChange('b-support', support.id, { name: 'Support Bot' }),
-          noOpChange('a-quiet', quiet.id, 'Quiet Bot'),
+          unchanged('a-quiet', quiet.id, { name: 'Quiet Bot' }),
         ],
-        [mockModeChange('a-quiet', quiet.id, true)],
-      ),
+        mock_mode_changes: [mockMode('agent.a-quiet', quiet.id, false, true)],
+      }),
     );
 
     expect(result.outcomes.map((outcome) => [outcome.address, outcome.status])).toEqual([
@@ -195,7 +197,10 @@ describe('Ctrl-C', () => {
     };
 
     const result = await h.apply(
-      planOf([noOpChange('support', bot.id, 'Support Bot')], [mockModeChange('support', bot.id, true)]),
+      plan({
+        resource_changes: [unchanged('support', bot.id, { name: 'Support Bot' })],
+        mock_mode_changes: [mockMode('agent.support', bot.id, false, true)],
+      }),
       {
         signal: controller.signal,
       },
@@ -218,7 +223,10 @@ describe('Ctrl-C', () => {
     };
 
     const result = await h.apply(
-      planOf([updateChange('support', bot.id, { name: 'Support Bot' })], [mockModeChange('support', bot.id, true)]),
+      plan({
+        resource_changes: [updateChange('support', bot.id, { name: 'Support Bot' })],
+        mock_mode_changes: [mockMode('agent.support', bot.id, false, true)],
+      }),
       {
         signal: controller.signal,
       },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mockModeChange, noOpChange, planOf, setUp, updateChange, type Harness } from './harness.js';
+import { setUp, updateChange, type Harness } from './harness.js';
+import { mockMode, plan, unchanged } from '../render/builders.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -17,10 +18,10 @@ function seedBot(name: string) {
 
 /** Update of the agent's description, then the toggle to `to`. */
 function togglePlan(...agents: { key: string; id: number; name: string; to?: boolean }[]) {
-  return planOf(
-    agents.map(({ key, id, name }) => updateChange(key, id, { name, description: 'new', tools })),
-    agents.map(({ key, id, to }) => mockModeChange(key, id, to ?? true)),
-  );
+  return plan({
+    resource_changes: agents.map(({ key, id, name }) => updateChange(key, id, { name, description: 'new', tools })),
+    mock_mode_changes: agents.map(({ key, id, to }) => mockMode(`agent.${key}`, id, !(to ?? true), to ?? true)),
+  });
 }
 
 describe('mock-mode toggle', () => {
@@ -104,7 +105,10 @@ describe('mock-mode toggle', () => {
 
     h.events.length = 0;
     const second = await h.apply(
-      planOf([noOpChange('slow', bot.id, 'Slow Bot')], [mockModeChange('slow', bot.id, true)]),
+      plan({
+        resource_changes: [unchanged('slow', bot.id, { name: 'Slow Bot' })],
+        mock_mode_changes: [mockMode('agent.slow', bot.id, false, true)],
+      }),
       { records },
     );
 
@@ -194,7 +198,10 @@ describe('mock-mode toggle', () => {
     });
 
     const result = await h.apply(
-      planOf([noOpChange('support', bot.id, 'Support Bot')], [mockModeChange('support', bot.id, true)]),
+      plan({
+        resource_changes: [unchanged('support', bot.id, { name: 'Support Bot' })],
+        mock_mode_changes: [mockMode('agent.support', bot.id, false, true)],
+      }),
     );
 
     expect(result.outcomes[0]).toMatchObject({
@@ -216,7 +223,7 @@ describe('mock-mode toggle', () => {
       };
     });
 
-    await h.apply(planOf([noOpChange('support', bot.id, 'Support Bot')]));
+    await h.apply(plan({ resource_changes: [unchanged('support', bot.id, { name: 'Support Bot' })] }));
 
     expect(h.records.current().agents['agent.support']?.pending_toggle).toBeUndefined();
     expect(h.api.requests).toEqual([]);

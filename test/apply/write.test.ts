@@ -2,18 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CekuraformError } from '../../src/errors.js';
 import { fingerprintSecret } from '../../src/state/fingerprint.js';
-import {
-  bodyOf,
-  createChange,
-  deleteChange,
-  envInsert,
-  noOpChange,
-  planOf,
-  setUp,
-  updateChange,
-  visibleOutput,
-  type Harness,
-} from './harness.js';
+import { bodyOf, createChange, envInsert, setUp, updateChange, visibleOutput, type Harness } from './harness.js';
+import { deleted, plan, unchanged } from '../render/builders.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -40,7 +30,7 @@ describe('update', () => {
     );
     h.env.VAPI_API_KEY = SECRET;
 
-    const result = await h.apply(planOf([change]));
+    const result = await h.apply(plan({ resource_changes: [change] }));
 
     expect(h.api.requests).toEqual([
       {
@@ -73,17 +63,19 @@ describe('update', () => {
     h.env.VAPI_API_KEY = value;
 
     const result = await h.apply(
-      planOf([
-        updateChange(
-          'support',
-          stale.id,
-          { name: 'Support Bot', description: 'new', provider: vapi },
-          {
-            inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
-          },
-        ),
-        updateChange('sales', other.id, { name: 'Sales Bot', description: 'new' }),
-      ]),
+      plan({
+        resource_changes: [
+          updateChange(
+            'support',
+            stale.id,
+            { name: 'Support Bot', description: 'new', provider: vapi },
+            {
+              inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
+            },
+          ),
+          updateChange('sales', other.id, { name: 'Sales Bot', description: 'new' }),
+        ],
+      }),
     );
 
     expect(h.api.requests.map((request) => request.id)).toEqual([other.id]);
@@ -107,16 +99,18 @@ describe('update', () => {
     });
 
     const result = await h.apply(
-      planOf([
-        updateChange(
-          'support',
-          live.id,
-          { name: 'Support Bot', provider: vapi },
-          {
-            inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
-          },
-        ),
-      ]),
+      plan({
+        resource_changes: [
+          updateChange(
+            'support',
+            live.id,
+            { name: 'Support Bot', provider: vapi },
+            {
+              inserts: [envInsert('/provider/credentials/api_key', 'VAPI_API_KEY', SECRET, key)],
+            },
+          ),
+        ],
+      }),
     );
 
     expect(result.outcomes[0]!.error).toEqual({
@@ -135,7 +129,7 @@ describe('update', () => {
     };
 
     const result = await h.apply(
-      planOf([createChange('support', { name: 'Support Bot', description: 'Handles calls' })]),
+      plan({ resource_changes: [createChange('support', { name: 'Support Bot', description: 'Handles calls' })] }),
     );
 
     const [created] = await h.api.findAgentsByName(42, 'Support Bot');
@@ -163,9 +157,11 @@ describe('update', () => {
     };
 
     const result = await h.apply(
-      planOf([
-        updateChange('support', live.id, { name: 'Support Bot', description: 'new', tools: [{ name: 'get_order' }] }),
-      ]),
+      plan({
+        resource_changes: [
+          updateChange('support', live.id, { name: 'Support Bot', description: 'new', tools: [{ name: 'get_order' }] }),
+        ],
+      }),
     );
 
     expect(result.outcomes[0]!.error).toMatchObject({ operation: 'read_back', paths: ['/mock_tools/get_order'] });
@@ -187,7 +183,7 @@ describe('file inserts', () => {
     change.desired.knowledge_base_files = {
       'faq.txt': { file_name: 'faq.txt', file_size: content.length, content_sha256: sha256 },
     };
-    return planOf([change]);
+    return plan({ resource_changes: [change] });
   }
 
   it("puts the file's content, base64, at the insert's path", async () => {
@@ -219,7 +215,7 @@ describe('delete and no-op', () => {
       record.agents['agent.old'] = { id: live.id, project: 42, secrets: {}, applied: {} };
     });
 
-    const result = await h.apply(planOf([deleteChange('agent.old', live.id, 'Old Bot', false)]));
+    const result = await h.apply(plan({ resource_changes: [deleted('agent.old', live.id, 'Old Bot', false)] }));
 
     expect(h.api.requests).toEqual([{ operation: 'deleteAgent', id: live.id, deleteRelated: false }]);
     expect(h.api.agent(live.id)).toBeUndefined();
@@ -229,18 +225,19 @@ describe('delete and no-op', () => {
   });
 
   it('counts an agent that is already gone as deleted', async () => {
-    const result = await h.apply(planOf([deleteChange('agent[7]', 7, 'Gone Bot')]));
+    const result = await h.apply(plan({ resource_changes: [deleted('agent[7]', 7, 'Gone Bot')] }));
 
     expect(result.outcomes[0]).toMatchObject({ status: 'applied', action: 'delete' });
   });
 
   it('stores the no-op binding only when the record differs, and sends nothing', async () => {
     const live = h.api.seed({ name: 'Support Bot', project: 42 });
-    const plan = planOf([noOpChange('support', live.id, 'Support Bot')]);
+    const record = { secrets: {}, applied: { '/name': 'digest-of-name' } };
+    const noOp = plan({ resource_changes: [unchanged('support', live.id, { name: 'Support Bot', record })] });
 
-    await h.apply(plan);
+    await h.apply(noOp);
     const serialAfterFirst = h.records.current().serial;
-    const second = await h.apply(plan);
+    const second = await h.apply(noOp);
 
     expect(h.api.requests).toEqual([]);
     expect(h.records.current().agents['agent.support']).toEqual({
@@ -257,15 +254,17 @@ describe('delete and no-op', () => {
 
 describe('max-deletes', () => {
   function deletingPlan(liveId: number, otherId: number) {
-    return planOf([
-      deleteChange('agent.old', liveId, 'Old Bot'),
-      updateChange(
-        'support',
-        otherId,
-        { name: 'Support Bot' },
-        { items: [{ set: 'mock_tools', name: 'get_order', action: 'delete', id: 1001, fields: [], rows: [] }] },
-      ),
-    ]);
+    return plan({
+      resource_changes: [
+        deleted('agent.old', liveId, 'Old Bot'),
+        updateChange(
+          'support',
+          otherId,
+          { name: 'Support Bot' },
+          { items: [{ set: 'mock_tools', name: 'get_order', action: 'delete', id: 1001, fields: [], rows: [] }] },
+        ),
+      ],
+    });
   }
 
   it('refuses a plan with more deletes than allowed, sending nothing', async () => {

@@ -215,6 +215,19 @@ describe('toggle faults (the 2026-06 API)', () => {
 });
 
 describe('a mock-mode way the server does not take', () => {
+  it('the manifest key mock_mode_via forces the way without a probe; the flag wins over it', async () => {
+    scenario = await startScenario({ api: '2026-08' });
+    await scenario.write('agents.yaml', `mock_mode_via: patch\n${ONE_AGENT}`);
+
+    const forced = JSON.parse((await scenario.plan('--json')).stdout);
+
+    expect(forced.options.mock_mode_via).toBe('patch');
+    expect(forced.mock_mode_changes).toMatchObject([{ address: 'agent.bot', via: 'patch' }]);
+    expect(scenario.emulator.requests().map((request) => request.kind)).toEqual(['list']);
+    const flagged = JSON.parse((await scenario.plan('--json', '--mock-mode-via', 'toggle')).stdout);
+    expect(flagged.mock_mode_changes).toMatchObject([{ address: 'agent.bot', via: 'toggle' }]);
+  });
+
   it('a toggle the plan chose, answered 404 by the 2026-08 API, fails the agent and says to plan again', async () => {
     scenario = await startScenario({ api: '2026-08' });
     await scenario.write('agents.yaml', ONE_AGENT);

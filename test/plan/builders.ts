@@ -73,10 +73,11 @@ export function variables(...items: [string, string?][]): NonNullable<AgentDoc['
   return Object.fromEntries(items.map(([name, description]) => [name, { name, description: description ?? '' }]));
 }
 
-/** An agent as the API returns it, with the server's defaults. */
-export function wireAgent(id: number, fields: Partial<WireAgent> & { name: string }): WireAgent {
+/** An agent as the API returns it, with the server's defaults. The one wire-agent builder of the tests. */
+export function wireAgent(id: number, fields: Partial<WireAgent> = {}): WireAgent {
   return {
     id,
+    name: `Agent ${id}`,
     description: '',
     project: PROJECT,
     language: 'en',

@@ -12,13 +12,16 @@ import {
   type MockModeChange,
   type Plan,
   type PlanWarning,
+  type RecordUpdate,
   type ResourceChange,
   type ResourceReason,
   type UnmanagedAgent,
+  type WriteRequest,
 } from '../../src/plan/types.js';
 import { SENSITIVE_PLACEHOLDER } from '../../src/secret.js';
 
-// Small builders for fixed Plan and ApplyResult values; renderers read nothing else.
+// The builders of Plan and ApplyResult values, for the renderers' goldens and apply's runs alike
+// (test/apply/harness.ts adds the request bodies apply sends).
 
 export const PROJECT = 42;
 
@@ -28,9 +31,16 @@ interface ChangeExtra {
   fields?: FieldChange[];
   items?: ItemChange[];
   reason?: ResourceReason;
-  /** The documents the flat `changes` take created and deleted items from. */
+  /** The agent as desired: a write's `desired`, and where the flat `changes` take created items from. */
   desired?: AgentDoc;
+  /** The live agent, where the flat `changes` take deleted items from. */
   live?: AgentDoc;
+}
+
+/** What a create or update sends and records; renderers read none of it, apply all of it. */
+interface WriteExtra extends ChangeExtra {
+  request?: WriteRequest;
+  record?: RecordUpdate;
 }
 
 const emptyRecord = { secrets: {}, applied: {} };
@@ -49,40 +59,55 @@ function common(address: string, extra: ChangeExtra) {
   };
 }
 
-export function created(key: string, extra: ChangeExtra = {}): ResourceChange {
+export function created(key: string, extra: WriteExtra = {}): ResourceChange {
   return {
     ...common(`agent.${key}`, extra),
     action: 'create',
     id: null,
-    request: { method: 'POST', body: {}, inserts: [] },
-    desired: {},
-    record: emptyRecord,
+    request: extra.request ?? { method: 'POST', body: {}, inserts: [] },
+    desired: extra.desired ?? {},
+    record: extra.record ?? emptyRecord,
   };
 }
 
-export function updated(key: string, id: number, extra: ChangeExtra = {}): ResourceChange {
+export function updated(key: string, id: number, extra: WriteExtra = {}): ResourceChange {
   return {
     ...common(`agent.${key}`, extra),
     action: 'update',
     id,
-    request: { method: 'PATCH', body: {}, inserts: [] },
-    desired: {},
-    record: emptyRecord,
+    request: extra.request ?? { method: 'PATCH', body: {}, inserts: [] },
+    desired: extra.desired ?? {},
+    record: extra.record ?? emptyRecord,
   };
 }
 
-/** A live agent no manifest names, deleted by prune. */
-export function pruned(id: number, name: string, deleteRelated = false): ResourceChange {
+/** A delete of the agent bound to `address` (`agent.<key>`, or `agent[<id>]` for one no manifest names). */
+export function deleted(
+  address: string,
+  id: number,
+  name: string,
+  deleteRelated = false,
+  extra: ChangeExtra = {},
+): ResourceChange {
   return {
-    ...common(`agent[${id}]`, { name, reason: 'not_in_manifest' }),
+    ...common(address, { ...extra, name }),
     action: 'delete',
     id,
     request: { method: 'DELETE', delete_related: deleteRelated },
   };
 }
 
-export function unchanged(key: string, id: number, extra: ChangeExtra = {}): ResourceChange {
-  return { ...common(`agent.${key}`, extra), action: 'no-op', id, record: emptyRecord };
+/** A live agent no manifest names, deleted by prune. */
+export function pruned(id: number, name: string, deleteRelated = false): ResourceChange {
+  return deleted(`agent[${id}]`, id, name, deleteRelated, { reason: 'not_in_manifest' });
+}
+
+export function unchanged(
+  key: string,
+  id: number,
+  extra: ChangeExtra & { record?: RecordUpdate } = {},
+): ResourceChange {
+  return { ...common(`agent.${key}`, extra), action: 'no-op', id, record: extra.record ?? emptyRecord };
 }
 
 export function add(path: string, value: JsonValue, extra: Partial<FieldChange> = {}): FieldChange {

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import { EMULATOR_DEFAULT_API_KEY, startEmulator, type EmulatorHandle } from '../../src/emulator/server.js';
 import { fetchLiveState } from '../../src/state/fetch.js';
-import { AGENTS, apiErrorOf, mockedApi, wireAgent } from '../api/helpers.js';
+import { AGENTS, apiErrorOf, mockedApi } from '../api/helpers.js';
+import { wireAgent } from '../plan/builders.js';
 
 let emulator: EmulatorHandle | undefined;
 afterEach(async () => {
@@ -45,7 +46,7 @@ describe('fetchLiveState', () => {
     intercept
       .intercept({ path: `${AGENTS}?project_id=42&page_size=100`, method: 'GET' })
       .reply(200, { count: 1, next: null, previous: null, results: [{ id: 7, name: 'Bot', project: 42, extra: 1 }] });
-    intercept.intercept({ path: `${AGENTS}7/`, method: 'GET' }).reply(200, wireAgent({ id: 7, description: 'Full' }));
+    intercept.intercept({ path: `${AGENTS}7/`, method: 'GET' }).reply(200, wireAgent(7, { description: 'Full' }));
 
     const { live, documents } = await fetchLiveState(api, [42]);
 
