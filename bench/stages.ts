@@ -70,6 +70,7 @@ if (mode === 'yaml') {
     session: await import('../src/cli/session.js'),
     fetch: await import('../src/state/fetch.js'),
     record: await import('../src/state/record.js'),
+    fingerprint: await import('../src/state/fingerprint.js'),
     text: await import('../src/render/text.js'),
     style: await import('../src/render/style.js'),
   }));
@@ -79,7 +80,7 @@ if (mode === 'yaml') {
     modules.session.readManifest([file], io, { color: false }),
   );
   const records = await timed('state record', () => modules.record.openStateRecord(state!));
-  const api = modules.session.connect({ apiUrl: undefined }, io);
+  const api = modules.session.connect({ apiUrl: undefined, trace: undefined }, io);
   const { live } = await timed('live state: list pages, normalize', () =>
     modules.fetch.fetchLiveState(api, manifest.projects),
   );
@@ -90,7 +91,8 @@ if (mode === 'yaml') {
       live,
       record: records.current(),
       args: { prune: false, deleteRelated: false, mockModeVia: undefined, targets: [], maxDeletes: undefined },
-      target: modules.session.apiTargetOf({ apiUrl: undefined }, io),
+      target: modules.session.apiTargetOf({ apiUrl: undefined, trace: undefined }, io),
+      fingerprintKeys: modules.fingerprint.fingerprintKeysOf(io.env, records.current()),
       scope: { files: {}, unread: [], isWhole: false },
     }),
   );

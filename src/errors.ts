@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'api_url_invalid',
   // Cekura
   'api_key_missing',
+  'api_key_invalid',
   'api_unauthorized',
   'api_validation',
   'api_not_found',
@@ -46,6 +47,8 @@ export const ERROR_CODES = [
   // saved plans and the state record
   'plan_stale',
   'plan_invalid',
+  'plan_unreadable',
+  'plan_unwritable',
   'plan_environment_mismatch',
   'state_locked',
   'state_corrupt',

@@ -10,6 +10,33 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Deepest nesting of lists and mappings a manifest file or an API response may have. Reading, diffing
+ * and rendering are recursive; a value nested thousands deep (mock data) overflowed the stack there.
+ */
+export const MAX_NESTING_DEPTH = 100;
+
+/**
+ * The path to the first list or mapping nested deeper than `limit`, or undefined. Iterative, so that
+ * it is safe on any value `JSON.parse` or a YAML parser returns.
+ */
+export function pathDeeperThan(value: unknown, limit: number): (string | number)[] | undefined {
+  const stack: { value: unknown; depth: number; path: (string | number)[] }[] = [{ value, depth: 0, path: [] }];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    const children = Array.isArray(current.value)
+      ? current.value.map((item, index) => [index, item] as const)
+      : isJsonObject(current.value)
+        ? Object.entries(current.value)
+        : undefined;
+    if (children === undefined) continue;
+    if (current.depth >= limit) return current.path;
+    for (const [key, child] of children)
+      stack.push({ value: child, depth: current.depth + 1, path: [...current.path, key] });
+  }
+  return undefined;
+}
+
 /** JSON with object keys sorted at every depth, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
+import { createRedactor, REDACTED } from './redact.js';
 
 /** What a secret shows instead of itself, in a plan's data and in every output. */
-export const SENSITIVE_PLACEHOLDER = '(sensitive value)';
+export const SENSITIVE_PLACEHOLDER = REDACTED;
 
 /**
  * A write-only value read from the environment. It never prints itself: `String()`, JSON and
@@ -32,16 +33,7 @@ export class Secret {
   }
 }
 
-/** `text` with every one of `values` replaced by `(sensitive value)`, also as a server or parser may quote it back. */
+/** `text` with every one of `values` replaced by `(sensitive value)`, in every form a server or parser may quote it back. */
 export function scrubSecretValues(text: string, values: readonly string[]): string {
-  return [...new Set(values.filter((value) => value.length > 0).flatMap(echoedForms))]
-    .sort((a, b) => b.length - a.length)
-    .reduce((scrubbed, value) => scrubbed.split(value).join(SENSITIVE_PLACEHOLDER), text);
-}
-
-/** A value as it may be quoted back: as it is, or escaped inside a JSON string (non-ASCII as is, or as `\uXXXX` as Python writes it). */
-function echoedForms(value: string): string[] {
-  const json = JSON.stringify(value).slice(1, -1);
-  const ascii = json.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return [value, json, ascii];
+  return createRedactor(values)(text);
 }

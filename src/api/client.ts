@@ -1,11 +1,13 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
-import type { JsonObject } from '../json.js';
+import { MAX_NESTING_DEPTH, pathDeeperThan, type JsonObject } from '../json.js';
+import { createRedactor } from '../redact.js';
 import { ApiError } from './errors.js';
 import { describeFailure, invalidResponse } from './failure.js';
 import { exchange, type ApiRequest, type HttpConfig } from './http.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from './retry.js';
+import { createTracer, type TraceEntry } from './trace.js';
 import {
   agentListSchema,
   agentPageSchema,
@@ -24,9 +26,19 @@ export interface ApiTimeouts {
   headersMs: number;
   /** Between chunks of the response body. */
   bodyMs: number;
+  /** The whole attempt, from sending to the last byte: a body trickling in under `bodyMs` per chunk still ends. */
+  requestMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: ApiTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+export const DEFAULT_TIMEOUTS: ApiTimeouts = {
+  connectMs: 10_000,
+  headersMs: 30_000,
+  bodyMs: 30_000,
+  requestMs: 120_000,
+};
+
+/** Largest response body read; a larger one fails the request instead of filling memory. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface ApiClientOptions {
   /** Origin plus optional path prefix, as `resolveApiSettings` gives it. */
@@ -44,12 +56,20 @@ export interface ApiClientOptions {
   /** Backoff jitter, in [0, 1). Default `Math.random`. */
   random?: () => number;
   timeouts?: Partial<ApiTimeouts>;
+  /** Default `DEFAULT_MAX_BODY_BYTES`. */
+  maxBodyBytes?: number;
   retry?: Partial<RetryPolicy>;
   /** `page_size` of list requests. Default 100. */
   pageSize?: number;
+  /** Most pages one listing may take, whatever the server's `count` says. Default 10 000. */
+  maxPages?: number;
   onRetry?: (info: RetryInfo) => void;
   /** Debug trace, one line per attempt: method, path, status or failure, ms. Never headers or bodies. */
   log?: (line: string) => void;
+  /** Request trace with bodies (`--trace FILE`), redacted. */
+  trace?: (entry: TraceEntry) => void;
+  /** Values to redact besides the API key, wherever the server may echo them: the run's secrets. */
+  secrets?: readonly string[];
   /** Sees the rate-limit headers of each response (see `HttpConfig`). */
   onRateLimitHeaders?: (headers: Record<string, string>) => void;
 }
@@ -65,16 +85,21 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const clock = options.clock ?? systemClock;
   const pageSize = options.pageSize ?? 100;
+  const maxPages = options.maxPages ?? 10_000;
   const ownPool = options.dispatcher
     ? undefined
     : new Pool(base.origin, { connections: options.connections ?? 8, connect: { timeout: timeouts.connectMs } });
   const http: HttpConfig = {
     dispatcher: options.dispatcher ?? ownPool!,
     apiKey: options.apiKey,
+    redact: createRedactor([options.apiKey, ...(options.secrets ?? [])]),
     headersTimeoutMs: timeouts.headersMs,
     bodyTimeoutMs: timeouts.bodyMs,
+    requestTimeoutMs: timeouts.requestMs,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     clock,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.trace ? { trace: createTracer(options.trace) } : {}),
     ...(options.onRateLimitHeaders ? { onRateLimitHeaders: options.onRateLimitHeaders } : {}),
   };
   const retryDeps = {
@@ -125,9 +150,20 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
       const body = readJson(request, response);
       if (Array.isArray(body)) return { results: validate(request, response.status, agentListSchema, body) };
       const current = validate(request, response.status, agentPageSchema, body);
+      if (current.next && isLast && page >= pageLimit) {
+        const counted =
+          current.count === undefined ? 'a listing may take' : `its count of ${current.count} agents needs`;
+        throw invalidResponse(
+          request,
+          response.status,
+          `the server offers page ${page + 1}, more than the ${pageLimit} pages ${counted} (a pagination loop)`,
+        );
+      }
       const next = current.next && isLast ? nextPageUrl(request, response.status, current.next, fetched) : undefined;
       return { results: current.results, count: current.count, next };
     };
+    // Raised to what page 1's count needs; a server whose `next` goes on past it is stopped there.
+    let pageLimit = maxPages;
 
     let page = 1;
     let current = await readPage(
@@ -135,11 +171,12 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
       page,
     );
     agents.push(...current.results);
+    pageLimit = pagesForCount(current.count, current.results.length, maxPages);
     // Page 1 says how many pages there are: the rest are read at once instead of one round trip each.
     const pageCount =
       current.count === undefined || current.results.length === 0
         ? 0
-        : Math.ceil(current.count / current.results.length);
+        : Math.min(maxPages, Math.ceil(current.count / current.results.length));
     if (current.next?.searchParams.get('page') === '2' && pageCount > 2) {
       const next = current.next;
       const urls = Array.from({ length: pageCount - 1 }, (_, index) => withPage(next, index + 2));
@@ -271,12 +308,29 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
   };
 }
 
+/** Pages a listing of `count` agents may take at the first page's size, one more for agents added meanwhile, at most `maxPages`. */
+function pagesForCount(count: number | undefined, firstPageSize: number, maxPages: number): number {
+  if (count === undefined) return maxPages;
+  return Math.min(maxPages, Math.ceil(count / Math.max(1, firstPageSize)) + 1);
+}
+
 function readJson(request: ApiRequest, response: { status: number; text: string }): unknown {
+  let body: unknown;
   try {
-    return JSON.parse(response.text);
+    body = JSON.parse(response.text);
   } catch {
     throw invalidResponse(request, response.status, response.text === '' ? 'empty body' : 'body is not JSON');
   }
+  const tooDeep = pathDeeperThan(body, MAX_NESTING_DEPTH);
+  if (tooDeep !== undefined) {
+    const where = tooDeep.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
+    throw invalidResponse(
+      request,
+      response.status,
+      `body nested deeper than ${MAX_NESTING_DEPTH} levels (at ${where.replace(/^\./, '')})`,
+    );
+  }
+  return body;
 }
 
 function validate<T>(request: ApiRequest, status: number, schema: z.ZodType<T>, body: unknown): T {

@@ -4,8 +4,8 @@ import { ApiError, type ApiErrorCode, type ApiErrorDetails } from './errors.js';
 import type { ApiRequest, Exchange, HttpMethod } from './http.js';
 import { parseRetryAfter, type AttemptFailure } from './retry.js';
 
-/** Statuses retried for idempotent calls; 429 is retried for every call (nothing was processed). */
-const RETRIED_STATUSES = [502, 503, 504];
+/** Statuses retried for idempotent calls (a 500 is as often passing as a 502); 429 is retried for every call (nothing was processed). */
+const RETRIED_STATUSES = [500, 502, 503, 504];
 
 /** A response with a non-2xx status, or no response, as a retry decision and the error it becomes. */
 export function describeFailure(request: ApiRequest, exchange: Exchange, nowMs: number): AttemptFailure {

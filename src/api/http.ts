@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
-import type { JsonObject } from '../json.js';
+import { MAX_NESTING_DEPTH, pathDeeperThan, type JsonObject } from '../json.js';
+import { redactBodyText, type Redact } from '../redact.js';
+import type { TraceEntry, Tracer } from './trace.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -33,10 +35,17 @@ export interface TransportFailure {
 export interface HttpConfig {
   dispatcher: Dispatcher;
   apiKey: string;
+  /** Redacts the API key and every other secret of the run; applied to all text that leaves here. */
+  redact: Redact;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** Deadline of the whole attempt, in real time (a safety net, not a retry budget). */
+  requestTimeoutMs: number;
+  maxBodyBytes: number;
   clock: Clock;
   log?: (line: string) => void;
+  /** Receives each request and each response or failure, redacted (`--trace FILE`). */
+  trace?: Tracer;
   /** Sees the rate-limit headers of every response (`X-RateLimit-*`, `RateLimit-*`, `Retry-After`), for `doctor`. */
   onRateLimitHeaders?: (headers: Record<string, string>) => void;
 }
@@ -48,17 +57,49 @@ export interface HttpConfig {
 export async function exchange(config: HttpConfig, request: ApiRequest): Promise<Exchange> {
   const startedAt = config.clock.now();
   const path = request.url.pathname + request.url.search;
+  const id = config.trace?.nextId() ?? 0;
+  config.trace?.write({
+    type: 'request',
+    id,
+    time: new Date(startedAt).toISOString(),
+    method: request.method,
+    path: config.redact(request.url.pathname),
+    query: Object.fromEntries([...request.url.searchParams].map(([name, value]) => [name, config.redact(value)])),
+    body: request.body === undefined ? null : tracedBody(redactBodyText(JSON.stringify(request.body), config.redact)),
+  });
   const result = await send(config, request, path);
-  const ms = config.clock.now() - startedAt;
+  const endedAt = config.clock.now();
   const outcome = result.kind === 'response' ? String(result.status) : result.failure.reason;
-  config.log?.(`${request.method} ${path} ${outcome} ${ms}ms`);
+  config.log?.(`${config.redact(`${request.method} ${path}`)} ${outcome} ${endedAt - startedAt}ms`);
+  config.trace?.write({
+    type: 'response',
+    id,
+    time: new Date(endedAt).toISOString(),
+    duration_ms: endedAt - startedAt,
+    ...(result.kind === 'response'
+      ? { status: result.status, body: result.text === '' ? null : tracedBody(result.text) }
+      : { status: null, error: `${result.failure.reason}: ${result.cause.message}`, body: null }),
+  });
   return result;
 }
 
+/** A body as the trace shows it: parsed when it is JSON, so that the trace line stays one JSON document. */
+function tracedBody(text: string): TraceEntry['body'] {
+  try {
+    const body = JSON.parse(text) as TraceEntry['body'];
+    return pathDeeperThan(body, MAX_NESTING_DEPTH) === undefined ? body : text;
+  } catch {
+    return text;
+  }
+}
+
 async function send(config: HttpConfig, request: ApiRequest, path: string): Promise<Exchange> {
-  const redact = (text: string): string => redactSecret(text, config.apiKey);
+  const { redact } = config;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DeadlineError(config.requestTimeoutMs)), config.requestTimeoutMs);
   try {
     const response = await config.dispatcher.request({
+      signal: deadline.signal,
       origin: request.url.origin,
       path,
       method: request.method,
@@ -71,17 +112,49 @@ async function send(config: HttpConfig, request: ApiRequest, path: string): Prom
       headersTimeout: config.headersTimeoutMs,
       bodyTimeout: config.bodyTimeoutMs,
     });
-    const text = await response.body.text();
+    const text = await readBody(response.body, config.maxBodyBytes);
     config.onRateLimitHeaders?.(rateLimitHeaders(response.headers));
     const retryAfter = response.headers['retry-after'];
     return {
       kind: 'response',
       status: response.statusCode,
       retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-      text: redact(text),
+      text: redactBodyText(text, redact),
     };
-  } catch (error) {
+  } catch (thrown) {
+    const error = deadline.signal.aborted ? deadline.signal.reason : thrown;
     return { kind: 'transport', failure: classifyTransportError(error), cause: scrubbedError(error, redact) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The body as text, refusing one larger than `maxBytes` as soon as it gets there. */
+async function readBody(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new BodyTooLargeError(maxBytes);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+class DeadlineError extends Error {
+  readonly code = 'CEKURAFORM_REQUEST_DEADLINE';
+  constructor(ms: number) {
+    super(`no complete response within ${ms / 1000} s`);
+  }
+}
+
+class BodyTooLargeError extends Error {
+  readonly code = 'CEKURAFORM_BODY_TOO_LARGE';
+  constructor(maxBytes: number) {
+    super(`response body larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`);
   }
 }
 
@@ -98,6 +171,8 @@ const TRANSPORT_FAILURES: ReadonlyMap<string, TransportFailure> = new Map(
     ECONNRESET: { reason: 'connection reset', wasSent: true, isTransient: true },
     EPIPE: { reason: 'connection reset', wasSent: true, isTransient: true },
     UND_ERR_SOCKET: { reason: 'connection closed by the server', wasSent: true, isTransient: true },
+    CEKURAFORM_REQUEST_DEADLINE: { reason: 'response not complete in time', wasSent: true, isTransient: true },
+    CEKURAFORM_BODY_TOO_LARGE: { reason: 'response body too large', wasSent: true, isTransient: false },
   }),
 );
 
@@ -131,8 +206,4 @@ function rateLimitHeaders(headers: Record<string, string | string[] | undefined>
         : [],
     ),
   );
-}
-
-function redactSecret(text: string, secret: string): string {
-  return secret === '' ? text : text.replaceAll(secret, '[redacted]');
 }

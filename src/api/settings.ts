@@ -25,6 +25,12 @@ export function resolveApiSettings(input: ApiUrlInput): ApiSettings {
       hint: `export ${API_KEY_ENV} with a key from the Cekura dashboard (it is read only from the environment)`,
     });
   }
+  // A header cannot carry these; undici's own error (UND_ERR_INVALID_ARG) would not say which value is wrong.
+  if (/[\u0000-\u001f\u007f]/.test(apiKey)) {
+    throw new CekuraformError('api_key_invalid', `${API_KEY_ENV} contains a line break or another control character`, {
+      hint: `set ${API_KEY_ENV} to the key alone, as the Cekura dashboard shows it`,
+    });
+  }
   return { baseUrl, apiKey };
 }
 

@@ -7,6 +7,7 @@ import { assertNever, CekuraformError, InternalError } from '../errors.js';
 import { orderPlan, type AgentWork } from '../plan/order.js';
 import type { Plan } from '../plan/types.js';
 import type { StateRecord } from '../state/types.js';
+import type { FingerprintKeys } from '../state/fingerprint.js';
 import type { StateRecordStore } from '../state/record.js';
 import { saveBackup, type BackupOptions } from './backup.js';
 import { DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from './defaults.js';
@@ -26,6 +27,8 @@ export interface ApplyDeps {
   records: StateRecordStore;
   /** Where `env` inserts (secrets) are read; normally the process environment. */
   env: Readonly<Record<string, string | undefined>>;
+  /** The keys the plan's secret fingerprints were made with; inserts are checked against them. */
+  fingerprintKeys: FingerprintKeys;
   /** Reads a `file` insert (a knowledge-base upload). */
   readFile(path: string): Promise<Buffer>;
   /** Backoff and toggle deadlines. */
@@ -75,7 +78,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     const backupFile = interrupted ? null : await backUp(plan, deps, pLimit(parallelism));
 
     const record = deps.records.current();
-    const sources: InsertSources = { env: deps.env, readFile: deps.readFile, fingerprintKey: record.fingerprint_key };
+    const sources: InsertSources = { env: deps.env, readFile: deps.readFile, fingerprintKeys: deps.fingerprintKeys };
     const knownIds = idsBeforeApply(plan, record);
     const results: AgentResult[] = [];
     const slots = new AgentSlots(parallelism);

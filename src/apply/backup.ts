@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LimitFunction } from 'p-limit';
 import writeFileAtomic from 'write-file-atomic';
@@ -12,7 +12,12 @@ export interface BackupOptions {
   dir: string;
   /** Live documents already read, as the API returned them (`LiveSnapshot.documents`); any other is read with `getAgent`. */
   documents?: readonly WireAgent[];
+  /** How many backups the folder keeps, the newest; older ones are removed after each new one. 0 or absent keeps all. */
+  keep?: number;
 }
+
+/** A backup's file name: its ISO time with `:` replaced, so names sort by time. */
+const BACKUP_NAME = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\.json$/;
 
 export const BACKUP_FORMAT_VERSION = '1';
 
@@ -57,5 +62,13 @@ export async function saveBackup(
   await mkdir(options.dir, { recursive: true });
   const file = join(options.dir, `${createdAt.replace(/:/g, '-')}.json`);
   await writeFileAtomic(file, JSON.stringify(backup, null, 2) + '\n', { mode: 0o600 });
+  await pruneBackups(options.dir, options.keep ?? 0);
   return { file, agents: agents.length };
+}
+
+/** Removes all but the newest `keep` backups of `dir` (0 keeps all); other files are left alone. */
+async function pruneBackups(dir: string, keep: number): Promise<void> {
+  if (keep === 0) return;
+  const backups = (await readdir(dir)).filter((name) => BACKUP_NAME.test(name)).sort();
+  await Promise.all(backups.slice(0, -keep).map((name) => rm(join(dir, name), { force: true })));
 }

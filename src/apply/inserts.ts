@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { assertNever, StalePlanError } from '../errors.js';
 import { setAtPointer, type JsonObject } from '../json.js';
 import type { BodyInsert, WriteRequest } from '../plan/types.js';
-import { fingerprintSecret } from '../state/fingerprint.js';
+import { fingerprintSecret, type FingerprintKeys } from '../state/fingerprint.js';
 
 /** Where inserted values come from. */
 export interface InsertSources {
   env: Readonly<Record<string, string | undefined>>;
   readFile(path: string): Promise<Buffer>;
-  /** The state record's key, with which the plan fingerprinted each secret. */
-  fingerprintKey: string;
+  /** The keys the plan fingerprinted each secret with (`fingerprintKeysOf`). */
+  fingerprintKeys: FingerprintKeys;
 }
 
 /** A request body ready to send, and the values put into it (to scrub from anything the server says back). */
@@ -42,7 +42,7 @@ async function readInsert(insert: BodyInsert, sources: InsertSources): Promise<s
           meta: { env: insert.env, path: insert.path },
         });
       }
-      if (fingerprintSecret(sources.fingerprintKey, value) !== insert.fingerprint) {
+      if (fingerprintSecret(sources.fingerprintKeys, value) !== insert.fingerprint) {
         throw new StalePlanError(
           `environment variable ${insert.env} changed since the plan was made (sent as ${insert.path})`,
           {

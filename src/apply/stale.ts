@@ -54,7 +54,14 @@ export async function checkSavedPlan(
     checkTouchedAgents(plan, from.touched, live);
     checkClaimedNames(plan, from.claimed_names ?? [], from.touched, live);
   }
+  const liveProjects = new Map(live.agents.map((agent) => [agent.id, agent.project]));
   for (const change of plan.resource_changes) {
+    // The digest vouches for the plan, the fingerprint for live: each agent it changes must still be where it says.
+    if (change.id !== null && liveProjects.get(change.id) !== change.project) {
+      throw new StalePlanError(`${change.address}: agent ${change.id} is not in project ${change.project} in Cekura`, {
+        meta: { address: change.address, id: change.id, project: change.project },
+      });
+    }
     if (change.action === 'create' || change.action === 'update') await resolveInserts(change.request, sources);
   }
 }

@@ -6,7 +6,7 @@ import {
   type ApiGeneration,
   type MockModeVia,
 } from '../cekura/generation.js';
-import { DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
+import { DEFAULT_KEEP_BACKUPS, DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import { helpFooter } from './help.js';
@@ -16,6 +16,8 @@ import type { CliIo } from './io.js';
 export interface ConnectionArgs {
   /** `--api-url`; else `CEKURA_API_URL`; else the public API. */
   apiUrl: string | undefined;
+  /** `--trace FILE`; else `CEKURAFORM_TRACE`: append each request and response, redacted, as JSON lines. */
+  trace: string | undefined;
 }
 
 /** Options of the commands that read manifests and the state record. */
@@ -71,6 +73,8 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   isDestroy: boolean;
   /** `--lock-timeout`: how long to wait for a state lock another run holds (0: fail at once). */
   lockTimeoutMs: number;
+  /** `--keep-backups N`: the newest backups kept in the backups folder; 0 keeps all. */
+  keepBackups: number;
   /** `--show-unmanaged`, as for plan. */
   showUnmanaged: boolean;
 }
@@ -211,7 +215,12 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       .addOption(environmentOption())
       .addOption(varOption());
   const withConnection = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
-    command.option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)');
+    command
+      .option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)')
+      .option(
+        '--trace <file>',
+        'append every request and response to FILE as JSON lines, secrets redacted (or $CEKURAFORM_TRACE)',
+      );
   const mockModeViaOption = () =>
     new Option(
       '--mock-mode-via <way>',
@@ -239,6 +248,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           ...manifestArgs(options),
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           markdown: options.markdown === true,
           out: options.out,
           detailedExitcode: options.detailedExitcode === true,
@@ -270,6 +280,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         .default(DEFAULT_TOGGLE_TIMEOUT_MS, '5m'),
     )
     .addOption(maxDeletesOption('refuse a plan deleting more agents, tools or variables than this'))
+    .addOption(
+      new Option('--keep-backups <n>', 'backups kept in the backups folder, the newest (0 keeps all)')
+        .argParser(nonNegativeInteger)
+        .default(DEFAULT_KEEP_BACKUPS),
+    )
     .addOption(targetOption())
     .addOption(lockTimeoutOption())
     .action((planFile, options) => {
@@ -305,6 +320,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           ...manifestArgs(options),
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           planFile,
           autoApprove: options.autoApprove === true,
           prune: options.prune === true,
@@ -316,6 +332,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           targets: options.target ?? [],
           isDestroy: false,
           lockTimeoutMs: options.lockTimeout,
+          keepBackups: options.keepBackups,
           showUnmanaged: options.showUnmanaged === true,
         },
       });
@@ -356,6 +373,8 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           isDestroy: true,
           showUnmanaged: false,
           mockModeVia: undefined,
+          keepBackups: DEFAULT_KEEP_BACKUPS,
+          trace: options.trace,
           lockTimeoutMs: options.lockTimeout,
         },
       });
@@ -406,7 +425,13 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .action((options) => {
       accept({
         command: 'doctor',
-        args: { files: options.file ?? [], env: options.env, apiUrl: options.apiUrl, ...outputArgs(options) },
+        args: {
+          files: options.file ?? [],
+          env: options.env,
+          apiUrl: options.apiUrl,
+          trace: options.trace,
+          ...outputArgs(options),
+        },
       });
     });
 
@@ -474,6 +499,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         args: {
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           project: options.project,
           agents: options.agent ?? [],
           output: options.output,
@@ -499,6 +525,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           ...manifestArgs(options),
           ...outputArgs(options),
           apiUrl: options.apiUrl,
+          trace: options.trace,
           address,
           agentId,
           lockTimeoutMs: options.lockTimeout,

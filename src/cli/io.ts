@@ -26,4 +26,32 @@ export interface CliIo {
   dispatcher?: Dispatcher;
   /** Aborted to stop an apply as Ctrl-C does; `main` wires SIGINT to one when absent. */
   signal?: AbortSignal;
+  /**
+   * Waits until everything written is handed over, then gives the first error that writing stdout or
+   * stderr met (EPIPE when the reader went away, ENOSPC on a full disk), if any. See `watchOutput`.
+   */
+  finishOutput?: () => Promise<NodeJS.ErrnoException | undefined>;
+}
+
+/**
+ * Catches write errors of real streams, which Node reports as `error` events: unhandled, one ends
+ * the process with a stack trace and leaves the state lock behind. Later writes fail as quietly.
+ */
+export function watchOutput(...streams: NodeJS.WritableStream[]): () => Promise<NodeJS.ErrnoException | undefined> {
+  let first: NodeJS.ErrnoException | undefined;
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      first ??= error;
+    });
+  }
+  return async () => {
+    // A write's callback runs once the data before it is written or has failed.
+    await Promise.all(
+      streams.map(
+        (stream) =>
+          new Promise<void>((resolve) => (first === undefined ? stream.write('', () => resolve()) : resolve())),
+      ),
+    );
+    return first;
+  };
 }

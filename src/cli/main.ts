@@ -3,7 +3,7 @@ import { assertNever } from '../errors.js';
 import { createStyle, shouldUseColor } from '../render/style.js';
 import { parseArgs, type ParsedCommand } from './args.js';
 import { asCekuraformError, renderErrorJson, renderErrorText } from './errors.js';
-import { INTERRUPTED_EXIT_CODE, type CliIo } from './io.js';
+import { INTERRUPTED_EXIT_CODE, watchOutput, type CliIo } from './io.js';
 import { isDebug } from './debug.js';
 
 /**
@@ -11,6 +11,15 @@ import { isDebug } from './debug.js';
  * 1 error, 2 changes under `--detailed-exitcode`, 130 interrupted. Never calls `process.exit`.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const code = await runAndReport(argv, io);
+  const outputError = await io.finishOutput?.();
+  if (outputError === undefined) return code;
+  // The reader went away (`plan --json | head`): nobody is left to tell.
+  if (outputError.code !== 'EPIPE') io.stderr.write(`error: cannot write the output: ${outputError.message}\n`);
+  return 1;
+}
+
+async function runAndReport(argv: string[], io: CliIo): Promise<number> {
   let command: ParsedCommand | undefined;
   try {
     command = parseArgs(argv, io, packageVersion());
@@ -78,7 +87,14 @@ async function run(command: ParsedCommand, io: CliIo): Promise<number> {
 
 /** The real process's streams and environment. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    finishOutput: watchOutput(process.stdout, process.stderr),
+  };
 }
 
 /** Wires Ctrl-C to an abort signal when the caller gave none; a second Ctrl-C ends at once. */

@@ -1,9 +1,12 @@
+import { appendFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { createApiClient } from '../api/client.js';
 import type { RetryInfo } from '../api/retry.js';
 import { resolveApiSettings, resolveApiUrl } from '../api/settings.js';
+import type { TraceEntry } from '../api/trace.js';
 import type { CekuraApi } from '../api/types.js';
+import { UsageError } from '../errors.js';
 import { systemClock } from '../clock.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
@@ -12,10 +15,12 @@ import type { MockModeVia } from '../cekura/generation.js';
 import { withMockModeVia } from '../plan/mock-mode.js';
 import { plan } from '../plan/plan.js';
 import type { ApiTarget, ManifestScope, Plan, PlanOptions } from '../plan/types.js';
+import type { FingerprintKeys } from '../state/fingerprint.js';
 import type { LiveState, StateRecord } from '../state/types.js';
 import { createStyle, shouldUseColor, type OutputStream, type Style } from '../render/style.js';
 import { issueLines } from './errors.js';
 import { isDebug } from './debug.js';
+import { displayPath } from './state-access.js';
 import type { ConnectionArgs, ManifestArgs, OutputArgs, PlanArgs } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -44,24 +49,66 @@ export function styleFor(args: Pick<OutputArgs, 'color'>, stream: OutputStream, 
   return createStyle(args.color && shouldUseColor({ isTTY: stream.isTTY, env: io.env }));
 }
 
-/** The API client for this run; `onRetry` sees each backoff, a debug trace goes to stderr. */
-export function connect(args: ConnectionArgs, io: CliIo, onRetry?: (info: RetryInfo) => void): CekuraApi {
+/**
+ * The API client for this run; `onRetry` sees each backoff, a debug trace goes to stderr, a request
+ * trace to `--trace FILE`. `secrets` (the run's secret values) are redacted wherever the server echoes them.
+ */
+export function connect(
+  args: ConnectionArgs,
+  io: CliIo,
+  onRetry?: (info: RetryInfo) => void,
+  secrets: readonly string[] = [],
+): CekuraApi {
   const settings = resolveApiSettings({
     ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }),
     env: io.env,
   });
+  const traceFile = args.trace ?? nonEmpty(io.env.CEKURAFORM_TRACE);
   return createApiClient({
     ...settings,
+    secrets,
     clock: io.clock ?? systemClock,
     ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
     ...(onRetry ? { onRetry } : {}),
     ...(isDebug(io) ? { log: (line: string) => io.stderr.write(`debug: ${line}\n`) } : {}),
+    ...(traceFile === undefined ? {} : { trace: openTrace(resolve(io.cwd, traceFile), io) }),
   });
 }
 
 /** The API this run acts on and how it was chosen, for the plan to name. */
 export function apiTargetOf(args: ConnectionArgs, io: CliIo): ApiTarget {
   return resolveApiUrl({ ...(args.apiUrl === undefined ? {} : { apiUrlFlag: args.apiUrl }), env: io.env });
+}
+
+/** Appends each entry as one line (mode 0600: a trace shows agents' configuration); written as it happens, so a hung run leaves its trace. */
+function openTrace(file: string, io: CliIo): (entry: TraceEntry) => void {
+  const append = (line: string) => appendFileSync(file, line, { mode: 0o600 });
+  try {
+    append('');
+  } catch (error) {
+    throw new UsageError(`cannot write the trace file ${displayPath(file, io)}: ${(error as Error).message}`, {
+      hint: 'give --trace (or CEKURAFORM_TRACE) a file in a folder that exists',
+    });
+  }
+  return (entry) => append(JSON.stringify(entry) + '\n');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The values a saved plan's secrets are read from, to redact from anything the API says back. */
+export function planSecretValues(plan: Plan, env: CliIo['env']): string[] {
+  return plan.resource_changes.flatMap((change) =>
+    'request' in change && change.request.method !== 'DELETE'
+      ? change.request.inserts.flatMap((insert) => (insert.source === 'env' ? (env[insert.env] ?? []) : []))
+      : [],
+  );
+}
+
+/** The values of the manifest's secrets, to redact from anything the API says back. */
+export function manifestSecretValues(manifest: Manifest): string[] {
+  return manifest.agents.flatMap((agent) => agent.secrets.map((secret) => secret.value.reveal()));
 }
 
 /** Plan options: the flags, else the manifest's top-level `prune` and `max_deletes`; mock mode by toggle until detected. */
@@ -93,12 +140,15 @@ export async function planRun(input: {
   args: PlanningArgs;
   /** The API the plan is for, which it names. */
   target: ApiTarget;
+  /** Secret fingerprints are made and compared with these (`fingerprintKeysOf`). */
+  fingerprintKeys: FingerprintKeys;
   /** The files read, for the remembered-file rule (`manifestScopeOf`). */
   scope: ManifestScope;
 }): Promise<Plan> {
-  const { api, manifest, live, record, args, target, scope } = input;
+  const { api, manifest, live, record, args, target, fingerprintKeys, scope } = input;
   const forced = args.mockModeVia ?? manifest.mock_mode_via;
-  const planned = plan(manifest, live, record, planOptionsOf(args, manifest, forced ?? 'toggle'), target, scope);
+  const options = planOptionsOf(args, manifest, forced ?? 'toggle');
+  const planned = plan(manifest, live, record, options, target, fingerprintKeys, scope);
   if (forced !== undefined || planned.mock_mode_changes.length === 0) return planned;
   const probeId = planned.mock_mode_changes.find((change) => change.id !== null)?.id ?? live.agents[0]?.id ?? 0;
   return (await api.offersToggle(probeId)) ? planned : withMockModeVia(planned, 'patch');

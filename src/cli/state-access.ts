@@ -4,7 +4,7 @@ import { systemClock } from '../clock.js';
 import { CekuraformError, LockError } from '../errors.js';
 import { closestMatch } from '../manifest/suggest.js';
 import { acquireStateLock, type StateLock } from '../state/lock.js';
-import { readStateRecord } from '../state/record.js';
+import { readStateRecord, removeLeftoverTempFiles } from '../state/record.js';
 import type { StateRecord } from '../state/types.js';
 import type { CliIo } from './io.js';
 
@@ -35,6 +35,7 @@ export async function lockStateRecord(
       await clock.sleep(Math.min(LOCK_RETRY_MS, remaining), io.signal);
     }
   }
+  await removeLeftoverTempFiles(statePath);
   if (lock.takenOver !== null) {
     const { pid, host, time } = lock.takenOver;
     io.stderr.write(

@@ -17,7 +17,7 @@ const faultsPatchSchema = z
     errors: z
       .object({
         count,
-        status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]),
+        status: z.union([z.literal(500), z.literal(501), z.literal(502), z.literal(503), z.literal(504)]),
         methods: z.array(z.string().toUpperCase()).min(1).optional(),
         kinds: kinds.optional(),
       })

@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { CekuraformError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { digest, lazyProperty } from '../json.js';
 import { findManifestFiles } from './discover.js';
 import { selectEnvironment, type SelectedEnvironment } from './environments.js';
-import { loadManifestFile, type ManifestFileRef } from './file.js';
+import { loadManifestFile } from './file.js';
+import type { LocatedEnvUse } from './loaded-file.js';
 import { mergeFiles } from './merge.js';
 import { parseManifestText, type ParsedFile } from './parse.js';
+import { readManifestText } from './read-text.js';
 import { scrubSecretValues } from '../secret.js';
 import { ManifestError, type Manifest, type ManifestAgent, type ManifestIssue } from './types.js';
 
@@ -44,11 +45,15 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
   );
   const merged = mergeFiles(files);
   const secretEnvNames = new Set(files.flatMap((file) => file.secretEnvNames));
-  const reused = [...files.flatMap((file) => file.envUses), ...environment.envUses].filter((use) =>
-    secretEnvNames.has(use.name),
-  );
+  const secretEnvValues = [...secretEnvNames].flatMap((name) => options.env[name] || []);
+  // By name, and by value: another variable holding a secret's value would show it just the same.
+  const reused = [...files.flatMap((file) => file.envUses), ...environment.envUses].flatMap((use) => {
+    if (secretEnvNames.has(use.name)) return [use];
+    const value = options.env[use.name] ?? '';
+    return secretEnvValues.some((secret) => value.includes(secret)) ? [{ ...use, issue: sameValueIssue(use) }] : [];
+  });
   // A secret's value reached a readable field only when it is reused; other messages may quote that field.
-  const secretValues = reused.length === 0 ? [] : [...secretEnvNames].flatMap((name) => options.env[name] ?? []);
+  const secretValues = reused.length === 0 ? [] : secretEnvValues;
   const scrubbed = (issue: ManifestIssue): ManifestIssue => ({
     ...issue,
     message: scrubSecretValues(issue.message, secretValues),
@@ -94,15 +99,11 @@ function environmentOf(parsed: ParsedFile[], options: LoadManifestOptions, order
   }
 }
 
-async function readManifestText(ref: ManifestFileRef): Promise<string> {
-  try {
-    return await readFile(ref.absolute, 'utf8');
-  } catch (error) {
-    throw new CekuraformError('manifest_unreadable', `cannot read ${ref.file}`, {
-      cause: error,
-      meta: { path: ref.file },
-    });
-  }
+function sameValueIssue(use: LocatedEnvUse): ManifestIssue {
+  return {
+    ...use.issue,
+    message: `\`\${env:${use.name}}\` holds the value of a secret elsewhere in the manifest, so it cannot be used here: the value would be shown`,
+  };
 }
 
 /** Everything desired except secret values (a secret enters as its path and env name) and local paths. */

@@ -26,6 +26,7 @@ import {
   type ScalarEvent,
 } from 'js-yaml';
 import type { SourceLocation } from '../errors.js';
+import { MAX_NESTING_DEPTH, pathDeeperThan } from '../json.js';
 import { formatPath, type PathIssue, type YamlPath } from './issues.js';
 import type { ManifestIssue } from './types.js';
 
@@ -175,13 +176,25 @@ function parseLocated(file: string, text: string): ParsedFile {
   try {
     value = doc.toJS();
   } catch (error) {
-    // Unresolved aliases and alias bombs only show when the value is built.
-    const offset = unresolvedAliasOffset(doc) ?? 0;
+    // Unresolved aliases and alias bombs only show when the value is built; a bomb is located at its first alias.
+    const offset = unresolvedAliasOffset(doc) ?? firstAliasOffset(doc) ?? 0;
     issues.push({
       ...at(offset),
       path: formatPath(pathAtOffset(doc, offset)),
       message: lowerFirst((error as Error).message),
     });
+    isReadable = false;
+  }
+  const tooDeep = pathDeeperThan(value, MAX_NESTING_DEPTH);
+  if (tooDeep !== undefined) {
+    issues.push(
+      toIssue({
+        path: tooDeep,
+        message: `nested deeper than ${MAX_NESTING_DEPTH} levels`,
+        hint: 'flatten this value; no Cekura field needs that depth',
+      }),
+    );
+    value = null;
     isReadable = false;
   }
 
@@ -308,6 +321,17 @@ function pairIndexOf(map: YAMLMap): Map<string, Pair> {
 function resolved(doc: Document, value: unknown): Node | null {
   if (isAlias(value)) return value.resolve(doc) ?? null;
   return isNode(value) ? value : null;
+}
+
+function firstAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      offset = alias.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function unresolvedAliasOffset(doc: Document): number | undefined {

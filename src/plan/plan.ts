@@ -6,7 +6,7 @@ import { CekuraformError, InternalError } from '../errors.js';
 import { deepEqual, digest, joinPointer, lazyProperty, type JsonValue } from '../json.js';
 import { SENSITIVE_PLACEHOLDER } from '../secret.js';
 import type { Manifest, ManifestAgent } from '../manifest/types.js';
-import { fingerprintSecret } from '../state/fingerprint.js';
+import { fingerprintMatches, fingerprintSecret, type FingerprintKeys } from '../state/fingerprint.js';
 import type { LiveAgent, LiveState, RecordedAgent, StateRecord } from '../state/types.js';
 import { bindAgents, checkRenames, type Binding } from './bind.js';
 import { effectiveDesired } from './desired.js';
@@ -51,6 +51,8 @@ export function plan(
   record: StateRecord,
   options: PlanOptions,
   api?: ApiTarget,
+  /** The keys secrets are fingerprinted with (`fingerprintKeysOf`); required when the manifest holds secrets. */
+  fingerprintKeys?: FingerprintKeys,
   scope: ManifestScope = { files: {}, unread: [], isWhole: false },
 ): Plan {
   const unread = manifest.projects.filter((project) => !live.projects.includes(project));
@@ -67,7 +69,7 @@ export function plan(
     binding.kind === 'bound' && !isTargeted(binding.agent.address, options) ? [binding.live] : [],
   );
   checkRenames(targeted, [...leftOver.staying, ...untouched]);
-  const planned = targeted.map((binding) => planAgent(binding, record, scope));
+  const planned = targeted.map((binding) => planAgent(binding, record, fingerprintKeys, scope));
   const resourceChanges = [...planned.map((agent) => agent.change), ...leftOver.deletes];
   const unmanaged = leftOver.unmanaged;
 
@@ -210,14 +212,19 @@ function createdFrom(
   return from;
 }
 
-function planAgent(binding: Binding, record: StateRecord, scope: ManifestScope): PlannedAgent {
+function planAgent(
+  binding: Binding,
+  record: StateRecord,
+  fingerprintKeys: FingerprintKeys | undefined,
+  scope: ManifestScope,
+): PlannedAgent {
   const { agent } = binding;
   const live = binding.kind === 'bound' ? binding.live : undefined;
   // What the record remembers (secret fingerprints, applied digests) is about the agent it binds, not one adopted in its place.
   const entry = record.agents[agent.address];
   const recorded = live !== undefined && entry?.id === live.id ? entry : undefined;
   const desired = effectiveDesired(agent, live?.doc);
-  const secrets = planSecrets(agent, recorded, record.fingerprint_key);
+  const secrets = planSecrets(agent, recorded, fingerprintKeys);
   const file = scope.files[agent.location.file];
   // Digesting every unit of every agent took a third of a 1000-agent plan's CPU; only apply and a saved or JSON plan read them.
   const recordUpdate: RecordUpdate = lazyProperty(
@@ -310,13 +317,20 @@ interface SecretPlan {
 }
 
 /** Secrets are compared by fingerprint with what the record says was last sent, never against live. */
-function planSecrets(agent: ManifestAgent, recorded: RecordedAgent | undefined, key: string): SecretPlan {
+function planSecrets(
+  agent: ManifestAgent,
+  recorded: RecordedAgent | undefined,
+  keys: FingerprintKeys | undefined,
+): SecretPlan {
   const result: SecretPlan = { fingerprints: {}, toSend: [], changes: [] };
+  if (agent.secrets.length > 0 && keys === undefined)
+    throw new InternalError('secrets planned without fingerprint keys');
   for (const secret of agent.secrets) {
-    const fingerprint = fingerprintSecret(key, secret.value.reveal());
+    const value = secret.value.reveal();
+    const fingerprint = fingerprintSecret(keys!, value);
     result.fingerprints[secret.path] = fingerprint;
     const last = recorded?.secrets[secret.path];
-    if (last === fingerprint) continue;
+    if (last !== undefined && fingerprintMatches(keys!, last, value)) continue;
     result.toSend.push({ path: secret.path, env: secret.env, fingerprint });
     result.changes.push(
       last === undefined

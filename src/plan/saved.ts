@@ -1,15 +1,26 @@
 import { z } from 'zod';
 import { SET_FIELDS, type AgentDoc } from '../cekura/agent-doc.js';
+import { isSecretPath } from '../cekura/fields.js';
 import { MOCK_MODE_VIAS } from '../cekura/generation.js';
 import { CekuraformError } from '../errors.js';
-import type { JsonObject, JsonValue } from '../json.js';
+import { canonicalJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
 import { exactSchema } from '../exact-schema.js';
+import { keyedDigest, type FingerprintKeys } from '../state/fingerprint.js';
+import { summarizePlan } from './plan.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
-// A saved plan is the Plan itself as JSON. Reading one back checks all of it against the Plan type,
-// so a hand-edited or truncated file fails clearly instead of half-applying. The check below makes
-// the schema and the type the same type: a field added to one and not the other does not compile.
+// A saved plan is the Plan itself as JSON, plus `plan_digest`: an HMAC of its content under the
+// fingerprint key (from the environment, never in the file), so a plan changed after it was saved is
+// refused before anything is sent. Reading one back checks all of it against the Plan type, so a
+// hand-edited or truncated file fails clearly instead of half-applying; the check below makes the
+// schema and the type the same type. It also checks that the plan is consistent (each rule below
+// was broken by a hand-made plan).
+
+/** Where a plan may insert a value into a request body: the secret fields, and knowledge-base uploads. */
+const FILE_INSERT_PATH = /^\/knowledge_base_files\/\d+\/content_base64$/;
+// A plain predicate: the type guard would narrow the output to SecretPath, which BodyInsert does not promise.
+const secretPath = z.string().refine((path): boolean => isSecretPath(path), 'is not a secret field');
 
 const jsonValue: z.ZodType<JsonValue> = z.json();
 const jsonObject: z.ZodType<JsonObject> = z.record(z.string(), jsonValue);
@@ -78,8 +89,13 @@ const itemChange = z.strictObject({
 const count = z.number().int().nonnegative();
 const itemCounts = z.strictObject({ add: count, change: count, destroy: count });
 const insert = z.discriminatedUnion('source', [
-  z.strictObject({ path: z.string(), source: z.literal('env'), env: z.string(), fingerprint: z.string() }),
-  z.strictObject({ path: z.string(), source: z.literal('file'), file: z.string(), sha256: z.string() }),
+  z.strictObject({ path: secretPath, source: z.literal('env'), env: z.string(), fingerprint: z.string() }),
+  z.strictObject({
+    path: z.string().regex(FILE_INSERT_PATH, 'is not a knowledge-base upload'),
+    source: z.literal('file'),
+    file: z.string(),
+    sha256: z.string(),
+  }),
 ]);
 const writeRequest = z.strictObject({
   method: z.enum(['POST', 'PATCH']),
@@ -178,15 +194,24 @@ const planSchema = exactSchema<Plan>()(
   }),
 );
 
-/** Parses a saved plan; a wrong format version or shape is a clear `plan_invalid` error. */
-export function parseSavedPlan(text: string, file: string): Plan {
+/** The text `plan --out` writes: the plan and its digest under `keys`. */
+export function savedPlanText(plan: Plan, keys: FingerprintKeys): string {
+  return JSON.stringify({ ...plan, plan_digest: planDigest(plan, keys) }, null, 2) + '\n';
+}
+
+/** A saved plan as read: the plan, and the digest it claims (checked by `checkPlanDigest` once the key is known). */
+export interface SavedPlan {
+  plan: Plan;
+  digest: string;
+}
+
+/** Parses a saved plan; a wrong format version, shape or an inconsistent plan is a clear `plan_invalid` error. */
+export function parseSavedPlan(text: string, file: string): SavedPlan {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new CekuraformError('plan_invalid', `${file} is not a saved plan: it is not JSON`, {
-      hint: 'save one with `cekuraform plan --out FILE`',
-    });
+    throw invalidPlan(`${file} is not a saved plan: it is not JSON`, 'save one with `cekuraform plan --out FILE`');
   }
   const version = (data as { format_version?: unknown } | null)?.format_version;
   if (version !== PLAN_FORMAT_VERSION) {
@@ -200,16 +225,89 @@ export function parseSavedPlan(text: string, file: string): Plan {
       },
     );
   }
-  const result = planSchema.safeParse(data);
+  const prototypeKey = findPrototypeKey(data, '');
+  if (prototypeKey !== undefined) throw invalidPlan(`${file} is not a valid saved plan: ${prototypeKey}`);
+  const { plan_digest: digest, ...content } = data as Record<string, unknown>;
+  if (typeof digest !== 'string') {
+    throw invalidPlan(`${file} has no plan_digest; it was not written by \`cekuraform plan --out\` of this version`);
+  }
+  const result = planSchema.safeParse(content);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new CekuraformError(
-      'plan_invalid',
-      `${file} is not a valid saved plan: ${issue.path.join('.')}: ${issue.message}`,
-      {
-        hint: 'make the plan again with `cekuraform plan --out FILE`',
-      },
-    );
+    throw invalidPlan(`${file} is not a valid saved plan: ${issue.path.join('.')}: ${issue.message}`);
   }
-  return result.data;
+  const inconsistency = findInconsistency(result.data);
+  if (inconsistency !== undefined) throw invalidPlan(`${file} is not a valid saved plan: ${inconsistency}`);
+  return { plan: result.data, digest };
+}
+
+/**
+ * Refuses a saved plan whose content is not what `plan --out` wrote under `keys`: edited since, or
+ * made with another `CEKURAFORM_FINGERPRINT_KEY`/`CEKURA_API_KEY`.
+ */
+export function checkPlanDigest(saved: SavedPlan, keys: FingerprintKeys, file: string): void {
+  if (saved.digest === planDigest(saved.plan, keys)) return;
+  throw invalidPlan(
+    `${file} was changed after it was saved, or saved with another CEKURAFORM_FINGERPRINT_KEY or CEKURA_API_KEY (its plan_digest does not match)`,
+  );
+}
+
+function planDigest(plan: Plan, keys: FingerprintKeys): string {
+  return `hmac-sha256:${keyedDigest(keys, canonicalJson(plan))}`;
+}
+
+/** Object keys that would reach a prototype when the plan is copied or applied, anywhere in the file. */
+function findPrototypeKey(value: unknown, at: string): string | undefined {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findPrototypeKey(item, `${at}[${index}]`);
+      if (found !== undefined) return found;
+    }
+  } else if (isJsonObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '__proto__') return `${at === '' ? '' : `${at}: `}the key "__proto__" is not allowed`;
+      const found = findPrototypeKey(item, at === '' ? key : `${at}.${key}`);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The first rule a parsed plan breaks, in words; undefined when it keeps them all. */
+function findInconsistency(plan: Plan): string | undefined {
+  const addresses = new Set<string>();
+  const ids = new Set<number>();
+  for (const change of plan.resource_changes) {
+    if (addresses.has(change.address)) return `${change.address} has more than one change`;
+    addresses.add(change.address);
+    if (change.id !== null) {
+      if (ids.has(change.id)) return `agent ${change.id} has more than one change`;
+      ids.add(change.id);
+    }
+    if (!plan.created_from.projects.includes(change.project))
+      return `${change.address} is in project ${change.project}, which the plan did not read`;
+    if (change.action === 'delete' || change.action === 'no-op') continue;
+    const secrets = change.record.secrets;
+    const notSecret = Object.keys(secrets).find((path) => !isSecretPath(path));
+    if (notSecret !== undefined)
+      return `${change.address} records a fingerprint for ${notSecret}, which is not a secret field`;
+    // Insert paths are checked by the schema: only secret fields and knowledge-base uploads.
+    for (const insert of change.request.inserts) {
+      if (insert.source === 'env' && secrets[insert.path] !== insert.fingerprint)
+        return `${change.address} sends ${insert.path} with another fingerprint than it records`;
+    }
+  }
+  for (const modeChange of plan.mock_mode_changes) {
+    const change = plan.resource_changes.find((candidate) => candidate.address === modeChange.address);
+    if (change === undefined || change.action === 'delete' || change.id !== modeChange.id)
+      return `the mock-mode change of ${modeChange.address} has no matching agent change`;
+  }
+  const summary = summarizePlan(plan.resource_changes, plan.mock_mode_changes);
+  if (canonicalJson(summary) !== canonicalJson(plan.summary))
+    return `its summary ${canonicalJson(plan.summary)} does not count its changes ${canonicalJson(summary)}`;
+  return undefined;
+}
+
+function invalidPlan(message: string, hint = 'make the plan again with `cekuraform plan --out FILE`'): CekuraformError {
+  return new CekuraformError('plan_invalid', message, { hint });
 }

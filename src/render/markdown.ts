@@ -2,6 +2,7 @@ import { assertNever } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { outlinePlan, type AgentBlock, type LineKind, type OutlineOptions, type PlanLine } from './outline.js';
 import { FULL_CONTEXT, TIGHT_CONTEXT, type FoldContext } from './value-lines.js';
+import { escapeUnprintable } from './values.js';
 import { environmentHeading, targetLine, unmanagedHeading, unmanagedRestLine } from './wording.js';
 
 /** GitHub refuses comments over 65,536 characters; stay a little under it. */
@@ -193,6 +194,10 @@ function escapeMarkdown(text: string): string {
     .replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
+/** HTML made inert, and control characters (an ANSI escape in a live name) shown as `\uXXXX`; line breaks stay for the caller. */
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const visible = escapeUnprintable(
+    text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (char) => JSON.stringify(char).slice(1, -1)),
+  );
+  return visible.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -4,7 +4,7 @@ import type { JsonValue } from '../json.js';
 import type { FieldChange } from '../plan/types.js';
 import type { LineKind, PlanLine } from './outline.js';
 import { SENSITIVE_PLACEHOLDER } from '../secret.js';
-import { displayValue } from './values.js';
+import { displayValue, escapeUnprintable } from './values.js';
 
 // How one field change reads, whatever the size of its values: nothing is ever cut. Short values stay
 // on the field's line; long and multi-line ones become a word or line diff whose unchanged stretches
@@ -191,12 +191,12 @@ function prettyJson(value: JsonValue): string[] {
 
 /** A line of a multi-line string shown bare: control characters escaped, so none reaches a terminal. */
 function escapeLine(line: string): string {
-  return line.replace(/[\u0000-\u001f\u007f]/g, (char) => JSON.stringify(char).slice(1, -1));
+  return escapeUnprintable(line.replace(/[\u0000-\u001f]/g, (char) => JSON.stringify(char).slice(1, -1)));
 }
 
 /** A piece of a string shown inside quotes, escaped as in JSON. */
 function escapeInString(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
+  return escapeUnprintable(JSON.stringify(text).slice(1, -1));
 }
 
 function labelled(label: string, text: string): string {

@@ -40,12 +40,24 @@ function tokenSuffix(token: string): string {
 export function displayValue(value: JsonValue | undefined, isSensitive = false): string {
   if (isSensitive) return SENSITIVE_PLACEHOLDER;
   if (value === undefined) return UNKNOWN_VALUE;
-  return JSON.stringify(value);
+  return escapeUnprintable(JSON.stringify(value));
 }
 
 /** A user string (agent, tool or variable name) quoted and escaped. */
 export function quote(text: string): string {
-  return JSON.stringify(text);
+  return escapeUnprintable(JSON.stringify(text));
+}
+
+/**
+ * JSON text with the characters `JSON.stringify` leaves raw but a terminal or a pull-request page
+ * acts on escaped as `\uXXXX`: C1 controls (`\u009b` starts an escape sequence), line separators
+ * and bidirectional overrides. Still valid JSON.
+ */
+export function escapeUnprintable(json: string): string {
+  return json.replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Server text on one line, control characters (newlines, ANSI escapes) turned into spaces. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { errnoCode, LockError } from '../errors.js';
+import { CekuraformError, errnoCode, LockError } from '../errors.js';
 import { isJsonObject } from '../json.js';
 
 // A small exclusive-create file rather than proper-lockfile: the lock must say who holds it (pid,
@@ -92,13 +92,16 @@ export async function acquireStateLock(
   });
 }
 
-/** Removes the lock of the state record whatever holds it; returns the holder, or null when there was no readable lock. */
-export async function forceUnlock(recordPath: string): Promise<LockHolder | null> {
+/**
+ * Removes the lock of the state record whatever holds it; returns what it removed (`holder` null
+ * for a lock file that names none, e.g. empty after a crash mid-write), or null when there was no lock.
+ */
+export async function forceUnlock(recordPath: string): Promise<{ holder: LockHolder | null } | null> {
   const lockPath = lockFilePath(recordPath);
   const held = await readLock(lockPath);
   if (held === null) return null;
   await unlinkIfPresent(lockPath);
-  return held.holder;
+  return { holder: held.holder };
 }
 
 async function createExclusive(lockPath: string, content: string): Promise<boolean> {
@@ -107,7 +110,7 @@ async function createExclusive(lockPath: string, content: string): Promise<boole
     return true;
   } catch (error) {
     if (errnoCode(error) === 'EEXIST') return false;
-    throw error;
+    throw lockFileError(lockPath, error);
   }
 }
 
@@ -118,7 +121,7 @@ async function readLock(lockPath: string): Promise<{ text: string; holder: LockH
     text = await readFile(lockPath, 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return null;
-    throw error;
+    throw lockFileError(lockPath, error);
   }
   return { text, holder: parseHolder(text) };
 }
@@ -177,6 +180,16 @@ async function unlinkIfPresent(path: string): Promise<void> {
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') throw error;
   }
+}
+
+/** A lock file that cannot be created or read (a folder in its place, no permission): the user's to fix, not a bug. */
+function lockFileError(lockPath: string, error: unknown): CekuraformError {
+  const reason = errnoCode(error) === 'EISDIR' ? 'a folder is in its place' : (error as Error).message;
+  return new CekuraformError('state_unreadable', `cannot use the lock file ${lockPath}: ${reason}`, {
+    meta: { lock_file: lockPath },
+    hint: 'remove or rename what is at that path; cekuraform creates the lock file itself',
+    cause: error,
+  });
 }
 
 function lockedError(recordPath: string, lockPath: string, holder: LockHolder | null, deps: LockDeps): LockError {

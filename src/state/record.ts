@@ -1,11 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { CekuraformError, errnoCode } from '../errors.js';
 import { exactSchema } from '../exact-schema.js';
 import { isJsonObject } from '../json.js';
+import { isDerivedFingerprint } from './fingerprint.js';
 import { STATE_RECORD_VERSION, type RecordedAgent, type StateRecord } from './types.js';
 
 /**
@@ -36,10 +37,13 @@ export interface StateRecordStore {
 // Reads back exactly `StateRecord`: a field added to the type and not here does not compile.
 const stateRecordSchema = exactSchema<StateRecord>()(
   z.strictObject({
-    version: z.literal(STATE_RECORD_VERSION),
+    // A version 1 record is read as it is, keeping its legacy key until apply re-keys; it is saved as version 2.
+    version: z
+      .union([z.literal(1), z.literal(STATE_RECORD_VERSION)])
+      .transform((): typeof STATE_RECORD_VERSION => STATE_RECORD_VERSION),
     lineage: z.string().min(1),
     serial: z.number().int().nonnegative(),
-    fingerprint_key: z.string().min(1),
+    fingerprint_key: z.string().min(1).optional(),
     agents: z.record(
       z.string(),
       z.strictObject({
@@ -56,15 +60,9 @@ const stateRecordSchema = exactSchema<StateRecord>()(
   }),
 );
 
-/** A record for an environment that has none yet: fresh lineage and fingerprint key, no agents. */
+/** A record for an environment that has none yet: fresh lineage, no agents. */
 export function newStateRecord(): StateRecord {
-  return {
-    version: STATE_RECORD_VERSION,
-    lineage: randomUUID(),
-    serial: 0,
-    fingerprint_key: randomBytes(32).toString('base64'),
-    agents: {},
-  };
+  return { version: STATE_RECORD_VERSION, lineage: randomUUID(), serial: 0, agents: {} };
 }
 
 /**
@@ -102,6 +100,35 @@ export async function readStateRecord(path: string): Promise<StateRecord | null>
     throw corrupt(path, `is not a valid state record${where}: ${issue.message}`);
   }
   return result.data;
+}
+
+/**
+ * Removes the temporary files that an atomic save of the record at `path` leaves when its process
+ * is killed mid-write (write-file-atomic names them `<record>.<number>`). Only under the record's
+ * lock: no other run is saving it then.
+ */
+export async function removeLeftoverTempFiles(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  const leftovers = names.filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)));
+  await Promise.all(leftovers.map((name) => rm(join(dirname(path), name), { force: true })));
+}
+
+/**
+ * Once apply has stored re-keyed fingerprints for the agents it handled, a legacy record's key
+ * goes, and with it every fingerprint still made with it: those secrets are sent once more by the
+ * next apply that has them, rather than the key staying checkable in the file.
+ */
+export async function forgetLegacyFingerprintKey(records: StateRecordStore): Promise<void> {
+  if (records.current().fingerprint_key === undefined) return;
+  await records.update((record) => {
+    delete record.fingerprint_key;
+    for (const [address, entry] of Object.entries(record.agents)) {
+      const secrets = Object.entries(entry.secrets).filter(([, fingerprint]) => isDerivedFingerprint(fingerprint));
+      if (secrets.length < Object.keys(entry.secrets).length)
+        record.agents[address] = { ...entry, secrets: Object.fromEntries(secrets) };
+    }
+  });
 }
 
 /** The store for the record at `path`: the saved one, or a new one that is first written by `update`. */

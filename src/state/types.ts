@@ -36,7 +36,8 @@ export interface LiveAgent {
 export type LiveAgentDoc = AgentDoc &
   Required<Pick<AgentDoc, 'name' | 'mock_tools' | 'dynamic_variables' | 'knowledge_base_files'>>;
 
-export const STATE_RECORD_VERSION = 1;
+/** Version 2 keeps no fingerprint key (version 1 records are read, and re-keyed by the next apply). */
+export const STATE_RECORD_VERSION = 2;
 
 /**
  * The local state record of one environment (`.cekuraform/<env>.state.json`, mode 0600). It binds
@@ -49,8 +50,12 @@ export interface StateRecord {
   lineage: string;
   /** Raised by one for every change saved (changes saved together raise it by their number); a saved plan must come from the same serial. */
   serial: number;
-  /** Random HMAC key (base64) for secret fingerprints; kept here so fingerprints are stable per record. */
-  fingerprint_key: string;
+  /**
+   * Only in records written before version 2: the random HMAC key their fingerprints were made
+   * with. It made them checkable offline by anyone with the file, so apply re-keys them from the
+   * environment (`fingerprintKeysOf`) and then removes it. Never written to a new record.
+   */
+  fingerprint_key?: string;
   /** By address (`agent.<key>`). */
   agents: Record<string, RecordedAgent>;
 }
@@ -64,7 +69,7 @@ export interface RecordedAgent {
    * this file does not delete the agent (DESIGN.md, Ownership). Absent in records written before it.
    */
   file?: string;
-  /** HMAC fingerprint of each secret as last sent, by path. Never the value. */
+  /** HMAC fingerprint of each secret as last sent, by path (see `src/state/fingerprint.ts`). Never the value. */
   secrets: Record<string, string>;
   /**
    * Digest of each managed unit as last applied, by pointer (a leaf of a merged object, a whole list

@@ -66,7 +66,8 @@ describe('status mapping', () => {
     const { api, intercept } = mockedApi();
     intercept
       .intercept({ path: `${AGENTS}303/`, method: 'GET' })
-      .reply(500, '<html><body>Internal Server Error</body></html>');
+      .reply(500, '<html><body>Internal Server Error</body></html>')
+      .persist();
 
     const error = await apiErrorOf(api.getAgent(303));
 

@@ -179,6 +179,38 @@ describe('listAgents', () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('stops a server that keeps offering new pages past its count', async () => {
+    server = await startServer((request, response) => {
+      const page = server.requests.indexOf(request) + 1;
+      sendJson(response, 200, {
+        count: 4,
+        next: `${server.origin}${AGENTS}?page=${page + 1}`,
+        results: [wireAgent(2 * page - 1), wireAgent(2 * page)],
+      });
+    });
+    api = createApiClient({ baseUrl: server.origin, apiKey: API_KEY, clock: fakeClock(), pageSize: 2 });
+
+    const error = await apiErrorOf(api.listAgents(42));
+
+    expect(error.code).toBe('api_invalid_response');
+    expect(error.message).toContain('(page 3)');
+    expect(error.detail).toContain('more than the 3 pages its count of 4 agents needs');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('stops at the hard page cap when the server gives no count', async () => {
+    server = await startServer((request, response) => {
+      const page = server.requests.indexOf(request) + 1;
+      sendJson(response, 200, { next: `${server.origin}${AGENTS}?page=${page + 1}`, results: [] });
+    });
+    api = createApiClient({ baseUrl: server.origin, apiKey: API_KEY, clock: fakeClock(), maxPages: 25 });
+
+    const error = await apiErrorOf(api.listAgents(42));
+
+    expect(error.detail).toContain('more than the 25 pages a listing may take');
+    expect(server.requests).toHaveLength(25);
+  });
+
   it('names the page in a validation error', async () => {
     await servePages((origin) => [
       { count: 3, next: `${origin}${AGENTS}?page=2`, previous: null, results: [wireAgent(1)] },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryInfo } from '../../src/api/retry.js';
+import type { CekuraApi } from '../../src/api/types.js';
 import { AGENTS, apiErrorOf, mockedApi } from './helpers.js';
 import { wireAgent } from '../plan/builders.js';
 
@@ -167,9 +168,22 @@ describe('retrying idempotent calls', () => {
     await expect(api.getToggleProgress(303, 'p1')).resolves.toMatchObject({ status: 'in_progress' });
   });
 
-  it('does not retry a 500', async () => {
+  it.each([
+    { method: 'GET', call: (api: CekuraApi) => api.getAgent(303) },
+    { method: 'PATCH', call: (api: CekuraApi) => api.updateAgent(303, { name: 'x' }) },
+  ])('retries a $method after a 500', async ({ method, call }) => {
     const { api, intercept, calls } = mockedApi();
-    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(500, {}).persist();
+    intercept.intercept({ path: AGENT_PATH, method }).reply(500, {});
+    intercept.intercept({ path: AGENT_PATH, method }).reply(200, wireAgent(303));
+
+    await expect(call(api)).resolves.toMatchObject({ id: 303 });
+
+    expect(calls()).toHaveLength(2);
+  });
+
+  it('does not retry a 501', async () => {
+    const { api, intercept, calls } = mockedApi();
+    intercept.intercept({ path: AGENT_PATH, method: 'GET' }).reply(501, {}).persist();
 
     await apiErrorOf(api.getAgent(303));
 
@@ -210,7 +224,7 @@ describe('DELETE', () => {
 });
 
 describe('POST is never blindly repeated', () => {
-  it.each([502, 503, 504])('createAgent is not retried on %i, and may have committed', async (status) => {
+  it.each([500, 502, 503, 504])('createAgent is not retried on %i, and may have committed', async (status) => {
     const { api, intercept, calls, clock } = mockedApi();
     intercept.intercept({ path: AGENTS, method: 'POST' }).reply(status, {}).persist();
 

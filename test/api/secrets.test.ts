@@ -8,6 +8,9 @@ import { wireAgent } from '../plan/builders.js';
 // The API key goes in one header and nowhere else: not in an error's message, meta, hint or cause
 // (inspected in depth, stacks included), not in a log line, not in a retry report.
 
+/** A key with the characters that JSON, URL and base64 encodings change. */
+const SLASHED_KEY = 'ck_live/Zq+8vK2 never=print&me?4471';
+
 function expectNoKey(error: ApiError): void {
   expect(error.message).not.toContain(API_KEY);
   expect(
@@ -36,7 +39,7 @@ describe('the API key never leaks', () => {
 
     expectNoKey(unauthorized);
     expectNoKey(invalid);
-    expect(unauthorized.detail).toBe('Invalid key [redacted].');
+    expect(unauthorized.detail).toBe('Invalid key (sensitive value).');
   });
 
   it('not when undici quotes the request headers in its error (MockAgent header mismatch)', async () => {
@@ -45,7 +48,7 @@ describe('the API key never leaks', () => {
 
     const error = await apiErrorOf(api.getAgent(303));
 
-    expect(inspect(error.cause)).toContain('[redacted]');
+    expect(inspect(error.cause)).toContain('(sensitive value)');
     expectNoKey(error);
   });
 
@@ -71,6 +74,36 @@ describe('the API key never leaks', () => {
     const agent = await api.getAgent(303);
 
     expect(JSON.stringify(agent)).not.toContain(API_KEY);
+  });
+
+  it.each([
+    {
+      form: 'JSON-escaped (every character as \\uXXXX)',
+      echo: [...SLASHED_KEY].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    },
+    { form: 'with / escaped', echo: SLASHED_KEY.replaceAll('/', '\\/') },
+    { form: 'URL-encoded', echo: encodeURIComponent(SLASHED_KEY) },
+    { form: 'form-encoded', echo: new URLSearchParams({ k: SLASHED_KEY }).toString().slice(2) },
+    { form: 'base64', echo: Buffer.from(SLASHED_KEY).toString('base64') },
+    { form: 'base64 inside Basic credentials', echo: Buffer.from(`user:${SLASHED_KEY}`).toString('base64') },
+    { form: 'URL-safe base64 at an odd offset', echo: Buffer.from(`ab${SLASHED_KEY}`).toString('base64url') },
+  ])('not when the server echoes it $form', async ({ echo }) => {
+    const { api, intercept } = mockedApi({ apiKey: SLASHED_KEY });
+    const body = `{"detail": "Invalid key ${echo}."}`;
+    intercept.intercept({ path: `${AGENTS}303/`, method: 'GET' }).reply(401, body);
+    intercept
+      .intercept({ path: `${AGENTS}304/`, method: 'GET' })
+      .reply(200, `{"id": 304, "name": "Agent ${echo}", "description": "d", "project": 42}`);
+
+    const error = await apiErrorOf(api.getAgent(303));
+    const agent = await api.getAgent(304);
+
+    const forms = [SLASHED_KEY, echo, Buffer.from(SLASHED_KEY).toString('base64').slice(2, 30)];
+    for (const form of forms) {
+      expect(inspect(error, { depth: null })).not.toContain(form);
+      expect(JSON.stringify(agent)).not.toContain(form);
+    }
+    expect(error.detail).toContain('(sensitive value)');
   });
 
   it('not in log lines or retry reports', async () => {

@@ -116,6 +116,18 @@ describe('resolveApiSettings', () => {
     expect(error.hint).toContain('CEKURA_API_KEY');
   });
 
+  it.each([
+    { name: 'a line break', key: `${KEY}\nsecond-line` },
+    { name: 'a tab', key: `${KEY}\tx` },
+    { name: 'a NUL', key: `${KEY}\u0000` },
+  ])('a key with $name inside is a clear error that does not quote it', ({ key }) => {
+    const error = errorOf(() => resolveApiSettings({ env: { CEKURA_API_KEY: key } }));
+
+    expect(error.code).toBe('api_key_invalid');
+    expect(error.message).toBe('CEKURA_API_KEY contains a line break or another control character');
+    expect(JSON.stringify({ message: error.message, hint: error.hint, meta: error.meta })).not.toContain(KEY);
+  });
+
   it('trims the key', () => {
     expect(resolveApiSettings({ env: { CEKURA_API_KEY: ` ${KEY}\n` } }).apiKey).toBe(KEY);
   });

@@ -101,6 +101,47 @@ describe('timeouts', () => {
   });
 });
 
+describe('hostile responses', () => {
+  it('a body trickling in a byte at a time ends at the per-request deadline', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const requests = await serve(
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        timers.push(setInterval(() => response.write(' '), 10));
+      },
+      { timeouts: { bodyMs: 5_000, requestMs: 300 }, retry: { maxAttempts: 2 } },
+    );
+
+    const error = await apiErrorOf(api.getAgent(303)).finally(() => timers.forEach(clearInterval));
+
+    expect(error).toMatchObject({ code: 'api_unavailable', detail: 'response not complete in time' });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('a body over the size cap fails at once, without retrying or reading the rest', async () => {
+    let written = 0;
+    const requests = await serve(
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const more = () => {
+          // Stops once the client hangs up; without the cap this would go on to 64 MiB.
+          while (written < 64 * 1024 * 1024 && !response.destroyed && response.write(chunk)) written += chunk.length;
+          if (!response.destroyed && written < 64 * 1024 * 1024) response.once('drain', more);
+        };
+        more();
+      },
+      { maxBodyBytes: 1024 * 1024 },
+    );
+
+    const error = await apiErrorOf(api.getAgent(303));
+
+    expect(error).toMatchObject({ code: 'api_unavailable', detail: 'response body too large' });
+    expect(requests).toHaveLength(1);
+    expect(written).toBeLessThan(16 * 1024 * 1024);
+  });
+});
+
 describe('connection refused', () => {
   it('is retried even for a POST, and nothing was committed', async () => {
     const closed = await startServer(() => undefined);
@@ -135,4 +176,24 @@ it('writes a debug trace line per attempt: method, path, status, ms', async () =
     `GET ${AGENTS}?project_id=42&page_size=100 503 0ms`,
     `GET ${AGENTS}?project_id=42&page_size=100 200 0ms`,
   ]);
+});
+
+describe('deeply nested responses', () => {
+  it('refuse a body nested past the limit, naming where, without overflowing the stack', async () => {
+    // Built as text: JSON.stringify itself overflows on such a value.
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const body = JSON.stringify({ ...wireAgent(303), mock_data_sample: 'DEEP' }).replace('"DEEP"', deep);
+    const lines: string[] = [];
+    const requests = await serve(
+      (_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(body),
+      { trace: (entry) => lines.push(JSON.stringify(entry)) },
+    );
+
+    const error = await apiErrorOf(api.getAgent(303));
+
+    expect(error.code).toBe('api_invalid_response');
+    expect(error.detail).toMatch(/body nested deeper than 100 levels \(at mock_data_sample(\.a)+\)/);
+    expect(requests).toHaveLength(1);
+    expect(lines).toHaveLength(2);
+  });
 });

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createChange, setUp, updateChange, type Harness } from './harness.js';
@@ -73,4 +73,30 @@ it('sends nothing when a document to back up cannot be read', async () => {
 
   await expect(refusal).rejects.toMatchObject({ code: 'api_not_found' });
   expect(h.api.count('updateAgent')).toBe(0);
+});
+
+it('keeps the newest backups only, as many as told, and leaves other files alone', async () => {
+  const support = h.api.seed({ name: 'Support Bot', project: 42, description: 'v0' });
+  const dir = join(h.dir, 'backups');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'restore-notes.txt'), 'mine');
+
+  for (let version = 1; version <= 5; version++) {
+    await h.apply(
+      plan({
+        resource_changes: [updateChange('support', support.id, { name: 'Support Bot', description: `v${version}` })],
+      }),
+      {
+        backup: { dir, keep: 3 },
+      },
+    );
+    await h.clock.sleep(60_000);
+  }
+
+  expect((await readdir(dir)).sort()).toEqual([
+    '2026-05-01T12-02-00.000Z.json',
+    '2026-05-01T12-03-00.000Z.json',
+    '2026-05-01T12-04-00.000Z.json',
+    'restore-notes.txt',
+  ]);
 });

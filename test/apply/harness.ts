@@ -6,7 +6,7 @@ import { applyPlan, type ApplyDeps } from '../../src/apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../src/apply/events.js';
 import type { JsonObject } from '../../src/json.js';
 import type { BodyInsert, ItemChange, Plan, ResourceChange } from '../../src/plan/types.js';
-import { fingerprintSecret } from '../../src/state/fingerprint.js';
+import { fingerprintSecret, type FingerprintKeys } from '../../src/state/fingerprint.js';
 import { openStateRecord, type StateRecordStore } from '../../src/state/record.js';
 import { FakeCekuraApi } from './fake-api.js';
 import { FakeClock } from '../fakes.js';
@@ -21,6 +21,8 @@ export interface Harness {
   env: Record<string, string | undefined>;
   files: Map<string, Buffer>;
   apply(plan: Plan, overrides?: Partial<ApplyDeps>): Promise<ApplyResult>;
+  /** The keys apply checks the plans' secret fingerprints with. */
+  fingerprintKeys: FingerprintKeys;
   /** A store re-read from disk, as the next apply would open it. */
   reopen(): Promise<StateRecordStore>;
   cleanup(): Promise<void>;
@@ -36,12 +38,14 @@ export async function setUp(): Promise<Harness> {
     records: await openStateRecord(statePath),
     events: [],
     env: {},
+    fingerprintKeys: { current: Buffer.from('apply-test-fingerprint-key-01234').toString('base64') },
     files: new Map(),
     apply: (plan, overrides = {}) =>
       applyPlan(plan, {
         api: harness.api,
         records: harness.records,
         env: harness.env,
+        fingerprintKeys: harness.fingerprintKeys,
         readFile: async (path) => {
           const content = harness.files.get(path);
           if (content === undefined)
@@ -143,8 +147,8 @@ export function updateChange(
   });
 }
 
-export function envInsert(path: string, env: string, value: string, fingerprintKey: string): BodyInsert {
-  return { path, source: 'env', env, fingerprint: fingerprintSecret(fingerprintKey, value) };
+export function envInsert(path: string, env: string, value: string, fingerprintKeys: FingerprintKeys): BodyInsert {
+  return { path, source: 'env', env, fingerprint: fingerprintSecret(fingerprintKeys, value) };
 }
 
 function secretsOf(inserts: BodyInsert[] = []): Record<string, string> {

@@ -19,7 +19,7 @@ const vapi = { type: 'vapi', agent_id: 'asst_abc123' };
 describe('update', () => {
   it('sends exactly the plan body with the secret inserted, and the secret shows up nowhere else', async () => {
     const live = h.api.seed({ name: 'Support Bot', project: 42, description: 'old', provider: vapi });
-    const key = h.records.current().fingerprint_key;
+    const key = h.fingerprintKeys;
     const change = updateChange(
       'support',
       live.id,
@@ -59,7 +59,7 @@ describe('update', () => {
   ])('fails only that agent when the env secret is $name, sending nothing for it', async ({ value, expected }) => {
     const stale = h.api.seed({ name: 'Support Bot', project: 42, description: 'old', provider: vapi });
     const other = h.api.seed({ name: 'Sales Bot', project: 42, description: 'old' });
-    const key = h.records.current().fingerprint_key;
+    const key = h.fingerprintKeys;
     h.env.VAPI_API_KEY = value;
 
     const result = await h.apply(
@@ -91,7 +91,7 @@ describe('update', () => {
 
   it('scrubs an inserted secret that the server echoes in a field error', async () => {
     const live = h.api.seed({ name: 'Support Bot', project: 42, provider: vapi });
-    const key = h.records.current().fingerprint_key;
+    const key = h.fingerprintKeys;
     h.env.VAPI_API_KEY = SECRET;
     h.api.failNext('updateAgent', {
       kind: 'validation',

@@ -449,11 +449,14 @@ describe('export → manifest → plan', () => {
     const uncommented = text.replace(/^( +)# (?!.*left out)(.*)$/gm, '$1$2');
     const manifest = await loadText(uncommented, env);
 
-    const result = plan(manifest, live(...agents), newStateRecord(), {
-      prune: false,
-      delete_related: false,
-      mock_mode_via: 'toggle',
-    });
+    const result = plan(
+      manifest,
+      live(...agents),
+      newStateRecord(),
+      { prune: false, delete_related: false, mock_mode_via: 'toggle' },
+      undefined,
+      { current: Buffer.alloc(32).toString('base64') },
+    );
 
     expect(result.mock_mode_changes).toEqual([]);
     expect(result.unmanaged).toEqual([]);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { WireAgent } from '../../src/api/types.js';
 import { main } from '../../src/cli/main.js';
-import type { CliIo, InputStream } from '../../src/cli/io.js';
+import { watchOutput, type CliIo, type InputStream } from '../../src/cli/io.js';
 import {
   EMULATOR_DEFAULT_API_KEY,
   startEmulator,
@@ -53,6 +53,8 @@ export interface RunOptions {
   stdin?: InputStream;
   /** Ctrl-C for this run: abort it to interrupt. */
   signal?: AbortSignal;
+  /** A real stream for stdout instead of a captured one, watched for write errors as the process's own. */
+  stdout?: NodeJS.WritableStream;
 }
 
 export interface Scenario {
@@ -132,8 +134,9 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       const stdout = new CapturedStream();
       const stderr = new CapturedStream();
       const io: CliIo = {
-        stdout,
+        stdout: runOptions.stdout ?? stdout,
         stderr,
+        ...(runOptions.stdout ? { finishOutput: watchOutput(runOptions.stdout) } : {}),
         env: { ...env, ...runOptions.env },
         cwd: dir,
         clock,

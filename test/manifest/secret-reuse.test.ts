@@ -21,6 +21,40 @@ const agent = (extra: string) =>
     '',
   ].join('\n');
 
+describe('a secret value reaching a readable field through another variable', () => {
+  it.each([
+    { name: 'the same value', other: KEY },
+    { name: 'a value that contains it', other: `https://hooks.example.com/?key=${KEY}` },
+  ])('is refused when the other variable holds $name, and no message quotes it', async ({ other }) => {
+    const issues = await textIssues(agent('    webhook_url: "${env:HOOK_URL}"'), {
+      VAPI_API_KEY: KEY,
+      HOOK_URL: other,
+    });
+
+    expect(issues).toEqual([
+      {
+        file: 'cekura.yaml',
+        line: 10,
+        col: 18,
+        path: 'agents.support.webhook_url',
+        message:
+          '`${env:HOOK_URL}` holds the value of a secret elsewhere in the manifest, so it cannot be used here: the value would be shown',
+        hint: 'give this field its own environment variable, or write the value itself',
+      },
+    ]);
+    expect(JSON.stringify(issues)).not.toContain(KEY);
+  });
+
+  it('a variable with another value is fine', async () => {
+    const manifest = await loadText(agent('    webhook_url: "${env:HOOK_URL}"'), {
+      VAPI_API_KEY: KEY,
+      HOOK_URL: 'https://hooks.example.com/cekura',
+    });
+
+    expect(manifest.agents[0]!.doc.webhook_url).toBe('https://hooks.example.com/cekura');
+  });
+});
+
 describe('a secret variable used outside secrets', () => {
   it('is refused where it is used, and no message quotes its value', async () => {
     const tools = [

@@ -12,6 +12,7 @@ import { digest } from '../../src/json.js';
 import { Secret } from '../../src/secret.js';
 import type { Manifest, ManifestAgent } from '../../src/manifest/types.js';
 import { buildLiveState } from '../../src/state/fetch.js';
+import type { FingerprintKeys } from '../../src/state/fingerprint.js';
 import { STATE_RECORD_VERSION, type LiveState, type RecordedAgent, type StateRecord } from '../../src/state/types.js';
 import type { Plan } from '../../src/plan/types.js';
 
@@ -19,7 +20,9 @@ import type { Plan } from '../../src/plan/types.js';
 // live side as the API returns it (through the real normalizer).
 
 export const PROJECT = 42;
-export const FINGERPRINT_KEY = Buffer.from('test-fingerprint-key-0123456789ab').toString('base64');
+export const FINGERPRINT_KEYS: FingerprintKeys = {
+  current: Buffer.from('test-fingerprint-key-0123456789ab').toString('base64'),
+};
 
 export function agent(key: string, doc: AgentDoc, extra: Partial<ManifestAgent> = {}): ManifestAgent {
   return {
@@ -118,7 +121,6 @@ export function record(agents: Record<string, Partial<RecordedAgent> & { id: num
     version: STATE_RECORD_VERSION,
     lineage: 'lineage-1',
     serial: 3,
-    fingerprint_key: FINGERPRINT_KEY,
     agents: Object.fromEntries(
       Object.entries(agents).map(([address, entry]) => [
         address,

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AgentDoc, DynamicVariableDoc } from '../../src/cekura/agent-doc.js';
 import { CekuraformError } from '../../src/errors.js';
@@ -9,7 +10,7 @@ import { fingerprintSecret } from '../../src/state/fingerprint.js';
 import type { StateRecord } from '../../src/state/types.js';
 import {
   agent,
-  FINGERPRINT_KEY,
+  FINGERPRINT_KEYS,
   live,
   manifest,
   record,
@@ -31,7 +32,7 @@ function planOf(
   options = keepAll,
   scope?: ManifestScope,
 ): Plan {
-  return plan(manifest(agents), liveState, state, options, undefined, scope);
+  return plan(manifest(agents), liveState, state, options, undefined, FINGERPRINT_KEYS, scope);
 }
 
 function only(result: Plan): ResourceChange {
@@ -139,7 +140,7 @@ describe('plan: create', () => {
           path: '/provider/credentials/api_key',
           source: 'env',
           env: 'VAPI_API_KEY',
-          fingerprint: fingerprintSecret(FINGERPRINT_KEY, 'sk_live_distinctive'),
+          fingerprint: fingerprintSecret(FINGERPRINT_KEYS, 'sk_live_distinctive'),
         },
       ],
     });
@@ -762,6 +763,52 @@ describe('plan: secrets', () => {
   const withKey = (value: string) =>
     agent('support', {}, { secrets: [secret('/provider/credentials/api_key', 'VAPI_API_KEY', value)] });
 
+  describe('a record written before version 2, with its fingerprint key in the file', () => {
+    const legacyKey = Buffer.from('legacy-key-kept-in-the-record-01').toString('base64');
+    const legacyRecord = (value: string): StateRecord => ({
+      ...record({
+        'agent.support': {
+          id: 7,
+          secrets: {
+            '/provider/credentials/api_key': createHmac('sha256', Buffer.from(legacyKey, 'base64'))
+              .update(value)
+              .digest('hex')
+              .slice(0, 32),
+          },
+        },
+      }),
+      fingerprint_key: legacyKey,
+    });
+    const keys = { ...FINGERPRINT_KEYS, legacy: legacyKey };
+
+    it('an unchanged secret is no change, and the record update re-keys it with the derived key', () => {
+      const change = only(plan(manifest([withKey('k1')]), live(wire), legacyRecord('k1'), keepAll, undefined, keys));
+
+      expect(change.action).toBe('no-op');
+      if (change.action !== 'no-op') throw new Error('expected a no-op');
+      expect(change.record.secrets).toEqual({
+        '/provider/credentials/api_key': fingerprintSecret(FINGERPRINT_KEYS, 'k1'),
+      });
+      expect(change.record.secrets['/provider/credentials/api_key']).toMatch(/^k2:[0-9a-f]{32}$/);
+    });
+
+    it('a rotated secret is an update', () => {
+      expect(
+        only(plan(manifest([withKey('k2')]), live(wire), legacyRecord('k1'), keepAll, undefined, keys)).action,
+      ).toBe('update');
+    });
+  });
+
+  it('a fingerprint made with another key (CEKURA_API_KEY rotated) sends the secret again, never a false "no change"', () => {
+    const applied = recordAfter(planOf([withKey('k1')], live(wire), record({ 'agent.support': { id: 7 } })));
+    const otherKey = { current: Buffer.from('another-api-key-derived-key-0123').toString('base64') };
+
+    const change = only(plan(manifest([withKey('k1')]), live(wire), applied, keepAll, undefined, otherKey));
+
+    expect(change.action).toBe('update');
+    expect(change.changes.map((fieldChange) => fieldChange.path)).toEqual(['/provider/credentials/api_key']);
+  });
+
   it('sends a secret the record has no fingerprint for', () => {
     const change = only(planOf([withKey('k1')], live(wire), record({ 'agent.support': { id: 7 } })));
     expect(change.changes).toEqual([
@@ -782,7 +829,7 @@ describe('plan: secrets', () => {
           path: '/provider/credentials/api_key',
           source: 'env',
           env: 'VAPI_API_KEY',
-          fingerprint: fingerprintSecret(FINGERPRINT_KEY, 'k1'),
+          fingerprint: fingerprintSecret(FINGERPRINT_KEYS, 'k1'),
         },
       ],
     });

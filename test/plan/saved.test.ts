@@ -1,15 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { CekuraformError } from '../../src/errors.js';
 import { plan } from '../../src/plan/plan.js';
-import { parseSavedPlan } from '../../src/plan/saved.js';
+import { parseSavedPlan, savedPlanText } from '../../src/plan/saved.js';
 import type { Plan } from '../../src/plan/types.js';
 import { planScenarios } from '../render/scenarios.js';
-import { agent, live, manifest, record, secret, tool, tools, variables, wireAgent, wireTool } from './builders.js';
+import {
+  agent,
+  FINGERPRINT_KEYS,
+  live,
+  manifest,
+  record,
+  secret,
+  tool,
+  tools,
+  variables,
+  wireAgent,
+  wireTool,
+} from './builders.js';
 
 // A saved plan is `plan --out`'s JSON; apply reads it back with parseSavedPlan.
 
+/** As `plan --out` writes it: the plan and its digest. */
 function saved(value: unknown): string {
-  return JSON.stringify(value, null, 2);
+  return savedPlanText(value as Plan, FINGERPRINT_KEYS);
 }
 
 /** A plan with a create and an update carrying every kind of field, item and insert. */
@@ -39,19 +52,21 @@ function richPlan(): Plan {
   const liveState = live(
     wireAgent(7, { name: 'Booking', description: 'old words', mock_tools: [wireTool(70, 'stale_tool')] }),
   );
-  return plan(manifest(desired), liveState, record(), {
-    prune: false,
-    delete_related: false,
-    max_deletes: 3,
-    mock_mode_via: 'patch',
-  });
+  return plan(
+    manifest(desired),
+    liveState,
+    record(),
+    { prune: false, delete_related: false, max_deletes: 3, mock_mode_via: 'patch' },
+    undefined,
+    FINGERPRINT_KEYS,
+  );
 }
 
 describe('parseSavedPlan', () => {
   it.each(Object.entries({ ...planScenarios, rich: richPlan() }))(
     'reads back the plan %s as it was saved',
     (_, value) => {
-      expect(parseSavedPlan(saved(value), 'plan.json')).toEqual(value);
+      expect(parseSavedPlan(saved(value), 'plan.json').plan).toEqual(value);
     },
   );
 

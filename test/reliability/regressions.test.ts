@@ -108,12 +108,12 @@ describe('renames that pass a name along', () => {
     const [alpha, beta] = [scenario.agentNamed('Alpha'), scenario.agentNamed('Beta')];
 
     await scenario.write('agents.yaml', manifest({ a: { name: 'Beta' }, b: { name: 'Gamma' } }));
-    scenario.emulator.setFaults({ errors: { count: 1, status: 500, kinds: ['update'] } });
+    scenario.emulator.setFaults({ errors: { count: 1, status: 501, kinds: ['update'] } });
     const failed = await scenario.apply();
     scenario.emulator.clearFaults();
 
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/agent\.[ab]: .*500/);
+    expect(failed.stdout).toMatch(/agent\.[ab]: .*501/);
     const again = await scenario.apply();
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(scenario.emulator.agents().map((agent) => [agent.id, agent.name])).toEqual([

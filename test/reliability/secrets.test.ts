@@ -99,7 +99,7 @@ afterEach(async () => {
 });
 
 it('keeps every secret out of every output, file and log, across create, rotation and failures, while Cekura receives each', async () => {
-  const debug = { CEKURAFORM_DEBUG: '1' };
+  const debug = { CEKURAFORM_DEBUG: '1', CEKURAFORM_TRACE: 'requests.trace.jsonl' };
   const runs: RunResult[] = [];
   const run = async (argv: string[], env: Record<string, string> = {}, expectedCode = 0) => {
     const result = await scenario.run(argv, { env });
@@ -173,8 +173,21 @@ it('keeps every secret out of every output, file and log, across create, rotatio
   const files = await listFiles(scenario.dir);
   expect(files.some((file) => file.includes('backups'))).toBe(true);
   expect(files).toEqual(
-    expect.arrayContaining(['create.plan', 'rotate.plan', join('.cekuraform', 'default.state.json')]),
+    expect.arrayContaining([
+      'create.plan',
+      'rotate.plan',
+      'requests.trace.jsonl',
+      join('.cekuraform', 'default.state.json'),
+    ]),
   );
+  // The trace did record the writes that carried the secrets, and the echoed failures.
+  const trace = (await readFile(join(scenario.dir, 'requests.trace.jsonl'), 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; method?: string; status?: number; body: unknown });
+  expect(trace.filter((entry) => entry.type === 'request' && entry.method === 'POST').length).toBeGreaterThan(0);
+  expect(trace.filter((entry) => entry.type === 'response' && entry.status === 400).length).toBeGreaterThan(0);
+  expect(JSON.stringify(trace)).toContain('(sensitive value)');
   for (const file of files) {
     const bytes = await readFile(join(scenario.dir, file));
     for (const value of forbidden) expect(bytes.includes(Buffer.from(value)), `${file} holds ${value}`).toBe(false);

@@ -1,6 +1,6 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockError } from '../../src/errors.js';
 import { acquireStateLock, forceUnlock, lockFilePath, systemLockDeps, type LockDeps } from '../../src/state/lock.js';
@@ -119,9 +119,32 @@ describe('forceUnlock', () => {
   it('removes the lock and returns who held it', async () => {
     await acquireStateLock(recordPath, { command: 'apply' }, machine(100, { host: 'ci-runner-2' }));
 
-    expect(await forceUnlock(recordPath)).toMatchObject({ pid: 100, host: 'ci-runner-2' });
+    expect(await forceUnlock(recordPath)).toMatchObject({ holder: { pid: 100, host: 'ci-runner-2' } });
     expect(await forceUnlock(recordPath)).toBeNull();
     expect((await acquireStateLock(recordPath, { command: 'apply' }, machine(200))).takenOver).toBeNull();
+  });
+});
+
+describe('a lock file that is not a lock', () => {
+  it('an empty one is removed by forceUnlock, which says it removed one', async () => {
+    await mkdir(dirname(recordPath), { recursive: true });
+    await writeFile(lockFilePath(recordPath), '');
+
+    expect(await forceUnlock(recordPath)).toEqual({ holder: null });
+    expect(await forceUnlock(recordPath)).toBeNull();
+  });
+
+  it('a folder in its place is a clear error, not a bug', async () => {
+    await mkdir(lockFilePath(recordPath), { recursive: true });
+
+    const error = await acquireStateLock(recordPath, { command: 'apply' }, machine(100)).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toMatchObject({
+      code: 'state_unreadable',
+      message: `cannot use the lock file ${lockFilePath(recordPath)}: a folder is in its place`,
+    });
   });
 });
 

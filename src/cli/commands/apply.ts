@@ -5,10 +5,10 @@ import { applyPlan } from '../../apply/apply.js';
 import type { ApplyEvent, ApplyResult } from '../../apply/events.js';
 import { checkSavedPlan, checkSavedPlanTarget } from '../../apply/stale.js';
 import { systemClock } from '../../clock.js';
-import { CekuraformError, UsageError } from '../../errors.js';
+import { CekuraformError, errnoCode, UsageError } from '../../errors.js';
 import { splitPointer, joinPointer } from '../../json.js';
 import type { Manifest } from '../../manifest/types.js';
-import { parseSavedPlan } from '../../plan/saved.js';
+import { checkPlanDigest, parseSavedPlan } from '../../plan/saved.js';
 import { hasChanges, type Plan } from '../../plan/types.js';
 import { renderApplyResultText } from '../../render/apply-result.js';
 import { renderApplyResultJson } from '../../render/json.js';
@@ -17,7 +17,8 @@ import type { Style } from '../../render/style.js';
 import { renderPlanText } from '../../render/text.js';
 import { targetWords } from '../../render/wording.js';
 import { fetchLiveState } from '../../state/fetch.js';
-import { openStateRecord } from '../../state/record.js';
+import { fingerprintKeysOf } from '../../state/fingerprint.js';
+import { forgetLegacyFingerprintKey, openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
 import { INTERRUPTED_EXIT_CODE, type CliIo, type InputStream } from '../io.js';
 import {
@@ -28,7 +29,9 @@ import {
   manifestForDestroy,
   manifestFolderOf,
   manifestScopeOf,
+  manifestSecretValues,
   planRun,
+  planSecretValues,
   projectsToRead,
   readManifest,
   statePathOf,
@@ -41,10 +44,7 @@ import { lockStateRecord } from '../state-access.js';
  * one is still current), show it, confirm, then apply it with progress and report the outcome.
  */
 export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> {
-  const saved =
-    args.planFile === undefined
-      ? undefined
-      : parseSavedPlan(await readFile(resolve(io.cwd, args.planFile), 'utf8'), args.planFile);
+  const saved = args.planFile === undefined ? undefined : await readSavedPlan(args.planFile, io);
   const manifest =
     saved !== undefined
       ? undefined
@@ -59,31 +59,43 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   const target = apiTargetOf(args, io);
   if (saved !== undefined) checkSavedPlanTarget(saved, target);
 
-  const lock = await lockStateRecord(statePath, args.isDestroy ? 'destroy' : 'apply', io, args.lockTimeoutMs);
   // Retries during the read go to stderr; during apply they join the progress output, named by address.
   let onEvent: (event: ApplyEvent) => void = (event) => {
     if (event.type === 'retrying') io.stderr.write(describeRetry(retryInfoOf(event)) + '\n');
   };
   const addresses = new Map<number, string>();
-  const api = connect(args, io, (info) => {
-    const address = info.agentId === undefined ? undefined : addresses.get(info.agentId);
-    // The event counts the attempt about to be made, as apply's own retries do.
-    onEvent({
-      type: 'retrying',
-      ...(address === undefined ? {} : { address }),
-      operation: info.operation,
-      attempt: info.attempt + 1,
-      delay_ms: info.delayMs,
-      reason: info.reason,
-    });
-  });
+  const secrets = saved === undefined ? manifestSecretValues(manifest!) : planSecretValues(saved, io.env);
+  const api = connect(
+    args,
+    io,
+    (info) => {
+      const address = info.agentId === undefined ? undefined : addresses.get(info.agentId);
+      // The event counts the attempt about to be made, as apply's own retries do.
+      onEvent({
+        type: 'retrying',
+        ...(address === undefined ? {} : { address }),
+        operation: info.operation,
+        attempt: info.attempt + 1,
+        delay_ms: info.delayMs,
+        reason: info.reason,
+      });
+    },
+    secrets,
+  );
+  // Taken once the arguments and settings are known good, so that no error before the try leaves it behind.
+  const lock = await lockStateRecord(statePath, args.isDestroy ? 'destroy' : 'apply', io, args.lockTimeoutMs).catch(
+    async (error: unknown) => {
+      await api.close();
+      throw error;
+    },
+  );
   try {
     const records = await openStateRecord(statePath);
     const clock = io.clock ?? systemClock;
     const sources = {
       env: io.env,
       readFile: (path: string) => readFile(path),
-      fingerprintKey: records.current().fingerprint_key,
+      fingerprintKeys: fingerprintKeysOf(io.env, records.current()),
     };
     const record = records.current();
     const snapshot = await fetchLiveState(api, saved?.created_from.projects ?? projectsToRead(manifest!, record));
@@ -96,7 +108,16 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       const scope = args.isDestroy
         ? { files: {}, unread: [], isWhole: true }
         : await manifestScopeOf(manifest!, record, statePath, io);
-      plan = await planRun({ api, manifest: manifest!, live: snapshot.live, record, args, target, scope });
+      plan = await planRun({
+        api,
+        manifest: manifest!,
+        live: snapshot.live,
+        record,
+        args,
+        target,
+        fingerprintKeys: sources.fingerprintKeys,
+        scope,
+      });
     }
 
     const deleteRelated = saved === undefined ? deleteRelatedWarning(plan, args) : null;
@@ -118,6 +139,7 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       api,
       records,
       env: io.env,
+      fingerprintKeys: sources.fingerprintKeys,
       readFile: sources.readFile,
       clock,
       onEvent: (event) => onEvent(event),
@@ -128,9 +150,11 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       ...((args.maxDeletes ?? plan.options.max_deletes) === undefined
         ? {}
         : { maxDeletes: args.maxDeletes ?? plan.options.max_deletes }),
-      backup: { dir: join(dirname(statePath), 'backups'), documents: snapshot.documents },
+      backup: { dir: join(dirname(statePath), 'backups'), documents: snapshot.documents, keep: args.keepBackups },
     });
     await progress.finish();
+    // Every agent of the plan has stored its re-keyed fingerprints by now (no-ops too).
+    if (!result.interrupted) await forgetLegacyFingerprintKey(records);
 
     if (args.json) io.stdout.write(renderApplyResultJson(result));
     else io.stdout.write(renderApplyResultText(result, style) + manifestLocations(result, manifest, style));
@@ -139,6 +163,33 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
   } finally {
     await api.close();
     await lock.release();
+  }
+}
+
+/**
+ * The saved plan at `file`, checked: its shape and consistency, and its digest under the key it was
+ * made with (derived from the environment and the plan's lineage), before anything else is read.
+ */
+async function readSavedPlan(file: string, io: CliIo): Promise<Plan> {
+  const saved = parseSavedPlan(await readPlanFile(file, io), file);
+  checkPlanDigest(saved, fingerprintKeysOf(io.env, { lineage: saved.plan.created_from.state_lineage }), file);
+  return saved.plan;
+}
+
+async function readPlanFile(file: string, io: CliIo): Promise<string> {
+  try {
+    return await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    const reason =
+      errnoCode(error) === 'ENOENT'
+        ? 'there is no such file'
+        : errnoCode(error) === 'EISDIR'
+          ? 'it is a folder'
+          : (error as Error).message;
+    throw new CekuraformError('plan_unreadable', `cannot read the saved plan ${file}: ${reason}`, {
+      meta: { file },
+      hint: 'give the file `cekuraform plan --out FILE` wrote',
+    });
   }
 }
 

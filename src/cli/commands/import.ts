@@ -5,7 +5,15 @@ import type { Manifest, ManifestAgent } from '../../manifest/types.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ImportArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { connect, describeRetry, manifestFolderOf, manifestScopeOf, readManifest, statePathOf } from '../session.js';
+import {
+  connect,
+  describeRetry,
+  manifestFolderOf,
+  manifestScopeOf,
+  manifestSecretValues,
+  readManifest,
+  statePathOf,
+} from '../session.js';
 import { lockStateRecord, unknownAddress } from '../state-access.js';
 
 /**
@@ -34,7 +42,12 @@ export async function importCommand(args: ImportArgs, io: CliIo): Promise<number
     }
     refuseRebinding(agent, args.agentId, bound);
 
-    const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'));
+    const api = connect(
+      args,
+      io,
+      (info) => io.stderr.write(describeRetry(info) + '\n'),
+      manifestSecretValues(manifest),
+    );
     const wire = await readAgent(api, args.agentId).finally(() => api.close());
     if (wire.project !== agent.project) {
       throw new CekuraformError(

@@ -1,10 +1,14 @@
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { CekuraformError } from '../../errors.js';
+import { savedPlanText } from '../../plan/saved.js';
 import { hasChanges } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/json.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
 import { fetchLiveState } from '../../state/fetch.js';
+import { fingerprintKeysOf } from '../../state/fingerprint.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -16,6 +20,7 @@ import {
   describeRetry,
   manifestFolderOf,
   manifestScopeOf,
+  manifestSecretValues,
   maxDeletesWarning,
   planRun,
   projectsToRead,
@@ -27,6 +32,7 @@ import {
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const manifest = await readManifest(args.files, io, args);
+  if (args.out !== undefined) await checkPlanFolder(args.out, io);
   const statePath = statePathOf(args.state, io, manifest.environment, manifestFolderOf(manifest, io));
   const records = await openStateRecord(statePath);
   if (records.current().serial === 0) {
@@ -34,15 +40,24 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     const warning = await missingRecordWarning(statePath, pinned, io);
     if (warning !== null) io.stderr.write(`warning: ${warning}\n`);
   }
-  // A saved plan and the later apply must share the record's lineage and fingerprint key.
+  // A saved plan and the later apply must share the record's lineage (it salts the fingerprint key).
   if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
 
-  const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'));
+  const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'), manifestSecretValues(manifest));
   try {
     const record = records.current();
     const { live } = await fetchLiveState(api, projectsToRead(manifest, record));
     const scope = await manifestScopeOf(manifest, record, statePath, io);
-    const result = await planRun({ api, manifest, live, record, args, target: apiTargetOf(args, io), scope });
+    const result = await planRun({
+      api,
+      manifest,
+      live,
+      record,
+      args,
+      target: apiTargetOf(args, io),
+      fingerprintKeys: fingerprintKeysOf(io.env, record),
+      scope,
+    });
 
     const maxDeletes = maxDeletesWarning(result);
     for (const warning of [maxDeletes, deleteRelatedWarning(result, args)])
@@ -53,8 +68,12 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
     else io.stdout.write(renderPlanText(result, styleFor(args, io.stdout, io), shown));
 
     if (args.out !== undefined) {
-      const file = resolve(io.cwd, args.out);
-      await writeFileAtomic(file, renderPlanJson(result));
+      // It names every secret's variable and fingerprint: readable by its owner only, as the state record.
+      await writeFileAtomic(resolve(io.cwd, args.out), savedPlanText(result, fingerprintKeysOf(io.env, record)), {
+        mode: 0o600,
+      }).catch((error: unknown) => {
+        throw planUnwritable(args.out!, (error as Error).message);
+      });
       if (!args.json)
         io.stderr.write(`Saved the plan to ${args.out}; apply it with \`cekuraform apply ${args.out}\`.\n`);
     }
@@ -62,4 +81,19 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   } finally {
     await api.close();
   }
+}
+
+/** Before anything is read from Cekura: `--out` must name a file in a folder that exists. */
+async function checkPlanFolder(out: string, io: CliIo): Promise<void> {
+  const file = resolve(io.cwd, out);
+  const folder = await stat(dirname(file)).catch(() => null);
+  if (folder === null || !folder.isDirectory()) throw planUnwritable(out, `the folder ${dirname(out)} does not exist`);
+  if ((await stat(file).catch(() => null))?.isDirectory() === true) throw planUnwritable(out, 'it is a folder');
+}
+
+function planUnwritable(out: string, reason: string): CekuraformError {
+  return new CekuraformError('plan_unwritable', `cannot save the plan to ${out}: ${reason}`, {
+    meta: { file: out },
+    hint: 'give --out a file in a folder that exists',
+  });
 }

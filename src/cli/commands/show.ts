@@ -10,7 +10,7 @@ import { styleFor } from '../session.js';
 
 /** `cekuraform show PLANFILE`: prints a saved plan as `plan` printed it (text, Markdown or JSON); sends no request. */
 export async function showCommand(args: ShowArgs, io: CliIo): Promise<number> {
-  const plan = parseSavedPlan(await readFile(resolve(io.cwd, args.planFile), 'utf8'), args.planFile);
+  const { plan } = parseSavedPlan(await readFile(resolve(io.cwd, args.planFile), 'utf8'), args.planFile);
   if (args.json) io.stdout.write(renderPlanJson(plan));
   else if (args.markdown) io.stdout.write(renderPlanMarkdown(plan));
   else io.stdout.write(renderPlanText(plan, styleFor(args, io.stdout, io)));
