@@ -16,7 +16,7 @@ import { createApplyProgress, type ProgressMode } from '../../render/progress.js
 import type { Style } from '../../render/style.js';
 import { renderPlanText } from '../../render/text.js';
 import { targetWords } from '../../render/wording.js';
-import { fetchLiveState } from '../../state/fetch.js';
+import { expectedAgentIds, fetchLiveState } from '../../state/fetch.js';
 import { fingerprintKeysOf } from '../../state/fingerprint.js';
 import { forgetLegacyFingerprintKey, openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
@@ -98,7 +98,10 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       fingerprintKeys: fingerprintKeysOf(io.env, records.current()),
     };
     const record = records.current();
-    const snapshot = await fetchLiveState(api, saved?.created_from.projects ?? projectsToRead(manifest!, record));
+    const projects = saved?.created_from.projects ?? projectsToRead(manifest!, record);
+    const plannedAddresses =
+      saved?.resource_changes.map((change) => change.address) ?? manifest!.agents.map((agent) => agent.address);
+    const snapshot = await fetchLiveState(api, projects, expectedAgentIds(record, plannedAddresses, projects));
 
     let plan: Plan;
     if (saved !== undefined) {
