@@ -39,6 +39,8 @@ export interface InterpolationContext {
   vars: ReadonlyMap<string, JsonValue> | null;
   /** The `--env` environment, named when a var is not declared for it. */
   environment: string | undefined;
+  /** False for `validate` without `--check-env`: a secret must be written as `${env:NAME}`, but NAME need not be set. */
+  requireSecretValues?: boolean;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -82,7 +84,7 @@ function visit(
   result: Interpolated,
 ): unknown {
   const secretPath = secretPathOf(path);
-  if (secretPath !== undefined) return readSecret(value, [...path], secretPath, context.env, result);
+  if (secretPath !== undefined) return readSecret(value, [...path], secretPath, context, result);
   if (typeof value === 'string') {
     return value.includes('${') ? interpolateString(value, [...path], context, result) : value;
   }
@@ -124,7 +126,7 @@ function readSecret(
   value: unknown,
   path: YamlPath,
   secretPath: SecretPath,
-  env: Record<string, string | undefined>,
+  context: InterpolationContext,
   result: Interpolated,
 ): unknown {
   const agentKey = String(path[1]);
@@ -145,7 +147,8 @@ function readSecret(
     return SENSITIVE_PLACEHOLDER;
   }
   const name = reference[1]!;
-  const secretValue = ownValue(env, name);
+  const secretValue = ownValue(context.env, name);
+  if ((secretValue === undefined || secretValue === '') && context.requireSecretValues === false) return value;
   if (secretValue === undefined || secretValue === '') {
     result.issues.push(unsetVariable(path, name, secretValue === '' ? 'is empty' : 'is not set'));
   } else {
