@@ -61,6 +61,7 @@ export async function resolveAgent(
     ...(input.mock_tools_enabled === undefined ? {} : { mock_tools_enabled: input.mock_tools_enabled }),
     secrets: [...context.secrets].sort((a, b) => compareStrings(a.path, b.path)),
     knowledge_base_sources: knowledgeBase.sources,
+    file: parsed.file,
     // Located when read: only error messages need it, and locating needs the file's yaml Document.
     get location() {
       return parsed.locate(['agents', key], 'key');

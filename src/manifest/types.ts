@@ -46,6 +46,8 @@ export interface ManifestAgent {
   secrets: ResolvedSecret[];
   /** Local files behind `doc.knowledge_base_files`, keyed by file name. */
   knowledge_base_sources: Record<string, KnowledgeBaseSource>;
+  /** The manifest file it is written in: `location.file`, known without locating (which builds the file's yaml Document). */
+  file: string;
   /** Where `agents.<key>` is written. */
   location: SourceLocation;
   /**

@@ -225,7 +225,7 @@ function planAgent(
   const recorded = live !== undefined && entry?.id === live.id ? entry : undefined;
   const desired = effectiveDesired(agent, live?.doc);
   const secrets = planSecrets(agent, recorded, fingerprintKeys);
-  const file = scope.files[agent.location.file];
+  const file = scope.files[agent.file];
   // Digesting every unit of every agent took a third of a 1000-agent plan's CPU; only apply and a saved or JSON plan read them.
   const recordUpdate: RecordUpdate = lazyProperty(
     { secrets: secrets.fingerprints, ...(file === undefined ? {} : { file }) },

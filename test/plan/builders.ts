@@ -32,6 +32,7 @@ export function agent(key: string, doc: AgentDoc, extra: Partial<ManifestAgent> 
     doc: { name: key, ...doc },
     secrets: [],
     knowledge_base_sources: {},
+    file: 'agents.yaml',
     location: { file: 'agents.yaml', line: 1, col: 1 },
     locateField: () => undefined,
     ...extra,
