@@ -1109,3 +1109,13 @@ describe('plan: determinism and provenance', () => {
     });
   });
 });
+
+describe('plan: no locating', () => {
+  it("plans without reading an agent's location, which would build its file's yaml Document", () => {
+    const desired = agent('support', { name: 'Support', description: 'Answers support calls.' });
+    Object.defineProperty(desired, 'location', {
+      get: () => expect.unreachable('location read while planning'),
+    });
+    expect(only(planOf([desired])).action).toBe('create');
+  });
+});
