@@ -9,6 +9,9 @@ export function asCekuraformError(error: unknown): CekuraformError {
   return new InternalError(`unexpected error: ${message}`, { cause: error });
 }
 
+/** Manifest errors shown per file; a file that is not a manifest at all would otherwise fill the terminal. */
+const MAX_ISSUES_SHOWN_PER_FILE = 20;
+
 /**
  * The text form: `error: <what failed>`, `  at file:line:col`, `hint: <the fix>`. No stack trace
  * unless `debug` (CEKURAFORM_DEBUG=1), and then only for bugs.
@@ -16,7 +19,15 @@ export function asCekuraformError(error: unknown): CekuraformError {
 export function renderErrorText(error: CekuraformError, style: Style, debug: boolean): string {
   const lines: string[] = [];
   if (error instanceof ManifestError) {
-    for (const issue of error.issues) lines.push(...issueLines(issue, 'error', style));
+    const shownPerFile = new Map<string, number>();
+    for (const issue of error.issues) {
+      const shown = shownPerFile.get(issue.file) ?? 0;
+      shownPerFile.set(issue.file, shown + 1);
+      if (shown < MAX_ISSUES_SHOWN_PER_FILE) lines.push(...issueLines(issue, 'error', style));
+    }
+    for (const [file, count] of shownPerFile)
+      if (count > MAX_ISSUES_SHOWN_PER_FILE)
+        lines.push(`… and ${count - MAX_ISSUES_SHOWN_PER_FILE} more in ${file} (--json lists them all)`);
     lines.push(`${error.message}; nothing was sent.`);
   } else {
     lines.push(`${style.error('error:')} ${error.message}`);

@@ -103,3 +103,32 @@ describe.each(INVALID_MANIFESTS)('a manifest with $name', ({ manifest, stderr, i
     expect(scenario.emulator.requests()).toEqual([]);
   });
 });
+
+describe('a file that is not a manifest (`-f /etc/shadow`)', () => {
+  let scenario: Scenario;
+  beforeEach(async () => {
+    scenario = await startScenario();
+    const lines = Array.from({ length: 25 }, (_, index) => `user${index}:$6$hashSECRET${index}:19000:0:99999:7:::`);
+    await scenario.write('shadow', lines.join('\n') + '\n');
+  });
+  afterEach(() => scenario.close());
+
+  it('locates each unknown key without echoing the lines, and caps the errors shown', async () => {
+    const result = await scenario.run(['validate', '-f', 'shadow', '--no-color']);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain('SECRET');
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+    expect(errors).toHaveLength(20);
+    expect(errors[0]).toBe('error: […]: unknown key (not a name, 38 characters)');
+    expect(result.stderr).toContain('  at shadow:1:1\n');
+    expect(result.stderr).toContain(
+      '… and 5 more in shadow (--json lists them all)\nmanifest has 25 errors; nothing was sent.\n',
+    );
+    expect(scenario.emulator.requests()).toEqual([]);
+
+    const json = await scenario.run(['validate', '-f', 'shadow', '--json']);
+    expect(json.stdout).not.toContain('SECRET');
+    expect(JSON.parse(json.stdout).error.meta.issues).toHaveLength(25);
+  });
+});
