@@ -11,6 +11,27 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /**
+ * A record for keys that users or the server choose (item names, object keys): it has no prototype,
+ * so `constructor`, `toString` or `__proto__` are keys like any other. Read one with `ownValue`,
+ * since a record that went through JSON or `structuredClone` has the usual prototype again.
+ */
+export function keyedRecord<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  for (const [key, value] of entries) record[key] = value;
+  return record;
+}
+
+/** `record[key]` when the record itself holds `key`; never a member inherited from `Object.prototype`. */
+export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** `record[key] = value` that defines an own key even for `__proto__` on an object with the usual prototype. */
+export function setOwnValue<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/**
  * Deepest nesting of lists and mappings a manifest file or an API response may have. Reading, diffing
  * and rendering are recursive; a value nested thousands deep (mock data) overflowed the stack there.
  */
@@ -45,7 +66,7 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (isJsonObject(value)) {
-    const sorted: Record<string, unknown> = {};
+    const sorted = keyedRecord<unknown>();
     for (const key of Object.keys(value).sort()) {
       if (value[key] !== undefined) sorted[key] = sortKeys(value[key]);
     }
@@ -120,7 +141,7 @@ export function getAtPointer(root: unknown, pointer: string): unknown {
   let current: unknown = root;
   for (const token of splitPointer(pointer)) {
     if (Array.isArray(current)) current = current[Number(token)];
-    else if (isJsonObject(current)) current = current[token];
+    else if (isJsonObject(current)) current = ownValue(current, token);
     else return undefined;
   }
   return current;
@@ -133,18 +154,18 @@ export function setAtPointer(root: JsonObject, pointer: string, value: JsonValue
   if (last === undefined) throw new Error('setAtPointer needs a non-empty pointer');
   let current: JsonObject | JsonValue[] = root;
   for (const token of tokens) {
-    const next: JsonValue | undefined = Array.isArray(current) ? current[Number(token)] : current[token];
+    const next: JsonValue | undefined = Array.isArray(current) ? current[Number(token)] : ownValue(current, token);
     if (isJsonObject(next) || Array.isArray(next)) {
       current = next;
     } else {
       const created: JsonObject = {};
       if (Array.isArray(current)) current[Number(token)] = created;
-      else current[token] = created;
+      else setOwnValue(current, token, created);
       current = created;
     }
   }
   if (Array.isArray(current)) current[Number(last)] = value;
-  else current[last] = value;
+  else setOwnValue(current, last, value);
 }
 
 /** Removes the value at `pointer` if present; returns whether something was removed. */
@@ -153,7 +174,7 @@ export function deleteAtPointer(root: JsonObject, pointer: string): boolean {
   const last = tokens.pop();
   if (last === undefined) return false;
   const parent = getAtPointer(root, tokens.length ? joinPointer(...tokens) : '');
-  if (!isJsonObject(parent) || !(last in parent)) return false;
+  if (!isJsonObject(parent) || !Object.hasOwn(parent, last)) return false;
   delete parent[last];
   return true;
 }

@@ -232,9 +232,10 @@ export function createApiClient(options: ApiClientOptions): CekuraApi {
 
     findAgentsByName: async (project, name) => {
       const operation = `finding agents named ${JSON.stringify(name)} in project ${project}`;
-      const found = await listAgentPages(project, operation, { q: name });
-      // `q` is a search, not an exact match.
-      return found.filter((agent) => agent.name === name);
+      const stored = name.trim();
+      const found = await listAgentPages(project, operation, { q: stored });
+      // `q` is a search, not an exact match; the server stores names trimmed (DRF trims text fields).
+      return found.filter((agent) => agent.name.trim() === stored);
     },
 
     getAgent: (id) =>

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assertNever, StalePlanError } from '../errors.js';
-import { setAtPointer, type JsonObject } from '../json.js';
+import { ownValue, setAtPointer, type JsonObject } from '../json.js';
 import type { BodyInsert, WriteRequest } from '../plan/types.js';
 import { fingerprintSecret, type FingerprintKeys } from '../state/fingerprint.js';
 
@@ -36,7 +36,7 @@ export async function resolveInserts(request: WriteRequest, sources: InsertSourc
 async function readInsert(insert: BodyInsert, sources: InsertSources): Promise<string> {
   switch (insert.source) {
     case 'env': {
-      const value = sources.env[insert.env];
+      const value = ownValue(sources.env, insert.env);
       if (value === undefined) {
         throw new StalePlanError(`environment variable ${insert.env} is not set; the plan sends it as ${insert.path}`, {
           meta: { env: insert.env, path: insert.path },

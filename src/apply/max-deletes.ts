@@ -7,7 +7,10 @@ export function listDeletes(plan: Plan): string[] {
     if (change.action === 'delete') return [change.address];
     return change.items
       .filter((item) => item.action === 'delete')
-      .map((item) => `${change.address} ${item.set}/${item.name}`);
+      .map(
+        (item) =>
+          `${change.address} ${item.set}/${item.name}${item.reason === 'duplicate_name' ? ` (id ${item.id})` : ''}`,
+      );
   });
 }
 

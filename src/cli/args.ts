@@ -83,6 +83,10 @@ export interface EmulatorArgs {
 }
 
 export interface ForceUnlockArgs {
+  /** The id of the lock to remove, as the lock error printed it; needed with `force`. */
+  lockId: string | undefined;
+  /** Remove a lock whose holder may still run (on this host, or another); only with `lockId`. */
+  force: boolean;
   state: string | undefined;
   /** `--env NAME`: the environment whose state record to unlock. */
   env: string | undefined;
@@ -334,7 +338,11 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     )
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(4010))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
-    .option('--data <file>', 'file that keeps the agents across restarts', DEFAULT_EMULATOR_DATA)
+    .option(
+      '--data <file>',
+      'file that keeps the agents across restarts (saved before each answer)',
+      DEFAULT_EMULATOR_DATA,
+    )
     .option('--in-memory', 'keep agents in memory only')
     .addOption(
       new Option('--latency <ms>', 'delay added to every API request').argParser(nonNegativeInteger).default(0),
@@ -360,15 +368,23 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
 
   program
     .command('force-unlock')
-    .description('remove the lock of a state record left by a run that cannot release it')
+    .description(
+      'remove the lock of a state record left by a run that cannot release it (a gone process of this host; any other with --force LOCK_ID)',
+    )
+    .argument('[lock-id]', 'the id of the lock, as the lock error prints it')
+    .option('--force', 'remove the lock even if its holder may still run; needs LOCK_ID')
     .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
     .addOption(environmentOption())
-    .action((options) =>
+    .action((lockId, options) => {
+      if (options.force === true && lockId === undefined)
+        throw new UsageError('--force needs the id of the lock to remove', {
+          hint: 'the lock error prints it: `cekuraform force-unlock --force LOCK_ID`',
+        });
       accept({
         command: 'force-unlock',
-        args: { state: options.state, env: options.env },
-      }),
-    );
+        args: { lockId, force: options.force === true, state: options.state, env: options.env },
+      });
+    });
 
   withOutput(withConnection(program.command('export').description('write a manifest of live agents, to adopt them')))
     .addOption(new Option('--project <id>', 'the project to export').argParser(positiveInteger).makeOptionMandatory())

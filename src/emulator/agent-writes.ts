@@ -2,7 +2,7 @@ import { descriptionPlaceholders } from '../cekura/fields.js';
 import type { ApiGeneration } from '../cekura/generation.js';
 import { compareStrings } from '../compare.js';
 import { assertNever } from '../errors.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import { isJsonObject, keyedRecord, ownValue, type JsonObject, type JsonValue } from '../json.js';
 import type { NextIds, StoredAgent, StoredDynamicVariable, StoredKnowledgeBaseFile, StoredMockTool } from './types.js';
 import type { AgentWrite, ObjectWrite } from './validate-agent.js';
 import type { MockToolWrite } from './validate-mock-tools.js';
@@ -77,10 +77,10 @@ function mergeObject(current: JsonObject, write: ObjectWrite): JsonObject {
 
 /** RFC 7386: keys absent from the patch stay, `null` removes, objects merge recursively, anything else replaces. */
 function mergePatch(target: JsonValue | undefined, patch: JsonObject): JsonObject {
-  const merged: JsonObject = isJsonObject(target) ? { ...target } : {};
+  const merged: JsonObject = keyedRecord(isJsonObject(target) ? Object.entries(target) : []);
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete merged[key];
-    else merged[key] = isJsonObject(value) ? mergePatch(merged[key], value) : value;
+    else merged[key] = isJsonObject(value) ? mergePatch(ownValue(merged, key), value) : value;
   }
   return merged;
 }
@@ -131,7 +131,8 @@ function writeDynamicVariables(
   items: DynamicVariableWrite[],
   nextId: NextId,
 ): StoredDynamicVariable[] {
-  const idByName = new Map(current.map((variable) => [variable.name, variable.id]));
+  // Of two stored variables of one name (see `duplicateItem`), a write keeps the older.
+  const idByName = new Map([...current].reverse().map((variable) => [variable.name, variable.id]));
   return items
     .map((item) => ({
       id: idByName.get(item.name) ?? nextId('dynamic_variable'),

@@ -26,6 +26,11 @@ const faultsPatchSchema = z
     commit_then_504: z.object({ count, kinds: kinds.optional() }).strict(),
     /** The next `count` matching requests (default: any) lose their connection, before or after committing. */
     drop: z.object({ count, kinds: kinds.optional(), after_commit: z.boolean().optional() }).strict(),
+    /**
+     * The next `count` list requests for a page after the first see the project as if its first agent had been
+     * deleted since page 1 (DRF page-number pagination): the agent at the page boundary is in no page.
+     */
+    list_shift: z.object({ count }).strict(),
     /** By agent id: every toggle of that agent fails with `error`, or stays in_progress for ever. */
     toggles: z.record(
       z.string().regex(/^\d+$/),
@@ -114,11 +119,19 @@ export class FaultState {
     return true;
   }
 
+  /** Whether this list page is read as if an agent before it had been deleted since the first page. */
+  takeListShift(page: number): boolean {
+    const fault = this.#faults.list_shift;
+    if (fault === undefined || page < 2) return false;
+    this.#consume('list_shift', fault);
+    return true;
+  }
+
   toggleFault(agentId: number): ToggleFault | undefined {
     return this.#faults.toggles?.[String(agentId)];
   }
 
-  #consume(key: 'rate_limit' | 'errors' | 'drop' | 'commit_then_504', fault: { count: number }): void {
+  #consume(key: 'rate_limit' | 'errors' | 'drop' | 'commit_then_504' | 'list_shift', fault: { count: number }): void {
     if (fault.count > 1) fault.count -= 1;
     else delete this.#faults[key];
   }

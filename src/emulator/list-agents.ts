@@ -22,6 +22,7 @@ export function listAgents(request: ApiRequest, context: EmulatorContext): Reply
     if (search !== '' && !matchesSearch(agent, search, context.settings.api)) continue;
     matches.push(agent);
   }
+  if (context.faults.takeListShift(page)) matches.shift();
   const pageCount = Math.max(1, Math.ceil(matches.length / pageSize));
   if (page > pageCount) throw new ReplyError(detailReply(404, 'Invalid page.'));
 

@@ -56,23 +56,20 @@ function invalidData(path: string, options: { cause?: unknown }): CekuraformErro
 }
 
 /**
- * Saves the data file at most once per `delayMs` however many writes arrive (write-behind), each
- * save atomic. `flush` writes what is pending at once; the emulator calls it on close.
+ * The data file, saved atomically before the emulator answers a request that changed something
+ * (`flush`), so an acknowledged write survives a kill and no id handed out is given again after a
+ * restart. Concurrent requests share saves: a save covers every change made before it started.
  */
-export class WriteBehindFile {
+export class DataFile {
   readonly #path: string;
   readonly #snapshot: () => EmulatorData;
-  readonly #delayMs: number;
   #isDirty = false;
-  #timer: NodeJS.Timeout | undefined;
   /** The save in flight (or the last one); saves never overlap. */
   #saving: Promise<void> = Promise.resolve();
-  #failure: unknown;
 
-  constructor(path: string, snapshot: () => EmulatorData, delayMs: number) {
+  constructor(path: string, snapshot: () => EmulatorData) {
     this.#path = path;
     this.#snapshot = snapshot;
-    this.#delayMs = delayMs;
   }
 
   /** Creates the file's folder; call once before the first save. */
@@ -82,22 +79,12 @@ export class WriteBehindFile {
 
   markDirty(): void {
     this.#isDirty = true;
-    this.#timer ??= setTimeout(() => {
-      this.flush().catch((error: unknown) => {
-        this.#failure = error;
-      });
-    }, this.#delayMs);
   }
 
-  /** Writes pending changes now; rejects with the error of this save or of an earlier timed one. */
+  /** Saves the changes made so far, unless a save since then holds them; rejects when that save failed. */
   async flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     this.#saving = this.#saving.catch(() => undefined).then(() => this.#saveIfDirty());
     await this.#saving;
-    const failure = this.#failure;
-    this.#failure = undefined;
-    if (failure !== undefined) throw failure;
   }
 
   async #saveIfDirty(): Promise<void> {
@@ -105,7 +92,6 @@ export class WriteBehindFile {
     this.#isDirty = false;
     try {
       await writeFileAtomic(this.#path, JSON.stringify(this.#snapshot()), { mode: 0o600 });
-      this.#failure = undefined;
     } catch (error) {
       this.#isDirty = true;
       throw new CekuraformError('emulator_data_unwritable', `cannot write the emulator data file ${this.#path}`, {

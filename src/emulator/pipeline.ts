@@ -18,6 +18,8 @@ export interface Pipeline {
   /** Used for URLs in responses when a request has no usable Host header. */
   fallbackBase: string;
   isClosed(): boolean;
+  /** Saves what requests changed (the data file); awaited before any answer, so an acknowledged write is durable. */
+  persist(): Promise<void>;
 }
 
 const API_KEY_HEADER = 'x-cekura-api-key';
@@ -35,10 +37,9 @@ export async function serveRequest(
 
   if (url.pathname.startsWith('/_emulator/')) {
     const refusal = authFailure(request, pipeline.apiKey) ?? (bodyText === undefined ? tooLarge() : undefined);
-    sendReply(
-      response,
-      refusal ?? handleAdmin(method, url.pathname, bodyText ?? '', request.headers['content-type'], pipeline.admin),
-    );
+    const reply =
+      refusal ?? handleAdmin(method, url.pathname, bodyText ?? '', request.headers['content-type'], pipeline.admin);
+    sendReply(response, (await savedOrFailure(pipeline)) ?? reply);
     return;
   }
 
@@ -55,8 +56,9 @@ export async function serveRequest(
   };
   const outcome = answerApiRequest(request, route, apiRequest, bodyText !== undefined, pipeline);
   const agentId = outcome.agentId ?? route.agentId;
+  const saveFailure = await savedOrFailure(pipeline);
   if (outcome.reply === undefined) response.destroy();
-  else sendReply(response, outcome.reply);
+  else sendReply(response, saveFailure ?? outcome.reply);
   pipeline.log.record({ method, url, status: outcome.reply?.status ?? null, kind: route.kind, agentId });
 }
 
@@ -93,6 +95,16 @@ function answerApiRequest(
   if (reply.status < 300 && faults.takeCommitThen504(route.kind))
     return { reply: detailReply(504, 'Gateway timeout.'), agentId: reply.agentId };
   return { reply, agentId: reply.agentId };
+}
+
+/** Saves what the request changed before it is answered; a 500 to send instead when the save failed. */
+async function savedOrFailure(pipeline: Pipeline): Promise<Reply | undefined> {
+  try {
+    await pipeline.persist();
+    return undefined;
+  } catch (error) {
+    return detailReply(500, `Internal emulator error: ${(error as Error).message}`);
+  }
 }
 
 function runHandler(route: Route, request: ApiRequest, context: EmulatorContext): Reply {

@@ -8,20 +8,17 @@ import type { JsonValue } from '../json.js';
 import type { AdminTarget } from './admin.js';
 import type { EmulatorContext } from './context.js';
 import { FaultState, type FaultsPatch } from './faults.js';
-import { loadData, WriteBehindFile, type EmulatorData } from './persistence.js';
+import { DataFile, loadData, type EmulatorData } from './persistence.js';
 import { serveRequest, type Pipeline } from './pipeline.js';
 import { renderAgent } from './render.js';
 import { RequestLog } from './request-log.js';
-import { AgentStore } from './store.js';
+import { AgentStore, type DuplicableSet } from './store.js';
 import { ToggleTasks } from './toggles.js';
 import type { DeletionRecord, RequestLogEntry } from './types.js';
 import { writeOnlyValues } from './write-only.js';
 
 /** The key the emulator accepts when none is given; public on purpose, it guards nothing real. */
 export const EMULATOR_DEFAULT_API_KEY = 'cekura-emulator-dev-key';
-
-/** A burst of writes is saved once per this many milliseconds. */
-const SAVE_DELAY_MS = 200;
 
 export interface EmulatorOptions {
   /** The generation of Cekura's API to answer as; default `2026-06`, the pages' (NOTES.md). */
@@ -61,6 +58,8 @@ export interface EmulatorHandle {
   clearFaults(): void;
   /** Marks a mock tool as used by `subscriberCount` agents (`is_shared`); throws for an unknown tool. */
   markShared(toolId: number, subscriberCount: number): void;
+  /** Test-only: adds a copy of an item under a new id (two items of one name); returns the new id, throws for an unknown item. */
+  duplicateItem(agentId: number, set: DuplicableSet, itemId: number): number;
   /** Each agent deletion, oldest first. */
   deletions(): DeletionRecord[];
   /** Every agent as the API would return it, by id. */
@@ -77,7 +76,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const dataFile = options.dataFile ?? null;
   const data = dataFile === null ? undefined : await loadData(dataFile);
 
-  let file: WriteBehindFile | undefined;
+  let file: DataFile | undefined;
   const onChange = () => file?.markDirty();
   const api = options.api ?? DEFAULT_API_GENERATION;
   const store = new AgentStore(onChange, api);
@@ -92,7 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   store.restore(data);
   toggles.restore(data?.toggles);
   if (dataFile !== null) {
-    file = new WriteBehindFile(dataFile, snapshot, SAVE_DELAY_MS);
+    file = new DataFile(dataFile, snapshot);
     await file.prepare();
   }
 
@@ -134,6 +133,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs: options.latencyMs ?? 0,
     fallbackBase: url,
     isClosed: () => isClosed,
+    persist: async () => {
+      await file?.flush();
+    },
   };
   server.on('request', (request, response) => {
     serveRequest(request, response, pipeline).catch(() => response.destroy());
@@ -148,6 +150,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearFaults: () => faults.clear(),
     markShared: (toolId, subscriberCount) => {
       if (!store.markShared(toolId, subscriberCount)) throw new Error(`the emulator has no mock tool ${toolId}`);
+    },
+    duplicateItem: (agentId, set, itemId) => {
+      const id = store.duplicateItem(agentId, set, itemId);
+      if (id === undefined) throw new Error(`the emulator's agent ${agentId} has no ${set} item ${itemId}`);
+      return id;
     },
     deletions: () => store.deletions(),
     agents: () =>

@@ -10,13 +10,22 @@ export interface StoreSnapshot {
   agents: StoredAgent[];
 }
 
+/** The sets of an agent whose items have ids. */
+export type DuplicableSet = 'mock_tools' | 'dynamic_variables' | 'knowledge_base_files';
+
+const ID_KINDS: Readonly<Record<DuplicableSet, keyof NextIds>> = {
+  mock_tools: 'mock_tool',
+  dynamic_variables: 'dynamic_variable',
+  knowledge_base_files: 'knowledge_base_file',
+};
+
 function firstIds(): NextIds {
   return { agent: 1, mock_tool: 1, dynamic_variable: 1, knowledge_base_file: 1 };
 }
 
 /**
  * The agents, by id. The map's insertion order is id order (ids only grow), so listing needs no
- * sort. `onChange` is called after every change, for the write-behind data file.
+ * sort. `onChange` is called after every change, for the data file.
  */
 export class AgentStore {
   #agents = new Map<number, StoredAgent>();
@@ -84,6 +93,22 @@ export class AgentStore {
     tool.subscriber_count = subscriberCount;
     this.#onChange();
     return true;
+  }
+
+  /**
+   * Adds a copy of an item under a new id, so the agent holds two items of one name: what a server
+   * without the API's uniqueness check could hold. The new id, or undefined when there is no such item.
+   */
+  duplicateItem(agentId: number, set: DuplicableSet, itemId: number): number | undefined {
+    const agent = this.#agents.get(agentId);
+    const items: { id: number }[] | undefined = agent?.[set];
+    const item = items?.find((candidate) => candidate.id === itemId);
+    if (agent === undefined || items === undefined || item === undefined) return undefined;
+    const copy = { ...structuredClone(item), id: this.#nextId(ID_KINDS[set]) };
+    items.push(copy);
+    this.#indexTools(agent);
+    this.#onChange();
+    return copy.id;
   }
 
   deletions(): DeletionRecord[] {

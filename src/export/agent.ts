@@ -1,7 +1,15 @@
 import type { MockToolDoc } from '../cekura/agent-doc.js';
 import { descriptionPlaceholders, SERVER_DEFAULTS } from '../cekura/fields.js';
 import { compareStrings } from '../compare.js';
-import { deleteAtPointer, isJsonObject, joinPointer, setAtPointer, type JsonObject, type JsonValue } from '../json.js';
+import {
+  deleteAtPointer,
+  isJsonObject,
+  joinPointer,
+  keyedRecord,
+  setAtPointer,
+  type JsonObject,
+  type JsonValue,
+} from '../json.js';
 import { agentSchema } from '../manifest/schema.js';
 import type { LiveAgent } from '../state/types.js';
 import type { SuggestedSecret } from './types.js';
@@ -108,7 +116,7 @@ function firstIndexOrEnd(path: PropertyKey[]): number {
 
 /** Without null members, and without objects that are left empty; lists are kept whole. */
 function withoutNulls(object: JsonObject): JsonObject {
-  const result: JsonObject = {};
+  const result: JsonObject = keyedRecord();
   for (const [key, value] of Object.entries(object)) {
     const kept = isJsonObject(value) ? withoutNulls(value) : value;
     if (kept === null || (isJsonObject(kept) && Object.keys(kept).length === 0)) continue;

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { assertNever, CekuraformError, errnoCode } from '../errors.js';
 import type { ManifestFileRef } from './file.js';
@@ -10,14 +10,18 @@ const YAML_FILE = /\.ya?ml$/;
 
 /**
  * The manifest files to read: each path a file, or a directory whose `*.yaml`/`*.yml` files (not
- * sub-directories) are read in name order; no paths means `cekura.yaml` or `agents.yaml` in `cwd`.
+ * sub-directories; symbolic links followed to files) are read in name order; no paths means
+ * `cekura.yaml` or `agents.yaml` in `cwd`. A file reached twice (by two paths or links) is read once.
  */
 export async function findManifestFiles(paths: string[], cwd: string): Promise<ManifestFileRef[]> {
   if (paths.length === 0) return [await findDefaultManifest(cwd)];
   const refs: ManifestFileRef[] = [];
+  const seen = new Set<string>();
   for (const path of paths) {
     for (const ref of await expandPath(path, cwd)) {
-      if (!refs.some((seen) => seen.absolute === ref.absolute)) refs.push(ref);
+      const real = await realpath(ref.absolute);
+      if (!seen.has(real)) refs.push(ref);
+      seen.add(real);
     }
   }
   return refs;
@@ -55,8 +59,16 @@ async function expandPath(path: string, cwd: string): Promise<ManifestFileRef[]>
       return [{ file: path, absolute }];
     case 'directory': {
       const entries = await readdir(absolute, { withFileTypes: true });
-      const names = entries
-        .filter((entry) => entry.isFile() && YAML_FILE.test(entry.name))
+      const candidates = entries.filter(
+        (entry) => (entry.isFile() || entry.isSymbolicLink()) && YAML_FILE.test(entry.name),
+      );
+      const isFile = await Promise.all(
+        candidates.map(async (entry) =>
+          entry.isFile() ? true : linksToFile(join(path, entry.name), join(absolute, entry.name)),
+        ),
+      );
+      const names = candidates
+        .filter((_, index) => isFile[index])
         .map((entry) => entry.name)
         .sort();
       if (names.length === 0)
@@ -67,6 +79,25 @@ async function expandPath(path: string, cwd: string): Promise<ManifestFileRef[]>
       throw new CekuraformError('manifest_not_found', `manifest not found: ${path}`, { meta: { path } });
     default:
       return assertNever(kind, 'file kind');
+  }
+}
+
+/** Whether a symbolic link leads to a file (a link to a directory is skipped, as directories are); throws for a broken or looping one. */
+async function linksToFile(path: string, absolute: string): Promise<boolean> {
+  try {
+    return (await stat(absolute)).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem =
+      code === 'ENOENT'
+        ? 'leads to nothing (a broken link)'
+        : code === 'ELOOP'
+          ? 'loops'
+          : `cannot be followed (${code})`;
+    throw new CekuraformError('manifest_unreadable', `${path}: the symbolic link ${problem}`, {
+      meta: { path },
+      hint: 'point the link at a manifest file, or remove it from the directory',
+    });
   }
 }
 

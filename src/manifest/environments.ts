@@ -1,5 +1,5 @@
 import { UsageError, type SourceLocation } from '../errors.js';
-import { isJsonObject, type JsonValue } from '../json.js';
+import { isJsonObject, ownValue, type JsonValue } from '../json.js';
 import { locatedEnvUse, type FileSetting, type LocatedEnvUse } from './loaded-file.js';
 import { interpolateValue } from './interpolate.js';
 import { formatPath, type YamlPath } from './issues.js';
@@ -193,6 +193,6 @@ function entriesAt(parsed: ParsedFile, path: YamlPath): Declaration[] {
 
 function mappingAt(value: unknown, path: YamlPath): Record<string, unknown> | undefined {
   let current = value;
-  for (const segment of path) current = isJsonObject(current) ? current[segment] : undefined;
+  for (const segment of path) current = isJsonObject(current) ? ownValue(current, String(segment)) : undefined;
   return isJsonObject(current) ? current : undefined;
 }

@@ -1,5 +1,5 @@
 import { isSecretPath, SECRET_PATHS, type SecretPath } from '../cekura/fields.js';
-import { isJsonObject, joinPointer, splitPointer, type JsonValue } from '../json.js';
+import { isJsonObject, joinPointer, ownValue, splitPointer, type JsonValue } from '../json.js';
 import { VAR_NAME_PATTERN } from './environment-name.js';
 import { SENSITIVE_PLACEHOLDER, Secret } from '../secret.js';
 import type { PathIssue, YamlPath } from './issues.js';
@@ -121,7 +121,7 @@ function readSecret(
     return SENSITIVE_PLACEHOLDER;
   }
   const name = reference[1]!;
-  const secretValue = env[name];
+  const secretValue = ownValue(env, name);
   if (secretValue === undefined || secretValue === '') {
     result.issues.push(unsetVariable(path, name, secretValue === '' ? 'is empty' : 'is not set'));
   } else {
@@ -163,7 +163,7 @@ function interpolateString(text: string, path: YamlPath, context: InterpolationC
       });
       return match;
     }
-    const replacement = context.env[name];
+    const replacement = ownValue(context.env, name);
     if (replacement === undefined) {
       issues.push(unsetVariable(path, name, 'is not set'));
       return match;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { KnowledgeBaseFileDoc } from '../cekura/agent-doc.js';
+import { keyedRecord } from '../json.js';
 import type { PathIssue, YamlPath } from './issues.js';
 import { KNOWLEDGE_BASE_EXTENSION, type AgentInput } from './schema.js';
 import type { KnowledgeBaseSource } from './types.js';
@@ -24,7 +25,7 @@ export async function readKnowledgeBase(
   directory: string,
   listPath: YamlPath,
 ): Promise<KnowledgeBase> {
-  const result: KnowledgeBase = { docs: {}, sources: {}, issues: [] };
+  const result: KnowledgeBase = { docs: keyedRecord(), sources: keyedRecord(), issues: [] };
   const reads = files.map(async (file, index) => {
     const fileName = knowledgeBaseFileName(file);
     if (!KNOWLEDGE_BASE_EXTENSION.test(fileName)) {

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { digest, lazyProperty } from '../json.js';
+import { digest, lazyProperty, ownValue } from '../json.js';
 import { findManifestFiles } from './discover.js';
 import { selectEnvironment, type SelectedEnvironment } from './environments.js';
 import { loadManifestFile } from './file.js';
@@ -36,11 +36,11 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
   );
   const merged = mergeFiles(files);
   const secretEnvNames = new Set(files.flatMap((file) => file.secretEnvNames));
-  const secretEnvValues = [...secretEnvNames].flatMap((name) => options.env[name] || []);
+  const secretEnvValues = [...secretEnvNames].flatMap((name) => ownValue(options.env, name) || []);
   // By name, and by value: another variable holding a secret's value would show it just the same.
   const reused = [...files.flatMap((file) => file.envUses), ...environment.envUses].flatMap((use) => {
     if (secretEnvNames.has(use.name)) return [use];
-    const value = options.env[use.name] ?? '';
+    const value = ownValue(options.env, use.name) ?? '';
     return secretEnvValues.some((secret) => value.includes(secret)) ? [{ ...use, issue: sameValueIssue(use) }] : [];
   });
   // A secret's value reached a readable field only when it is reused; other messages may quote that field.

@@ -1,4 +1,4 @@
-import { isJsonObject } from '../json.js';
+import { isJsonObject, ownValue, setOwnValue } from '../json.js';
 import type { YamlPath } from './issues.js';
 import type { ParsedFile } from './parse.js';
 
@@ -16,7 +16,7 @@ export function mergeOverride(base: unknown, override: unknown): unknown {
   if (!isJsonObject(base) || !isJsonObject(override)) return override;
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override))
-    merged[key] = Object.hasOwn(base, key) ? mergeOverride(base[key], value) : value;
+    setOwnValue(merged, key, Object.hasOwn(base, key) ? mergeOverride(base[key], value) : value);
   return merged;
 }
 
@@ -74,7 +74,7 @@ function isWrittenBy(override: unknown, base: unknown, path: YamlPath): boolean 
   for (const segment of path) {
     if (!isJsonObject(written) || typeof segment !== 'string' || !Object.hasOwn(written, segment)) return false;
     written = written[segment];
-    original = isJsonObject(original) ? original[segment] : undefined;
+    original = isJsonObject(original) ? ownValue(original, segment) : undefined;
     if (!isJsonObject(written) || !isJsonObject(original)) return true;
   }
   return true;
@@ -82,5 +82,5 @@ function isWrittenBy(override: unknown, base: unknown, path: YamlPath): boolean 
 
 function agentBody(fileValue: unknown, key: string): unknown {
   const agents = isJsonObject(fileValue) ? fileValue.agents : undefined;
-  return isJsonObject(agents) ? agents[key] : undefined;
+  return isJsonObject(agents) ? ownValue(agents, key) : undefined;
 }

@@ -7,7 +7,15 @@ import {
 } from '../cekura/agent-doc.js';
 import { SECRET_PATHS, type SecretPath } from '../cekura/fields.js';
 import { compareStrings } from '../compare.js';
-import { deleteAtPointer, getAtPointer, isJsonObject, joinPointer, splitPointer, type JsonObject } from '../json.js';
+import {
+  deleteAtPointer,
+  getAtPointer,
+  isJsonObject,
+  joinPointer,
+  keyedRecord,
+  splitPointer,
+  type JsonObject,
+} from '../json.js';
 import type { SourceLocation } from '../errors.js';
 import type { PathIssue } from './issues.js';
 import { readKnowledgeBase } from './knowledge-base.js';
@@ -68,15 +76,13 @@ function agentDoc(input: AgentInput): AgentDoc {
   // The schema admits only JSON from YAML, and zod adds no keys for absent fields: absent stays absent.
   const doc = structuredClone(fields) as AgentDoc & JsonObject;
   for (const path of SECRET_PATHS) removeSecret(doc, path);
-  if (mock_tools !== undefined)
-    doc.mock_tools = Object.fromEntries(mock_tools.map((tool) => [tool.name, mockToolDoc(tool)]));
+  if (mock_tools !== undefined) doc.mock_tools = keyedRecord(mock_tools.map((tool) => [tool.name, mockToolDoc(tool)]));
   if (dynamic_variables !== undefined) {
-    doc.dynamic_variables = Object.fromEntries(
+    doc.dynamic_variables = keyedRecord(
       // A description left out stays out: the planner decides its default (`effectiveDesired`).
-      dynamic_variables.map(({ name, description }) => [
-        name,
-        description === undefined ? { name } : { name, description },
-      ]),
+      dynamic_variables.map(
+        ({ name, description }) => [name, description === undefined ? { name } : { name, description }] as const,
+      ),
     );
   }
   return doc;

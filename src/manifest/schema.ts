@@ -15,6 +15,15 @@ const secret = z
   .string()
   .meta({ pattern: SECRET_REFERENCE.source, description: 'Write-only secret, given as ${env:NAME}.' });
 
+/**
+ * A name Cekura stores trimmed (DRF trims text fields): one with leading or trailing whitespace would
+ * never match live, and lost-create recovery, which looks an agent up by name, would miss it.
+ */
+const trimmedName = (maxLength?: number) =>
+  (maxLength === undefined ? z.string() : z.string().max(maxLength))
+    .min(1)
+    .regex(/^\S(?:[\s\S]*\S)?$/, { error: 'a name has no leading or trailing whitespace (Cekura trims it)' });
+
 /** A value of a set Cekura grows: unknown values only warn (see rules.ts), so any string passes here. */
 const openSet = (values: readonly string[], description: string, base = z.string()) =>
   base.meta({ description, examples: [...values] });
@@ -138,12 +147,12 @@ const mockTool = z
   })
   .strict();
 
-const dynamicVariable = z.object({ name: z.string().min(1).max(255), description: z.string().optional() }).strict();
+const dynamicVariable = z.object({ name: trimmedName(255), description: z.string().optional() }).strict();
 
 const knowledgeBaseFile = z
   .object({
     path: z.string().min(1).describe('Local file, relative to this manifest file.'),
-    file_name: z.string().min(1).optional().describe('Name on Cekura; default: the base name of `path`.'),
+    file_name: trimmedName().optional().describe('Name on Cekura; default: the base name of `path`.'),
   })
   .strict();
 
@@ -152,7 +161,7 @@ const projectId = z.number().int().positive();
 /** One agent under `agents:`: the Cekura v2 write fields plus `mock_tools_enabled`. */
 export const agentSchema = z
   .object({
-    name: z.string().min(1).max(255),
+    name: trimmedName(255),
     description: z.string().optional(),
     project: projectId.optional().describe("Overrides the file's top-level `project`."),
     id: z.number().int().positive().optional().describe('Pins this address to an existing Cekura agent.'),

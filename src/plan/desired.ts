@@ -1,5 +1,6 @@
 import type { AgentDoc } from '../cekura/agent-doc.js';
 import { descriptionPlaceholders } from '../cekura/fields.js';
+import { keyedRecord, ownValue } from '../json.js';
 import type { ManifestAgent } from '../manifest/types.js';
 import type { LiveAgentDoc } from '../state/types.js';
 
@@ -23,14 +24,17 @@ export function effectiveDesired(agent: ManifestAgent, live: LiveAgentDoc | unde
   if (doc.dynamic_variables !== undefined) {
     const description = doc.description ?? live?.description ?? '';
     const placeholders = descriptionPlaceholders(description);
-    const variables = Object.fromEntries(
-      Object.entries(doc.dynamic_variables).map(([name, variable]) => [
-        name,
-        variable.description !== undefined || placeholders.includes(name) ? variable : { name, description: '' },
-      ]),
+    const variables = keyedRecord(
+      Object.entries(doc.dynamic_variables).map(
+        ([name, variable]) =>
+          [
+            name,
+            variable.description !== undefined || placeholders.includes(name) ? variable : { name, description: '' },
+          ] as const,
+      ),
     );
     for (const name of placeholders) {
-      if (variables[name] !== undefined) continue;
+      if (Object.hasOwn(variables, name)) continue;
       variables[name] = { name };
       placeholderVariables.push(name);
     }
@@ -38,9 +42,9 @@ export function effectiveDesired(agent: ManifestAgent, live: LiveAgentDoc | unde
   }
 
   if (doc.knowledge_base_files !== undefined) {
-    doc.knowledge_base_files = Object.fromEntries(
+    doc.knowledge_base_files = keyedRecord(
       Object.entries(doc.knowledge_base_files).map(([name, file]) => {
-        const source = agent.knowledge_base_sources[name];
+        const source = ownValue(agent.knowledge_base_sources, name);
         return [name, source === undefined ? file : { ...file, content_sha256: source.sha256 }];
       }),
     );

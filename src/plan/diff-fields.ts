@@ -2,7 +2,7 @@ import { isSetField, type AgentDoc, type MockDataRow, type SetField } from '../c
 import { mockDataRowKey, SET_RULES, withoutWriteOnlyFields } from '../cekura/sets.js';
 import { compareStrings } from '../compare.js';
 import { assertNever } from '../errors.js';
-import { isJsonObject, joinPointer, splitPointer, type JsonObject, type JsonValue } from '../json.js';
+import { isJsonObject, joinPointer, ownValue, splitPointer, type JsonObject, type JsonValue } from '../json.js';
 import type { FieldChange, ItemChange, MockDataRowChange } from './types.js';
 
 /** An item change as the differ finds it; the planner adds its id, reason and origins. */
@@ -43,7 +43,7 @@ function diffMerged(path: string, desired: JsonValue, live: JsonValue | undefine
   if (isJsonObject(desired)) {
     const liveObject = isJsonObject(live) ? live : {};
     for (const [key, value] of Object.entries(desired))
-      diffMerged(`${path}${joinPointer(key)}`, value, liveObject[key], out);
+      diffMerged(`${path}${joinPointer(key)}`, value, ownValue(liveObject, key), out);
     return;
   }
   const liveValue = live ?? null;
@@ -55,7 +55,7 @@ function diffMerged(path: string, desired: JsonValue, live: JsonValue | undefine
 function diffSet(set: SetField, desired: JsonObject, live: JsonObject): ItemDiff[] {
   const items: ItemDiff[] = [];
   for (const [name, item] of Object.entries(desired)) {
-    const liveItem = live[name];
+    const liveItem = ownValue(live, name);
     if (liveItem === undefined) {
       items.push(createdItem(set, name, item as JsonObject));
       continue;
@@ -65,7 +65,7 @@ function diffSet(set: SetField, desired: JsonObject, live: JsonObject): ItemDiff
     if (changed.fields.length > 0 || changed.rows.length > 0) items.push({ set, name, action: 'update', ...changed });
   }
   for (const name of Object.keys(live)) {
-    if (!(name in desired)) items.push({ set, name, action: 'delete', fields: [], rows: [] });
+    if (!Object.hasOwn(desired, name)) items.push({ set, name, action: 'delete', fields: [], rows: [] });
   }
   return items;
 }
@@ -156,7 +156,7 @@ function collectDifferences(
     out.push({ op: 'add', path, value: desired });
   } else if (isJsonObject(desired) && isJsonObject(live)) {
     for (const key of new Set([...Object.keys(live), ...Object.keys(desired)]))
-      collectDifferences(`${path}${joinPointer(key)}`, desired[key], live[key], out);
+      collectDifferences(`${path}${joinPointer(key)}`, ownValue(desired, key), ownValue(live, key), out);
   } else if (Array.isArray(desired) && Array.isArray(live) && desired.length === live.length) {
     desired.forEach((element, index) => collectDifferences(`${path}/${index}`, element, live[index], out));
   } else if (!isEqual(desired, live)) {
@@ -170,7 +170,9 @@ function isEqual(a: JsonValue, b: JsonValue): boolean {
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => isEqual(x, b[i]!));
   if (isJsonObject(a) && isJsonObject(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => key in b && isEqual(a[key]!, b[key]!));
+    return (
+      keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && isEqual(a[key]!, b[key]!))
+    );
   }
   return false;
 }
@@ -226,7 +228,7 @@ function flatRowChanges(rowsPath: string, row: MockDataRowChange): FieldChange[]
 }
 
 function itemOf(doc: AgentDoc, set: SetField, name: string): JsonObject {
-  return (doc[set] as Record<string, JsonObject> | undefined)?.[name] ?? {};
+  return ownValue(doc[set] as Record<string, JsonObject> | undefined, name) ?? {};
 }
 
 /** Orders JSON Pointers token by token, numeric tokens by value, so `/x/2` comes before `/x/10`. */

@@ -3,7 +3,7 @@ import { SET_RULES } from '../cekura/sets.js';
 import { SELF_MANAGED_MOCK_PROVIDERS } from '../cekura/fields.js';
 import { compareStrings } from '../compare.js';
 import { CekuraformError, InternalError } from '../errors.js';
-import { deepEqual, digest, joinPointer, lazyProperty, type JsonValue } from '../json.js';
+import { deepEqual, digest, joinPointer, lazyProperty, ownValue, type JsonValue } from '../json.js';
 import { SENSITIVE_PLACEHOLDER } from '../secret.js';
 import type { Manifest, ManifestAgent } from '../manifest/types.js';
 import { fingerprintMatches, fingerprintSecret, type FingerprintKeys } from '../state/fingerprint.js';
@@ -186,9 +186,10 @@ function planAgent(binding: Binding, record: StateRecord, fingerprintKeys: Finge
       })),
       ...secrets.changes.map((secretChange): FieldChange => ({ ...secretChange, origin: 'manifest' })),
     ].sort(byPath);
-    const items = withWriteOnlyChanges(diff.items, desired.doc, live, applied).map((item) =>
+    const changedItems = withWriteOnlyChanges(diff.items, desired.doc, live, applied).map((item) =>
       itemChange(item, live, applied, desired.placeholderVariables, desired.doc),
     );
+    const items = [...changedItems, ...duplicateDeletes(desired.doc, live)].sort(byItemName);
 
     change =
       fields.length === 0 && items.length === 0
@@ -199,7 +200,8 @@ function planAgent(binding: Binding, record: StateRecord, fingerprintKeys: Finge
             id: live.id,
             fields,
             items,
-            changes: flatChanges({ fields, items }, desired.doc, live.doc),
+            // A duplicate is not in the normalized document that the flat operations describe.
+            changes: flatChanges({ fields, items: changedItems }, desired.doc, live.doc),
             request: updateRequest({
               desired: desired.doc,
               live,
@@ -274,7 +276,7 @@ function withWriteOnlyChanges(
   for (const set of SET_FIELDS) {
     const desiredItems = desired[set] as Record<string, Record<string, JsonValue | undefined>> | undefined;
     for (const [name, item] of Object.entries(desiredItems ?? {})) {
-      if (!(name in live.doc[set])) continue;
+      if (!Object.hasOwn(live.doc[set], name)) continue;
       for (const field of SET_RULES[set].writeOnlyFields) {
         const value = item[field];
         if (value === undefined) continue;
@@ -302,7 +304,7 @@ function itemChange(
   placeholderVariables: string[],
   desired?: AgentDoc,
 ): ItemChange {
-  const id = live?.item_ids[item.set][item.name] ?? null;
+  const id = ownValue(live?.item_ids[item.set], item.name) ?? null;
   const change: ItemChange = {
     set: item.set,
     name: item.name,
@@ -313,7 +315,8 @@ function itemChange(
   };
   const reason = itemReason(item, placeholderVariables);
   if (reason !== undefined) change.reason = reason;
-  const sharedWith = item.set === 'mock_tools' && item.action !== 'create' ? live?.shared_tools[item.name] : undefined;
+  const sharedWith =
+    item.set === 'mock_tools' && item.action !== 'create' ? ownValue(live?.shared_tools, item.name) : undefined;
   if (sharedWith !== undefined) change.subscriber_count = sharedWith;
   if (live !== undefined && desired !== undefined) {
     const [wanted, current] = [
@@ -330,6 +333,21 @@ function itemChange(
     change.rows = item.rows.map((row) => ({ ...row, fields: row.fields.map((field) => ({ ...field, origin })) }));
   }
   return change;
+}
+
+/**
+ * The extra live items of a name in each set the manifest manages: the write of that set carries only
+ * the oldest one's id, so the server deletes the others, and the plan says so.
+ */
+function duplicateDeletes(desired: AgentDoc, live: LiveAgent): ItemChange[] {
+  return live.duplicate_items
+    .filter((item) => desired[item.set] !== undefined)
+    .map((item) => ({ ...item, action: 'delete', reason: 'duplicate_name', origin: 'drift', fields: [], rows: [] }));
+}
+
+/** By set and name; items of one name keep their order (the kept one first, then duplicates by id). */
+function byItemName(a: ItemChange, b: ItemChange): number {
+  return comparePointers(joinPointer(a.set, a.name), joinPointer(b.set, b.name));
 }
 
 function itemReason(item: ItemDiff, placeholderVariables: string[]): ItemChange['reason'] {

@@ -1,7 +1,7 @@
 import { isSetField, SET_FIELDS, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
 import { SET_RULES } from '../cekura/sets.js';
 import { SERVER_DEFAULTS } from '../cekura/fields.js';
-import { joinPointer, setAtPointer, type JsonObject, type JsonValue } from '../json.js';
+import { joinPointer, ownValue, setAtPointer, type JsonObject, type JsonValue } from '../json.js';
 import type { KnowledgeBaseSource } from '../manifest/types.js';
 import type { LiveAgent } from '../state/types.js';
 import type { BodyInsert, FieldChange, ItemChange, WriteRequest } from './types.js';
@@ -121,13 +121,13 @@ function setBody(set: SetField, desired: AgentDoc, context: SetContext): JsonVal
   return Object.keys(items)
     .sort()
     .flatMap((key, index): JsonObject[] => {
-      const id = rules.keptBy === 'id' ? context.liveIds?.[set][key] : undefined;
+      const id = rules.keptBy === 'id' ? ownValue(context.liveIds?.[set], key) : undefined;
       if (!rules.isReplacedOnChange) {
         const item = writtenItem(set, items[key]!, context);
         return item === undefined ? [] : [{ ...(id === undefined ? {} : { id }), ...item }];
       }
       if (id !== undefined && !context.uploads.has(key)) return [{ id }];
-      const source = context.knowledgeBaseSources[key];
+      const source = ownValue(context.knowledgeBaseSources, key);
       if (source !== undefined) {
         context.inserts.push({
           path: joinPointer(set, index, 'content_base64'),

@@ -80,7 +80,7 @@ const itemChange = z.strictObject({
   name: z.string(),
   action,
   id: z.number().int().nullable(),
-  reason: z.enum(['not_in_manifest', 'description_placeholder', 'content_changed']).optional(),
+  reason: z.enum(['not_in_manifest', 'description_placeholder', 'content_changed', 'duplicate_name']).optional(),
   subscriber_count: z.number().int().optional(),
   origin,
   fields: z.array(fieldChange),

@@ -46,7 +46,9 @@ export type ItemReason =
   /** A dynamic variable Cekura derives from a `{{name}}` placeholder in the description. */
   | 'description_placeholder'
   /** A knowledge-base file whose local content changed: replaced by a new upload. */
-  | 'content_changed';
+  | 'content_changed'
+  /** Live holds another, older item of this name in the set: the write keeps that one and deletes this one. */
+  | 'duplicate_name';
 
 /** One mock tool, dynamic variable or knowledge-base file that the write creates, changes or deletes. */
 export interface ItemChange {

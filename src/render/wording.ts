@@ -207,6 +207,8 @@ function itemReasonWords(item: ItemChange): string | null {
       return `from the {{${item.name}}} placeholder in the description`;
     case 'content_changed':
       return 'content changed';
+    case 'duplicate_name':
+      return 'a second item of this name (the older one is kept)';
     default:
       return assertNever(reason, 'item reason');
   }

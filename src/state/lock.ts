@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CekuraformError, errnoCode, LockError } from '../errors.js';
-import { isJsonObject } from '../json.js';
+import { digest, isJsonObject } from '../json.js';
 
 // A small exclusive-create file rather than proper-lockfile: the lock must say who holds it (pid,
 // host, command) so a lock left by a cancelled CI job can be recognised and taken over.
 
 /** Who holds a state lock, as written in `<record>.lock`. */
 export interface LockHolder {
+  /**
+   * Random, given when the lock is taken: `force-unlock --force ID` names the lock it removes, as
+   * Terraform's `force-unlock LOCK_ID`. Absent in a lock of an older cekuraform (see `lockIdOf`).
+   */
+  id?: string;
   pid: number;
   host: string;
   /** ISO time the lock was taken. */
@@ -32,12 +37,14 @@ export interface LockDeps {
   now(): number;
   /** Whether a process of this host is running. */
   isProcessAlive(pid: number): boolean;
+  newLockId(): string;
 }
 
 export const systemLockDeps: LockDeps = {
   pid: process.pid,
   host: hostname(),
   now: () => Date.now(),
+  newLockId: () => randomUUID(),
   isProcessAlive(pid) {
     try {
       process.kill(pid, 0);
@@ -56,6 +63,15 @@ export function lockFilePath(recordPath: string): string {
   return `${recordPath}.lock`;
 }
 
+/** The lock file of the record's real path, so that two spellings of one record (a symbolic link, `..`) share one lock. */
+async function realLockPath(recordPath: string): Promise<string> {
+  const absolute = resolve(recordPath);
+  const real = await realpath(absolute).catch(async () =>
+    join(await realpath(dirname(absolute)).catch(() => dirname(absolute)), basename(absolute)),
+  );
+  return lockFilePath(real);
+}
+
 /**
  * Takes the lock of the state record at `recordPath`, so that one apply at a time changes it.
  * Throws `LockError` naming the holder when a live process holds it, or a process on another host
@@ -66,25 +82,30 @@ export async function acquireStateLock(
   options: { command: string },
   deps: LockDeps = systemLockDeps,
 ): Promise<StateLock> {
-  const lockPath = lockFilePath(recordPath);
+  await mkdir(dirname(resolve(recordPath)), { recursive: true });
+  const lockPath = await realLockPath(recordPath);
   const holder: LockHolder = {
+    id: deps.newLockId(),
     pid: deps.pid,
     host: deps.host,
     time: new Date(deps.now()).toISOString(),
     command: options.command,
   };
   const content = JSON.stringify(holder) + '\n';
-  await mkdir(dirname(lockPath), { recursive: true });
 
   let takenOver: LockHolder | null = null;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (await createExclusive(lockPath, content)) {
-      return { takenOver, release: () => removeIfUnchanged(lockPath, content) };
+      return {
+        takenOver,
+        release: async () => {
+          await removeIfUnchanged(lockPath, content);
+        },
+      };
     }
     const held = await readLock(lockPath);
     if (held === null) continue;
-    if (held.holder === null || !isAbandoned(held.holder, deps))
-      throw lockedError(recordPath, lockPath, held.holder, deps);
+    if (held.holder === null || !isAbandoned(held.holder, deps)) throw lockedError(recordPath, lockPath, held, deps);
     if (await takeAway(lockPath, held.text, deps)) takenOver = held.holder;
   }
   throw new LockError(`could not take the lock ${lockPath}: other runs keep taking it`, {
@@ -92,16 +113,48 @@ export async function acquireStateLock(
   });
 }
 
+/** A lock `forceUnlock` removed: its id, and its holder (null for a lock file that could not be read). */
+export interface RemovedLock {
+  id: string;
+  holder: LockHolder | null;
+}
+
 /**
- * Removes the lock of the state record whatever holds it; returns what it removed (`holder` null
- * for a lock file that names none, e.g. empty after a crash mid-write), or null when there was no lock.
+ * Removes the lock of the state record, as Terraform's `force-unlock LOCK_ID`: without more, only a
+ * lock whose process on this host is gone; any other (a live process here, a process on another
+ * host, an unreadable file) only with `force` and the lock's id, so that a lock taken meanwhile by
+ * another run is never removed by mistake. Returns null when there was no lock; throws `LockError`
+ * when it refuses.
  */
-export async function forceUnlock(recordPath: string): Promise<{ holder: LockHolder | null } | null> {
-  const lockPath = lockFilePath(recordPath);
+export async function forceUnlock(
+  recordPath: string,
+  options: { lockId?: string | undefined; force: boolean },
+  deps: LockDeps = systemLockDeps,
+): Promise<RemovedLock | null> {
+  const lockPath = await realLockPath(recordPath);
   const held = await readLock(lockPath);
   if (held === null) return null;
-  await unlinkIfPresent(lockPath);
-  return { holder: held.holder };
+  const id = lockIdOf(held);
+  const isGone = held.holder !== null && isAbandoned(held.holder, deps);
+  if (options.lockId !== undefined && options.lockId !== id) {
+    throw new LockError(`the lock of ${recordPath} has id ${id}, not ${options.lockId}; nothing was removed`, {
+      meta: { lock_file: lockPath, lock_id: id },
+      hint: 'the lock may have changed hands: check who holds it now, then give its id',
+    });
+  }
+  if (!isGone && !(options.force && options.lockId === id))
+    throw lockedError(recordPath, lockPath, held, deps, '; nothing was removed');
+  if (!(await removeIfUnchanged(lockPath, held.text))) {
+    throw new LockError(`the lock of ${recordPath} changed while it was being removed; nothing was removed`, {
+      meta: { lock_file: lockPath },
+    });
+  }
+  return { id, holder: held.holder };
+}
+
+/** A lock's id; a lock without one (unreadable, or written by an older cekuraform) is named by its content. */
+function lockIdOf(held: { text: string; holder: LockHolder | null }): string {
+  return held.holder?.id ?? digest(held.text);
 }
 
 async function createExclusive(lockPath: string, content: string): Promise<boolean> {
@@ -134,10 +187,10 @@ function parseHolder(text: string): LockHolder | null {
     return null;
   }
   if (!isJsonObject(parsed)) return null;
-  const { pid, host, time, command } = parsed;
+  const { id, pid, host, time, command } = parsed;
   if (typeof pid !== 'number' || typeof host !== 'string' || typeof time !== 'string' || typeof command !== 'string')
     return null;
-  return { pid, host, time, command };
+  return { ...(typeof id === 'string' && id !== '' ? { id } : {}), pid, host, time, command };
 }
 
 function isAbandoned(holder: LockHolder, deps: LockDeps): boolean {
@@ -169,9 +222,12 @@ async function takeAway(lockPath: string, abandonedText: string, deps: LockDeps)
   return movedText === abandonedText;
 }
 
-async function removeIfUnchanged(lockPath: string, content: string): Promise<void> {
+/** Removes the lock file if it still holds `content`; whether it did. */
+async function removeIfUnchanged(lockPath: string, content: string): Promise<boolean> {
   const held = await readLock(lockPath);
-  if (held?.text === content) await unlinkIfPresent(lockPath);
+  if (held?.text !== content) return false;
+  await unlinkIfPresent(lockPath);
+  return true;
 }
 
 async function unlinkIfPresent(path: string): Promise<void> {
@@ -192,19 +248,27 @@ function lockFileError(lockPath: string, error: unknown): CekuraformError {
   });
 }
 
-function lockedError(recordPath: string, lockPath: string, holder: LockHolder | null, deps: LockDeps): LockError {
-  const forceHint = 'if no other cekuraform run is going on, remove the lock with `cekuraform force-unlock`';
+function lockedError(
+  recordPath: string,
+  lockPath: string,
+  held: { text: string; holder: LockHolder | null },
+  deps: LockDeps,
+  outcome = '',
+): LockError {
+  const { holder } = held;
+  const id = lockIdOf(held);
+  const forceHint = `if no other cekuraform run is going on, remove the lock with \`cekuraform force-unlock --force ${id}\``;
   if (holder === null) {
-    return new LockError(`the state record ${recordPath} is locked (the lock file ${lockPath} cannot be read)`, {
-      meta: { lock_file: lockPath },
-      hint: forceHint,
-    });
+    return new LockError(
+      `the state record ${recordPath} is locked (the lock file ${lockPath} cannot be read; lock id ${id})${outcome}`,
+      { meta: { lock_file: lockPath, lock_id: id }, hint: forceHint },
+    );
   }
   const otherHost = holder.host !== deps.host;
   return new LockError(
-    `the state record ${recordPath} is locked by \`cekuraform ${holder.command}\` (pid ${holder.pid} on ${holder.host}, since ${holder.time})`,
+    `the state record ${recordPath} is locked by \`cekuraform ${holder.command}\` (pid ${holder.pid} on ${holder.host}, since ${holder.time}; lock id ${id})${outcome}`,
     {
-      meta: { lock_file: lockPath, holder },
+      meta: { lock_file: lockPath, lock_id: id, holder },
       hint: otherHost
         ? `it was taken on another host, so cekuraform cannot tell whether that run is still going; ${forceHint}`
         : `wait for that run to finish; ${forceHint}`,

@@ -1,4 +1,4 @@
-import type { AgentDoc } from '../cekura/agent-doc.js';
+import type { AgentDoc, SetField } from '../cekura/agent-doc.js';
 
 /**
  * Live agents of the managed projects, normalized for diffing (see `AgentDoc`): server-computed
@@ -31,6 +31,18 @@ export interface LiveAgent {
   };
   /** Tools that live marks `is_shared`, by name, with their `subscriber_count`. */
   shared_tools: Record<string, number>;
+  /**
+   * Items whose name an item of the same set with a lower id already has: not in `doc` or `item_ids`,
+   * so a write of their set omits them and the server deletes them. Sorted by set, name and id.
+   */
+  duplicate_items: DuplicateItem[];
+}
+
+/** A live item that shares its name with an older item of the same set. */
+export interface DuplicateItem {
+  set: SetField;
+  name: string;
+  id: number;
 }
 
 export type LiveAgentDoc = AgentDoc &

@@ -241,4 +241,12 @@ describe('findAgentsByName', () => {
     expect(agents.map((agent) => agent.id)).toEqual([1, 5]);
     expect(requests[0]!.url).toBe(`${AGENTS}?project_id=42&page_size=2&q=Support+Bot`);
   });
+
+  it('matches names as Cekura stores them, trimmed (DRF trims CharFields)', async () => {
+    await servePages(() => [[wireAgent(1, { name: 'Support Bot' }), wireAgent(2, { name: 'Support Bot 2' })]]);
+
+    const agents = await api.findAgentsByName(42, ' Support Bot\t');
+
+    expect(agents.map((agent) => agent.id)).toEqual([1]);
+  });
 });

@@ -59,6 +59,23 @@ describe('data file', () => {
     expect(next.mock_tools[0].id).toBe(3);
   });
 
+  it('saves each acknowledged write before answering, so a kill loses none and reuses no id (issue 11, item 8)', async () => {
+    const first = await start();
+    const agent = await createAgent(first, { mock_tools: [{ name: 'a' }] });
+    const patched = await call(first, 'PATCH', `${AGENTS}${agent.id}/`, { description: 'saved before the answer' });
+    expect(patched.status).toBe(200);
+
+    // Read as a restart after SIGKILL would: the first emulator is never closed, so it never flushes.
+    const saved = JSON.parse(await readFile(dataFile, 'utf8'));
+    expect(saved.agents.map((stored: { id: number; description: string }) => [stored.id, stored.description])).toEqual([
+      [agent.id, 'saved before the answer'],
+    ]);
+    const second = await start();
+    const next = await createAgent(second, { name: 'After the kill', mock_tools: [{ name: 'b' }] });
+    expect(next.id).toBe(agent.id + 1);
+    expect(next.mock_tools[0].id).toBe(agent.mock_tools[0].id + 1);
+  });
+
   it('keeps a pending toggle, which completes after the restart', async () => {
     const clock = manualClock();
     const first = await start({ clock, toggleDurationMs: 1000 });

@@ -18,7 +18,10 @@ beforeEach(async () => {
 afterEach(() => scenario.close());
 
 function lockOf(pid: number): string {
-  return JSON.stringify({ pid, host: hostname(), time: '2026-05-01T11:00:00.000Z', command: 'apply' }) + '\n';
+  return (
+    JSON.stringify({ id: `lock-${pid}`, pid, host: hostname(), time: '2026-05-01T11:00:00.000Z', command: 'apply' }) +
+    '\n'
+  );
 }
 
 it('holds a lock naming this process while it applies, and releases it', async () => {
@@ -38,6 +41,7 @@ it('holds a lock naming this process while it applies, and releases it', async (
 
   expect(held.length).toBeGreaterThan(0);
   expect(JSON.parse(held[0]!)).toEqual({
+    id: expect.stringMatching(/^[0-9a-f-]{36}$/),
     pid: process.pid,
     host: hostname(),
     time: expect.any(String),
@@ -47,7 +51,7 @@ it('holds a lock naming this process while it applies, and releases it', async (
   await scenario.expectNoChanges();
 });
 
-it('stops a second apply while a live process holds the lock, naming the holder; force-unlock clears it', async () => {
+it('stops a second apply while a live process holds the lock, naming the holder and the lock id; force-unlock --force ID clears it', async () => {
   // This test's parent process is alive for the whole run.
   await scenario.write(LOCK_FILE, lockOf(process.ppid));
 
@@ -56,16 +60,27 @@ it('stops a second apply while a live process holds the lock, naming the holder;
   expect(blocked.code).toBe(1);
   expect(blocked.stdout).toBe('');
   expect(blocked.stderr).toBe(
-    `error: the state record ${join(scenario.dir, STATE_FILE)} is locked by \`cekuraform apply\` (pid ${process.ppid} on ${hostname()}, since 2026-05-01T11:00:00.000Z)\n` +
-      'hint: wait for that run to finish; if no other cekuraform run is going on, remove the lock with `cekuraform force-unlock`\n',
+    `error: the state record ${join(scenario.dir, STATE_FILE)} is locked by \`cekuraform apply\` (pid ${process.ppid} on ${hostname()}, since 2026-05-01T11:00:00.000Z; lock id lock-${process.ppid})\n` +
+      `hint: wait for that run to finish; if no other cekuraform run is going on, remove the lock with \`cekuraform force-unlock --force lock-${process.ppid}\`\n`,
   );
   expect(scenario.emulator.requests()).toEqual([]);
   expect(await readFile(join(scenario.dir, LOCK_FILE), 'utf8')).toBe(lockOf(process.ppid));
 
-  const unlocked = await scenario.run(['force-unlock']);
+  // Issue 11, item 6: the holder runs, so force-unlock alone (or --force with another id) removes nothing.
+  for (const argv of [['force-unlock'], ['force-unlock', 'lock-1'], ['force-unlock', '--force', 'lock-1']]) {
+    const refused = await scenario.run(argv);
+    expect(refused.code, argv.join(' ')).toBe(1);
+    expect(refused.stdout).toBe('');
+  }
+  const refused = await scenario.run(['force-unlock']);
+  expect(refused.stderr).toContain(`lock id lock-${process.ppid}); nothing was removed\n`);
+  expect((await scenario.run(['force-unlock', '--force'])).stderr).toContain('--force needs the id of the lock');
+  expect(await readFile(join(scenario.dir, LOCK_FILE), 'utf8')).toBe(lockOf(process.ppid));
+
+  const unlocked = await scenario.run(['force-unlock', '--force', `lock-${process.ppid}`]);
   expect(unlocked.code).toBe(0);
   expect(unlocked.stdout).toBe(
-    `Removed the lock held by process ${process.ppid} on ${hostname()} since 2026-05-01T11:00:00.000Z (apply).\n`,
+    `Removed the lock lock-${process.ppid} held by process ${process.ppid} on ${hostname()} since 2026-05-01T11:00:00.000Z (apply).\n`,
   );
 
   const applied = await scenario.apply();

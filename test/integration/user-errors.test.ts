@@ -62,15 +62,19 @@ describe('user errors', () => {
     expectUserError(await scenario.apply(), `cannot use the lock file`);
   });
 
-  it('force-unlock of an empty lock file says it removed it', async () => {
+  it('force-unlock of an empty lock file names it by an id, and with --force and that id says it removed it', async () => {
     await mkdir(join(scenario.dir, '.cekuraform'), { recursive: true });
     await writeFile(join(scenario.dir, `${STATE_FILE}.lock`), '');
 
-    const result = await scenario.run(['force-unlock']);
+    // Issue 11, item 6: whose lock it is cannot be told, so it goes only by its id.
+    const refused = await scenario.run(['force-unlock']);
+    expect(refused.code).toBe(1);
+    const id = /lock id (\w+)\)/.exec(refused.stderr)![1]!;
+    const result = await scenario.run(['force-unlock', '--force', id]);
 
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
-      'Removed a lock file that names no holder (left by a run that stopped while taking it).\n',
+      `Removed the lock ${id}, a lock file that names no holder (left by a run that stopped while taking it).\n`,
     );
     expect(existsSync(join(scenario.dir, `${STATE_FILE}.lock`))).toBe(false);
   });

@@ -573,3 +573,33 @@ describe('bad manifests', () => {
     `);
   });
 });
+
+describe('names Cekura would trim (issue 11, item 3)', () => {
+  it('refuses a name with leading or trailing whitespace, located, since lost-create recovery looks agents up by name', async () => {
+    expect(await fixtureIssues(['padded-names.yaml'])).toMatchInlineSnapshot(`
+      [
+        {
+          "col": 11,
+          "file": "padded-names.yaml",
+          "line": 4,
+          "message": "a name has no leading or trailing whitespace (Cekura trims it)",
+          "path": "agents.support.name",
+        },
+        {
+          "col": 15,
+          "file": "padded-names.yaml",
+          "line": 7,
+          "message": "a name has no leading or trailing whitespace (Cekura trims it)",
+          "path": "agents.support.dynamic_variables[0].name",
+        },
+        {
+          "col": 20,
+          "file": "padded-names.yaml",
+          "line": 10,
+          "message": "a name has no leading or trailing whitespace (Cekura trims it)",
+          "path": "agents.support.knowledge_base_files[0].file_name",
+        },
+      ]
+    `);
+  });
+});

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CekuraformError } from '../../src/errors.js';
@@ -33,6 +34,45 @@ describe('manifest files', () => {
       loadManifest({ paths: ['m/a.yaml', 'm'], cwd, env: {} }),
     );
     expect(manifest.files).toEqual(['m/a.yaml']);
+  });
+
+  describe('symbolic links in a directory (issue 11, item 5)', () => {
+    const linked = async (links: Record<string, string>, use: (cwd: string) => Promise<unknown>) =>
+      inTempDir(
+        {
+          'agents/a.yaml': `project: 1\nagents:\n${agent('alpha')}`,
+          'shared/b.yaml': `project: 1\nagents:\n${agent('bravo')}`,
+        },
+        async (cwd) => {
+          for (const [link, target] of Object.entries(links)) await symlink(target, join(cwd, link));
+          return use(cwd);
+        },
+      );
+
+    it('reads a linked yaml file like any other, and a file reached twice once', async () => {
+      const manifest = (await linked({ 'agents/b.yaml': '../shared/b.yaml', 'agents/c.yaml': 'a.yaml' }, (cwd) =>
+        loadManifest({ paths: ['agents'], cwd, env: {} }),
+      )) as Awaited<ReturnType<typeof loadManifest>>;
+      expect(manifest.agents.map((a) => [a.key, a.location.file])).toEqual([
+        ['alpha', join('agents', 'a.yaml')],
+        ['bravo', join('agents', 'b.yaml')],
+      ]);
+    });
+
+    it.each([
+      { name: 'broken', target: 'missing.yaml', message: 'leads to nothing (a broken link)' },
+      { name: 'looping', target: 'c.yaml', message: 'loops' },
+    ])('refuses a $name link, naming it', async ({ target, message }) => {
+      const error = await linked({ 'agents/c.yaml': target }, (cwd) =>
+        loadManifest({ paths: ['agents'], cwd, env: {} }).then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        ),
+      );
+      expect(error).toBeInstanceOf(CekuraformError);
+      expect((error as CekuraformError).code).toBe('manifest_unreadable');
+      expect((error as CekuraformError).message).toContain(`${join('agents', 'c.yaml')}: the symbolic link ${message}`);
+    });
   });
 
   it('refuses an agent key defined in two files, naming both', async () => {

@@ -98,3 +98,26 @@ describe('secrets', () => {
     `);
   });
 });
+
+describe('environment variables named like Object.prototype members (issue 11, item 1)', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty'])(
+    'reports ${env:%s} as unset, not as a function',
+    async (name) => {
+      const yaml = [
+        'project: 1',
+        'agents:',
+        '  bot:',
+        `    name: Bot \${env:${name}}`,
+        '    provider:',
+        '      type: vapi',
+        `      credentials: { api_key: "\${env:${name}}" }`,
+        '',
+      ].join('\n');
+      const error = await loadError(loadText(yaml, {}));
+      expect(error.issues.map((issue) => issue.message)).toEqual([
+        `environment variable ${name} is not set`,
+        `environment variable ${name} is not set`,
+      ]);
+    },
+  );
+});

@@ -59,7 +59,8 @@ export async function expectConverged(scenario: Scenario, context: string): Prom
 /**
  * Nothing outside the plan's deletions disappears: live agents the plan does not delete still exist;
  * agents no address binds are untouched; on every agent the plan keeps, each tool and variable the
- * plan does not delete keeps its id. Holds for failed applies too.
+ * plan does not delete (by id: live may hold two items of one name) keeps its id and its name. Holds
+ * for failed applies too.
  */
 export function expectNothingLost(plan: Plan, before: WireAgent[], after: WireAgent[], context: string): void {
   const afterById = new Map(after.map((agent) => [agent.id, agent]));
@@ -86,15 +87,15 @@ export function expectNothingLost(plan: Plan, before: WireAgent[], after: WireAg
     if (was === undefined || now === undefined) continue;
     for (const set of ['mock_tools', 'dynamic_variables'] as const) {
       const dropped = new Set(
-        change.items.filter((item) => item.set === set && item.action === 'delete').map((item) => item.name),
+        change.items.filter((item) => item.set === set && item.action === 'delete').map((item) => item.id),
       );
-      const nowByName = new Map((now[set] ?? []).map((item) => [item.name, item.id]));
+      const nowById = new Map((now[set] ?? []).map((item) => [item.id, item.name]));
       for (const item of was[set] ?? []) {
-        if (dropped.has(item.name)) continue;
-        const id = nowByName.get(item.name);
-        if (id !== item.id) {
+        if (dropped.has(item.id)) continue;
+        const name = nowById.get(item.id);
+        if (name !== item.name) {
           fail(
-            `${context}: ${change.address} ${set} "${item.name}" (id ${item.id}) is ${id === undefined ? 'gone' : `now id ${id}`}, and the plan did not delete it`,
+            `${context}: ${change.address} ${set} "${item.name}" (id ${item.id}) is ${name === undefined ? 'gone' : `now named "${name}"`}, and the plan did not delete it`,
             change,
           );
         }
@@ -242,7 +243,12 @@ function differences(agent: AgentModel, live: WireAgent, scenario: Scenario): st
   }
   if (agent.mock_tools !== undefined) {
     const tools = new Map((live.mock_tools ?? []).map((tool) => [tool.name, tool]));
-    expectEqual('mock tool names', [...tools.keys()].sort(), agent.mock_tools.map((tool) => tool.name).sort());
+    // Every live tool, so that a second one of a name (duplicate_item drift) counts.
+    expectEqual(
+      'mock tool names',
+      (live.mock_tools ?? []).map((tool) => tool.name).sort(),
+      agent.mock_tools.map((tool) => tool.name).sort(),
+    );
     const stored = scenario.emulator.storedWriteOnly(live.id);
     for (const tool of agent.mock_tools) {
       const found = tools.get(tool.name);
@@ -264,16 +270,29 @@ function differences(agent: AgentModel, live: WireAgent, scenario: Scenario): st
   }
   if (agent.dynamic_variables !== undefined) {
     const description = agent.description ?? live.description ?? '';
-    const expected = new Map(agent.dynamic_variables.map((variable) => [variable.name, variable.description ?? '']));
-    for (const name of placeholders(description)) if (!expected.has(name)) expected.set(name, '');
-    const actual = Object.fromEntries(
-      (live.dynamic_variables ?? []).map((variable) => [variable.name, variable.description]),
+    // A placeholder's variable without a description in the manifest is managed by name only (effectiveDesired).
+    const described = new Set(
+      agent.dynamic_variables.filter((variable) => variable.description !== undefined).map((variable) => variable.name),
     );
-    expectEqual('dynamic variables', actual, Object.fromEntries(expected));
+    const byNameOnly = new Set(placeholders(description).filter((name) => !described.has(name)));
+    const expected = [
+      ...agent.dynamic_variables.map((variable) =>
+        byNameOnly.has(variable.name) ? [variable.name] : [variable.name, variable.description ?? ''],
+      ),
+      ...[...byNameOnly].filter((name) => !agent.dynamic_variables!.some((v) => v.name === name)).map((name) => [name]),
+    ];
+    const actual = (live.dynamic_variables ?? []).map((variable) =>
+      byNameOnly.has(variable.name) ? [variable.name] : [variable.name, variable.description],
+    );
+    expectEqual('dynamic variables', sortedPairs(actual), sortedPairs(expected));
   }
   if (agent.mock_tools_enabled !== undefined)
     expectEqual('mock_tools_enabled', live.mock_tools_enabled, agent.mock_tools_enabled);
   return problems;
+}
+
+function sortedPairs(pairs: unknown[][]): string[] {
+  return pairs.map((pair) => JSON.stringify(pair)).sort();
 }
 
 function sortedRows(rows: unknown): string[] {

@@ -23,6 +23,8 @@ export type DriftOp =
   | { kind: 'edit_tool'; agent: number; index: number; edit: Partial<ToolModel> }
   | { kind: 'add_variable'; agent: number; name: string }
   | { kind: 'delete_variable'; agent: number; index: number }
+  /** A second item of an existing name (a server without the uniqueness check), through the emulator's test hook. */
+  | { kind: 'duplicate_item'; agent: number; set: 'mock_tools' | 'dynamic_variables'; index: number }
   | { kind: 'toggle'; agent: number }
   | { kind: 'delete_agent'; agent: number }
   | { kind: 'create_agent'; name: string; project: number; tools: ToolModel[] };
@@ -86,6 +88,15 @@ export const driftOpArbitrary: fc.Arbitrary<DriftOp> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('delete_variable' as const),
       agent: agentIndex,
+      index: fc.nat({ max: 3 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('duplicate_item' as const),
+      agent: agentIndex,
+      set: fc.constantFrom('mock_tools' as const, 'dynamic_variables' as const),
       index: fc.nat({ max: 3 }),
     }),
   },
@@ -169,6 +180,12 @@ async function applyOne(scenario: Scenario, op: DriftOp): Promise<number | 'skip
           dynamic_variables: variablesOf(agent).filter((_, index) => index !== op.index % variables.length),
         })
       ).status;
+    case 'duplicate_item': {
+      const items = op.set === 'mock_tools' ? tools : variables;
+      if (items.length === 0) return 'skipped';
+      scenario.emulator.duplicateItem(agent.id, op.set, items[op.index % items.length]!.id);
+      return 200;
+    }
     case 'toggle':
       return (await scenario.call('POST', `${path}toggle-mock-tools/`, { enabled: agent.mock_tools_enabled !== true }))
         .status;

@@ -8,10 +8,11 @@ import { Document, visit } from 'yaml';
 export const PROJECT = 42;
 export const OTHER_PROJECT = 43;
 
-export const AGENT_KEYS = ['support', 'booking', 'sales'] as const;
+export const AGENT_KEYS = ['support', 'booking', 'sales', 'constructor'] as const;
 export const AGENT_NAMES = ['Support Bot', 'Booking Bot', 'Sales Bot', 'Front Desk'] as const;
-export const TOOL_NAMES = ['get_order', 'refund_order', 'crm_lookup', 'crm_update'] as const;
-export const VARIABLE_NAMES = ['customer_name', 'order_id', 'preferred_date'] as const;
+// Names that are members of Object.prototype are ordinary names to Cekura (issue 11, item 1).
+export const TOOL_NAMES = ['get_order', 'refund_order', 'crm_lookup', 'constructor', '__proto__'] as const;
+export const VARIABLE_NAMES = ['customer_name', 'order_id', 'toString', 'hasOwnProperty'] as const;
 /** Descriptions, with `{{placeholders}}` Cekura turns into dynamic variables (one outside the variable pool). */
 export const DESCRIPTIONS = [
   'Handles support calls',
@@ -86,6 +87,8 @@ const mockInputs: unknown[] = [
   { phone: '+14155550000' },
   'A1',
   { date: '2026-03-01', nights: 2 },
+  // An own `__proto__` key, as YAML and JSON give one (issue 11, item 1).
+  JSON.parse('{"__proto__": "A1"}'),
 ];
 const mockOutputs: unknown[] = [
   { status: 'shipped' },
@@ -94,6 +97,7 @@ const mockOutputs: unknown[] = [
   null,
   'ok',
   {},
+  { constructor: 'x', toString: 'y' },
 ];
 
 const mockRows: fc.Arbitrary<MockRow[]> = fc

@@ -143,3 +143,40 @@ describe('a create whose last response is lost', () => {
     await scenario.expectNoChanges();
   });
 });
+
+describe('duplicate live item names (issue 11, item 4)', () => {
+  it('deletes both items of a name the manifest empties, each named in the plan by id', async () => {
+    await scenario.write(
+      'agents.yaml',
+      'project: 42\nagents:\n  sales:\n    name: Bot\n    description: A bot\n    mock_tools: [{ name: crm_lookup }]\n',
+    );
+    expect((await scenario.apply()).code).toBe(0);
+    const bot = scenario.agentNamed('Bot');
+    const kept = bot.mock_tools![0]!.id;
+    const extra = scenario.emulator.duplicateItem(bot.id, 'mock_tools', kept);
+    await scenario.write('agents.yaml', 'project: 42\nagents:\n  sales:\n    name: Bot\n    mock_tools: []\n');
+
+    const plan = JSON.parse((await scenario.plan('--json')).stdout);
+    expect(
+      plan.resource_changes[0].items.map((item: { id: number; reason: string }) => [item.id, item.reason]),
+    ).toEqual([
+      [kept, 'not_in_manifest'],
+      [extra, 'duplicate_name'],
+    ]);
+    expect((await scenario.apply()).code).toBe(0);
+    expect(scenario.agentNamed('Bot').mock_tools).toEqual([]);
+    await scenario.expectNoChanges();
+  });
+});
+
+describe('agents missing from a list pass (issue 11, item 2)', () => {
+  it('reads by id only agents of addresses the manifest names, so a dropped address costs no request', async () => {
+    expect((await applyManifest({ booking: { name: 'Front Desk' } })).code).toBe(0);
+    const gone = scenario.agentNamed('Front Desk');
+    expect((await scenario.call('DELETE', `/test_framework/v2/aiagents/${gone.id}/`)).status).toBe(204);
+
+    expect((await applyManifest({ sales: { name: 'Sales Bot' } })).code).toBe(0);
+
+    await scenario.expectNoChanges();
+  });
+});

@@ -16,7 +16,7 @@ import { createApplyProgress, type ProgressMode } from '../../render/progress.js
 import type { Style } from '../../render/style.js';
 import { renderPlanText } from '../../render/text.js';
 import { targetWords } from '../../render/wording.js';
-import { fetchLiveState } from '../../state/fetch.js';
+import { expectedAgentIds, fetchLiveState } from '../../state/fetch.js';
 import { fingerprintKeysOf } from '../../state/fingerprint.js';
 import { forgetLegacyFingerprintKey, openStateRecord } from '../../state/record.js';
 import type { ApplyArgs } from '../args.js';
@@ -86,7 +86,14 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       readFile: (path: string) => readFile(path),
       fingerprintKeys: fingerprintKeysOf(io.env, records.current()),
     };
-    const snapshot = await fetchLiveState(api, saved?.created_from.projects ?? manifest!.projects);
+    const projects = saved?.created_from.projects ?? manifest!.projects;
+    const plannedAddresses =
+      saved?.resource_changes.map((change) => change.address) ?? manifest!.agents.map((agent) => agent.address);
+    const snapshot = await fetchLiveState(
+      api,
+      projects,
+      expectedAgentIds(records.current(), plannedAddresses, projects),
+    );
 
     let plan: Plan;
     if (saved !== undefined) {

@@ -3,16 +3,22 @@ import type { ForceUnlockArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { statePathOf } from '../session.js';
 
-/** `cekuraform force-unlock`: removes a lock whose holder cannot release it (a killed CI job on another host). */
+/**
+ * `cekuraform force-unlock [LOCK_ID] [--force]`: removes a lock whose holder cannot release it. A lock
+ * of a process of this host that is gone goes without more; any other needs `--force` and its id.
+ */
 export async function forceUnlockCommand(args: ForceUnlockArgs, io: CliIo): Promise<number> {
-  const removed = await forceUnlock(statePathOf(args.state, io, args.env));
-  const holder = removed?.holder;
-  io.stdout.write(
-    removed === null
-      ? 'The state record was not locked.\n'
-      : holder === null || holder === undefined
-        ? 'Removed a lock file that names no holder (left by a run that stopped while taking it).\n'
-        : `Removed the lock held by process ${holder.pid} on ${holder.host} since ${holder.time} (${holder.command}).\n`,
-  );
+  const removed = await forceUnlock(statePathOf(args.state, io, args.env), { lockId: args.lockId, force: args.force });
+  if (removed === null) io.stdout.write('The state record was not locked.\n');
+  else if (removed.holder === null)
+    io.stdout.write(
+      `Removed the lock ${removed.id}, a lock file that names no holder (left by a run that stopped while taking it).\n`,
+    );
+  else {
+    const { holder } = removed;
+    io.stdout.write(
+      `Removed the lock ${removed.id} held by process ${holder.pid} on ${holder.host} since ${holder.time} (${holder.command}).\n`,
+    );
+  }
   return 0;
 }

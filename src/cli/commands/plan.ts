@@ -1,13 +1,14 @@
-import { stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { CekuraformError } from '../../errors.js';
+import { CekuraformError, errnoCode } from '../../errors.js';
+import { isJsonObject } from '../../json.js';
 import { savedPlanText } from '../../plan/saved.js';
 import { hasChanges } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/json.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
-import { fetchLiveState } from '../../state/fetch.js';
+import { expectedAgentIds, fetchLiveState } from '../../state/fetch.js';
 import { fingerprintKeysOf } from '../../state/fingerprint.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
@@ -26,14 +27,23 @@ import {
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const manifest = await readManifest(args.files, io, args);
-  if (args.out !== undefined) await checkPlanFolder(args.out, io);
-  const records = await openStateRecord(statePathOf(args.state, io, manifest.environment));
+  const statePath = statePathOf(args.state, io, manifest.environment);
+  if (args.out !== undefined) await checkPlanTarget(args.out, io, statePath);
+  const records = await openStateRecord(statePath);
   // A saved plan and the later apply must share the record's lineage (it salts the fingerprint key).
   if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
 
   const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'), manifestSecretValues(manifest));
   try {
-    const { live } = await fetchLiveState(api, manifest.projects);
+    const { live } = await fetchLiveState(
+      api,
+      manifest.projects,
+      expectedAgentIds(
+        records.current(),
+        manifest.agents.map((agent) => agent.address),
+        manifest.projects,
+      ),
+    );
     const record = records.current();
     const result = await planRun({
       api,
@@ -66,17 +76,54 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   }
 }
 
-/** Before anything is read from Cekura: `--out` must name a file in a folder that exists. */
-async function checkPlanFolder(out: string, io: CliIo): Promise<void> {
+/**
+ * Before anything is read from Cekura: `--out` must name a file in a folder that exists, and replaces
+ * only a saved plan (or nothing): never the state record, a manifest or any other file.
+ */
+async function checkPlanTarget(out: string, io: CliIo, statePath: string): Promise<void> {
   const file = resolve(io.cwd, out);
   const folder = await stat(dirname(file)).catch(() => null);
   if (folder === null || !folder.isDirectory()) throw planUnwritable(out, `the folder ${dirname(out)} does not exist`);
   if ((await stat(file).catch(() => null))?.isDirectory() === true) throw planUnwritable(out, 'it is a folder');
+  const notAPlan = (what: string) =>
+    planUnwritable(
+      out,
+      `it ${what}, which a plan must not overwrite`,
+      'save the plan to a new file, such as `--out plan.json`',
+    );
+  if ((await realPathOf(file)) === (await realPathOf(resolve(io.cwd, statePath))))
+    throw notAPlan('is the state record');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return;
+    throw error;
+  }
+  if (!isSavedPlanText(text)) throw notAPlan('is not a saved plan');
 }
 
-function planUnwritable(out: string, reason: string): CekuraformError {
+/** Whether a file holds a plan that `plan --out` wrote (of any format version). */
+function isSavedPlanText(text: string): boolean {
+  try {
+    const data: unknown = JSON.parse(text);
+    return isJsonObject(data) && typeof data.format_version === 'string' && Array.isArray(data.resource_changes);
+  } catch {
+    return false;
+  }
+}
+
+async function realPathOf(path: string): Promise<string> {
+  return realpath(path).catch(() => path);
+}
+
+function planUnwritable(
+  out: string,
+  reason: string,
+  hint = 'give --out a file in a folder that exists',
+): CekuraformError {
   return new CekuraformError('plan_unwritable', `cannot save the plan to ${out}: ${reason}`, {
     meta: { file: out },
-    hint: 'give --out a file in a folder that exists',
+    hint,
   });
 }
