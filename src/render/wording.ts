@@ -23,7 +23,7 @@ export interface Note {
 
 /**
  * `Plan: 0 to add, 3 to change, 0 to destroy; inside agents: 1 mock tool added, 2 mock tools and
- * 1 dynamic variable deleted; 1 mock-mode toggles.`, or `No changes.` The part inside agents is there
+ * 1 dynamic variable deleted; 1 mock-mode change.`, or `No changes.` The part inside agents is there
  * only when items are added or deleted.
  */
 export function planSummaryLine(plan: Plan): string {
@@ -38,7 +38,12 @@ export function planSummaryLine(plan: Plan): string {
     counted('destroy') === '' ? null : `${counted('destroy')} deleted`,
   ].filter((part) => part !== null);
   const insideAgents = inside.length === 0 ? '' : `; inside agents: ${inside.join(', ')}`;
-  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy${insideAgents}; ${mock_mode_toggles} mock-mode toggles.`;
+  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy${insideAgents}; ${mockModeCount(mock_mode_toggles)}.`;
+}
+
+/** `1 mock-mode change`: a toggle or a patch of `mock_tools_enabled`, whichever the API takes. */
+function mockModeCount(count: number): string {
+  return countOf(count, 'mock-mode change');
 }
 
 /** `1 mock tool`, `2 mock tools`. */
@@ -90,10 +95,10 @@ export function environmentHeading(environment: string): string {
   return `Plan for environment ${environment}`;
 }
 
-/** `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode toggles.` */
+/** `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode change.` */
 export function applySummaryLine(result: ApplyResult): string {
   const { added, changed, destroyed, mock_mode_toggles } = result.summary;
-  return `Apply complete: ${added} added, ${changed} changed, ${destroyed} destroyed; ${mock_mode_toggles} mock-mode toggles.`;
+  return `Apply complete: ${added} added, ${changed} changed, ${destroyed} destroyed; ${mockModeCount(mock_mode_toggles)}.`;
 }
 
 /** What happens to an agent: `create`, `update`, `destroy`, `no change`. */

@@ -9,7 +9,7 @@ describe('renderApplyResultText', () => {
   it('lists failures with their fields, MCP endpoints, skipped agents, the backup and the interruption', async () => {
     const text = renderApplyResultText(applyResultWithFailures, plain);
     expect(text).toContain(
-      'Apply complete: 1 added, 0 changed, 0 destroyed; 1 mock-mode toggles.\nApply failed for 2 agent(s).\n',
+      'Apply complete: 1 added, 0 changed, 0 destroyed; 1 mock-mode change.\nApply failed for 2 agent(s).\n',
     );
     await expect(text).toMatchFileSnapshot('golden/apply-result-with-failures.txt');
   });
@@ -17,7 +17,7 @@ describe('renderApplyResultText', () => {
   it('ends with the summary line alone when everything applied', async () => {
     const text = renderApplyResultText(applyResultClean, plain);
     expect(text.trimEnd().split('\n')).toEqual([
-      'Apply complete: 1 added, 1 changed, 1 destroyed; 1 mock-mode toggles.',
+      'Apply complete: 1 added, 1 changed, 1 destroyed; 1 mock-mode change.',
     ]);
     await expect(text).toMatchFileSnapshot('golden/apply-result-clean.txt');
   });

@@ -18,7 +18,7 @@ describe('renderPlanText', () => {
 
   it('ends with exactly the summary line', () => {
     expect(renderPlanText(planScenarios['create-with-tools']!, plain).trimEnd().split('\n').at(-1)).toBe(
-      'Plan: 1 to add, 0 to change, 0 to destroy; 1 mock-mode toggles.',
+      'Plan: 1 to add, 0 to change, 0 to destroy; 1 mock-mode change.',
     );
     expect(renderPlanText(planScenarios['no-changes']!, plain).trimEnd().split('\n').at(-1)).toBe('No changes.');
   });
