@@ -71,7 +71,9 @@ export function targetWords(plan: Plan): string {
   return [
     api === undefined ? null : `${api.url} (${apiSourceWords(api.source)})`,
     environment === undefined ? null : `environment ${environment}`,
-    `${projects.length === 1 ? 'project' : 'projects'} ${joinWords(projects.map(String))}`,
+    projects.length === 0
+      ? 'no project: the manifest has no agents'
+      : `${projects.length === 1 ? 'project' : 'projects'} ${joinWords(projects.map(String))}`,
   ]
     .filter((part) => part !== null)
     .join('; ');
