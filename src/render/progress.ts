@@ -3,7 +3,7 @@ import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { ToggleStatus } from '../api/types.js';
 import type { AgentOutcome, ApplyEvent } from '../apply/events.js';
 import { assertNever } from '../errors.js';
-import type { Action, Plan } from '../plan/types.js';
+import { hasChanges, type Action, type Plan } from '../plan/types.js';
 import type { OutputStream, Style } from './style.js';
 import { oneLine } from './values.js';
 import { mockModeWord, operationWords } from './wording.js';
@@ -32,7 +32,9 @@ export interface ApplyProgress {
 }
 
 export function createApplyProgress(options: ApplyProgressOptions): ApplyProgress {
-  switch (options.mode) {
+  // Nothing to apply, nothing to watch: no spinner counting zero agents.
+  const mode = hasChanges(options.plan) ? options.mode : 'silent';
+  switch (mode) {
     case 'silent':
       return { onEvent: () => {}, finish: async () => {} };
     case 'lines':
@@ -43,7 +45,7 @@ export function createApplyProgress(options: ApplyProgressOptions): ApplyProgres
         ? createLiveProgress(options.plan, options.stream, options.style)
         : createLineProgress(options.plan, options.stream);
     default:
-      return assertNever(options.mode, 'progress mode');
+      return assertNever(mode, 'progress mode');
   }
 }
 
