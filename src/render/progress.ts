@@ -55,6 +55,8 @@ function createLineProgress(plan: Plan, stream: OutputStream): ApplyProgress {
   const quiet = quietAddresses(plan, toggleTargets);
   return {
     onEvent(event) {
+      // The apply's result names the backup file once, at the end, in every mode.
+      if (event.type === 'backup_saved') return;
       if (event.type === 'toggle_started') toggleTargets.set(event.address, event.enabled);
       const isFailure = event.type === 'agent_finished' && event.outcome.status === 'failed';
       if ('address' in event && event.address !== undefined && quiet.has(event.address) && !isFailure) return;
@@ -71,11 +73,10 @@ function toggleTargetsOf(plan: Plan): Map<string, boolean> {
 
 /** One event as one plain line; the wording is stable, CI logs are grepped for it. */
 function progressLine(
-  event: ApplyEvent,
+  event: Exclude<ApplyEvent, { type: 'backup_saved' }>,
   toggleTargets: ReadonlyMap<string, boolean>,
   actions: ReadonlyMap<string, Action>,
 ): string {
-  if (event.type === 'backup_saved') return `backup of ${event.agents} agent(s) saved to ${event.file}`;
   if (event.type === 'interrupted')
     return 'interrupted: no new agent is started; requests in flight finish or time out';
   if (event.type === 'retrying' && event.address === undefined) return retryWords(event);

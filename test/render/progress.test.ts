@@ -96,7 +96,6 @@ describe('createApplyProgress', () => {
     events.forEach((event) => progress.onEvent(event));
     await progress.finish();
     expect(stream.text().split('\n')).toEqual([
-      'backup of 2 agent(s) saved to .cekuraform/backups/b.json',
       'agent.support-bot: started',
       'agent.support-bot: creating (POST)',
       'agent.support-bot: retrying POST /agents/ in 500ms (attempt 2): 503 Service Unavailable',
