@@ -1,4 +1,4 @@
-import { CekuraformError, InternalError } from '../errors.js';
+import { CekuraformError, InternalError, type SourceLocation } from '../errors.js';
 import { ManifestError, type ManifestIssue } from '../manifest/types.js';
 import type { Style } from '../render/style.js';
 
@@ -31,11 +31,21 @@ export function renderErrorText(error: CekuraformError, style: Style, debug: boo
     lines.push(`${error.message}; nothing was sent.`);
   } else {
     lines.push(`${style.error('error:')} ${error.message}`);
+    const location = locationOf(error.meta);
+    if (location !== undefined) lines.push(`  at ${location.file}:${location.line}:${location.col}`);
     if (error.hint !== undefined) lines.push(`${style.dim('hint:')} ${error.hint}`);
   }
   if (debug && error instanceof InternalError && error.cause instanceof Error && error.cause.stack)
     lines.push(error.cause.stack);
   return lines.join('\n') + '\n';
+}
+
+/** `meta.location` of an error about a place in the manifest (an agent Cekura cannot create as written). */
+function locationOf(meta: Record<string, unknown> | undefined): SourceLocation | undefined {
+  const location = meta?.location as Partial<SourceLocation> | undefined;
+  return typeof location?.file === 'string' && typeof location.line === 'number' && typeof location.col === 'number'
+    ? (location as SourceLocation)
+    : undefined;
 }
 
 /** A located manifest issue, as an error or a warning. */

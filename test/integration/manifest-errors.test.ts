@@ -132,3 +132,27 @@ describe('a file that is not a manifest (`-f /etc/shadow`)', () => {
     expect(JSON.parse(json.stdout).error.meta.issues).toHaveLength(25);
   });
 });
+
+describe('an agent to create without a description', () => {
+  let scenario: Scenario;
+  beforeEach(async () => {
+    scenario = await startScenario();
+    await scenario.write('agents.yaml', 'project: 42\nagents:\n  bot:\n    name: Bot\n');
+  });
+  afterEach(() => scenario.close());
+
+  it('is refused at the place the agent is written', async () => {
+    const result = await scenario.run(['plan', '--no-color']);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'error: agent.bot does not exist yet, and Cekura needs a description to create it\n  at agents.yaml:3:3\n',
+    );
+    const json = JSON.parse((await scenario.run(['plan', '--json'])).stdout);
+    expect(json.error).toMatchObject({
+      code: 'create_incomplete',
+      meta: { location: { file: 'agents.yaml', line: 3, col: 3 } },
+    });
+    expect(scenario.writes()).toEqual([]);
+  });
+});
