@@ -90,9 +90,10 @@ if (mode === 'yaml') {
       manifest,
       live,
       record: records.current(),
-      args: { prune: false, deleteRelated: false, mockModeVia: undefined },
+      args: { prune: false, deleteRelated: false, mockModeVia: undefined, targets: [], maxDeletes: undefined },
       target: modules.session.apiTargetOf({ apiUrl: undefined, trace: undefined }, io),
       fingerprintKeys: modules.fingerprint.fingerprintKeysOf(io.env, records.current()),
+      scope: { files: {}, unread: [], isWhole: false },
     }),
   );
   await timed('render text', () => modules.text.renderPlanText(result, modules.style.createStyle(false)));

@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'name_taken',
   'create_incomplete',
   'max_deletes_exceeded',
+  'target_not_found',
   // one agent in apply
   'create_ambiguous',
   'read_back_mismatch',
@@ -58,6 +59,7 @@ export const ERROR_CODES = [
   'agent_not_in_project',
   'nothing_to_export',
   'address_unknown',
+  'address_taken',
   'import_conflict',
   'import_wrong_project',
   'agent_not_found',

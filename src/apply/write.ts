@@ -146,6 +146,7 @@ async function bindAddress(
   const entry: RecordedAgent = {
     id,
     project: change.project,
+    ...(change.record.file === undefined ? {} : { file: change.record.file }),
     secrets: change.record.secrets,
     applied: change.record.applied,
   };

@@ -9,6 +9,7 @@ import {
 import { DEFAULT_KEEP_BACKUPS, DEFAULT_PARALLELISM, DEFAULT_TOGGLE_TIMEOUT_MS } from '../apply/defaults.js';
 import { UsageError } from '../errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from '../manifest/environment-name.js';
+import { helpFooter } from './help.js';
 import type { CliIo } from './io.js';
 
 /** Options every command that talks to Cekura takes. */
@@ -23,10 +24,12 @@ export interface ConnectionArgs {
 export interface ManifestArgs {
   /** `-f FILE|DIR`, repeatable; empty means the default file in the working folder. */
   files: string[];
-  /** `--state PATH`; else `.cekuraform/<env>.state.json`, or `.cekuraform/default.state.json` without environments. */
+  /** `--state PATH`; else `.cekuraform/<env>.state.json`, or `.cekuraform/default.state.json` without environments, beside the manifest. */
   state: string | undefined;
   /** `--env NAME`: one of the manifest's `environments:`; required when it declares any. */
   env: string | undefined;
+  /** `--var NAME=VALUE`, repeatable: wins over the manifest's `vars:` of that name. */
+  vars: Record<string, string>;
 }
 
 export interface OutputArgs {
@@ -43,6 +46,10 @@ export interface PlanArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   detailedExitcode: boolean;
   prune: boolean;
   deleteRelated: boolean;
+  /** `--target ADDRESS`, repeatable; empty plans every address. */
+  targets: string[];
+  /** `--max-deletes N`: warn when the plan deletes more; a saved plan keeps it for apply. */
+  maxDeletes: number | undefined;
   /** `--mock-mode-via toggle|patch`; else the manifest's `mock_mode_via`; else detected from the API. */
   mockModeVia: MockModeVia | undefined;
   /** `--show-unmanaged`: list every unmanaged agent, not only the first few (JSON always has all). */
@@ -60,16 +67,25 @@ export interface ApplyArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
   parallelism: number;
   toggleTimeoutMs: number;
   maxDeletes: number | undefined;
+  /** `--target ADDRESS`, repeatable; empty applies every address. */
+  targets: string[];
+  /** `destroy`: delete every agent the state record owns instead of reading manifests. */
+  isDestroy: boolean;
+  /** `--lock-timeout`: how long to wait for a state lock another run holds (0: fail at once). */
+  lockTimeoutMs: number;
   /** `--keep-backups N`: the newest backups kept in the backups folder; 0 keeps all. */
   keepBackups: number;
   /** `--show-unmanaged`, as for plan. */
   showUnmanaged: boolean;
 }
 
-export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {}
+export interface ValidateArgs extends Omit<ManifestArgs, 'state'>, OutputArgs {
+  /** `--check-env`: also require every secret's environment variable to be set. */
+  checkEnv: boolean;
+}
 
 /** `cekuraform doctor`: the manifest only names the projects to look at. */
-export interface DoctorArgs extends ConnectionArgs, Omit<ManifestArgs, 'state'>, OutputArgs {}
+export interface DoctorArgs extends ConnectionArgs, Omit<ManifestArgs, 'state' | 'vars'>, OutputArgs {}
 
 export interface EmulatorArgs {
   /** `--api`: the generation of Cekura's API to answer as. */
@@ -104,6 +120,8 @@ export interface ExportArgs extends ConnectionArgs, OutputArgs {
 }
 
 export interface ImportArgs extends ConnectionArgs, ManifestArgs, OutputArgs {
+  /** `--lock-timeout`: how long to wait for a state lock another run holds (0: fail at once). */
+  lockTimeoutMs: number;
   /** `agent.<key>` of the manifest. */
   address: string;
   /** The live agent to bind it to. */
@@ -120,6 +138,16 @@ export interface StateAddressArgs extends StateArgs {
   address: string;
 }
 
+export interface StateMoveArgs extends StateArgs {
+  from: string;
+  to: string;
+}
+
+export interface ShowArgs extends OutputArgs {
+  planFile: string;
+  markdown: boolean;
+}
+
 export type ParsedCommand =
   | { command: 'plan'; args: PlanArgs }
   | { command: 'apply'; args: ApplyArgs }
@@ -133,6 +161,9 @@ export type ParsedCommand =
   | { command: 'state list'; args: StateArgs }
   | { command: 'state show'; args: StateAddressArgs }
   | { command: 'state rm'; args: StateAddressArgs }
+  | { command: 'state mv'; args: StateMoveArgs }
+  | { command: 'show'; args: ShowArgs }
+  | { command: 'version'; args: OutputArgs }
   /** Help or version was printed; nothing to run. */
   | { command: 'exit'; code: number };
 
@@ -154,10 +185,7 @@ export function parseArgs(argv: string[], io: CliIo, version: string): ParsedCom
       if (error.exitCode === 0) return { command: 'exit', code: 0 };
       // `cekuraform state` without a subcommand: commander has printed the group's help.
       if (error.code === 'commander.help') return { command: 'exit', code: error.exitCode };
-      throw new UsageError(error.message.replace(/^error: /, ''), {
-        hint: 'run `cekuraform --help` for usage',
-        cause: error,
-      });
+      throw new UsageError(error.message.replace(/^error: /, ''), { hint: usageHint(error, argv), cause: error });
     }
     throw error;
   }
@@ -184,8 +212,12 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   const withManifest = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command
       .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
-      .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
-      .addOption(environmentOption());
+      .option(
+        '--state <path>',
+        'state record file (default .cekuraform/<env>.state.json, or default.state.json, beside the manifest)',
+      )
+      .addOption(environmentOption())
+      .addOption(varOption());
   const withConnection = <Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) =>
     command
       .option('--api-url <url>', 'Cekura API base URL (default $CEKURA_API_URL or https://api.cekura.ai)')
@@ -207,6 +239,8 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--prune', 'delete live agents of managed projects that no manifest names')
     .option('--delete-related', "let those deletes take the agents' calls, evaluators, results and runs")
+    .addOption(targetOption())
+    .addOption(maxDeletesOption('warn when the plan deletes more agents, tools or variables than this'))
     .addOption(mockModeViaOption())
     .option('--show-unmanaged', 'list every unmanaged agent, not only the first 5')
     .action((options) => {
@@ -224,6 +258,8 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           detailedExitcode: options.detailedExitcode === true,
           prune: options.prune === true,
           deleteRelated: options.deleteRelated === true,
+          targets: options.target ?? [],
+          maxDeletes: options.maxDeletes,
           mockModeVia: options.mockModeVia,
           showUnmanaged: options.showUnmanaged === true,
         },
@@ -247,25 +283,39 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
         .argParser(duration)
         .default(DEFAULT_TOGGLE_TIMEOUT_MS, '5m'),
     )
-    .addOption(
-      new Option('--max-deletes <n>', 'refuse a plan deleting more agents, tools or variables than this').argParser(
-        nonNegativeInteger,
-      ),
-    )
+    .addOption(maxDeletesOption('refuse a plan deleting more agents, tools or variables than this'))
     .addOption(
       new Option('--keep-backups <n>', 'backups kept in the backups folder, the newest (0 keeps all)')
         .argParser(nonNegativeInteger)
         .default(DEFAULT_KEEP_BACKUPS),
     )
+    .addOption(targetOption())
+    .addOption(lockTimeoutOption())
     .action((planFile, options) => {
       if (planFile !== undefined && options.file !== undefined) {
         throw new UsageError('give either a saved plan or -f manifests, not both', {
           hint: 'a saved plan already holds what to apply',
         });
       }
+      if (planFile !== undefined && MANIFEST_FILE.test(planFile)) {
+        throw new UsageError(`apply takes a plan saved by \`plan --out\`, and ${planFile} is a manifest`, {
+          hint: `name manifests with -f: \`cekuraform apply -f ${planFile}\``,
+        });
+      }
       if (planFile !== undefined && options.mockModeVia !== undefined) {
         throw new UsageError('--mock-mode-via cannot change a saved plan', {
           hint: 'a saved plan applies mock mode the way it was planned; give --mock-mode-via to `plan --out`',
+        });
+      }
+      const ignored = [
+        ['--prune', options.prune],
+        ['--delete-related', options.deleteRelated],
+        ['--target', options.target],
+        ['--var', options.var],
+      ].flatMap(([flag, value]) => (value === undefined ? [] : [String(flag)]));
+      if (planFile !== undefined && ignored.length > 0) {
+        throw new UsageError(`a saved plan is applied as it was made: ${ignored.join(', ')} would change nothing`, {
+          hint: `give ${ignored.join(', ')} to \`cekuraform plan --out\` instead, and apply that plan`,
         });
       }
       accept({
@@ -283,19 +333,85 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           parallelism: options.parallelism,
           toggleTimeoutMs: options.toggleTimeout,
           maxDeletes: options.maxDeletes,
+          targets: options.target ?? [],
+          isDestroy: false,
+          lockTimeoutMs: options.lockTimeout,
           keepBackups: options.keepBackups,
           showUnmanaged: options.showUnmanaged === true,
         },
       });
     });
 
+  withOutput(
+    withConnection(
+      program
+        .command('destroy')
+        .description('delete every agent the state record owns (the manifest is not read)')
+        .option('--state <path>', 'state record file (default .cekuraform/<env>.state.json, or default.state.json)')
+        .addOption(environmentOption()),
+    ),
+  )
+    .option('--auto-approve', 'destroy without asking for confirmation')
+    .option('--delete-related', "let the deletes take the agents' calls, evaluators, results and runs")
+    .addOption(maxDeletesOption('refuse when the record owns more agents than this'))
+    .addOption(targetOption())
+    .addOption(lockTimeoutOption())
+    .action((options) => {
+      accept({
+        command: 'apply',
+        args: {
+          files: [],
+          vars: {},
+          state: options.state,
+          env: options.env,
+          ...outputArgs(options),
+          apiUrl: options.apiUrl,
+          planFile: undefined,
+          autoApprove: options.autoApprove === true,
+          prune: false,
+          deleteRelated: options.deleteRelated === true,
+          parallelism: DEFAULT_PARALLELISM,
+          toggleTimeoutMs: DEFAULT_TOGGLE_TIMEOUT_MS,
+          maxDeletes: options.maxDeletes,
+          targets: options.target ?? [],
+          isDestroy: true,
+          showUnmanaged: false,
+          mockModeVia: undefined,
+          keepBackups: DEFAULT_KEEP_BACKUPS,
+          trace: options.trace,
+          lockTimeoutMs: options.lockTimeout,
+        },
+      });
+    });
+
+  withOutput(program.command('show').description('print a plan saved by `plan --out` (text, --markdown or --json)'))
+    .argument('<planfile>', 'a plan saved by `cekuraform plan --out`')
+    .option('--markdown', 'print the plan as Markdown')
+    .action((planFile, options) => {
+      if (options.json === true && options.markdown === true)
+        throw new UsageError('--json and --markdown cannot be used together');
+      accept({ command: 'show', args: { planFile, markdown: options.markdown === true, ...outputArgs(options) } });
+    });
+
+  withOutput(program.command('version').description('print the version of cekuraform')).action((options) =>
+    accept({ command: 'version', args: outputArgs(options) }),
+  );
+
   withOutput(program.command('validate').description('check manifests without contacting Cekura'))
     .option('-f, --file <path>', 'manifest file or directory of *.yaml (repeatable)', collect)
     .addOption(environmentOption())
+    .addOption(varOption())
+    .option('--check-env', "also require each secret's environment variable to be set")
     .action((options) => {
       accept({
         command: 'validate',
-        args: { files: options.file ?? [], env: options.env, ...outputArgs(options) },
+        args: {
+          files: options.file ?? [],
+          env: options.env,
+          vars: Object.fromEntries(options.var ?? []),
+          checkEnv: options.checkEnv === true,
+          ...outputArgs(options),
+        },
       });
     });
 
@@ -417,6 +533,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
   )
     .argument('<address>', 'the manifest address, agent.<key>')
     .argument('<agent-id>', 'the id of the live agent', positiveInteger)
+    .addOption(lockTimeoutOption())
     .action((address, agentId, options) => {
       accept({
         command: 'import',
@@ -427,6 +544,7 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
           trace: options.trace,
           address,
           agentId,
+          lockTimeoutMs: options.lockTimeout,
         },
       });
     });
@@ -455,12 +573,83 @@ function buildProgram(io: CliIo, version: string, accept: (command: ParsedComman
       .description('forget a binding; the agent in Cekura is untouched')
       .argument('<address>', 'agent.<key>'),
   ).action((address, options) => accept({ command: 'state rm', args: { ...stateArgs(options), address } }));
+  withState(
+    state
+      .command('mv')
+      .description('rename an address in the state record (after renaming the key in the manifest)')
+      .argument('<from>', 'agent.<old key>')
+      .argument('<to>', 'agent.<new key>'),
+  ).action((from, to, options) => accept({ command: 'state mv', args: { ...stateArgs(options), from, to } }));
 
+  for (const command of program.commands) {
+    command.addHelpText('after', helpFooter(command.name()));
+    for (const sub of command.commands) sub.addHelpText('after', helpFooter(`${command.name()} ${sub.name()}`));
+  }
   return program;
 }
 
-function manifestArgs(options: { file?: string[]; state?: string; env?: string }): ManifestArgs {
-  return { files: options.file ?? [], state: options.state, env: options.env };
+/** The fix for a mistake Terraform habits make (`-auto-approve`, a manifest as an argument), else where usage is. */
+function usageHint(error: CommanderError, argv: string[]): string {
+  const singleDash = /unknown option '(-([a-z][a-z-]+)(?:=(.*))?)'/.exec(error.message);
+  if (singleDash !== null) {
+    const value = singleDash[3] === undefined ? '' : ` ${singleDash[3]}`;
+    return `options take two dashes here: \`--${singleDash[2]}${value}\` (Terraform's single-dash \`${singleDash[1]}\` is not read)`;
+  }
+  const manifest = argv.find((arg) => MANIFEST_FILE.test(arg));
+  if (error.code === 'commander.excessArguments' && manifest !== undefined)
+    return `name manifests with -f: \`-f ${manifest}\``;
+  return 'run `cekuraform --help` for usage';
+}
+
+const MANIFEST_FILE = /^[^-].*\.ya?ml$/;
+
+function manifestArgs(options: {
+  file?: string[];
+  state?: string;
+  env?: string;
+  var?: [string, string][];
+}): ManifestArgs {
+  return {
+    files: options.file ?? [],
+    state: options.state,
+    env: options.env,
+    vars: Object.fromEntries(options.var ?? []),
+  };
+}
+
+function varOption() {
+  return new Option('--var <name=value>', "set a manifest var, over the manifest's value (repeatable)").argParser(
+    collectVar,
+  );
+}
+
+function targetOption() {
+  return new Option('--target <address>', 'only this address: agent.<key>, or agent[<id>] (repeatable)').argParser(
+    collectAddress,
+  );
+}
+
+function lockTimeoutOption() {
+  return new Option('--lock-timeout <duration>', 'wait this long for a state lock another run holds (e.g. 30s, 5m)')
+    .argParser(durationOrZero)
+    .default(0, '0s');
+}
+
+function maxDeletesOption(description: string) {
+  return new Option('--max-deletes <n>', description).argParser(nonNegativeInteger);
+}
+
+const ADDRESS_PATTERN = /^agent(\.[A-Za-z0-9_-]+|\[\d+\])$/;
+
+function collectAddress(value: string, previous: string[] | undefined): string[] {
+  if (!ADDRESS_PATTERN.test(value)) throw new InvalidArgumentError('expected an address: agent.<key> or agent[<id>]');
+  return [...(previous ?? []), value];
+}
+
+function collectVar(value: string, previous: [string, string][] | undefined): [string, string][] {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
+  if (match === null) throw new InvalidArgumentError('expected NAME=VALUE, e.g. --var support_phone=+14155550100');
+  return [...(previous ?? []), [match[1]!, match[2]!]];
 }
 
 function environmentOption() {
@@ -514,6 +703,11 @@ function port(value: string): number {
 }
 
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration, or `0` (`0s`): do not wait. */
+function durationOrZero(value: string): number {
+  return /^0+(ms|s|m|h)?$/.test(value.trim()) ? 0 : duration(value);
+}
 
 /** `90s`, `5m`, `1h`, `1500ms`; a bare number is seconds. */
 function duration(value: string): number {

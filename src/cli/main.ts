@@ -71,6 +71,15 @@ async function run(command: ParsedCommand, io: CliIo): Promise<number> {
       return (await import('./commands/state.js')).stateShowCommand(command.args, io);
     case 'state rm':
       return (await import('./commands/state.js')).stateRmCommand(command.args, io);
+    case 'state mv':
+      return (await import('./commands/state.js')).stateMoveCommand(command.args, io);
+    case 'show':
+      return (await import('./commands/show.js')).showCommand(command.args, io);
+    case 'version':
+      io.stdout.write(
+        command.args.json ? JSON.stringify({ version: packageVersion() }) + '\n' : `cekuraform ${packageVersion()}\n`,
+      );
+      return 0;
     default:
       return assertNever(command, 'command');
   }

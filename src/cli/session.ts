@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { access } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { createApiClient } from '../api/client.js';
 import type { RetryInfo } from '../api/retry.js';
 import { resolveApiSettings, resolveApiUrl } from '../api/settings.js';
@@ -9,10 +10,11 @@ import { UsageError } from '../errors.js';
 import { systemClock } from '../clock.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
+import { listDeletes } from '../apply/max-deletes.js';
 import type { MockModeVia } from '../cekura/generation.js';
 import { withMockModeVia } from '../plan/mock-mode.js';
 import { plan } from '../plan/plan.js';
-import type { ApiTarget, Plan, PlanOptions } from '../plan/types.js';
+import type { ApiTarget, ManifestScope, Plan, PlanOptions } from '../plan/types.js';
 import type { FingerprintKeys } from '../state/fingerprint.js';
 import type { LiveState, StateRecord } from '../state/types.js';
 import { createStyle, shouldUseColor, type OutputStream, type Style } from '../render/style.js';
@@ -26,12 +28,20 @@ import type { CliIo } from './io.js';
 
 export const DEFAULT_STATE_PATH = '.cekuraform/default.state.json';
 
-/** `--state`, else the environment's own record (`.cekuraform/<environment>.state.json`), else the default one. */
-export function statePathOf(state: string | undefined, io: CliIo, environment?: string): string {
-  return resolve(
-    io.cwd,
-    state ?? (environment === undefined ? DEFAULT_STATE_PATH : `.cekuraform/${environment}.state.json`),
-  );
+/**
+ * `--state` (from the working folder), else the environment's own record
+ * (`<folder>/.cekuraform/<environment>.state.json`), else the default one. `folder` is the manifest's
+ * (`manifestFolderOf`) for commands that read one, so the record does not depend on where they run.
+ */
+export function statePathOf(state: string | undefined, io: CliIo, environment?: string, folder = io.cwd): string {
+  if (state !== undefined) return resolve(io.cwd, state);
+  return resolve(folder, environment === undefined ? DEFAULT_STATE_PATH : `.cekuraform/${environment}.state.json`);
+}
+
+/** The folder of the first manifest file read: the record lives beside the manifest. */
+export function manifestFolderOf(manifest: Manifest, io: CliIo): string {
+  const [first] = manifest.files;
+  return first === undefined ? io.cwd : dirname(resolve(io.cwd, first));
 }
 
 /** Colour for one stream: off under `--no-color`, without a TTY, with NO_COLOR. */
@@ -103,15 +113,17 @@ export function manifestSecretValues(manifest: Manifest): string[] {
 
 /** Plan options: the flags, else the manifest's top-level `prune` and `max_deletes`; mock mode by toggle until detected. */
 function planOptionsOf(args: PlanningArgs, manifest: Manifest, via: MockModeVia): PlanOptions {
+  const maxDeletes = args.maxDeletes ?? manifest.max_deletes;
   return {
     prune: args.prune || manifest.prune,
     delete_related: args.deleteRelated,
-    ...(manifest.max_deletes === undefined ? {} : { max_deletes: manifest.max_deletes }),
+    ...(maxDeletes === undefined ? {} : { max_deletes: maxDeletes }),
+    ...(args.targets.length === 0 ? {} : { targets: args.targets }),
     mock_mode_via: via,
   };
 }
 
-type PlanningArgs = Pick<PlanArgs, 'prune' | 'deleteRelated' | 'mockModeVia'>;
+type PlanningArgs = Pick<PlanArgs, 'prune' | 'deleteRelated' | 'mockModeVia' | 'targets' | 'maxDeletes'>;
 
 /**
  * Plans, with mock mode changed the way `--mock-mode-via` forces, else the manifest's `mock_mode_via`,
@@ -130,11 +142,13 @@ export async function planRun(input: {
   target: ApiTarget;
   /** Secret fingerprints are made and compared with these (`fingerprintKeysOf`). */
   fingerprintKeys: FingerprintKeys;
+  /** The files read, for the remembered-file rule (`manifestScopeOf`). */
+  scope: ManifestScope;
 }): Promise<Plan> {
-  const { api, manifest, live, record, args, target, fingerprintKeys } = input;
+  const { api, manifest, live, record, args, target, fingerprintKeys, scope } = input;
   const forced = args.mockModeVia ?? manifest.mock_mode_via;
   const options = planOptionsOf(args, manifest, forced ?? 'toggle');
-  const planned = plan(manifest, live, record, options, target, fingerprintKeys);
+  const planned = plan(manifest, live, record, options, target, fingerprintKeys, scope);
   if (forced !== undefined || planned.mock_mode_changes.length === 0) return planned;
   const probeId = planned.mock_mode_changes.find((change) => change.id !== null)?.id ?? live.agents[0]?.id ?? 0;
   return (await api.offersToggle(probeId)) ? planned : withMockModeVia(planned, 'patch');
@@ -144,9 +158,16 @@ export async function planRun(input: {
 export async function readManifest(
   files: string[],
   io: CliIo,
-  args: Pick<OutputArgs, 'color'> & Partial<Pick<ManifestArgs, 'env'>>,
+  args: Pick<OutputArgs, 'color'> & Partial<Pick<ManifestArgs, 'env' | 'vars'>> & { checkEnv?: boolean },
 ): Promise<Manifest> {
-  const manifest = await loadManifest({ paths: files, cwd: io.cwd, env: io.env, environment: args.env });
+  const manifest = await loadManifest({
+    paths: files,
+    cwd: io.cwd,
+    env: io.env,
+    environment: args.env,
+    vars: args.vars ?? {},
+    requireSecretValues: args.checkEnv ?? true,
+  });
   const style = styleFor(args, io.stderr, io);
   for (const warning of manifest.warnings) io.stderr.write(issueLines(warning, 'warning', style).join('\n') + '\n');
   return manifest;
@@ -155,4 +176,69 @@ export async function readManifest(
 /** Describes a client retry for the user: `retrying listing agents of project 42 in 1.2s (HTTP 503)`. */
 export function describeRetry(info: RetryInfo): string {
   return `retrying ${info.operation} in ${(info.delayMs / 1000).toFixed(1)}s (${info.reason}; attempt ${info.attempt + 1})`;
+}
+
+/** The projects to read: the manifest's, and those of agents the record owns, whose removal from the manifest deletes them. */
+export function projectsToRead(manifest: Manifest, record: StateRecord): number[] {
+  const projects = new Set([...manifest.projects, ...Object.values(record.agents).map((entry) => entry.project)]);
+  return [...projects].sort((a, b) => a - b);
+}
+
+/**
+ * The files this plan read and the remembered files it did not read, named as the record names them:
+ * relative to the folder holding the record's folder, with `/` separators.
+ */
+export async function manifestScopeOf(
+  manifest: Manifest,
+  record: StateRecord,
+  statePath: string,
+  io: CliIo,
+): Promise<ManifestScope> {
+  const root = dirname(dirname(statePath));
+  const files = Object.fromEntries(
+    manifest.files.map((file) => [file, relative(root, resolve(io.cwd, file)).split(sep).join('/')]),
+  );
+  const read = new Set(Object.values(files));
+  const remembered = new Set(Object.values(record.agents).flatMap((entry) => entry.file ?? []));
+  const unread: string[] = [];
+  for (const file of [...remembered].sort()) {
+    if (!read.has(file) && (await exists(resolve(root, file)))) unread.push(file);
+  }
+  return { files, unread, isWhole: false };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What `destroy` plans from: no agents, so every agent the record owns is deleted; its projects come from the record. */
+export function manifestForDestroy(environment: string | undefined): Manifest {
+  return {
+    files: [],
+    ...(environment === undefined ? {} : { environment }),
+    agents: [],
+    projects: [],
+    prune: false,
+    hash: 'destroy',
+    warnings: [],
+  };
+}
+
+/** The plan deletes more than its `max_deletes` (flag or manifest) allows: apply will refuse it. */
+export function maxDeletesWarning(plan: Plan): string | null {
+  const deletes = listDeletes(plan).length;
+  const maxDeletes = plan.options.max_deletes;
+  if (maxDeletes === undefined || deletes <= maxDeletes) return null;
+  return `the plan deletes ${deletes} agents and items, more than the ${maxDeletes} allowed by max-deletes: apply will refuse it`;
+}
+
+/** `--delete-related` on a plan that deletes no agent does nothing, which the user should know. */
+export function deleteRelatedWarning(plan: Plan, args: Pick<PlanArgs, 'deleteRelated'>): string | null {
+  if (!args.deleteRelated || plan.resource_changes.some((change) => change.action === 'delete')) return null;
+  return '--delete-related changes nothing: the plan deletes no agent';
 }

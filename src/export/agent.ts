@@ -1,15 +1,7 @@
 import type { MockToolDoc } from '../cekura/agent-doc.js';
 import { descriptionPlaceholders, SERVER_DEFAULTS } from '../cekura/fields.js';
 import { compareStrings } from '../compare.js';
-import {
-  deleteAtPointer,
-  isJsonObject,
-  joinPointer,
-  keyedRecord,
-  setAtPointer,
-  type JsonObject,
-  type JsonValue,
-} from '../json.js';
+import { deleteAtPointer, isJsonObject, joinPointer, keyedRecord, type JsonObject, type JsonValue } from '../json.js';
 import { agentSchema } from '../manifest/schema.js';
 import type { LiveAgent } from '../state/types.js';
 import type { SuggestedSecret } from './types.js';
@@ -61,7 +53,6 @@ export function exportAgentBody(
     if (Object.keys(compacted).length > 0) escaped[field] = compacted;
     else delete escaped[field];
   }
-  for (const secret of options.secrets) setAtPointer(escaped, secret.path, `\${env:${secret.env}}`);
   return { body: inFieldOrder(escaped), unsupported_fields };
 }
 

@@ -1,4 +1,4 @@
-import { Document, isCollection, isMap, isSeq, type Node } from 'yaml';
+import { Document, isCollection, isMap, isSeq, parse, visit, type Node, type YAMLMap } from 'yaml';
 import { canonicalJson, splitPointer } from '../json.js';
 import type { ExportedAgent, ExportedManifest } from './types.js';
 
@@ -22,7 +22,12 @@ export function renderExport(exported: ExportedManifest): string {
     writeSmallValuesInline(node);
     const notes = agentNotes(agent);
     if (notes.length > 0) node.comment = notes.map((note) => ` ${note}`).join('\n');
+    const credentialSecrets = agent.secrets.filter((secret) => secret.path.startsWith(CREDENTIALS_POINTER + '/'));
+    if (credentialSecrets.length > 0) commentCredentials(doc, ['agents', agent.key], credentialSecrets);
+    for (const secret of agent.secrets)
+      if (!credentialSecrets.includes(secret)) commentSecret(doc, ['agents', agent.key], secret);
   }
+  quoteYaml11Lookalikes(doc);
   const secrets = secretLines(exported.agents);
   if (secrets.length > 0) doc.comment = secrets.map((line) => ` ${line}`).join('\n');
   return doc.toString({ lineWidth: 0 });
@@ -50,10 +55,79 @@ function secretLines(agents: ExportedAgent[]): string[] {
   if (rows.length === 0) return [];
   const width = Math.max(...rows.map((row) => row.env.length));
   return [
-    'Secrets cannot be read from Cekura. Set these environment variables before `cekuraform plan`;',
-    'the first apply sends their values:',
+    'Secrets cannot be read from Cekura, so they are written above as comments and not managed. To',
+    'manage one, uncomment it and set its environment variable; the next apply sends its value:',
     ...rows.map((row) => `  ${row.env.padEnd(width)}  ${row.where}`),
   ];
+}
+
+const CREDENTIALS_POINTER = '/provider/credentials';
+
+/**
+ * `provider.credentials` with its secrets, all as a comment: a manifest that writes credentials must
+ * give the provider's required keys, so the block is managed only once it is uncommented whole.
+ */
+function commentCredentials(doc: Document, agentPath: string[], secrets: { path: string; env: string }[]): void {
+  const providerPath = [...agentPath, 'provider'];
+  const provider = doc.getIn(providerPath, true);
+  if (!isMap(provider)) return;
+  const credentials =
+    (doc.getIn([...providerPath, 'credentials']) as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? {};
+  const block = new Document({ credentials }, { aliasDuplicateObjects: false });
+  for (const secret of secrets) {
+    const tokens = ['credentials', ...splitPointer(secret.path.slice(CREDENTIALS_POINTER.length))];
+    block.setIn(tokens, `\${env:${secret.env}}`);
+  }
+  provider.delete('credentials');
+  const text = block
+    .toString({ lineWidth: 0 })
+    .trimEnd()
+    .split('\n')
+    .map((line) => ` ${line}`)
+    .join('\n');
+  provider.comment =
+    provider.comment === undefined || provider.comment === null ? text : `${provider.comment}\n${text}`;
+}
+
+/**
+ * A secret as a comment to uncomment (`# api_key: ${env:NAME}`), in the deepest object of its path
+ * that the export has, with the missing objects written out: an uncommented `${env:…}` would make the
+ * next plan require the variable, and a fresh export must plan as no change without any set.
+ */
+function commentSecret(doc: Document, agentPath: string[], secret: { path: string; env: string }): void {
+  const tokens = splitPointer(secret.path);
+  let depth = tokens.length - 1;
+  while (depth > 0 && !isMap(doc.getIn([...agentPath, ...tokens.slice(0, depth)], true))) depth--;
+  const holder = doc.getIn([...agentPath, ...tokens.slice(0, depth)], true) as YAMLMap;
+  const lines = tokens.slice(depth).map((token, index, rest) => {
+    const indent = '  '.repeat(index);
+    return index === rest.length - 1 ? `${indent}${token}: \${env:${secret.env}}` : `${indent}${token}:`;
+  });
+  const text = lines.map((line) => ` ${line}`).join('\n');
+  holder.comment = holder.comment === undefined || holder.comment === null ? text : `${holder.comment}\n${text}`;
+}
+
+/**
+ * Quotes strings that a YAML 1.1 reader (many editors and older tools) would take for a date, a time,
+ * a number or a boolean (`2024-01-01`, `12:30`, `0755`, `yes`, `on`): cekuraform reads YAML 1.2, where
+ * they are strings, but a reviewer's tools should see them as the strings they are.
+ */
+function quoteYaml11Lookalikes(doc: Document): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      // Multi-line text keeps its block form; a line that is not YAML at all cannot be misread.
+      if (typeof node.value !== 'string' || node.value.includes('\n')) return;
+      if (!readsAsString(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+}
+
+function readsAsString(text: string): boolean {
+  try {
+    return typeof parse(text, { version: '1.1' }) === 'string';
+  } catch {
+    return true;
+  }
 }
 
 /** `served_via` and short mock-data values on one line, as a person would write them. */

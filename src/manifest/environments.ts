@@ -6,7 +6,7 @@ import { formatPath, type YamlPath } from './issues.js';
 import { agreeingSetting, issueAt, where } from './merge.js';
 import type { AgentOverride } from './override.js';
 import type { ParsedFile } from './parse.js';
-import { didYouMean } from './suggest.js';
+import { closestMatch, didYouMean } from './suggest.js';
 import type { ManifestIssue } from './types.js';
 
 // `environments:` and `vars:` are manifest-wide: any file may declare them, and files that declare
@@ -45,6 +45,7 @@ export function selectEnvironment(
   files: ParsedFile[],
   requested: string | undefined,
   env: Record<string, string | undefined>,
+  given: Record<string, string> = {},
 ): SelectedEnvironment {
   const readable = files.filter((file) => file.isReadable);
   const declared = [
@@ -77,6 +78,11 @@ export function selectEnvironment(
     issues.push(...resolved.issues.map(parsed.toIssue));
     selected.envUses.push(...resolved.envUses.map((use) => locatedEnvUse(use, parsed)));
     selected.vars.set(varName, resolved.value as JsonValue);
+  }
+  for (const [varName, text] of Object.entries(given)) {
+    const declared = effectiveVars.get(varName);
+    if (declared === undefined) throw undeclaredVar(varName, [...effectiveVars.keys()]);
+    selected.vars.set(varName, varValue(varName, text, declared.value));
   }
   for (const { path, value, parsed } of overrides) {
     if (inEnvironment(path) && isJsonObject(value))
@@ -195,4 +201,31 @@ function mappingAt(value: unknown, path: YamlPath): Record<string, unknown> | un
   let current = value;
   for (const segment of path) current = isJsonObject(current) ? ownValue(current, String(segment)) : undefined;
   return isJsonObject(current) ? current : undefined;
+}
+
+/** `--var NAME=VALUE` naming a var no file declares: a typo would otherwise change nothing. */
+function undeclaredVar(name: string, declared: string[]): UsageError {
+  const closest = closestMatch(name, declared);
+  return new UsageError(`--var ${name}: no var \`${name}\` is declared under \`vars:\``, {
+    hint:
+      closest !== undefined
+        ? `did you mean \`${closest}\`?`
+        : declared.length > 0
+          ? `declared: ${declared.sort().join(', ')}`
+          : 'declare it under `vars:` in the manifest first',
+  });
+}
+
+/** A `--var` value takes the type of the declared value it replaces: a number or boolean var stays one (`project: ${var.project}`). */
+function varValue(name: string, text: string, declared: unknown): JsonValue {
+  if (typeof declared === 'number') {
+    const number = Number(text);
+    if (text.trim() !== '' && Number.isFinite(number)) return number;
+    throw new UsageError(`--var ${name}=${text}: the manifest declares a number`);
+  }
+  if (typeof declared === 'boolean') {
+    if (text === 'true' || text === 'false') return text === 'true';
+    throw new UsageError(`--var ${name}=${text}: the manifest declares true or false`);
+  }
+  return text;
 }

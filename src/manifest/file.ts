@@ -26,6 +26,7 @@ export async function loadManifestFile(
   file: ParsedFile,
   environment: SelectedEnvironment,
   env: Record<string, string | undefined>,
+  requireSecretValues = true,
 ): Promise<LoadedFile> {
   const loaded: LoadedFile = {
     agents: [],
@@ -41,6 +42,7 @@ export async function loadManifestFile(
     env,
     vars: environment.vars,
     environment: environment.name,
+    requireSecretValues,
   });
   const issues: PathIssue[] = [...interpolated.issues];
   loaded.secretEnvNames = interpolated.secrets.map((found) => found.secret.env);

@@ -39,6 +39,8 @@ export interface InterpolationContext {
   vars: ReadonlyMap<string, JsonValue> | null;
   /** The `--env` environment, named when a var is not declared for it. */
   environment: string | undefined;
+  /** False for `validate` without `--check-env`: a secret must be written as `${env:NAME}`, but NAME need not be set. */
+  requireSecretValues?: boolean;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -75,7 +77,7 @@ export function interpolateValue(value: unknown, path: YamlPath, context: Interp
 
 function visit(value: unknown, path: YamlPath, context: InterpolationContext, result: Interpolated): unknown {
   const secretPath = secretPathOf(path);
-  if (secretPath !== undefined) return readSecret(value, path, secretPath, context.env, result);
+  if (secretPath !== undefined) return readSecret(value, path, secretPath, context, result);
   if (typeof value === 'string') return interpolateString(value, path, context, result);
   if (Array.isArray(value)) return value.map((item, index) => visit(item, [...path, index], context, result));
   if (typeof value === 'object' && value !== null) {
@@ -100,7 +102,7 @@ function readSecret(
   value: unknown,
   path: YamlPath,
   secretPath: SecretPath,
-  env: Record<string, string | undefined>,
+  context: InterpolationContext,
   result: Interpolated,
 ): unknown {
   const agentKey = String(path[1]);
@@ -121,7 +123,8 @@ function readSecret(
     return SENSITIVE_PLACEHOLDER;
   }
   const name = reference[1]!;
-  const secretValue = ownValue(env, name);
+  const secretValue = ownValue(context.env, name);
+  if ((secretValue === undefined || secretValue === '') && context.requireSecretValues === false) return value;
   if (secretValue === undefined || secretValue === '') {
     result.issues.push(unsetVariable(path, name, secretValue === '' ? 'is empty' : 'is not set'));
   } else {

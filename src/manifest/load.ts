@@ -18,6 +18,13 @@ export interface LoadManifestOptions {
   env: Record<string, string | undefined>;
   /** `--env`: the declared environment to resolve the agents for; required when any is declared. */
   environment?: string | undefined;
+  /** `--var NAME=VALUE`: each wins over the declared var of that name, which must exist. */
+  vars?: Record<string, string>;
+  /**
+   * False for `validate`: each secret must be written as `${env:NAME}`, but NAME need not be set, and
+   * the agents then hold no value for it (nothing may plan from such a manifest). Default true.
+   */
+  requireSecretValues?: boolean;
 }
 
 /**
@@ -32,7 +39,9 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
   const parsed = await Promise.all(refs.map(async (ref) => parseManifestText(ref.file, await readManifestText(ref))));
   const environment = environmentOf(parsed, options, order);
   const files = await Promise.all(
-    refs.map((ref, index) => loadManifestFile(ref, parsed[index]!, environment, options.env)),
+    refs.map((ref, index) =>
+      loadManifestFile(ref, parsed[index]!, environment, options.env, options.requireSecretValues),
+    ),
   );
   const merged = mergeFiles(files);
   const secretEnvNames = new Set(files.flatMap((file) => file.secretEnvNames));
@@ -80,7 +89,7 @@ export async function loadManifest(options: LoadManifestOptions): Promise<Manife
 
 function environmentOf(parsed: ParsedFile[], options: LoadManifestOptions, order: string[]): SelectedEnvironment {
   try {
-    return selectEnvironment(parsed, options.environment, options.env);
+    return selectEnvironment(parsed, options.environment, options.env, options.vars ?? {});
   } catch (error) {
     // A file whose YAML is broken may hold the `environments:` that the choice missed: its errors come first.
     const syntaxIssues = parsed.filter((file) => !file.isReadable).flatMap((file) => file.issues);

@@ -18,6 +18,7 @@ import {
   type ApiTarget,
   type FieldChange,
   type ItemChange,
+  type ManifestScope,
   type MockModeChange,
   type Plan,
   type PlanOptions,
@@ -27,7 +28,15 @@ import {
   type ResourceChange,
   type UnmanagedAgent,
 } from './types.js';
-import { comparableItem, desiredUnits, itemUnit, originOf, unitDigests, writeOnlyUnit } from './units.js';
+import {
+  comparableItem,
+  desiredUnits,
+  itemUnit,
+  liveUnitDigests,
+  originOf,
+  unitDigests,
+  writeOnlyUnit,
+} from './units.js';
 
 /**
  * The plan: what apply must do so that live matches the manifest. Pure and synchronous — no I/O, no
@@ -44,6 +53,7 @@ export function plan(
   api?: ApiTarget,
   /** The keys secrets are fingerprinted with (`fingerprintKeysOf`); required when the manifest holds secrets. */
   fingerprintKeys?: FingerprintKeys,
+  scope: ManifestScope = { files: {}, unread: [], isWhole: false },
 ): Plan {
   const unread = manifest.projects.filter((project) => !live.projects.includes(project));
   if (unread.length > 0) throw new InternalError(`live state lacks managed projects ${unread.join(', ')}`);
@@ -51,28 +61,26 @@ export function plan(
   const bindings = bindAgents(manifest.agents, live, record);
   const boundIds = new Set(bindings.flatMap((binding) => (binding.kind === 'bound' ? [binding.live.id] : [])));
   const unbound = live.agents.filter((agent) => !boundIds.has(agent.id));
-  if (!options.prune) checkRenames(bindings, unbound);
-  const planned = bindings.map((binding) => planAgent(binding, record, fingerprintKeys));
-  const resourceChanges = planned.map((agent) => agent.change);
-  const recordedAddresses = new Map(Object.entries(record.agents).map(([address, entry]) => [entry.id, address]));
-
-  const unmanaged: UnmanagedAgent[] = [];
-  for (const agent of unbound) {
-    if (options.prune) {
-      resourceChanges.push(deleteChange(agent, recordedAddresses.get(agent.id) ?? `agent[${agent.id}]`, options));
-    } else {
-      unmanaged.push({ id: agent.id, name: agent.doc.name, project: agent.project });
-    }
-  }
+  const leftOver = planLeftOver(unbound, manifest.projects, record, options, scope);
+  const targeted = bindings.filter((binding) => isTargeted(binding.agent.address, options));
+  checkTargets(options, [...bindings.map((binding) => binding.agent.address), ...leftOver.addresses]);
+  // Agents outside the targets keep their names through this apply, as do the ones left alone.
+  const untouched = bindings.flatMap((binding) =>
+    binding.kind === 'bound' && !isTargeted(binding.agent.address, options) ? [binding.live] : [],
+  );
+  checkRenames(targeted, [...leftOver.staying, ...untouched]);
+  const planned = targeted.map((binding) => planAgent(binding, record, fingerprintKeys, scope));
+  const resourceChanges = [...planned.map((agent) => agent.change), ...leftOver.deletes];
+  const unmanaged = leftOver.unmanaged;
 
   resourceChanges.sort((a, b) => compareStrings(a.address, b.address));
   const mockModeChanges = planned.flatMap((agent) => (agent.mockMode ? [agent.mockMode] : []));
-  const warnings = planned.flatMap((agent) => agent.warnings);
+  const warnings = [...planned.flatMap((agent) => agent.warnings), ...leftOver.warnings];
   unmanaged.sort((a, b) => a.project - b.project || a.id - b.id);
 
   const result: Plan = {
     format_version: PLAN_FORMAT_VERSION,
-    created_from: createdFrom(manifest, live, record, api),
+    created_from: createdFrom(manifest, live, record, api, { resourceChanges, mockModeChanges }),
     options,
     resource_changes: resourceChanges,
     mock_mode_changes: mockModeChanges,
@@ -112,12 +120,83 @@ interface PlannedAgent {
   warnings: PlanWarning[];
 }
 
+interface LeftOver {
+  /** Every address a left-over agent is known by, targeted or not (for `--target` checks). */
+  addresses: string[];
+  deletes: ResourceChange[];
+  unmanaged: UnmanagedAgent[];
+  /** Live agents that stay after the apply without an address. */
+  staying: LiveAgent[];
+  warnings: PlanWarning[];
+}
+
+/**
+ * Live agents no address binds (DESIGN.md, Ownership): one the record owns is deleted, unless it was
+ * written in a file this plan did not read (an entry recorded before files were remembered cannot
+ * tell, so it counts as such) and `--target` does not name it; one no record owns is deleted under
+ * prune or when named, and otherwise listed as unmanaged. Agents of projects the manifest no longer
+ * names are read only for the record's sake.
+ */
+function planLeftOver(
+  unbound: LiveAgent[],
+  managedProjects: number[],
+  record: StateRecord,
+  options: PlanOptions,
+  scope: ManifestScope,
+): LeftOver {
+  const owners = new Map(Object.entries(record.agents).map(([address, entry]) => [entry.id, { address, entry }]));
+  const leftOver: LeftOver = { addresses: [], deletes: [], unmanaged: [], staying: [], warnings: [] };
+  for (const agent of unbound) {
+    const owner = owners.get(agent.id);
+    if (owner === undefined && !managedProjects.includes(agent.project)) continue;
+    const address = owner?.address ?? `agent[${agent.id}]`;
+    leftOver.addresses.push(address);
+    const isNamed = options.targets?.includes(address) === true;
+    if (!isTargeted(address, options)) {
+      leftOver.staying.push(agent);
+    } else if (
+      owner !== undefined &&
+      !isNamed &&
+      !scope.isWhole &&
+      (owner.entry.file === undefined || scope.unread.includes(owner.entry.file))
+    ) {
+      const file = owner.entry.file ?? null;
+      leftOver.warnings.push({ code: 'owned_agent_not_read', address: owner.address, id: agent.id, file });
+      leftOver.staying.push(agent);
+    } else if (owner !== undefined) {
+      leftOver.deletes.push(deleteChange(agent, owner.address, 'removed_from_manifest', options));
+    } else if (options.prune || isNamed) {
+      leftOver.deletes.push(deleteChange(agent, address, 'not_in_manifest', options));
+    } else {
+      leftOver.unmanaged.push({ id: agent.id, name: agent.doc.name, project: agent.project });
+      leftOver.staying.push(agent);
+    }
+  }
+  return leftOver;
+}
+
+/** Without `--target`, every address is; with it, only the ones it names. */
+function isTargeted(address: string, options: PlanOptions): boolean {
+  return options.targets === undefined || options.targets.includes(address);
+}
+
+/** A target that names nothing is a typo, not an empty plan. */
+function checkTargets(options: PlanOptions, addresses: string[]): void {
+  const unknown = (options.targets ?? []).filter((target) => !addresses.includes(target));
+  if (unknown.length === 0) return;
+  throw new CekuraformError('target_not_found', `--target ${unknown.join(', ')}: no such address`, {
+    meta: { targets: unknown },
+    hint: 'a target is `agent.<key>` of the manifest or the state record, or `agent[<id>]` of a live agent in a managed project',
+  });
+}
+
 /** What the plan was made from; the digests are computed when read, as a saved or JSON plan reads them, not for a text plan. */
 function createdFrom(
   manifest: Manifest,
   live: LiveState,
   record: StateRecord,
   api: ApiTarget | undefined,
+  planned: { resourceChanges: ResourceChange[]; mockModeChanges: MockModeChange[] },
 ): Plan['created_from'] {
   const from = {
     ...(manifest.environment === undefined ? {} : { environment: manifest.environment }),
@@ -128,10 +207,17 @@ function createdFrom(
   lazyProperty(from, 'live_fingerprint', () => live.fingerprint);
   from.state_lineage = record.lineage;
   from.state_serial = record.serial;
+  lazyProperty(from, 'touched', () => touchedAgents(live, planned.resourceChanges, planned.mockModeChanges));
+  lazyProperty(from, 'claimed_names', () => claimedNames(live, planned.resourceChanges));
   return from;
 }
 
-function planAgent(binding: Binding, record: StateRecord, fingerprintKeys: FingerprintKeys | undefined): PlannedAgent {
+function planAgent(
+  binding: Binding,
+  record: StateRecord,
+  fingerprintKeys: FingerprintKeys | undefined,
+  scope: ManifestScope,
+): PlannedAgent {
   const { agent } = binding;
   const live = binding.kind === 'bound' ? binding.live : undefined;
   // What the record remembers (secret fingerprints, applied digests) is about the agent it binds, not one adopted in its place.
@@ -139,9 +225,12 @@ function planAgent(binding: Binding, record: StateRecord, fingerprintKeys: Finge
   const recorded = live !== undefined && entry?.id === live.id ? entry : undefined;
   const desired = effectiveDesired(agent, live?.doc);
   const secrets = planSecrets(agent, recorded, fingerprintKeys);
+  const file = scope.files[agent.location.file];
   // Digesting every unit of every agent took a third of a 1000-agent plan's CPU; only apply and a saved or JSON plan read them.
-  const recordUpdate: RecordUpdate = lazyProperty({ secrets: secrets.fingerprints }, 'applied', () =>
-    unitDigests(desiredUnits(desired.doc)),
+  const recordUpdate: RecordUpdate = lazyProperty(
+    { secrets: secrets.fingerprints, ...(file === undefined ? {} : { file }) },
+    'applied',
+    () => unitDigests(desiredUnits(desired.doc)),
   );
   const common = {
     address: agent.address,
@@ -395,7 +484,12 @@ function planWarnings(
   return warnings;
 }
 
-function deleteChange(agent: LiveAgent, address: string, options: PlanOptions): ResourceChange {
+function deleteChange(
+  agent: LiveAgent,
+  address: string,
+  reason: 'not_in_manifest' | 'removed_from_manifest',
+  options: PlanOptions,
+): ResourceChange {
   return {
     address,
     action: 'delete',
@@ -405,9 +499,32 @@ function deleteChange(agent: LiveAgent, address: string, options: PlanOptions): 
     fields: [],
     items: [],
     changes: [],
-    reason: 'not_in_manifest',
+    reason,
     request: { method: 'DELETE', delete_related: options.delete_related },
   };
+}
+
+function touchedAgents(
+  live: LiveState,
+  changes: ResourceChange[],
+  mockModeChanges: MockModeChange[],
+): Record<string, Record<string, string>> {
+  const ids = new Set([
+    ...changes.flatMap((change) => (change.action === 'update' || change.action === 'delete' ? [change.id] : [])),
+    ...mockModeChanges.flatMap((change) => (change.id === null ? [] : [change.id])),
+  ]);
+  return Object.fromEntries(
+    live.agents.filter((agent) => ids.has(agent.id)).map((agent) => [String(agent.id), liveUnitDigests(agent)]),
+  );
+}
+
+function claimedNames(live: LiveState, changes: ResourceChange[]): { project: number; name: string }[] {
+  const liveNames = new Map(live.agents.map((agent) => [agent.id, agent.doc.name]));
+  return changes.flatMap((change) =>
+    change.action === 'create' || (change.action === 'update' && liveNames.get(change.id) !== change.name)
+      ? [{ project: change.project, name: change.name }]
+      : [],
+  );
 }
 
 function byPath(a: FieldChange, b: FieldChange): number {

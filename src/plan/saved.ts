@@ -105,6 +105,7 @@ const writeRequest = z.strictObject({
 const recordUpdate = z.strictObject({
   secrets: z.record(z.string(), z.string()),
   applied: z.record(z.string(), z.string()),
+  file: z.string().optional(),
 });
 const common = {
   address: z.string(),
@@ -113,7 +114,9 @@ const common = {
   fields: z.array(fieldChange),
   items: z.array(itemChange),
   changes: z.array(fieldChange),
-  reason: z.enum(['adopted_by_name', 'pinned_id', 'bound_agent_missing', 'not_in_manifest']).optional(),
+  reason: z
+    .enum(['adopted_by_name', 'pinned_id', 'bound_agent_missing', 'not_in_manifest', 'removed_from_manifest'])
+    .optional(),
 };
 const write = { request: writeRequest, desired: agentDoc, record: recordUpdate };
 const resourceChange = z.discriminatedUnion('action', [
@@ -136,6 +139,12 @@ const warning = z.discriminatedUnion('code', [
   }),
   z.strictObject({ code: z.literal('self_managed_mock_mode'), address: z.string(), provider: z.string() }),
   z.strictObject({ code: z.literal('description_auto_sync'), address: z.string() }),
+  z.strictObject({
+    code: z.literal('owned_agent_not_read'),
+    address: z.string(),
+    id: z.number().int(),
+    file: z.string().nullable(),
+  }),
 ]);
 
 const planSchema = exactSchema<Plan>()(
@@ -149,11 +158,14 @@ const planSchema = exactSchema<Plan>()(
       live_fingerprint: z.string(),
       state_lineage: z.string(),
       state_serial: z.number().int(),
+      touched: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+      claimed_names: z.array(z.strictObject({ project: z.number().int(), name: z.string() })).optional(),
     }),
     options: z.strictObject({
       prune: z.boolean(),
       delete_related: z.boolean(),
       max_deletes: z.number().int().nonnegative().optional(),
+      targets: z.array(z.string()).optional(),
       mock_mode_via: z.enum(MOCK_MODE_VIAS),
     }),
     resource_changes: z.array(resourceChange),

@@ -92,7 +92,9 @@ export type ResourceReason =
   /** The state record binds an id that no longer exists in Cekura: created anew. */
   | 'bound_agent_missing'
   /** A live agent in a managed project that no manifest names, deleted because of prune. */
-  | 'not_in_manifest';
+  | 'not_in_manifest'
+  /** The state record owns the agent (cekuraform created or adopted it) and the manifest no longer names it. */
+  | 'removed_from_manifest';
 
 /**
  * A value apply adds to a request body just before sending it, so that no plan holds a secret or a
@@ -125,6 +127,8 @@ export interface RecordUpdate {
   secrets: Record<string, string>;
   /** Digests of all managed units as desired, by pointer (see `RecordedAgent.applied`). */
   applied: Record<string, string>;
+  /** The manifest file that writes the address (see `RecordedAgent.file`); absent when the planner was not told. */
+  file?: string;
 }
 
 interface ResourceChangeCommon {
@@ -186,7 +190,12 @@ export type PlanWarning =
   /** Mock mode asked for on a provider whose mocks Cekura does not switch (custom, self_hosted). */
   | { code: 'self_managed_mock_mode'; address: string; provider: string }
   /** `description` set together with `provider.auto_sync_prompt: true`: the provider will rewrite it. */
-  | { code: 'description_auto_sync'; address: string };
+  | { code: 'description_auto_sync'; address: string }
+  /**
+   * The record owns `address`, written in `file`, which this plan did not read (a `-f` subset): it is
+   * not deleted. `file` is null in an entry recorded before files were remembered. Reading the file, deleting the file, or `--target` makes the delete explicit.
+   */
+  | { code: 'owned_agent_not_read'; address: string; id: number; file: string | null };
 
 /** How many items of one set the plan's updates create, change and delete, over all agents. */
 export interface ItemCounts {
@@ -219,12 +228,35 @@ export interface PlanOptions {
   /** Let such deletes take the agents' calls, evaluators, results and runs with them. */
   delete_related: boolean;
   /**
+   * `--target ADDRESS`: plan only these addresses (`agent.<key>`, or `agent[<id>]` of an unmanaged
+   * agent, which naming deletes); absent plans every address. A named owned agent is deleted even when
+   * its file was not read: naming it is the explicit choice.
+   */
+  targets?: string[];
+  /**
    * The manifest's `max_deletes`, kept so that applying a saved plan keeps the guard; absent when the
    * manifest sets none. Not read by the planner; apply's `--max-deletes` flag wins over it.
    */
   max_deletes?: number;
   /** How this plan's mock-mode changes are made: forced by the user, or detected from the API before planning. */
   mock_mode_via: MockModeVia;
+}
+
+/**
+ * Which manifest files a plan read, in the state record's terms (see `RecordedAgent.file`), so that a
+ * plan of a `-f` subset does not turn the other files' agents into deletes. Made by the CLI, which
+ * can look at the disk; the planner only compares names.
+ */
+export interface ManifestScope {
+  /** The record's name of each file read, by the name the manifest gives it (`Manifest.files`). */
+  files: Record<string, string>;
+  /** Files the record remembers that exist and were not read: the agents they wrote are kept. */
+  unread: string[];
+  /**
+   * `destroy`: every agent the record owns is meant, whatever file wrote it (or none is remembered);
+   * otherwise an entry without a file counts as unread.
+   */
+  isWhole: boolean;
 }
 
 export interface Plan {
@@ -244,6 +276,15 @@ export interface Plan {
     live_fingerprint: string;
     state_lineage: string;
     state_serial: number;
+    /**
+     * Each agent the plan writes, deletes or toggles, by id: the digest of each unit of it as live was
+     * read (`liveUnitDigests`). Apply of a saved plan refuses when one of these agents changed, and
+     * only then: edits to other agents do not make the plan stale. Absent in plans saved before it,
+     * which `live_fingerprint` guards as a whole.
+     */
+    touched?: Record<string, Record<string, string>>;
+    /** Names the plan gives agents (creates and renames): apply refuses when another agent took one since. */
+    claimed_names?: { project: number; name: string }[];
   };
   options: PlanOptions;
   /** One per address, sorted by address; includes no-ops. */

@@ -1,6 +1,7 @@
 import { isSetField, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
 import { SET_RULES, withoutWriteOnlyFields } from '../cekura/sets.js';
 import { digest, isJsonObject, joinPointer, type JsonObject, type JsonValue } from '../json.js';
+import type { LiveAgent } from '../state/types.js';
 import type { ChangeOrigin } from './types.js';
 
 // A "unit" is the smallest piece of an agent the state record remembers a digest of, by pointer: a
@@ -22,6 +23,20 @@ export function desiredUnits(doc: AgentDoc): Record<string, JsonValue> {
 export function unitDigests(units: Record<string, JsonValue>): Record<string, string> {
   return Object.fromEntries(Object.entries(units).map(([path, value]) => [path, digest(value)]));
 }
+
+/**
+ * Digest of each unit of a live agent, and of its mock-tool mode: what a saved plan remembers of an
+ * agent it touches, so that apply refuses only when that agent changed, naming the unit.
+ */
+export function liveUnitDigests(agent: LiveAgent): Record<string, string> {
+  return {
+    ...unitDigests(desiredUnits(agent.doc)),
+    [MOCK_MODE_UNIT]: digest(agent.mock_tools_enabled),
+  };
+}
+
+/** Mock-tool mode is not in the document; its unit is named like the manifest key. */
+export const MOCK_MODE_UNIT = '/mock_tools_enabled';
 
 export function itemUnit(set: SetField, name: string): string {
   return joinPointer(set, name);

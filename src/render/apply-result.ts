@@ -1,7 +1,7 @@
 import type { AgentOutcome, ApplyResult } from '../apply/events.js';
 import type { Style } from './style.js';
 import { displayPath, oneLine } from './values.js';
-import { applySummaryLine, operationWords } from './wording.js';
+import { applyCountsText, applySummaryLine, isApplyComplete, operationWords } from './wording.js';
 
 /**
  * What an apply did, after its progress output: failures, MCP endpoints from completed enables, the
@@ -25,12 +25,31 @@ export function renderApplyResultText(result: ApplyResult, style: Style): string
   if (result.backup_file !== null)
     sections.push(`Backup of the agents as they were before this apply: ${result.backup_file}`);
 
-  const closing = [style.heading(applySummaryLine(result))];
-  if (result.summary.failed > 0) closing.push(style.error(`Apply failed for ${result.summary.failed} agent(s).`));
-  if (result.interrupted)
-    closing.push(style.warn('Interrupted: agents not yet started were left as they are; run apply again to finish.'));
+  const closing = isApplyComplete(result)
+    ? [style.heading(applySummaryLine(result))]
+    : [style.error(applySummaryLine(result)), ...doneLines(result)];
+  if (result.interrupted) closing.push(style.warn('Interrupted: agents not yet started were left as they are.'));
+  if (!isApplyComplete(result)) closing.push('Run apply again to finish; what was done is in the state record.');
   sections.push(closing.join('\n'));
   return sections.join('\n\n') + '\n';
+}
+
+/** After a failed apply: what was done (with the counts) and what was not, one address each. */
+function doneLines(result: ApplyResult): string[] {
+  const done = result.outcomes.filter(
+    (outcome) => outcome.status === 'applied' && (outcome.action !== 'no-op' || outcome.toggled),
+  );
+  const notDone = result.outcomes.filter((outcome) => outcome.status !== 'applied');
+  const doneWords = (outcome: AgentOutcome) =>
+    `${outcome.address} (${[...(outcome.action === 'no-op' ? [] : [outcome.action]), ...(outcome.toggled ? ['mock mode'] : [])].join(', ')})`;
+  const notDoneWords = (outcome: AgentOutcome) =>
+    outcome.status === 'skipped'
+      ? `${outcome.address} (${outcome.action}, not started)`
+      : `${outcome.address} (${outcome.error === undefined ? 'failed' : `${operationWords(outcome.error.operation)} failed`})`;
+  return [
+    `Done: ${applyCountsText(result)}${done.length === 0 ? '' : ` — ${done.map(doneWords).join(', ')}`}.`,
+    `Not done: ${notDone.length === 0 ? 'nothing' : notDone.map(notDoneWords).join(', ')}.`,
+  ];
 }
 
 function failureLines(outcome: AgentOutcome, style: Style): string[] {

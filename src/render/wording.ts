@@ -97,10 +97,30 @@ export function environmentHeading(environment: string): string {
   return `Plan for environment ${environment}`;
 }
 
-/** `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode change.` */
-export function applySummaryLine(result: ApplyResult): string {
+/** True when every agent of the plan was applied and nothing stopped the run. */
+export function isApplyComplete(result: ApplyResult): boolean {
+  return result.summary.failed === 0 && result.summary.skipped === 0 && !result.interrupted;
+}
+
+/** `1 added, 2 changed, 0 destroyed; 1 mock-mode change` */
+export function applyCountsText(result: ApplyResult): string {
   const { added, changed, destroyed, mock_mode_toggles } = result.summary;
-  return `Apply complete: ${added} added, ${changed} changed, ${destroyed} destroyed; ${mockModeCount(mock_mode_toggles)}.`;
+  return `${added} added, ${changed} changed, ${destroyed} destroyed; ${mockModeCount(mock_mode_toggles)}`;
+}
+
+/**
+ * `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode change.` only when the apply is
+ * complete; otherwise `Apply failed: 2 agents failed, 1 not started (interrupted).`
+ */
+export function applySummaryLine(result: ApplyResult): string {
+  if (isApplyComplete(result)) return `Apply complete: ${applyCountsText(result)}.`;
+  const { failed, skipped } = result.summary;
+  const parts = [
+    ...(failed > 0 ? [`${failed} ${failed === 1 ? 'agent' : 'agents'} failed`] : []),
+    ...(skipped > 0 ? [`${skipped} not started`] : []),
+  ];
+  const what = parts.length === 0 ? 'interrupted' : parts.join(', ') + (result.interrupted ? ' (interrupted)' : '');
+  return `Apply failed: ${what}.`;
 }
 
 /** What happens to an agent: `create`, `update`, `destroy`, `no change`. */
@@ -161,6 +181,11 @@ export function resourceReasonNote(change: ResourceChange): Note | null {
       };
     case 'not_in_manifest':
       return { text: 'no manifest names this agent, and prune is on', isCaution: false };
+    case 'removed_from_manifest':
+      return {
+        text: 'cekuraform manages this agent and the manifest no longer names it (`state rm` lets go of it without deleting)',
+        isCaution: true,
+      };
     default:
       return assertNever(reason, 'resource reason');
   }
@@ -244,6 +269,10 @@ export function warningText(warning: PlanWarning): string {
       return `mock mode is asked for on provider ${quote(warning.provider)}: Cekura switches mocks only for providers it manages, so this agent must point its own MCP client at the mock URLs`;
     case 'description_auto_sync':
       return 'description is set while provider.auto_sync_prompt is true: the provider rewrites it on its next sync, and the next plan shows that as drift';
+    case 'owned_agent_not_read':
+      return warning.file === null
+        ? `not deleted: agent ${warning.id} is in the state record but no manifest read names it, and the record does not say which file wrote it; name it with --target to delete it, or \`state rm\` to let go of it`
+        : `not deleted: agent ${warning.id} was written in ${warning.file}, which this plan did not read; to delete it, read that file too (-f), delete the file, or name the agent with --target`;
     default:
       return assertNever(warning, 'plan warning');
   }

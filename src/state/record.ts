@@ -49,6 +49,7 @@ const stateRecordSchema = exactSchema<StateRecord>()(
       z.strictObject({
         id: z.number().int(),
         project: z.number().int(),
+        file: z.string().min(1).optional(),
         secrets: z.record(z.string(), z.string()),
         applied: z.record(z.string(), z.string()),
         pending_toggle: z

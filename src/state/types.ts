@@ -75,6 +75,12 @@ export interface StateRecord {
 export interface RecordedAgent {
   id: number;
   project: number;
+  /**
+   * The manifest file that wrote the address when it was last applied, relative to the folder that
+   * holds the record's folder (`agents/billing.yaml` for `.cekuraform/…`). A plan that did not read
+   * this file does not delete the agent (DESIGN.md, Ownership). Absent in records written before it.
+   */
+  file?: string;
   /** HMAC fingerprint of each secret as last sent, by path (see `src/state/fingerprint.ts`). Never the value. */
   secrets: Record<string, string>;
   /**

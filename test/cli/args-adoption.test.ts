@@ -40,7 +40,9 @@ describe('parseArgs: adoption commands', () => {
         args: {
           address: 'agent.bot',
           agentId: 12,
+          lockTimeoutMs: 0,
           files: ['agents'],
+          vars: {},
           state: 's.json',
           json: false,
           color: true,
@@ -67,7 +69,9 @@ describe('parseArgs: adoption commands', () => {
         args: {
           address: 'agent.bot',
           agentId: 12,
+          lockTimeoutMs: 0,
           files: [],
+          vars: {},
           state: undefined,
           env: 'staging',
           json: false,
@@ -117,7 +121,7 @@ describe('parseArgs: adoption commands', () => {
     [['import', 'agent.bot'], /missing required argument 'agent-id'/],
     [['import', 'agent.bot', 'twelve'], /whole number of 1 or more/],
     [['state', 'show'], /missing required argument 'address'/],
-    [['state', 'mv', 'a', 'b'], /unknown command 'mv'/],
+    [['state', 'move', 'a', 'b'], /unknown command 'move'/],
     [['state', 'list', '--env', '../prod'], /expected an environment name/],
     [['state', 'rm', 'agent.bot', '--env'], /argument missing/],
   ])('refuses %j before any I/O', (argv, message) => {

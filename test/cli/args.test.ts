@@ -15,6 +15,27 @@ function io(): CliIo & { out: string[] } {
 }
 
 describe('parseArgs', () => {
+  it.each([
+    [['apply', '-auto-approve'], "unknown option '-auto-approve'", '`--auto-approve`'],
+    [['plan', '-detailed-exitcode'], "unknown option '-detailed-exitcode'", '`--detailed-exitcode`'],
+    [['plan', '-target=agent.bot'], "unknown option '-target=agent.bot'", '`--target agent.bot`'],
+    [['plan', '-out=tfplan'], "unknown option '-out=tfplan'", '`--out tfplan`'],
+    [['apply', 'cekura.yaml'], 'is a manifest', '`cekuraform apply -f cekura.yaml`'],
+    [['plan', 'cekura.yaml'], 'too many arguments', '`-f cekura.yaml`'],
+  ])('%j is a usage error whose hint says the fix', (argv, message, fix) => {
+    const error = (() => {
+      try {
+        parseArgs(argv, io(), '1');
+      } catch (thrown) {
+        return thrown as UsageError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain(message);
+    expect(error.hint).toContain(fix);
+  });
+
   it('plan: defaults and repeated -f', () => {
     expect(parseArgs(['plan', '-f', 'a.yaml', '-f', 'dir'], io(), '1.0.0')).toEqual({
       command: 'plan',
@@ -29,6 +50,8 @@ describe('parseArgs', () => {
         detailedExitcode: false,
         prune: false,
         deleteRelated: false,
+        targets: [],
+        vars: {},
         mockModeVia: undefined,
         showUnmanaged: false,
       },
@@ -84,6 +107,10 @@ describe('parseArgs', () => {
     [['plan', '--json', '--markdown'], /cannot be used together/],
     [['emulator', '--port', '70000'], /port from 0 to 65535/],
     [['plna'], /unknown command/],
+    [['plan', '--target', 'bot'], /expected an address: agent.<key> or agent\[<id>\]/],
+    [['plan', '--var', 'phone'], /expected NAME=VALUE/],
+    [['apply', 'plan.json', '--prune'], /a saved plan is applied as it was made: --prune would change nothing/],
+    [['apply', 'cekura.yaml'], /apply takes a plan saved by `plan --out`, and cekura.yaml is a manifest/],
     [['plan', '--mock-mode-via', 'poll'], /Allowed choices are toggle, patch/],
     [['apply', 'plan.json', '--mock-mode-via', 'patch'], /--mock-mode-via cannot change a saved plan/],
     [['emulator', '--api', '2026-07'], /Allowed choices are 2026-06, 2026-08/],

@@ -182,7 +182,7 @@ describe('exportManifest: secrets', () => {
       provider: {
         type: 'vapi',
         agent_id: 'asst_1',
-        credentials: { config: { public_key: 'pk' }, api_key: '${env:SUPPORT_BOT_VAPI_API_KEY}' },
+        credentials: { config: { public_key: 'pk' } },
       },
     },
     {
@@ -194,10 +194,7 @@ describe('exportManifest: secrets', () => {
       ],
       provider: {
         type: 'livekit',
-        credentials: {
-          config: { url: 'wss://lk', api_secret: '${env:SUPPORT_BOT_LIVEKIT_API_SECRET}' },
-          api_key: '${env:SUPPORT_BOT_LIVEKIT_API_KEY}',
-        },
+        credentials: { config: { url: 'wss://lk' } },
       },
     },
     {
@@ -223,11 +220,11 @@ describe('exportManifest: secrets', () => {
             agent_id: '0Xx',
             client_id: 'c',
             domain: 'd',
-            client_secret: '${env:SUPPORT_BOT_AGENTFORCE_CLIENT_SECRET}',
           },
         },
       },
     },
+    // Secrets are asked for, but not written into the body: the YAML has them as comments (renderExport).
   ])('$name', ({ fields, secrets, provider }) => {
     const [exported] = exportManifest(PROJECT, [wireAgent(1, { name: 'Support Bot', ...fields })]).agents;
     expect(exported!.secrets.map((secret) => [secret.path, secret.env])).toEqual(secrets);
@@ -249,9 +246,8 @@ describe('exportManifest: secrets', () => {
       { path: '/telephony/sip_auth/password', env: 'BOT_SIP_PASSWORD' },
     ]);
     expect(exported!.body).toMatchObject({
-      telephony: { sip_auth: { username: 'u', password: '${env:BOT_SIP_PASSWORD}' } },
+      telephony: { sip_auth: { username: 'u' } },
       webhook_url: 'https://hooks.example',
-      webhook_secret: '${env:BOT_WEBHOOK_SECRET}',
     });
     expect(Object.keys(exported!.body)).toEqual([
       'name',
@@ -259,7 +255,6 @@ describe('exportManifest: secrets', () => {
       'telephony',
       'provider',
       'webhook_url',
-      'webhook_secret',
       'mock_tools_enabled',
     ]);
   });
@@ -336,7 +331,7 @@ describe('agent keys', () => {
 });
 
 describe('renderExport', () => {
-  it('writes YAML that quotes only what needs it, with the schema hint first and the secrets last', () => {
+  it('writes YAML that quotes only what needs it (YAML 1.1 lookalikes too), with the schema hint first and the secrets as comments', () => {
     const text = renderExport(
       exportManifest(PROJECT, [
         wireAgent(1, {
@@ -370,21 +365,21 @@ describe('renderExport', () => {
           provider:
             type: vapi
             agent_id: asst_1
-            credentials:
-              api_key: \${env:SUPPORT_BOT_VAPI_API_KEY}
+            # credentials:
+            #   api_key: \${env:SUPPORT_BOT_VAPI_API_KEY}
           mock_tools:
             - name: crm
               served_via: { type: mcp, mock_index: 1 }
             - name: get_order
-              description: yes
+              description: "yes"
               mock_data:
                 - input: { order_id: A1 }
-                  output: { status: shipped, eta: 2026-02-01 }
+                  output: { status: shipped, eta: "2026-02-01" }
           mock_tools_enabled: true
           # knowledge_base_files left out: file contents cannot be read back from Cekura (faq.md)
 
-      # Secrets cannot be read from Cekura. Set these environment variables before \`cekuraform plan\`;
-      # the first apply sends their values:
+      # Secrets cannot be read from Cekura, so they are written above as comments and not managed. To
+      # manage one, uncomment it and set its environment variable; the next apply sends its value:
       #   SUPPORT_BOT_VAPI_API_KEY  agent.support-bot provider.credentials.api_key
       "
     `);
@@ -392,7 +387,7 @@ describe('renderExport', () => {
 });
 
 describe('export → manifest → plan', () => {
-  it('plans no change but the secrets it asks for', async () => {
+  it('plans no change without any environment variable set; uncommented secrets are the only change', async () => {
     const agents = [
       wireAgent(1, {
         name: 'Support Bot',
@@ -435,10 +430,24 @@ describe('export → manifest → plan', () => {
       }),
     ];
     const exported = exportManifest(PROJECT, agents);
+    const text = renderExport(exported);
+    const fresh = plan(await loadText(text, {}), live(...agents), newStateRecord(), {
+      prune: false,
+      delete_related: false,
+      mock_mode_via: 'toggle',
+    });
+    expect(fresh.resource_changes.map((change) => [change.address, change.action])).toEqual([
+      ['agent.support-bot', 'no-op'],
+      ['agent.twin', 'no-op'],
+      ['agent.twin-2', 'no-op'],
+    ]);
+
     const env = Object.fromEntries(
       exported.agents.flatMap((agent) => agent.secrets.map((secret) => [secret.env, `value-of-${secret.env}`])),
     );
-    const manifest = await loadText(renderExport(exported), env);
+    // Uncommenting each secret: `# api_key: ${env:…}` → `api_key: ${env:…}`, its parents included.
+    const uncommented = text.replace(/^( +)# (?!.*left out)(.*)$/gm, '$1$2');
+    const manifest = await loadText(uncommented, env);
 
     const result = plan(
       manifest,

@@ -102,7 +102,7 @@ const SECRET_ENV = {
 };
 
 describe('export of a whole project', () => {
-  it('writes a manifest that plans as no change but the secrets, and converges when applied', async () => {
+  it('writes a manifest that plans as no change without any variable set; uncommented secrets apply and converge', async () => {
     const agents = await createAgents();
 
     const exported = await scenario.run(['export', '--project', '42', '-o', 'agents.yaml']);
@@ -111,7 +111,7 @@ describe('export of a whole project', () => {
     expect(exported.stderr).toBe('');
     expect(exported.stdout).toBe(
       'Exported 5 agents of project 42 to agents.yaml.\n' +
-        'Set these environment variables before `cekuraform plan`: RETELL_BOOKING_AGENT_RETELL_API_KEY, SUPPORT_BOT_WEBHOOK_SECRET, SUPPORT_BOT_VAPI_API_KEY.\n',
+        'Secrets are written as comments, not managed: to manage one, uncomment it and set its variable (RETELL_BOOKING_AGENT_RETELL_API_KEY, SUPPORT_BOT_WEBHOOK_SECRET, SUPPORT_BOT_VAPI_API_KEY).\n',
     );
     expect(scenario.requestsOf('list').length).toBeGreaterThan(0);
     expect(scenario.writes()).toEqual([]);
@@ -129,17 +129,8 @@ describe('export of a whole project', () => {
       name: 'Support Bot',
       description: 'Helps {{customer_name}} with orders; prices in $${currency}',
       telephony: { inbound: true, phone_number: '+14155551234' },
-      provider: {
-        type: 'vapi',
-        agent_id: 'asst_abc123',
-        credentials: {
-          config: { public_key: 'pk_1', trigger_url: 'https://api.vapi.ai/call' },
-          api_key: '${env:SUPPORT_BOT_VAPI_API_KEY}',
-        },
-        auto_import_calls: true,
-      },
+      provider: { type: 'vapi', agent_id: 'asst_abc123', auto_import_calls: true },
       webhook_url: 'https://hooks.example.com/cekura',
-      webhook_secret: '${env:SUPPORT_BOT_WEBHOOK_SECRET}',
       mock_tools: [
         { name: 'crm_lookup', description: 'CRM read', served_via: { type: 'mcp', mock_index: 1 } },
         { name: 'crm_update', served_via: { type: 'mcp', mock_index: 1 } },
@@ -168,7 +159,20 @@ describe('export of a whole project', () => {
     expect([manifest.agents.twin.id, manifest.agents['twin-2'].id]).toEqual([agents.twinA.id, agents.twinB.id]);
     expect(manifest.agents['support-bot']).not.toHaveProperty('id');
 
-    // The secrets are the only change: sent once, as adds.
+    expect(text).toContain(
+      '      # credentials:\n      #   config:\n      #     public_key: pk_1\n      #     trigger_url: https://api.vapi.ai/call\n      #   api_key: ${env:SUPPORT_BOT_VAPI_API_KEY}\n',
+    );
+    expect(text).toContain('    # webhook_secret: ${env:SUPPORT_BOT_WEBHOOK_SECRET}\n');
+
+    // Without any variable set, a fresh export plans as no change.
+    const fresh = await scenario.plan('--detailed-exitcode');
+    expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
+    expect(fresh.stdout).toContain('No changes.');
+    // The twins are pinned by `id:` and there is no record yet: the plan says so.
+    expect(fresh.stderr).toContain('agent.twin, agent.twin-2 are pinned with `id:`');
+
+    // Uncommented, the secrets are the only change: sent once, as adds.
+    await scenario.write('agents.yaml', text.replace(/^( +)# (?!.*left out)(.*)$/gm, '$1$2'));
     Object.assign(scenario.env, SECRET_ENV);
     const plan = JSON.parse((await scenario.plan('--json')).stdout);
     expect(plan.summary).toMatchObject({ add: 0, change: 2, destroy: 0, mock_mode_toggles: 0 });
@@ -269,7 +273,6 @@ describe('export of selected agents', () => {
       },
     });
 
-    scenario.env.RETELL_BOOKING_AGENT_RETELL_API_KEY = 'retell-from-ci';
     const plan = JSON.parse((await scenario.plan('--json')).stdout);
     expect(
       plan.resource_changes.map((change: any) => [
@@ -278,7 +281,7 @@ describe('export of selected agents', () => {
         change.changes.map((field: any) => field.path),
       ]),
     ).toEqual([
-      ['agent.retell-booking-agent', 'update', ['/provider/credentials/api_key']],
+      ['agent.retell-booking-agent', 'no-op', []],
       ['agent.twin-2', 'no-op', []],
     ]);
     expect(plan.unmanaged.map((agent: any) => agent.id)).toEqual([

@@ -46,7 +46,7 @@ it('binds the address, so the plan updates that agent (renaming it) instead of c
   expect(scenario.requestsOf('get').map((request) => request.agent_id)).toEqual([legacy.id]);
   expect(scenario.writes()).toEqual([]);
   expect((await scenario.state())!.agents).toEqual({
-    'agent.support-bot': { id: legacy.id, project: 42, secrets: {}, applied: {} },
+    'agent.support-bot': { id: legacy.id, project: 42, file: 'agents.yaml', secrets: {}, applied: {} },
   });
 
   const after = JSON.parse((await scenario.plan('--json')).stdout);
@@ -227,7 +227,9 @@ it("with --env, binds in that environment's project and writes only that environ
   );
   expect(scenario.writes()).toEqual([]);
   const production = JSON.parse(await readFile(join(scenario.dir, '.cekuraform/production.state.json'), 'utf8'));
-  expect(production.agents).toEqual({ 'agent.support-bot': { id: legacy.id, project: 43, secrets: {}, applied: {} } });
+  expect(production.agents).toEqual({
+    'agent.support-bot': { id: legacy.id, project: 43, file: 'envs.yaml', secrets: {}, applied: {} },
+  });
   expect(await scenario.state()).toBeNull();
   await expect(readFile(join(scenario.dir, '.cekuraform/staging.state.json'))).rejects.toMatchObject({
     code: 'ENOENT',

@@ -22,9 +22,9 @@ it('Ctrl-C while a toggle runs exits 130 with the toggle recorded, and the next 
   const interrupted = await scenario.run(['apply', '--auto-approve', '--no-color'], { signal: ctrlC.signal });
 
   expect(interrupted.code).toBe(130);
-  expect(interrupted.stdout).toContain(
-    'Interrupted: agents not yet started were left as they are; run apply again to finish.',
-  );
+  expect(interrupted.stdout).toContain('Interrupted: agents not yet started were left as they are.');
+  expect(interrupted.stdout).toMatch(/^Apply failed: .*\(interrupted\)\.$/m);
+  expect(interrupted.stdout).not.toContain('Apply complete');
   expect(scenario.emulator.agents()).toHaveLength(3);
   const pending = (await scenario.state())!.agents['agent.support-bot']!.pending_toggle;
   expect(pending).toMatchObject({ enabled: true });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -107,4 +107,30 @@ it('says so when force-unlock finds no lock', async () => {
   const result = await scenario.run(['force-unlock']);
 
   expect(result).toEqual({ code: 0, stdout: 'The state record was not locked.\n', stderr: '' });
+});
+
+it('--lock-timeout waits for the holder to release the lock, and gives up after it', async () => {
+  await scenario.write(LOCK_FILE, lockOf(process.ppid));
+  const waits: number[] = [];
+  let releaseAtWait: number | null = 3;
+  const sleep = scenario.clock.sleep.bind(scenario.clock);
+  scenario.clock.sleep = async (ms, signal) => {
+    waits.push(ms);
+    // The other run finishes while this one waits for the third time.
+    if (waits.length === releaseAtWait) await rm(join(scenario.dir, LOCK_FILE));
+    return sleep(ms, signal);
+  };
+
+  const waited = await scenario.apply('--lock-timeout', '1m');
+  expect(waited.code, waited.stderr).toBe(0);
+  expect(waits.slice(0, 3)).toEqual([1000, 1000, 1000]);
+  expect(scenario.emulator.agents().map((agent) => agent.name)).toEqual(['Bot']);
+
+  await scenario.write(LOCK_FILE, lockOf(process.ppid));
+  waits.length = 0;
+  releaseAtWait = null;
+  const gaveUp = await scenario.apply('--lock-timeout', '2500ms');
+  expect(gaveUp.code).toBe(1);
+  expect(gaveUp.stderr).toContain('is locked by `cekuraform apply`');
+  expect(waits).toEqual([1000, 1000, 500]);
 });

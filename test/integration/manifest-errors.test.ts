@@ -74,7 +74,8 @@ describe.each(INVALID_MANIFESTS)('a manifest with $name', ({ manifest, stderr, i
   });
   afterEach(() => scenario.close());
 
-  it.each([['plan'], ['apply', '--auto-approve'], ['validate']])(
+  // --check-env: without it validate needs no secret values (tested below).
+  it.each([['plan'], ['apply', '--auto-approve'], ['validate', '--check-env']])(
     'fails `%s` with the located issue and sends nothing',
     async (...argv) => {
       const result = await scenario.run([...argv, '--no-color']);
@@ -154,5 +155,45 @@ describe('an agent to create without a description', () => {
       meta: { location: { file: 'agents.yaml', line: 3, col: 3 } },
     });
     expect(scenario.writes()).toEqual([]);
+  });
+});
+
+describe('validate and secret values', () => {
+  let scenario: Scenario;
+  beforeEach(async () => {
+    scenario = await startScenario({ env: { VAPI_API_KEY: undefined } });
+    await scenario.write(
+      'agents.yaml',
+      'project: 42\nagents:\n  bot:\n    name: Bot\n    description: A bot\n    provider:\n      type: vapi\n      credentials: { api_key: "${env:VAPI_API_KEY}" }\n',
+    );
+  });
+  afterEach(() => scenario.close());
+
+  it('needs no secret value: it checks that each secret is written as ${env:NAME}', async () => {
+    const result = await scenario.run(['validate', '--no-color']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('The manifest is valid: 1 agent in 1 file.\n');
+  });
+
+  it('--check-env also requires the values, as plan does', async () => {
+    const checked = await scenario.run(['validate', '--check-env', '--no-color']);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain('VAPI_API_KEY');
+    const plan = await scenario.plan('--no-color');
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toBe(checked.stderr);
+    expect(scenario.emulator.requests()).toEqual([]);
+  });
+
+  it('still refuses a secret written in the manifest', async () => {
+    await scenario.write(
+      'agents.yaml',
+      'project: 42\nagents:\n  bot:\n    name: Bot\n    description: A bot\n    provider:\n      type: vapi\n      credentials: { api_key: sk-in-git }\n',
+    );
+    const result = await scenario.run(['validate', '--no-color']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('`api_key` is a secret and must be exactly `${env:NAME}`');
+    expect(result.stderr).not.toContain('sk-in-git');
   });
 });

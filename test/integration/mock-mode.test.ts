@@ -89,7 +89,9 @@ it("fails only the agent whose toggle fails, with the server's error text, and a
   expect(result.stdout).toContain(
     'agent.support-bot: mock-mode toggle failed: Vapi rejected the MCP server registration (toggle_failed)',
   );
-  expect(result.stdout).toContain('Apply failed for 1 agent(s).');
+  expect(result.stdout).not.toContain('Apply complete');
+  expect(result.stdout).toContain('Apply failed: 1 agent failed.\n');
+  expect(result.stdout).toContain('Not done: agent.support-bot (mock-mode toggle failed).\n');
   expect(scenario.emulator.agents().find((agent) => agent.id === booking)!.mock_tools_enabled).toBe(true);
   expect(scenario.emulator.agents().find((agent) => agent.id === supportBot)!.mock_tools_enabled).toBe(false);
   expect((await scenario.state())!.agents['agent.support-bot']!.pending_toggle).toBeUndefined();

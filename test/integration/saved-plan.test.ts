@@ -36,7 +36,7 @@ it('applies a saved plan exactly, and the next plan is empty', async () => {
   await scenario.expectNoChanges();
 });
 
-it('refuses a saved plan when the agents in Cekura changed since, sending nothing', async () => {
+it('refuses a saved plan when an agent it writes changed in Cekura since, naming the agent and field', async () => {
   expect((await scenario.apply()).code).toBe(0);
   await scenario.expectNoChanges();
   await scenario.write(
@@ -53,10 +53,47 @@ it('refuses a saved plan when the agents in Cekura changed since, sending nothin
   expect(result.code).toBe(1);
   expect(result.stdout).toBe('');
   expect(result.stderr).toBe(
-    'error: the agents in Cekura changed since the plan was made\nhint: run `cekuraform plan` again and apply the new plan\n',
+    `error: agent.booking-agent (agent ${booking.id}) changed in Cekura since the plan was made: agent_speaks_first\n` +
+      'hint: run `cekuraform plan` again and apply the new plan\n',
   );
   expect(scenario.writes()).toEqual([]);
   expect(scenario.agentNamed('Retell Booking Agent').description).toBe('Schedules appointments');
+});
+
+it('applies a saved plan when only agents it does not touch changed since', async () => {
+  expect((await scenario.apply()).code).toBe(0);
+  await scenario.write(
+    'agents.yaml',
+    (await readFile(EXAMPLES_MANIFEST, 'utf8')).replace('Schedules appointments', 'Books appointments'),
+  );
+  await savePlan();
+  const untouched = scenario.emulator.agents().find((agent) => agent.name !== 'Retell Booking Agent')!;
+  await scenario.call('PATCH', `${AGENTS_PATH}${untouched.id}/`, { description: 'Edited in the UI' });
+  await scenario.createDirectly({ name: 'Made in the UI' });
+  scenario.emulator.clearRequests();
+
+  const result = await applySaved();
+
+  expect(result.code, result.stderr).toBe(0);
+  expect(scenario.writes().map((request) => request.agent_id)).toEqual([
+    scenario.agentNamed('Retell Booking Agent').id,
+  ]);
+  expect(scenario.agentNamed('Retell Booking Agent').description).toBe('Books appointments');
+  expect(scenario.emulator.agents().find((agent) => agent.id === untouched.id)!.description).toBe('Edited in the UI');
+});
+
+it('refuses a saved plan whose new agent would share a name another agent took since', async () => {
+  await savePlan();
+  const taken = await scenario.createDirectly({ name: 'Retell Booking Agent' });
+  scenario.emulator.clearRequests();
+
+  const result = await applySaved();
+
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(
+    `error: agent ${taken.id} in project 42 is now named "Retell Booking Agent", the name the plan gives agent.booking-agent`,
+  );
+  expect(scenario.writes()).toEqual([]);
 });
 
 it('refuses a saved plan when another apply ran since, sending nothing', async () => {

@@ -39,7 +39,10 @@ it('reports a value Cekura rejects against the agent and the manifest line, and 
   expect(result.stdout).toContain(
     'Where the rejected fields are written:\n  agent.bot /language at agents.yaml:6:15\n',
   );
-  expect(result.stdout).toContain('Apply failed for 1 agent(s).');
+  expect(result.stdout).not.toContain('Apply complete');
+  expect(result.stdout).toContain(
+    'Apply failed: 1 agent failed.\nDone: 1 added, 0 changed, 0 destroyed; 0 mock-mode changes — agent.other (create).\nNot done: agent.bot (create failed).\n',
+  );
   expect(scenario.emulator.agents().map((agent) => agent.name)).toEqual(['Other']);
   expect(Object.keys((await scenario.state())!.agents)).toEqual(['agent.other']);
 

@@ -211,3 +211,52 @@ describe('--env NAME', () => {
     );
   }
 });
+
+describe('where the state record is', () => {
+  let scenario: Scenario;
+  beforeEach(async () => {
+    scenario = await startScenario();
+  });
+  afterEach(() => scenario.close());
+
+  const BOT =
+    'project: 42\nagents:\n  bot:\n    name: Bot\n    description: A bot\n    telephony: { inbound: false }\n';
+
+  it('lives beside the manifest, wherever the command runs from', async () => {
+    await scenario.write('gitops/cekura/agents.yaml', BOT);
+    expect((await scenario.apply('-f', 'gitops/cekura/agents.yaml')).code).toBe(0);
+    const record = JSON.parse(
+      await readFile(join(scenario.dir, 'gitops/cekura/.cekuraform/default.state.json'), 'utf8'),
+    );
+    expect(Object.keys(record.agents)).toEqual(['agent.bot']);
+    await expect(readFile(join(scenario.dir, '.cekuraform/default.state.json'), 'utf8')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+    await scenario.expectNoChanges('-f', 'gitops/cekura');
+    await scenario.expectNoChanges(
+      '-f',
+      'gitops/cekura/agents.yaml',
+      '--state',
+      'gitops/cekura/.cekuraform/default.state.json',
+    );
+  });
+
+  it('a plan that finds no record says where records are, or that pinned agents suggest one elsewhere', async () => {
+    await scenario.write('agents.yaml', BOT);
+    await scenario.write('.cekuraform/staging.state.json', '{}');
+    const others = await scenario.plan();
+    expect(others.stderr).toContain(
+      'warning: there is no state record at .cekuraform/default.state.json, but .cekuraform holds the records of staging: choose one with --env NAME, or give --state PATH',
+    );
+
+    const bot = await scenario.createDirectly({ name: 'Bot' });
+    await scenario.write('pinned/agents.yaml', BOT.replace('    name: Bot\n', `    name: Bot\n    id: ${bot.id}\n`));
+    const pinned = await scenario.plan('-f', 'pinned/agents.yaml');
+    expect(pinned.stderr).toContain(
+      'warning: there is no state record at pinned/.cekuraform/default.state.json, and agent.bot is pinned with `id:`',
+    );
+
+    const quiet = await scenario.plan('-f', 'agents.yaml', '--state', 'fresh.state.json');
+    expect(quiet.stderr).toBe('');
+  });
+});

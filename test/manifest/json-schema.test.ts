@@ -31,3 +31,16 @@ describe('manifest JSON Schema', () => {
     expect(agent.properties.language!.examples).toContain('en');
   });
 });
+
+describe('vars in non-string fields', () => {
+  it('accepts a whole ${var.NAME} where a number or boolean goes, as the loader does, and nothing else there', () => {
+    const schema = manifestJsonSchema() as {
+      properties: { project: { anyOf: { type: string; pattern?: string }[] } };
+    };
+    const [number, variable] = schema.properties.project.anyOf;
+    expect(number!.type).toBe('integer');
+    expect(new RegExp(variable!.pattern!).test('${var.project}')).toBe(true);
+    expect(new RegExp(variable!.pattern!).test('${env:PROJECT}')).toBe(false);
+    expect(new RegExp(variable!.pattern!).test('42 ${var.project}')).toBe(false);
+  });
+});

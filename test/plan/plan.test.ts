@@ -4,7 +4,8 @@ import type { AgentDoc, DynamicVariableDoc } from '../../src/cekura/agent-doc.js
 import { CekuraformError } from '../../src/errors.js';
 import type { ManifestAgent } from '../../src/manifest/types.js';
 import { plan } from '../../src/plan/plan.js';
-import type { Plan, PlanOptions, ResourceChange } from '../../src/plan/types.js';
+import type { ManifestScope, Plan, PlanOptions, ResourceChange } from '../../src/plan/types.js';
+import { buildLiveState } from '../../src/state/fetch.js';
 import { fingerprintSecret } from '../../src/state/fingerprint.js';
 import type { StateRecord } from '../../src/state/types.js';
 import {
@@ -24,8 +25,14 @@ import {
 
 const keepAll: PlanOptions = { prune: false, delete_related: false, mock_mode_via: 'toggle' };
 
-function planOf(agents: ManifestAgent[], liveState = live(), state: StateRecord = record(), options = keepAll): Plan {
-  return plan(manifest(agents), liveState, state, options, undefined, FINGERPRINT_KEYS);
+function planOf(
+  agents: ManifestAgent[],
+  liveState = live(),
+  state: StateRecord = record(),
+  options = keepAll,
+  scope?: ManifestScope,
+): Plan {
+  return plan(manifest(agents), liveState, state, options, undefined, FINGERPRINT_KEYS, scope);
 }
 
 function only(result: Plan): ResourceChange {
@@ -995,25 +1002,12 @@ describe('plan: binding and ownership', () => {
   });
 
   it.each([false, true])('prune deletes them, with delete_related %s', (deleteRelated) => {
-    const state = record({ 'agent.retired': { id: 10 } });
-    const result = planOf([], live(wireAgent(9, { name: 'Someone else' }), wireAgent(10, { name: 'Retired' })), state, {
+    const result = planOf([], live(wireAgent(9, { name: 'Someone else' })), record(), {
       ...keepAll,
       prune: true,
       delete_related: deleteRelated,
     });
     expect(result.resource_changes).toEqual([
-      {
-        address: 'agent.retired',
-        action: 'delete',
-        id: 10,
-        name: 'Retired',
-        project: 42,
-        fields: [],
-        items: [],
-        changes: [],
-        reason: 'not_in_manifest',
-        request: { method: 'DELETE', delete_related: deleteRelated },
-      },
       {
         address: 'agent[9]',
         action: 'delete',
@@ -1028,7 +1022,70 @@ describe('plan: binding and ownership', () => {
       },
     ]);
     expect(result.unmanaged).toEqual([]);
-    expect(result.summary.destroy).toBe(2);
+    expect(result.summary.destroy).toBe(1);
+  });
+});
+
+describe('plan: agents the state record owns and the manifest no longer names', () => {
+  const liveAgents = () => live(wireAgent(9, { name: 'Someone else' }), wireAgent(10, { name: 'Retired' }));
+  const retiredDelete = (deleteRelated: boolean): ResourceChange => ({
+    address: 'agent.retired',
+    action: 'delete',
+    id: 10,
+    name: 'Retired',
+    project: 42,
+    fields: [],
+    items: [],
+    changes: [],
+    reason: 'removed_from_manifest',
+    request: { method: 'DELETE', delete_related: deleteRelated },
+  });
+  const readAll: ManifestScope = { files: { 'agents.yaml': 'agents.yaml' }, unread: [], isWhole: false };
+
+  it.each([false, true])(
+    'deletes an owned agent without prune, delete_related %s, leaving unowned ones alone',
+    (deleteRelated) => {
+      const state = record({ 'agent.retired': { id: 10, file: 'agents.yaml' } });
+      const result = planOf([], liveAgents(), state, { ...keepAll, delete_related: deleteRelated }, readAll);
+      expect(result.resource_changes).toEqual([retiredDelete(deleteRelated)]);
+      expect(result.unmanaged).toEqual([{ id: 9, name: 'Someone else', project: 42 }]);
+      expect(result.summary.destroy).toBe(1);
+      expect(result.warnings).toEqual([]);
+    },
+  );
+
+  it('keeps an owned agent written in a file this plan did not read, and says so', () => {
+    const state = record({ 'agent.retired': { id: 10, file: 'billing.yaml' } });
+    const scope: ManifestScope = { files: { 'agents.yaml': 'agents.yaml' }, unread: ['billing.yaml'], isWhole: false };
+    const result = planOf([], liveAgents(), state, { ...keepAll, prune: true }, scope);
+    expect(result.resource_changes.map((change) => change.address)).toEqual(['agent[9]']);
+    expect(result.warnings).toEqual([
+      { code: 'owned_agent_not_read', address: 'agent.retired', id: 10, file: 'billing.yaml' },
+    ]);
+  });
+
+  it('keeps an owned agent whose entry predates remembered files', () => {
+    const result = planOf([], liveAgents(), record({ 'agent.retired': { id: 10 } }), keepAll, readAll);
+    expect(result.resource_changes).toEqual([]);
+    expect(result.warnings).toEqual([{ code: 'owned_agent_not_read', address: 'agent.retired', id: 10, file: null }]);
+  });
+
+  it('records the file that writes each address', () => {
+    const result = planOf([agent('support', { description: 'd' })], live(), record(), keepAll, readAll);
+    expect(result.resource_changes[0]).toMatchObject({ action: 'create', record: { file: 'agents.yaml' } });
+  });
+
+  it('deletes an owned agent of a project the manifest no longer names, and lists no unmanaged agent there', () => {
+    const state = record({ 'agent.retired': { id: 10, project: 7, file: 'agents.yaml' } });
+    const liveState = buildLiveState(
+      [7, 42],
+      [wireAgent(10, { name: 'Retired', project: 7 }), wireAgent(11, { name: 'Other', project: 7 })],
+    );
+    const result = planOf([], liveState, state, { ...keepAll, prune: true }, readAll);
+    expect(result.resource_changes.map((change) => [change.address, change.action])).toEqual([
+      ['agent.retired', 'delete'],
+    ]);
+    expect(result.unmanaged).toEqual([]);
   });
 });
 
@@ -1044,6 +1101,11 @@ describe('plan: determinism and provenance', () => {
       live_fingerprint: live().fingerprint,
       state_lineage: 'lineage-1',
       state_serial: 3,
+      touched: {},
+      claimed_names: [
+        { project: 42, name: 'a' },
+        { project: 42, name: 'b' },
+      ],
     });
   });
 });

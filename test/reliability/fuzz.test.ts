@@ -66,7 +66,8 @@ it(
             `source ${source.name}\n--- agents.yaml\n${text}\n${describeRun(name, run)}`;
 
           scenario.emulator.clearRequests();
-          const validate = await scenario.run(['validate', '-f', 'agents.yaml', '--no-color']);
+          // --check-env: plan needs every secret's value, so validate must check them to agree with it.
+          const validate = await scenario.run(['validate', '-f', 'agents.yaml', '--check-env', '--no-color']);
           expectAnswered(validate, 'validate', report);
           if (scenario.emulator.requests().length > 0) fail('validate sent a request', report(validate, 'validate'));
 

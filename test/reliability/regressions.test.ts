@@ -69,6 +69,8 @@ describe('binding', () => {
   it('refuses to rename an agent to the name of one no address manages, unless prune deletes that one', async () => {
     expect((await applyManifest({ sales: { name: 'Sales Bot' }, support: { name: 'Front Desk' } })).code).toBe(0);
     const sales = scenario.agentNamed('Sales Bot');
+    // Let go of it: an agent the record owns would be deleted by removing it from the manifest.
+    expect((await scenario.run(['state', 'rm', 'agent.sales'])).code).toBe(0);
 
     await scenario.write('agents.yaml', manifest({ support: { name: 'Sales Bot' } }));
     scenario.emulator.clearRequests();

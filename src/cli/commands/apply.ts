@@ -24,10 +24,15 @@ import { INTERRUPTED_EXIT_CODE, type CliIo, type InputStream } from '../io.js';
 import {
   apiTargetOf,
   connect,
+  deleteRelatedWarning,
   describeRetry,
+  manifestForDestroy,
+  manifestFolderOf,
+  manifestScopeOf,
   manifestSecretValues,
   planRun,
   planSecretValues,
+  projectsToRead,
   readManifest,
   statePathOf,
   styleFor,
@@ -40,12 +45,16 @@ import { lockStateRecord } from '../state-access.js';
  */
 export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> {
   const saved = args.planFile === undefined ? undefined : await readSavedPlan(args.planFile, io);
-  const manifest = saved === undefined ? await readManifest(args.files, io, args) : undefined;
-  const statePath = statePathOf(
-    args.state,
-    io,
-    saved === undefined ? manifest!.environment : savedPlanEnvironment(saved, args.env),
-  );
+  const manifest =
+    saved !== undefined
+      ? undefined
+      : args.isDestroy
+        ? manifestForDestroy(args.env)
+        : await readManifest(args.files, io, args);
+  const statePath =
+    manifest === undefined
+      ? statePathOf(args.state, io, savedPlanEnvironment(saved!, args.env))
+      : statePathOf(args.state, io, manifest.environment, manifestFolderOf(manifest, io));
   const style = styleFor(args, io.stdout, io);
   const target = apiTargetOf(args, io);
   if (saved !== undefined) checkSavedPlanTarget(saved, target);
@@ -74,10 +83,12 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
     secrets,
   );
   // Taken once the arguments and settings are known good, so that no error before the try leaves it behind.
-  const lock = await lockStateRecord(statePath, 'apply', io).catch(async (error: unknown) => {
-    await api.close();
-    throw error;
-  });
+  const lock = await lockStateRecord(statePath, args.isDestroy ? 'destroy' : 'apply', io, args.lockTimeoutMs).catch(
+    async (error: unknown) => {
+      await api.close();
+      throw error;
+    },
+  );
   try {
     const records = await openStateRecord(statePath);
     const clock = io.clock ?? systemClock;
@@ -86,34 +97,37 @@ export async function applyCommand(args: ApplyArgs, io: CliIo): Promise<number> 
       readFile: (path: string) => readFile(path),
       fingerprintKeys: fingerprintKeysOf(io.env, records.current()),
     };
-    const projects = saved?.created_from.projects ?? manifest!.projects;
+    const record = records.current();
+    const projects = saved?.created_from.projects ?? projectsToRead(manifest!, record);
     const plannedAddresses =
       saved?.resource_changes.map((change) => change.address) ?? manifest!.agents.map((agent) => agent.address);
-    const snapshot = await fetchLiveState(
-      api,
-      projects,
-      expectedAgentIds(records.current(), plannedAddresses, projects),
-    );
+    const snapshot = await fetchLiveState(api, projects, expectedAgentIds(record, plannedAddresses, projects));
 
     let plan: Plan;
     if (saved !== undefined) {
-      await checkSavedPlan(saved, snapshot.live, records.current(), sources);
+      await checkSavedPlan(saved, snapshot.live, record, sources);
       plan = saved;
     } else {
+      const scope = args.isDestroy
+        ? { files: {}, unread: [], isWhole: true }
+        : await manifestScopeOf(manifest!, record, statePath, io);
       plan = await planRun({
         api,
         manifest: manifest!,
         live: snapshot.live,
-        record: records.current(),
+        record,
         args,
         target,
         fingerprintKeys: sources.fingerprintKeys,
+        scope,
       });
     }
 
+    const deleteRelated = saved === undefined ? deleteRelatedWarning(plan, args) : null;
+    if (deleteRelated !== null) io.stderr.write(`warning: ${deleteRelated}\n`);
     if (!args.json) io.stdout.write(renderPlanText(plan, style, { showAllUnmanaged: args.showUnmanaged }));
     // A saved plan was reviewed when it was made (as Terraform applies one without asking).
-    if (hasChanges(plan) && saved === undefined && !args.autoApprove && !(await confirm(io, plan))) {
+    if (hasChanges(plan) && saved === undefined && !args.autoApprove && !(await confirm(io, plan, args.isDestroy))) {
       io.stdout.write('Apply cancelled.\n');
       return 1;
     }
@@ -197,13 +211,16 @@ function savedPlanEnvironment(plan: Plan, requested: string | undefined): string
 }
 
 /** Asks on a terminal; without one, apply needs `--auto-approve` (a CI job must say so explicitly). */
-async function confirm(io: CliIo, plan: Plan): Promise<boolean> {
+async function confirm(io: CliIo, plan: Plan, isDestroy: boolean): Promise<boolean> {
   if (io.stdin?.isTTY !== true) {
     throw new UsageError('apply needs confirmation, and there is no terminal to ask on', {
       hint: 'run with --auto-approve to apply without asking (as in CI)',
     });
   }
-  io.stdout.write(`\nDo you want to apply these changes to ${targetWords(plan)}? Only 'yes' is accepted: `);
+  const question = isDestroy
+    ? `Do you really want to destroy every agent the state record owns on ${targetWords(plan)}?`
+    : `Do you want to apply these changes to ${targetWords(plan)}?`;
+  io.stdout.write(`\n${question} Only 'yes' is accepted: `);
   return (await readLine(io.stdin)).trim() === 'yes';
 }
 

@@ -95,7 +95,9 @@ function exportLines(exported: ExportedManifest, output: string): string {
   const lines = [`Exported ${count} of project ${exported.project} to ${output}.`];
   const envNames = exported.agents.flatMap((agent) => agent.secrets.map((secret) => secret.env));
   if (envNames.length > 0)
-    lines.push(`Set these environment variables before \`cekuraform plan\`: ${envNames.join(', ')}.`);
+    lines.push(
+      `Secrets are written as comments, not managed: to manage one, uncomment it and set its variable (${envNames.join(', ')}).`,
+    );
   const withFiles = exported.agents
     .filter((agent) => agent.knowledge_base_files.length > 0)
     .map((agent) => agent.address);

@@ -5,7 +5,15 @@ import type { Manifest, ManifestAgent } from '../../manifest/types.js';
 import { openStateRecord } from '../../state/record.js';
 import type { ImportArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { connect, describeRetry, manifestSecretValues, readManifest, statePathOf } from '../session.js';
+import {
+  connect,
+  describeRetry,
+  manifestFolderOf,
+  manifestScopeOf,
+  manifestSecretValues,
+  readManifest,
+  statePathOf,
+} from '../session.js';
 import { lockStateRecord, unknownAddress } from '../state-access.js';
 
 /**
@@ -17,8 +25,8 @@ export async function importCommand(args: ImportArgs, io: CliIo): Promise<number
   const manifest = await readManifest(args.files, io, args);
   const agent = addressToImport(manifest, args);
 
-  const statePath = statePathOf(args.state, io, manifest.environment);
-  const lock = await lockStateRecord(statePath, 'import', io);
+  const statePath = statePathOf(args.state, io, manifest.environment, manifestFolderOf(manifest, io));
+  const lock = await lockStateRecord(statePath, 'import', io, args.lockTimeoutMs);
   try {
     const records = await openStateRecord(statePath);
     const bound = records.current().agents;
@@ -52,8 +60,16 @@ export async function importCommand(args: ImportArgs, io: CliIo): Promise<number
       );
     }
     // No secret fingerprints and no history: the next plan sends the manifest's secrets once and counts every difference as a manifest change.
+    const { files } = await manifestScopeOf(manifest, records.current(), statePath, io);
+    const file = files[agent.location.file];
     await records.update((record) => {
-      record.agents[agent.address] = { id: wire.id, project: wire.project, secrets: {}, applied: {} };
+      record.agents[agent.address] = {
+        id: wire.id,
+        project: wire.project,
+        ...(file === undefined ? {} : { file }),
+        secrets: {},
+        applied: {},
+      };
     });
     writeResult(io, args, {
       agent,

@@ -13,12 +13,18 @@ import { fingerprintKeysOf } from '../../state/fingerprint.js';
 import { openStateRecord } from '../../state/record.js';
 import type { PlanArgs } from '../args.js';
 import type { CliIo } from '../io.js';
+import { missingRecordWarning } from '../state-access.js';
 import {
   apiTargetOf,
   connect,
+  deleteRelatedWarning,
   describeRetry,
+  manifestFolderOf,
+  manifestScopeOf,
   manifestSecretValues,
+  maxDeletesWarning,
   planRun,
+  projectsToRead,
   readManifest,
   statePathOf,
   styleFor,
@@ -27,24 +33,24 @@ import {
 /** `cekuraform plan`: read → fetch → plan → render → exit code (2 for changes under --detailed-exitcode). */
 export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
   const manifest = await readManifest(args.files, io, args);
-  const statePath = statePathOf(args.state, io, manifest.environment);
+  const statePath = statePathOf(args.state, io, manifest.environment, manifestFolderOf(manifest, io));
   if (args.out !== undefined) await checkPlanTarget(args.out, io, statePath);
   const records = await openStateRecord(statePath);
+  if (records.current().serial === 0) {
+    const pinned = manifest.agents.filter((agent) => agent.id !== undefined).map((agent) => agent.address);
+    const warning = await missingRecordWarning(statePath, pinned, io);
+    if (warning !== null) io.stderr.write(`warning: ${warning}\n`);
+  }
   // A saved plan and the later apply must share the record's lineage (it salts the fingerprint key).
   if (args.out !== undefined && records.current().serial === 0) await records.update(() => {});
 
   const api = connect(args, io, (info) => io.stderr.write(describeRetry(info) + '\n'), manifestSecretValues(manifest));
   try {
-    const { live } = await fetchLiveState(
-      api,
-      manifest.projects,
-      expectedAgentIds(
-        records.current(),
-        manifest.agents.map((agent) => agent.address),
-        manifest.projects,
-      ),
-    );
     const record = records.current();
+    const projects = projectsToRead(manifest, record);
+    const addresses = manifest.agents.map((agent) => agent.address);
+    const { live } = await fetchLiveState(api, projects, expectedAgentIds(record, addresses, projects));
+    const scope = await manifestScopeOf(manifest, record, statePath, io);
     const result = await planRun({
       api,
       manifest,
@@ -53,8 +59,12 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<number> {
       args,
       target: apiTargetOf(args, io),
       fingerprintKeys: fingerprintKeysOf(io.env, record),
+      scope,
     });
 
+    const maxDeletes = maxDeletesWarning(result);
+    for (const warning of [maxDeletes, deleteRelatedWarning(result, args)])
+      if (warning !== null) io.stderr.write(`warning: ${warning}\n`);
     const shown = { showAllUnmanaged: args.showUnmanaged };
     if (args.json) io.stdout.write(renderPlanJson(result));
     else if (args.markdown) io.stdout.write(renderPlanMarkdown(result, shown));

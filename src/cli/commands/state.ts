@@ -2,7 +2,8 @@ import { compareStrings } from '../../compare.js';
 import { splitPointer } from '../../json.js';
 import { openStateRecord } from '../../state/record.js';
 import type { RecordedAgent, StateRecord } from '../../state/types.js';
-import type { StateAddressArgs, StateArgs } from '../args.js';
+import { CekuraformError } from '../../errors.js';
+import type { StateAddressArgs, StateArgs, StateMoveArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { statePathOf } from '../session.js';
 import { displayPath, lockStateRecord, readExistingRecord, unknownAddress } from '../state-access.js';
@@ -107,4 +108,42 @@ function entryOf(record: StateRecord, address: string): RecordedAgent {
 
 function dotted(pointer: string): string {
   return splitPointer(pointer).join('.');
+}
+
+/**
+ * `state mv FROM TO`: the binding of FROM becomes TO's, under the lock, as after renaming the key
+ * under `agents:`; without it the next plan would delete the agent of FROM and create TO anew.
+ */
+export async function stateMoveCommand(args: StateMoveArgs, io: CliIo): Promise<number> {
+  const statePath = statePathOf(args.state, io, args.env);
+  await readExistingRecord(statePath, io);
+  const lock = await lockStateRecord(statePath, 'state mv', io);
+  try {
+    const records = await openStateRecord(statePath);
+    const entry = entryOf(records.current(), args.from);
+    const taken = Object.hasOwn(records.current().agents, args.to) ? records.current().agents[args.to] : undefined;
+    if (taken !== undefined) {
+      throw new CekuraformError(
+        'address_taken',
+        `${args.to} is already bound to agent ${taken.id} in the state record`,
+        {
+          meta: { address: args.to, id: taken.id },
+          hint: `forget it first with \`cekuraform state rm ${args.to}\`, or choose another address`,
+        },
+      );
+    }
+    await records.update((record) => {
+      delete record.agents[args.from];
+      record.agents[args.to] = entry;
+    });
+    const moved = { from: args.from, to: args.to, id: entry.id, project: entry.project };
+    io.stdout.write(
+      args.json
+        ? JSON.stringify({ status: 'ok', moved }, null, 2) + '\n'
+        : `Moved ${args.from} to ${args.to} (agent ${entry.id}, project ${entry.project}); the agent in Cekura is untouched.\n`,
+    );
+    return 0;
+  } finally {
+    await lock.release();
+  }
 }
