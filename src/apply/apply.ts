@@ -220,7 +220,8 @@ function agentError(error: unknown, operation: AgentError['operation']): AgentEr
     return {
       operation,
       code: error.code,
-      message: error.hint === undefined ? error.message : `${error.message}; ${error.hint}`,
+      message: error.message,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
     };
   }
   return { operation, code: 'internal', message: errorText(error) };

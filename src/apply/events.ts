@@ -39,6 +39,8 @@ export interface AgentOutcome {
     operation: 'create' | 'update' | 'delete' | 'toggle' | 'read_back';
     message: string;
     code: ErrorCode;
+    /** What the user can do about it (the error's hint), apart from the message. */
+    hint?: string;
     paths?: string[];
   };
 }

@@ -225,7 +225,12 @@ function writeFailure(
   if (!(error instanceof CekuraformError))
     return new AgentFailure({ operation, code: 'internal', message: errorText(error) });
   const inserted = sent?.inserted ?? [];
-  const failure: AgentError = { operation, code: error.code, message: scrubSecretValues(error.message, inserted) };
+  const failure: AgentError = {
+    operation,
+    code: error.code,
+    message: scrubSecretValues(error.message, inserted),
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  };
   if (error instanceof ApiError && error.fieldErrors !== undefined && sent !== null) {
     const located = locateFieldErrors(error.fieldErrors, sent.body);
     const said = located.map(({ pointer, messages }) => `${pointer || '(agent)'}: ${messages.join(' ')}`).join('; ');

@@ -61,6 +61,7 @@ function failureLines(outcome: AgentOutcome, style: Style): string[] {
   if (error.paths !== undefined && error.paths.length > 0) {
     lines.push(`      at ${error.paths.map(displayPath).join(', ')}`);
   }
+  if (error.hint !== undefined) lines.push(`      hint: ${oneLine(error.hint)}`);
   return lines;
 }
 

@@ -16,7 +16,9 @@ export type ScriptedFailure =
   /** 400 with DRF field errors or a detail. */
   | { kind: 'validation'; fieldErrors?: Record<string, JsonValue>; detail?: string }
   /** The endpoint is missing (404/405 on toggle). */
-  | { kind: 'unsupported' };
+  | { kind: 'unsupported' }
+  /** 401: the key was refused; the error carries the client's hint. */
+  | { kind: 'unauthorized'; hint: string };
 
 /** How toggles of an agent behave: finish at the `polls`-th poll, or never (`hang`). */
 export interface ToggleScript {
@@ -225,6 +227,8 @@ export class FakeCekuraApi implements CekuraApi {
           });
         case 'validation':
           throw apiError('api_validation', request.operation, 400, failure);
+        case 'unauthorized':
+          throw apiError('api_unauthorized', request.operation, 401, { detail: 'Invalid API key', hint: failure.hint });
         case 'unsupported':
           throw apiError('api_unsupported', request.operation, 404, {
             detail: 'this server has no toggle-mock-tools endpoint',
@@ -342,7 +346,7 @@ function apiError(
   code: ApiErrorCode,
   operation: Operation,
   status: number,
-  extra: { fieldErrors?: Record<string, JsonValue>; detail?: string; maybeCommitted?: boolean },
+  extra: { fieldErrors?: Record<string, JsonValue>; detail?: string; maybeCommitted?: boolean; hint?: string },
 ): ApiError {
   return new ApiError(code, {
     operation,
@@ -352,5 +356,6 @@ function apiError(
     maybeCommitted: extra.maybeCommitted ?? false,
     ...(extra.fieldErrors === undefined ? {} : { fieldErrors: extra.fieldErrors }),
     ...(extra.detail === undefined ? {} : { detail: extra.detail }),
+    ...(extra.hint === undefined ? {} : { hint: extra.hint }),
   });
 }

@@ -1,3 +1,5 @@
+import { renderApplyResultText } from '../../src/render/apply-result.js';
+import { createStyle } from '../../src/render/style.js';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CekuraformError } from '../../src/errors.js';
@@ -85,8 +87,22 @@ describe('update', () => {
     ]);
     expect(result.outcomes[1]!.error).toMatchObject({ operation: 'update', code: 'plan_stale' });
     expect(result.outcomes[1]!.error!.message).toContain(expected);
-    expect(result.outcomes[1]!.error!.message).toContain('run `cekuraform plan` again');
+    expect(result.outcomes[1]!.error!.hint).toBe('run `cekuraform plan` again and apply the new plan');
     expect(await visibleOutput(h, result)).not.toContain(SECRET);
+  });
+
+  it('keeps the hint of a failed write apart from its message, and prints it', async () => {
+    const live = h.api.seed({ name: 'Support Bot', project: 42 });
+    const hint = 'check that CEKURA_API_KEY holds a valid key for this organisation';
+    h.api.failNext('updateAgent', { kind: 'unauthorized', hint });
+
+    const result = await h.apply(
+      plan({ resource_changes: [updateChange('support', live.id, { name: 'Support Bot', description: 'new' })] }),
+    );
+
+    expect(result.outcomes[0]!.error).toMatchObject({ operation: 'update', code: 'api_unauthorized', hint });
+    expect(result.outcomes[0]!.error!.message).not.toContain(hint);
+    expect(renderApplyResultText(result, createStyle(false))).toContain(`      hint: ${hint}`);
   });
 
   it('scrubs an inserted secret that the server echoes in a field error', async () => {
