@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,13 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
+/** When a source file last changed: a dist/ built before that would pack stale code. */
+async function newestSourceChange(): Promise<number> {
+  const files = await readdir(join(ROOT, 'src'), { recursive: true });
+  const times = await Promise.all(files.map(async (file) => (await stat(join(ROOT, 'src', file))).mtimeMs));
+  return Math.max(...times);
+}
+
 describe('the packed package, installed outside the clone', () => {
   let workDir: string;
   let projectDir: string;
@@ -34,6 +41,9 @@ describe('the packed package, installed outside the clone', () => {
     // dist/ is built by `prepare` on `npm ci`; packing skips scripts so the test neither rebuilds nor races
     // other tests over dist/.
     if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is not built: run `npm run build`');
+    if ((await newestSourceChange()) > (await stat(join(ROOT, 'dist/cli/main.js'))).mtimeMs) {
+      throw new Error('dist/ is older than src/: run `npm run build` (the package is packed from dist/)');
+    }
     workDir = await mkdtemp(join(tmpdir(), 'cekuraform-pack-'));
     projectDir = join(workDir, 'gitops');
     const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], {
