@@ -7,6 +7,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const HTTP = ['test/emulator/**/*.test.ts', 'test/api/transport.test.ts'];
 const INTEGRATION = ['test/integration/**/*.test.ts', 'test/bench/**/*.test.ts'];
 const RELIABILITY = ['test/reliability/**/*.test.ts'];
+const PACKAGE = ['test/package/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -23,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...HTTP, ...INTEGRATION, ...RELIABILITY],
+          exclude: [...configDefaults.exclude, ...HTTP, ...INTEGRATION, ...RELIABILITY, ...PACKAGE],
         },
       },
       {
@@ -40,6 +41,12 @@ export default defineConfig({
         extends: true,
         // Fixed-seed property runs (test/reliability/README.md); CEKURAFORM_PROPERTY_RUNS makes them longer.
         test: { name: 'reliability', include: RELIABILITY },
+      },
+      {
+        extends: true,
+        // `npm pack`, installed into a temp project (npm cache, registry on a miss), run through npx. One
+        // slow file on one worker while the other lanes share the other; not in `npm run test:unit`.
+        test: { name: 'package', include: PACKAGE },
       },
     ],
   },

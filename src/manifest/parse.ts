@@ -14,7 +14,7 @@ import {
 } from 'js-yaml';
 import type { SourceLocation } from '../errors.js';
 import { MAX_NESTING_DEPTH, pathDeeperThan } from '../json.js';
-import { formatPath, type PathIssue, type YamlPath } from './issues.js';
+import { formatIssuePath, formatPath, type PathIssue, type YamlPath } from './issues.js';
 import type { ManifestIssue } from './types.js';
 
 /** One manifest file read as YAML, with the way back from a value's path to its line and column. */
@@ -152,7 +152,7 @@ function parseLocated(file: string, text: string): ParsedFile {
       file,
       line,
       col,
-      path: formatPath(issue.path),
+      path: formatIssuePath(issue.path, issue.at),
       message: issue.message + first,
       ...(issue.hint === undefined ? {} : { hint: issue.hint }),
     };

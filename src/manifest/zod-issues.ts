@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { assertNever } from '../errors.js';
 import { getAtPointer, joinPointer } from '../json.js';
 import { WHOLE_VAR_REFERENCE } from './interpolate.js';
-import type { PathIssue, YamlPath } from './issues.js';
+import { shownKey, type PathIssue, type YamlPath } from './issues.js';
 import { unknownKeyHint } from './key-hints.js';
 import type { ParsedFile } from './parse.js';
 import { didYouMean } from './suggest.js';
@@ -51,7 +51,7 @@ function fromZodIssue(issue: z.core.$ZodIssue, check: ZodCheck): PathIssue[] {
     case 'unrecognized_keys':
       return issue.keys.map((key) =>
         withHint(
-          { path: [...path, key], at: 'key', message: `unknown key \`${key}\`` },
+          { path: [...path, key], at: 'key', message: `unknown key ${shownKey(key)}` },
           unknownKeyHint(check.schema, relative, key),
         ),
       );

@@ -246,7 +246,7 @@ function planAgent(
         'create_incomplete',
         `${agent.address} does not exist yet, and Cekura needs a description to create it`,
         {
-          meta: { address: agent.address },
+          meta: { address: agent.address, location: agent.location },
           hint: `add \`description:\` under agents.${agent.key}, or pin an existing agent with \`id:\``,
         },
       );

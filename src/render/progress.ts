@@ -3,7 +3,7 @@ import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { ToggleStatus } from '../api/types.js';
 import type { AgentOutcome, ApplyEvent } from '../apply/events.js';
 import { assertNever } from '../errors.js';
-import type { Action, Plan } from '../plan/types.js';
+import { hasChanges, type Action, type Plan } from '../plan/types.js';
 import type { OutputStream, Style } from './style.js';
 import { oneLine } from './values.js';
 import { mockModeWord, operationWords } from './wording.js';
@@ -32,7 +32,9 @@ export interface ApplyProgress {
 }
 
 export function createApplyProgress(options: ApplyProgressOptions): ApplyProgress {
-  switch (options.mode) {
+  // Nothing to apply, nothing to watch: no spinner counting zero agents.
+  const mode = hasChanges(options.plan) ? options.mode : 'silent';
+  switch (mode) {
     case 'silent':
       return { onEvent: () => {}, finish: async () => {} };
     case 'lines':
@@ -43,7 +45,7 @@ export function createApplyProgress(options: ApplyProgressOptions): ApplyProgres
         ? createLiveProgress(options.plan, options.stream, options.style)
         : createLineProgress(options.plan, options.stream);
     default:
-      return assertNever(options.mode, 'progress mode');
+      return assertNever(mode, 'progress mode');
   }
 }
 
@@ -53,6 +55,8 @@ function createLineProgress(plan: Plan, stream: OutputStream): ApplyProgress {
   const quiet = quietAddresses(plan, toggleTargets);
   return {
     onEvent(event) {
+      // The apply's result names the backup file once, at the end, in every mode.
+      if (event.type === 'backup_saved') return;
       if (event.type === 'toggle_started') toggleTargets.set(event.address, event.enabled);
       const isFailure = event.type === 'agent_finished' && event.outcome.status === 'failed';
       if ('address' in event && event.address !== undefined && quiet.has(event.address) && !isFailure) return;
@@ -69,11 +73,10 @@ function toggleTargetsOf(plan: Plan): Map<string, boolean> {
 
 /** One event as one plain line; the wording is stable, CI logs are grepped for it. */
 function progressLine(
-  event: ApplyEvent,
+  event: Exclude<ApplyEvent, { type: 'backup_saved' }>,
   toggleTargets: ReadonlyMap<string, boolean>,
   actions: ReadonlyMap<string, Action>,
 ): string {
-  if (event.type === 'backup_saved') return `backup of ${event.agents} agent(s) saved to ${event.file}`;
   if (event.type === 'interrupted')
     return 'interrupted: no new agent is started; requests in flight finish or time out';
   if (event.type === 'retrying' && event.address === undefined) return retryWords(event);

@@ -45,7 +45,7 @@ export function createStyle(enabled: boolean): Style {
 }
 
 /**
- * Whether output to a stream should be coloured. `NO_COLOR` (any value, https://no-color.org) wins;
+ * Whether output to a stream should be coloured. `NO_COLOR` with a value (https://no-color.org: set but empty does not count) wins;
  * then `FORCE_COLOR` turns colour on unless it is `0` or `false`; otherwise only a TTY whose `TERM`
  * is not `dumb` gets colour.
  */
@@ -54,7 +54,7 @@ export function shouldUseColor(options: {
   env: Record<string, string | undefined>;
 }): boolean {
   const { isTTY, env } = options;
-  if (env.NO_COLOR !== undefined) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
   return isTTY === true && env.TERM !== 'dumb';

@@ -1,4 +1,4 @@
-import { diffLines, diffWordsWithSpace } from 'diff';
+import { diffLines, diffSentences, diffWordsWithSpace, type ChangeObject } from 'diff';
 import { assertNever } from '../errors.js';
 import type { JsonValue } from '../json.js';
 import type { FieldChange } from '../plan/types.js';
@@ -29,6 +29,13 @@ const MAX_INLINE_CHARS = 80;
 
 /** When less than this share of a long string is kept, its before and after are shown whole instead of as a word diff. */
 const MIN_SHARED_SHARE = 0.5;
+
+/**
+ * Word diffs cost time in proportion to the text's length times the number of edits, so a long text
+ * is compared sentence by sentence first and words only inside the sentences that changed; past this
+ * many word and space edits in one stretch of changed sentences, the stretch is shown old and new whole.
+ */
+const MAX_WORD_EDITS = 400;
 
 /** The lines of one field change: the field's own line at `depth`, and the value's lines under it when it needs them. */
 export function fieldChangeLines(label: string, change: FieldChange, depth: number, context: FoldContext): PlanLine[] {
@@ -104,7 +111,7 @@ function replaceLines(
  * before and after whole, each on its own line.
  */
 function wordDiff(label: string, before: string, after: string, depth: number, context: FoldContext): PlanLine[] {
-  const parts = diffWordsWithSpace(before, after);
+  const parts = wordParts(before, after);
   const sharedChars = parts.filter((part) => !part.added && !part.removed).reduce((sum, p) => sum + p.value.length, 0);
   if (sharedChars < MIN_SHARED_SHARE * Math.max(before.length, after.length)) {
     return [
@@ -128,6 +135,39 @@ function wordDiff(label: string, before: string, after: string, depth: number, c
     { kind: 'same', text: `" (word diff, ${lengths})` },
   ];
   return [{ kind: 'update', depth, text: spans.map((span) => span.text).join(''), spans }];
+}
+
+/** `before` against `after` in word and space pieces, each added, removed or the same, adjacent pieces of one kind merged. */
+function wordParts(before: string, after: string): ChangeObject<string>[] {
+  const parts: ChangeObject<string>[] = [];
+  const push = (value: string, kind: 'added' | 'removed' | 'same'): void => {
+    const last = parts.at(-1);
+    const lastKind = last === undefined ? undefined : last.added ? 'added' : last.removed ? 'removed' : 'same';
+    if (value === '') return;
+    if (last !== undefined && lastKind === kind) last.value += value;
+    else parts.push({ value, added: kind === 'added', removed: kind === 'removed', count: 1 });
+  };
+  let removed = '';
+  let added = '';
+  const flushChanged = (): void => {
+    const words = diffWordsWithSpace(removed, added, { maxEditLength: MAX_WORD_EDITS });
+    if (words === undefined) {
+      push(removed, 'removed');
+      push(added, 'added');
+    } else for (const word of words) push(word.value, word.added ? 'added' : word.removed ? 'removed' : 'same');
+    removed = '';
+    added = '';
+  };
+  for (const sentence of diffSentences(before, after)) {
+    if (sentence.removed) removed += sentence.value;
+    else if (sentence.added) added += sentence.value;
+    else {
+      flushChanged();
+      push(sentence.value, 'same');
+    }
+  }
+  flushChanged();
+  return parts;
 }
 
 /** An unchanged stretch of words with only `keep` words kept next to each change around it. */

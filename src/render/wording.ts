@@ -23,7 +23,7 @@ export interface Note {
 
 /**
  * `Plan: 0 to add, 3 to change, 0 to destroy; inside agents: 1 mock tool added, 2 mock tools and
- * 1 dynamic variable deleted; 1 mock-mode toggles.`, or `No changes.` The part inside agents is there
+ * 1 dynamic variable deleted; 1 mock-mode change.`, or `No changes.` The part inside agents is there
  * only when items are added or deleted.
  */
 export function planSummaryLine(plan: Plan): string {
@@ -38,7 +38,12 @@ export function planSummaryLine(plan: Plan): string {
     counted('destroy') === '' ? null : `${counted('destroy')} deleted`,
   ].filter((part) => part !== null);
   const insideAgents = inside.length === 0 ? '' : `; inside agents: ${inside.join(', ')}`;
-  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy${insideAgents}; ${mock_mode_toggles} mock-mode toggles.`;
+  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy${insideAgents}; ${mockModeCount(mock_mode_toggles)}.`;
+}
+
+/** `1 mock-mode change`: a toggle or a patch of `mock_tools_enabled`, whichever the API takes. */
+function mockModeCount(count: number): string {
+  return countOf(count, 'mock-mode change');
 }
 
 /** `1 mock tool`, `2 mock tools`. */
@@ -66,7 +71,9 @@ export function targetWords(plan: Plan): string {
   return [
     api === undefined ? null : `${api.url} (${apiSourceWords(api.source)})`,
     environment === undefined ? null : `environment ${environment}`,
-    `${projects.length === 1 ? 'project' : 'projects'} ${joinWords(projects.map(String))}`,
+    projects.length === 0
+      ? 'no project: the manifest has no agents'
+      : `${projects.length === 1 ? 'project' : 'projects'} ${joinWords(projects.map(String))}`,
   ]
     .filter((part) => part !== null)
     .join('; ');
@@ -95,14 +102,14 @@ export function isApplyComplete(result: ApplyResult): boolean {
   return result.summary.failed === 0 && result.summary.skipped === 0 && !result.interrupted;
 }
 
-/** `1 added, 2 changed, 0 destroyed; 1 mock-mode toggles` */
+/** `1 added, 2 changed, 0 destroyed; 1 mock-mode change` */
 export function applyCountsText(result: ApplyResult): string {
   const { added, changed, destroyed, mock_mode_toggles } = result.summary;
-  return `${added} added, ${changed} changed, ${destroyed} destroyed; ${mock_mode_toggles} mock-mode toggles`;
+  return `${added} added, ${changed} changed, ${destroyed} destroyed; ${mockModeCount(mock_mode_toggles)}`;
 }
 
 /**
- * `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode toggles.` only when the apply is
+ * `Apply complete: 1 added, 2 changed, 0 destroyed; 1 mock-mode change.` only when the apply is
  * complete; otherwise `Apply failed: 2 agents failed, 1 not started (interrupted).`
  */
 export function applySummaryLine(result: ApplyResult): string {

@@ -14,7 +14,7 @@ it('refuses to apply without a terminal and without --auto-approve, sending noth
   const result = await scenario.run(['apply', '--no-color']);
 
   expect(result.code).toBe(1);
-  expect(result.stdout).toContain('Plan: 3 to add, 0 to change, 0 to destroy; 1 mock-mode toggles.');
+  expect(result.stdout).toContain('Plan: 3 to add, 0 to change, 0 to destroy; 1 mock-mode change.');
   expect(result.stderr).toBe(
     'error: apply needs confirmation, and there is no terminal to ask on\nhint: run with --auto-approve to apply without asking (as in CI)\n',
   );

@@ -3,6 +3,7 @@ import { API_GENERATIONS } from '../../src/cekura/generation.js';
 import { EXAMPLES_MANIFEST, startScenario, type Scenario } from './harness.js';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 
 let scenario: Scenario;
 afterEach(() => scenario.close());
@@ -65,5 +66,25 @@ describe('doctor with a wrong key', () => {
     const result = await scenario.run(['doctor', '--json']);
 
     expect(JSON.parse(result.stdout).rate_limit_headers).toEqual({ 'retry-after': '1' });
+  });
+});
+
+describe('doctor with the API down', () => {
+  it('says first that the API cannot be reached, exit 1', async () => {
+    scenario = await startScenario();
+    await copyFile(EXAMPLES_MANIFEST, join(scenario.dir, 'agents.yaml'));
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+
+    const result = await scenario.run(['doctor', '--no-color'], { env: { CEKURA_API_URL: url } });
+
+    expect(result.code).toBe(1);
+    const problems = result.stdout.split('\n').filter((line) => line.startsWith('! '));
+    expect(problems).toEqual([
+      `! the API at ${url} cannot be reached (connection refused): check the URL and that the server is up`,
+    ]);
+    expect(result.stdout).toMatch(/Usable: no\.\n$/);
   });
 });

@@ -52,6 +52,7 @@ describe.each(API_GENERATIONS)('against the %s API', (api) => {
     expect(scenario.agentNamed('Support Bot').description).toBe('Handles inbound support calls');
     // What was overwritten is kept in a backup first.
     const backupFile = /^Backup of the agents as they were before this apply: (.+)$/m.exec(result.stdout)![1]!;
+    expect(result.stdout.split(backupFile)).toHaveLength(2); // named once, not also in the progress lines
     const backup = JSON.parse(await readFile(backupFile, 'utf8'));
     expect(backup.agents).toEqual([
       {

@@ -72,7 +72,7 @@ it('applies staging, previews the promotion with plan --env production, applies 
 
   expect(staging.code, staging.stdout + staging.stderr).toBe(0);
   expect(staging.stdout).toMatch(/^Plan for environment staging\n/);
-  expect(staging.stdout).toContain('Apply complete: 2 added, 0 changed, 0 destroyed; 2 mock-mode toggles.');
+  expect(staging.stdout).toContain('Apply complete: 2 added, 0 changed, 0 destroyed; 2 mock-mode changes.');
   expect(Object.keys(agentsOf('staging')).sort()).toEqual(['Booking Agent', 'Support Bot']);
   expect(scenario.emulator.agents()).toHaveLength(2);
   expect(await stateFiles()).toEqual(['staging.state.json']);
@@ -94,7 +94,7 @@ it('applies staging, previews the promotion with plan --env production, applies 
     '+ agent.booking-agent "Booking Agent" (project 43)',
     '+ telephony.phone_number: "+14155559876"',
     '+ provider.agent_id: "asst_prod_booking_8e03"',
-    'Plan: 2 to add, 0 to change, 0 to destroy; 0 mock-mode toggles.',
+    'Plan: 2 to add, 0 to change, 0 to destroy; 0 mock-mode changes.',
   ]) {
     expect(preview.stdout).toContain(line);
   }
@@ -108,7 +108,7 @@ it('applies staging, previews the promotion with plan --env production, applies 
   const production = await run('production', ['apply', '--auto-approve']);
 
   expect(production.code, production.stdout + production.stderr).toBe(0);
-  expect(production.stdout).toContain('Apply complete: 2 added, 0 changed, 0 destroyed; 0 mock-mode toggles.');
+  expect(production.stdout).toContain('Apply complete: 2 added, 0 changed, 0 destroyed; 0 mock-mode changes.');
   expect(scenario.requestsOf('toggle')).toEqual([]);
   expect(await stateFiles()).toEqual(['production.state.json', 'staging.state.json']);
   expect(Object.values((await record('production')).agents).map((agent) => agent.project)).toEqual([43, 43]);

@@ -73,7 +73,7 @@ describe.each(API_GENERATIONS)('against the %s API', (api) => {
       const created = await scenario.apply();
 
       expect(created.code, created.stdout).toBe(0);
-      expect(created.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode toggles.');
+      expect(created.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode change.');
       // A 429 was not processed, so even a POST is sent again: three agents, not more.
       expect(scenario.emulator.agents()).toHaveLength(3);
       const statuses = scenario.requestsOf('create', 'toggle').map((request) => request.status);

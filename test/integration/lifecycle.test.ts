@@ -41,7 +41,7 @@ describe.each(API_GENERATIONS)('against the %s API', (api) => {
       expect(result.stderr).toBe('');
       const golden = api === '2026-06' ? 'apply-examples-from-empty.txt' : `apply-examples-from-empty-${api}.txt`;
       await expect(byAgent(scrub(result.stdout, scenario))).toMatchFileSnapshot(`golden/${golden}`);
-      expect(result.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode toggles.');
+      expect(result.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode change.');
       expect(scenario.requestsOf('create')).toHaveLength(3);
       const agents = scenario.emulator.agents();
       expect(agents.map((agent) => agent.name).sort()).toEqual([
@@ -77,7 +77,7 @@ describe.each(API_GENERATIONS)('against the %s API', (api) => {
 
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/^Target: .*\n\nNo changes\.\n/);
-      expect(again.stdout).toContain('Apply complete: 0 added, 0 changed, 0 destroyed; 0 mock-mode toggles.');
+      expect(again.stdout).toContain('Apply complete: 0 added, 0 changed, 0 destroyed; 0 mock-mode changes.');
       expect(scenario.writes()).toEqual([]);
       expect(scenario.requestsOf('toggle_progress')).toEqual([]);
       // The newer API's list leaves descriptions out, so each agent is read once.
@@ -164,7 +164,7 @@ describe.each(API_GENERATIONS)('against the %s API', (api) => {
       await expect(scrub(plan.stdout, scenario)).toMatchFileSnapshot('golden/plan-007-review.txt');
       expect(plan.stdout).toContain('[-100-]{+500+}');
       expect(plan.stdout).toContain(
-        'Plan: 0 to add, 1 to change, 0 to destroy; inside agents: 2 mock tools and 1 dynamic variable deleted; 0 mock-mode toggles.',
+        'Plan: 0 to add, 1 to change, 0 to destroy; inside agents: 2 mock tools and 1 dynamic variable deleted; 0 mock-mode changes.',
       );
       const markdown = await scenario.plan('--markdown');
       await expect(scrub(markdown.stdout, scenario)).toMatchFileSnapshot('golden/plan-007-review.md');

@@ -105,6 +105,59 @@ describe.each(INVALID_MANIFESTS)('a manifest with $name', ({ manifest, stderr, i
   });
 });
 
+describe('a file that is not a manifest (`-f /etc/shadow`)', () => {
+  let scenario: Scenario;
+  beforeEach(async () => {
+    scenario = await startScenario();
+    const lines = Array.from({ length: 25 }, (_, index) => `user${index}:$6$hashSECRET${index}:19000:0:99999:7:::`);
+    await scenario.write('shadow', lines.join('\n') + '\n');
+  });
+  afterEach(() => scenario.close());
+
+  it('locates each unknown key without echoing the lines, and caps the errors shown', async () => {
+    const result = await scenario.run(['validate', '-f', 'shadow', '--no-color']);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain('SECRET');
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+    expect(errors).toHaveLength(20);
+    expect(errors[0]).toBe('error: […]: unknown key (not a name, 38 characters)');
+    expect(result.stderr).toContain('  at shadow:1:1\n');
+    expect(result.stderr).toContain(
+      '… and 5 more in shadow (--json lists them all)\nmanifest has 25 errors; nothing was sent.\n',
+    );
+    expect(scenario.emulator.requests()).toEqual([]);
+
+    const json = await scenario.run(['validate', '-f', 'shadow', '--json']);
+    expect(json.stdout).not.toContain('SECRET');
+    expect(JSON.parse(json.stdout).error.meta.issues).toHaveLength(25);
+  });
+});
+
+describe('an agent to create without a description', () => {
+  let scenario: Scenario;
+  beforeEach(async () => {
+    scenario = await startScenario();
+    await scenario.write('agents.yaml', 'project: 42\nagents:\n  bot:\n    name: Bot\n');
+  });
+  afterEach(() => scenario.close());
+
+  it('is refused at the place the agent is written', async () => {
+    const result = await scenario.run(['plan', '--no-color']);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'error: agent.bot does not exist yet, and Cekura needs a description to create it\n  at agents.yaml:3:3\n',
+    );
+    const json = JSON.parse((await scenario.run(['plan', '--json'])).stdout);
+    expect(json.error).toMatchObject({
+      code: 'create_incomplete',
+      meta: { location: { file: 'agents.yaml', line: 3, col: 3 } },
+    });
+    expect(scenario.writes()).toEqual([]);
+  });
+});
+
 describe('validate and secret values', () => {
   let scenario: Scenario;
   beforeEach(async () => {

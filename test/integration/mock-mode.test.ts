@@ -27,7 +27,7 @@ it('enables mock mode by toggle and polling, reports the MCP endpoints, then dis
   const plan = await scenario.plan();
   expect(plan.stdout).toContain('  # agent.support-bot will have its mock mode switched\n');
   expect(plan.stdout).toContain('~ mock mode: off → on (toggle only, no write)');
-  expect(plan.stdout).toContain('Plan: 0 to add, 0 to change, 0 to destroy; 2 mock-mode toggles.');
+  expect(plan.stdout).toContain('Plan: 0 to add, 0 to change, 0 to destroy; 2 mock-mode changes.');
   const enabled = await scenario.apply();
 
   expect(enabled.code, enabled.stdout).toBe(0);
@@ -42,7 +42,7 @@ it('enables mock mode by toggle and polling, reports the MCP endpoints, then dis
       `      mock_index 2: <api>/test_framework/v1/aiagents/${supportBot}/mcp/2/ (tools: billing)`,
     ].join('\n'),
   );
-  expect(enabled.stdout).toContain('Apply complete: 0 added, 0 changed, 0 destroyed; 2 mock-mode toggles.');
+  expect(enabled.stdout).toContain('Apply complete: 0 added, 0 changed, 0 destroyed; 2 mock-mode changes.');
   expect(
     scenario
       .writes()

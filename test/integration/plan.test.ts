@@ -25,7 +25,7 @@ describe('plan of examples/agents.yaml from an empty Cekura', () => {
       '+ mock tool "crm_update" — will be created',
       '+ dynamic variable "preferred_date" — will be created',
       '~ mock mode: off → on (toggle after the write)',
-      'Plan: 3 to add, 0 to change, 0 to destroy; 1 mock-mode toggles.',
+      'Plan: 3 to add, 0 to change, 0 to destroy; 1 mock-mode change.',
     ]) {
       expect(result.stdout).toContain(line);
     }

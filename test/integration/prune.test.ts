@@ -41,7 +41,7 @@ it('deletes them under --prune, keeping their calls and runs (delete_related=fal
   const plan = await scenario.plan('--prune', '--detailed-exitcode');
   expect(plan.code).toBe(2);
   for (const stray of strays) expect(plan.stdout).toContain(`- agent[${stray.id}] "${stray.name}"`);
-  expect(plan.stdout).toContain('Plan: 0 to add, 0 to change, 2 to destroy; 0 mock-mode toggles.');
+  expect(plan.stdout).toContain('Plan: 0 to add, 0 to change, 2 to destroy; 0 mock-mode changes.');
 
   const result = await scenario.apply('--prune');
 

@@ -31,7 +31,7 @@ it('applies a saved plan exactly, and the next plan is empty', async () => {
   const result = await applySaved();
 
   expect(result.code, result.stdout + result.stderr).toBe(0);
-  expect(result.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode toggles.');
+  expect(result.stdout).toContain('Apply complete: 3 added, 0 changed, 0 destroyed; 1 mock-mode change.');
   expect(scenario.emulator.agents()).toHaveLength(3);
   await scenario.expectNoChanges();
 });

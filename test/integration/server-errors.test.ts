@@ -41,7 +41,7 @@ it('reports a value Cekura rejects against the agent and the manifest line, and 
   );
   expect(result.stdout).not.toContain('Apply complete');
   expect(result.stdout).toContain(
-    'Apply failed: 1 agent failed.\nDone: 1 added, 0 changed, 0 destroyed; 0 mock-mode toggles — agent.other (create).\nNot done: agent.bot (create failed).\n',
+    'Apply failed: 1 agent failed.\nDone: 1 added, 0 changed, 0 destroyed; 0 mock-mode changes — agent.other (create).\nNot done: agent.bot (create failed).\n',
   );
   expect(scenario.emulator.agents().map((agent) => agent.name)).toEqual(['Other']);
   expect(Object.keys((await scenario.state())!.agents)).toEqual(['agent.other']);

@@ -77,13 +77,25 @@ const events: ApplyEvent[] = [
 ];
 
 describe('createApplyProgress', () => {
+  it.each(['tty', 'lines'] as const)('%s: shows nothing for a plan with nothing to apply', async (mode) => {
+    const stream = fakeStream(true);
+    const progress = createApplyProgress({
+      plan: plan({ resource_changes: [unchanged('steady', 5)] }),
+      stream,
+      mode,
+      style: createStyle(true),
+    });
+    progress.onEvent({ type: 'agent_started', address: 'agent.steady', action: 'no-op' });
+    await progress.finish();
+    expect(stream.text()).toBe('');
+  });
+
   it('lines: one plain line per event', async () => {
     const stream = fakeStream(false);
     const progress = createApplyProgress({ plan: appliedPlan, stream, mode: 'lines', style: createStyle(true) });
     events.forEach((event) => progress.onEvent(event));
     await progress.finish();
     expect(stream.text().split('\n')).toEqual([
-      'backup of 2 agent(s) saved to .cekuraform/backups/b.json',
       'agent.support-bot: started',
       'agent.support-bot: creating (POST)',
       'agent.support-bot: retrying POST /agents/ in 500ms (attempt 2): 503 Service Unavailable',

@@ -7,7 +7,7 @@ describe('shouldUseColor', () => {
     { isTTY: true, env: {}, expected: true },
     { isTTY: false, env: {}, expected: false },
     { isTTY: undefined, env: {}, expected: false },
-    { isTTY: true, env: { NO_COLOR: '' }, expected: false },
+    { isTTY: true, env: { NO_COLOR: '' }, expected: true },
     { isTTY: true, env: { NO_COLOR: '1', FORCE_COLOR: '1' }, expected: false },
     { isTTY: true, env: { TERM: 'dumb' }, expected: false },
     { isTTY: false, env: { FORCE_COLOR: '1' }, expected: true },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderPlanText } from '../../src/render/text.js';
 import { createStyle } from '../../src/render/style.js';
+import { plan } from './builders.js';
 import { planScenarios } from './scenarios.js';
 
 const plain = createStyle(false);
@@ -18,9 +19,16 @@ describe('renderPlanText', () => {
 
   it('ends with exactly the summary line', () => {
     expect(renderPlanText(planScenarios['create-with-tools']!, plain).trimEnd().split('\n').at(-1)).toBe(
-      'Plan: 1 to add, 0 to change, 0 to destroy; 1 mock-mode toggles.',
+      'Plan: 1 to add, 0 to change, 0 to destroy; 1 mock-mode change.',
     );
     expect(renderPlanText(planScenarios['no-changes']!, plain).trimEnd().split('\n').at(-1)).toBe('No changes.');
+  });
+
+  it('names no project when the manifest has no agents, instead of an empty list', () => {
+    const empty = plan({});
+    const text = renderPlanText({ ...empty, created_from: { ...empty.created_from, projects: [] } }, plain);
+    expect(text).toContain('Target: https://api.cekura.ai (the default API');
+    expect(text).toMatch(/; no project: the manifest has no agents\n/);
   });
 
   it('colours the words a word diff deletes and adds', () => {

@@ -46,6 +46,24 @@ describe('fieldChangeLines', () => {
     ]);
   });
 
+  it('word-diffs only the sentences that changed, and shows a sentence with too many edits old and new whole', () => {
+    const words = (count: number, word: (index: number) => string): string =>
+      Array.from({ length: count }, (_, index) => word(index)).join(' ') + '.';
+    const unchanged = Array.from({ length: 20 }, (_, index) => words(100, (word) => `s${index}w${word}`));
+    const churned = (mark: string): string => words(600, (word) => (word % 2 === 0 ? `${mark}${word}` : `keep${word}`));
+    const text = (limit: string, mark: string): string =>
+      [...unchanged.slice(0, 10), sentence(limit), ...unchanged.slice(10), churned(mark)].join(' ');
+    const [line] = fieldChangeLines(
+      'd',
+      replace('/d', text('100 USD', 'old'), text('500 USD', 'new')),
+      1,
+      FULL_CONTEXT,
+    );
+    const marked = line!.spans!.filter((span) => span.kind !== 'same').map((span) => span.text);
+    expect(marked).toEqual(['[-100-]', '{+500+}', `[-${churned('old')}-]`, `{+${churned('new')}+}`]);
+    expect(line!.text.length).toBeLessThan(2 * churned('old').length + 1000);
+  });
+
   it('shows a multi-line string as a line diff, folding unchanged lines beyond the context', () => {
     const lines = fieldChangeLines(
       'script',

@@ -78,6 +78,7 @@ async function examine(client: CekuraApi, clock: Clock, projects: number[], api:
       listed.push(...agents);
     } catch (error) {
       if (isKeyRejected(error)) return rejected(report, error);
+      if (isUnreachable(error)) return unreachable(report, error);
       report.projects.push(notListed(project, error));
       report.problems.push(`project ${project} could not be listed: ${describe(error)}`);
     }
@@ -93,6 +94,7 @@ async function examine(client: CekuraApi, clock: Clock, projects: number[], api:
     report.key = 'accepted';
   } catch (error) {
     if (isKeyRejected(error)) return rejected(report, error);
+    if (isUnreachable(error)) return unreachable(report, error);
     report.problems.push(`the toggle probe failed: ${describe(error)}`);
   }
   if (report.toggle_offered !== null) {
@@ -126,6 +128,19 @@ function rejected(report: DoctorReport, error: ApiError): DoctorReport {
   report.status = 'error';
   report.problems.push(
     `Cekura refused the API key (HTTP ${error.status}): check that CEKURA_API_KEY holds a valid key for this organisation`,
+  );
+  return report;
+}
+
+/** No response at all (refused, DNS, timeout): the API itself is the problem, and nothing else can be learnt. */
+function isUnreachable(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === null;
+}
+
+function unreachable(report: DoctorReport, error: ApiError): DoctorReport {
+  report.status = 'error';
+  report.problems.push(
+    `the API at ${report.api.url} cannot be reached (${describe(error)}): check the URL and that the server is up`,
   );
   return report;
 }
