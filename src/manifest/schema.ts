@@ -45,25 +45,7 @@ const telephony = z
   })
   .strict();
 
-/**
- * Any JSON value, as z.json() defines it (so `cekuraform schema` shows the same), checked by a plain
- * walk first: z.json() tries its union's members one by one at every node, 0.2 s of CPU for the mock
- * data of 1000 agents. Only a value the walk refuses (from YAML: `.inf`, `.nan`) goes through z.json()
- * itself, which reports it exactly as before.
- */
 const jsonValue = z.json();
-const parseJson = jsonValue._zod.parse;
-jsonValue._zod.parse = (payload, context) => (isPlainJson(payload.value) ? payload : parseJson(payload, context));
-
-/** What z.json() accepts, or less: finite numbers, arrays, and objects with no prototype but Object's. */
-function isPlainJson(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(isPlainJson);
-  if (typeof value !== 'object') return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return (prototype === Object.prototype || prototype === null) && Object.values(value).every(isPlainJson);
-}
 const freeObject = z.record(z.string(), jsonValue);
 
 /** The union of the per-provider `credentials.config` keys (create-agent.md, ProviderCredentialsConfig). */
