@@ -207,7 +207,8 @@ export async function manifestScopeOf(
   return { files, unread, isWhole: false };
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether `path` exists (a missing file is an answer, not an error). */
+export async function exists(path: string): Promise<boolean> {
   try {
     await access(path);
     return true;

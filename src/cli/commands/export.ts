@@ -1,4 +1,4 @@
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { CekuraformError, errnoCode } from '../../errors.js';
@@ -8,7 +8,7 @@ import type { ExportedManifest } from '../../export/types.js';
 import { fetchLiveState } from '../../state/fetch.js';
 import type { ExportArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { connect, describeRetry } from '../session.js';
+import { connect, describeRetry, exists } from '../session.js';
 
 /**
  * `cekuraform export --project ID [--agent ID]… [-o FILE [--force]]`: live agents as a manifest
@@ -58,15 +58,6 @@ function outputExists(output: string): CekuraformError {
     meta: { file: output },
     hint: 'pass --force to overwrite it, or give another file with -o',
   });
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The `--json` result (docs/json-output.md); `manifest` only when no file was written. */
