@@ -250,10 +250,12 @@ function compareTokens(a: string, b: string): number {
   return compareStrings(a, b);
 }
 
-function byPath(a: { path: string }, b: { path: string }): number {
+/** Field changes in pointer order. */
+export function byPath(a: { path: string }, b: { path: string }): number {
   return comparePointers(a.path, b.path);
 }
 
-function byItem(a: ItemDiff, b: ItemDiff): number {
+/** Items by set and name; a stable sort keeps items of one name in their order. */
+export function byItem(a: Pick<ItemDiff, 'set' | 'name'>, b: Pick<ItemDiff, 'set' | 'name'>): number {
   return comparePointers(joinPointer(a.set, a.name), joinPointer(b.set, b.name));
 }

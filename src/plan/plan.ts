@@ -10,7 +10,7 @@ import { fingerprintMatches, fingerprintSecret, type FingerprintKeys } from '../
 import type { LiveAgent, LiveState, RecordedAgent, StateRecord } from '../state/types.js';
 import { bindAgents, checkRenames, type Binding } from './bind.js';
 import { effectiveDesired } from './desired.js';
-import { comparePointers, diffAgentDoc, flatChanges, type ItemDiff } from './diff-fields.js';
+import { byItem, byPath, comparePointers, diffAgentDoc, flatChanges, type ItemDiff } from './diff-fields.js';
 import { withMockModeVia } from './mock-mode.js';
 import { createRequest, updateRequest, type SecretToSend } from './request.js';
 import {
@@ -278,7 +278,8 @@ function planAgent(
     const changedItems = withWriteOnlyChanges(diff.items, desired.doc, live, applied).map((item) =>
       itemChange(item, live, applied, desired.placeholderVariables, desired.doc),
     );
-    const items = [...changedItems, ...duplicateDeletes(desired.doc, live)].sort(byItemName);
+    // Items of one name keep their order: the kept one first, then duplicates by id.
+    const items = [...changedItems, ...duplicateDeletes(desired.doc, live)].sort(byItem);
 
     change =
       fields.length === 0 && items.length === 0
@@ -434,11 +435,6 @@ function duplicateDeletes(desired: AgentDoc, live: LiveAgent): ItemChange[] {
     .map((item) => ({ ...item, action: 'delete', reason: 'duplicate_name', origin: 'drift', fields: [], rows: [] }));
 }
 
-/** By set and name; items of one name keep their order (the kept one first, then duplicates by id). */
-function byItemName(a: ItemChange, b: ItemChange): number {
-  return comparePointers(joinPointer(a.set, a.name), joinPointer(b.set, b.name));
-}
-
 function itemReason(item: ItemDiff, placeholderVariables: string[]): ItemChange['reason'] {
   if (item.action === 'delete') return 'not_in_manifest';
   if (item.set === 'dynamic_variables' && item.action === 'create' && placeholderVariables.includes(item.name))
@@ -525,8 +521,4 @@ function claimedNames(live: LiveState, changes: ResourceChange[]): { project: nu
       ? [{ project: change.project, name: change.name }]
       : [],
   );
-}
-
-function byPath(a: FieldChange, b: FieldChange): number {
-  return comparePointers(a.path, b.path);
 }
