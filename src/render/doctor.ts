@@ -1,6 +1,7 @@
 import type { ApiGeneration, MockModeVia } from '../cekura/generation.js';
 import type { ApiTarget } from '../plan/types.js';
 import type { Style } from './style.js';
+import { countOf } from './wording.js';
 
 /** What `cekuraform doctor` found out about the configured API, read-only. Holds no secret. */
 export interface DoctorReport {
@@ -41,7 +42,7 @@ export function renderDoctorText(report: DoctorReport, style: Style): string {
   for (const project of report.projects) {
     rows.push([
       `project ${project.project}`,
-      project.visible ? `visible, ${count(project.agents, 'agent')}` : style.error(`not listed: ${project.error}`),
+      project.visible ? `visible, ${countOf(project.agents, 'agent')}` : style.error(`not listed: ${project.error}`),
     ]);
   }
   if (report.projects.length === 0) rows.push(['projects', 'none named (give -f MANIFEST to check its projects)']);
@@ -68,14 +69,10 @@ function sourceWords(source: ApiTarget['source']): string {
   return source === 'flag' ? 'from --api-url' : source === 'env' ? 'from CEKURA_API_URL' : 'the default';
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
 function listItemWords(items: DoctorReport['list_items']): string {
   if (items.agents === 0) return 'no agents to look at';
-  if (items.missing.length === 0) return `${count(items.agents, 'agent')} seen, whole (every compared field present)`;
-  return `${count(items.agents, 'agent')} seen; missing ${items.missing.join(', ')}: each such agent is read with GET before planning`;
+  if (items.missing.length === 0) return `${countOf(items.agents, 'agent')} seen, whole (every compared field present)`;
+  return `${countOf(items.agents, 'agent')} seen; missing ${items.missing.join(', ')}: each such agent is read with GET before planning`;
 }
 
 function toggleWords(offered: boolean | null): string {

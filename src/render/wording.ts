@@ -47,7 +47,7 @@ function mockModeCount(count: number): string {
 }
 
 /** `1 mock tool`, `2 mock tools`. */
-function countOf(count: number, noun: string): string {
+export function countOf(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
