@@ -20,6 +20,9 @@ export interface FingerprintKeys {
 /** Marks a fingerprint made with the derived key; bare hex is one made with a record's legacy key. */
 const DERIVED_PREFIX = 'k2:';
 
+/** A fingerprint keeps the first 128 bits of its HMAC. */
+const FINGERPRINT_HEX_CHARS = 32;
+
 /** The environment variables the key is taken from, first one set wins. */
 export const FINGERPRINT_KEY_SOURCES = ['CEKURAFORM_FINGERPRINT_KEY', 'CEKURA_API_KEY'] as const;
 
@@ -50,7 +53,7 @@ export function fingerprintKeysOf(
 
 /** The fingerprint of a secret under the current key (HMAC-SHA256, 32 hex chars, prefixed). */
 export function fingerprintSecret(keys: FingerprintKeys, value: string): string {
-  return DERIVED_PREFIX + hmac(keys.current, value);
+  return DERIVED_PREFIX + hmac(keys.current, value).slice(0, FINGERPRINT_HEX_CHARS);
 }
 
 /**
@@ -59,8 +62,8 @@ export function fingerprintSecret(keys: FingerprintKeys, value: string): string 
  * so the secret is sent again once: never a false "no change".
  */
 export function fingerprintMatches(keys: FingerprintKeys, recorded: string, value: string): boolean {
-  if (recorded.startsWith(DERIVED_PREFIX)) return recorded === fingerprintSecret(keys, value);
-  return keys.legacy !== undefined && recorded === hmac(keys.legacy, value);
+  if (isDerivedFingerprint(recorded)) return recorded === fingerprintSecret(keys, value);
+  return keys.legacy !== undefined && recorded === hmac(keys.legacy, value).slice(0, FINGERPRINT_HEX_CHARS);
 }
 
 /** Whether a recorded fingerprint was made with the current scheme (not a legacy record's key). */
@@ -70,9 +73,10 @@ export function isDerivedFingerprint(recorded: string): boolean {
 
 /** HMAC-SHA256 of `text` under the current key, in full: binds a saved plan to its content (`plan_digest`). */
 export function keyedDigest(keys: FingerprintKeys, text: string): string {
-  return createHmac('sha256', Buffer.from(keys.current, 'base64')).update(text, 'utf8').digest('hex');
+  return hmac(keys.current, text);
 }
 
-function hmac(key: string, value: string): string {
-  return createHmac('sha256', Buffer.from(key, 'base64')).update(value, 'utf8').digest('hex').slice(0, 32);
+/** HMAC-SHA256 of `text` under the base64 `key`, as hex. */
+function hmac(key: string, text: string): string {
+  return createHmac('sha256', Buffer.from(key, 'base64')).update(text, 'utf8').digest('hex');
 }
