@@ -1,5 +1,5 @@
 import { CHAT_TYPES, LANGUAGES, PROVIDER_TYPES, REQUIRED_CREDENTIALS } from '../cekura/fields.js';
-import { canonicalJson, getAtPointer, splitPointer } from '../json.js';
+import { canonicalJson, getAtPointer, ownValue, splitPointer } from '../json.js';
 import type { PathIssue, YamlPath } from './issues.js';
 import { knowledgeBaseFileName } from './knowledge-base.js';
 import type { ParsedFile } from './parse.js';
@@ -126,7 +126,7 @@ function missingCredentials(providerPath: YamlPath, provider: Record<string, unk
   const type = asString(provider?.type);
   const credentials = asMapping(provider?.credentials);
   if (type === undefined || credentials === undefined) return [];
-  const required = Object.hasOwn(REQUIRED_CREDENTIALS, type) ? REQUIRED_CREDENTIALS[type]! : [];
+  const required = ownValue(REQUIRED_CREDENTIALS, type) ?? [];
   return required
     .filter((pointer) => getAtPointer(credentials, pointer) == null)
     .map((pointer) => {
