@@ -1,6 +1,6 @@
 import { isSetField, type AgentDoc, type SetField } from '../cekura/agent-doc.js';
 import { SET_RULES, withoutWriteOnlyFields } from '../cekura/sets.js';
-import { digest, isJsonObject, joinPointer, type JsonObject, type JsonValue } from '../json.js';
+import { digest, isJsonObject, joinPointer, ownValue, type JsonObject, type JsonValue } from '../json.js';
 import type { LiveAgent } from '../state/types.js';
 import type { ChangeOrigin } from './types.js';
 
@@ -48,7 +48,7 @@ export function writeOnlyUnit(set: SetField, name: string, field: string): strin
 
 /** An item's value in a document without its write-only fields, as the differ and the item's unit see it. */
 export function comparableItem(doc: AgentDoc, set: SetField, name: string): JsonObject | undefined {
-  const item = (doc[set] as Record<string, JsonObject> | undefined)?.[name];
+  const item = ownValue(doc[set] as Record<string, JsonObject> | undefined, name);
   return item === undefined ? undefined : withoutWriteOnlyFields(set, item);
 }
 

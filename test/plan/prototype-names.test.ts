@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { digest } from '../../src/json.js';
 import { plan } from '../../src/plan/plan.js';
 import type { PlanOptions } from '../../src/plan/types.js';
 import { agent, live, manifest, record, tool, tools, wireAgent, wireTool } from './builders.js';
@@ -37,5 +38,19 @@ describe('keys named like Object.prototype members inside items', () => {
 
   it('plans no change for equal outputs holding such keys', () => {
     expect(planWith({ valueOf: 1, hasOwnProperty: 2 }, { hasOwnProperty: 2, valueOf: 1 }).action).toBe('no-op');
+  });
+});
+
+describe('items named like Object.prototype members', () => {
+  it('gives a tool that appeared in Cekura the drift origin, whatever its name', () => {
+    const originOfExtraTool = (extra: string) => {
+      const desired = agent('bot', { mock_tools: tools(tool('lookup')) });
+      const current = wireAgent(7, { name: 'bot', mock_tools: [wireTool(11, 'lookup'), wireTool(12, extra)] });
+      const applied = record({ 'agent.bot': { id: 7, applied: { '/name': digest('bot') } } });
+      const change = plan(manifest([desired]), live(current), applied, options).resource_changes[0]!;
+      return change.items.map((item) => [item.name, item.action, item.origin]);
+    };
+    expect(originOfExtraTool('extra')).toEqual([['extra', 'delete', 'drift']]);
+    expect(originOfExtraTool('toString')).toEqual([['toString', 'delete', 'drift']]);
   });
 });
