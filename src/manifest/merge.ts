@@ -3,17 +3,10 @@ import type { SourceLocation } from '../errors.js';
 import { deepEqual } from '../json.js';
 import type { FileSetting, LoadedFile } from './loaded-file.js';
 import { formatPath, type YamlPath } from './issues.js';
-import type { MockModeVia } from '../cekura/generation.js';
 import type { ManifestAgent, ManifestIssue } from './types.js';
 
-/** The files' agents and settings as one manifest. */
-export interface MergedFiles {
-  agents: ManifestAgent[];
-  prune?: FileSetting<boolean>;
-  max_deletes?: FileSetting<number>;
-  mock_mode_via?: FileSetting<MockModeVia>;
-  issues: ManifestIssue[];
-}
+/** The files' agents and settings as one manifest: what one file gives, without its per-file lists. */
+export type MergedFiles = Pick<LoadedFile, 'agents' | 'prune' | 'max_deletes' | 'mock_mode_via' | 'issues'>;
 
 /** Merges files: an agent key lives in one file, settings agree, and names are unique per project. */
 export function mergeFiles(files: LoadedFile[]): MergedFiles {
