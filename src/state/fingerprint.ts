@@ -35,7 +35,8 @@ export function fingerprintKeysOf(
   env: Readonly<Record<string, string | undefined>>,
   record: { lineage: string; fingerprint_key?: string },
 ): FingerprintKeys {
-  const source = FINGERPRINT_KEY_SOURCES.find((name) => (env[name] ?? '') !== '');
+  // Trimmed as the API client trims the key it sends: whitespace around it must not re-key every fingerprint.
+  const source = FINGERPRINT_KEY_SOURCES.find((name) => (env[name]?.trim() ?? '') !== '');
   if (source === undefined) {
     throw new UsageError(
       'secret fingerprints need a key, and neither CEKURAFORM_FINGERPRINT_KEY nor CEKURA_API_KEY is set',
@@ -44,7 +45,7 @@ export function fingerprintKeysOf(
       },
     );
   }
-  const derived = hkdfSync('sha256', env[source]!, record.lineage, 'cekuraform secret fingerprints', 32);
+  const derived = hkdfSync('sha256', env[source]!.trim(), record.lineage, 'cekuraform secret fingerprints', 32);
   return {
     current: Buffer.from(derived).toString('base64'),
     ...(record.fingerprint_key === undefined ? {} : { legacy: record.fingerprint_key }),

@@ -16,6 +16,15 @@ describe('fingerprintKeysOf', () => {
     expect(fingerprintKeysOf({ CEKURA_API_KEY: 'ck_live_one' }, { lineage: 'other' }).current).not.toBe(keys.current);
   });
 
+  it('reads the key trimmed, as the API client sends it, so whitespace around it changes no fingerprint', () => {
+    const keys = fingerprintKeysOf({ CEKURA_API_KEY: 'ck_live_one' }, record);
+
+    expect(fingerprintKeysOf({ CEKURA_API_KEY: ' ck_live_one\n' }, record)).toEqual(keys);
+    expect(fingerprintKeysOf({ CEKURAFORM_FINGERPRINT_KEY: '  ', CEKURA_API_KEY: 'ck_live_one' }, record)).toEqual(
+      keys,
+    );
+  });
+
   it('prefers CEKURAFORM_FINGERPRINT_KEY, so rotating the API key keeps the fingerprints', () => {
     const before = fingerprintKeysOf({ CEKURA_API_KEY: 'ck_old', CEKURAFORM_FINGERPRINT_KEY: 'stable' }, record);
     const after = fingerprintKeysOf({ CEKURA_API_KEY: 'ck_new', CEKURAFORM_FINGERPRINT_KEY: 'stable' }, record);
