@@ -53,6 +53,7 @@ export const ERROR_CODES = [
   'state_locked',
   'state_corrupt',
   'state_unreadable',
+  'state_unwritable',
   'state_missing',
   // export, import and state
   'output_exists',

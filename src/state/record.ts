@@ -170,7 +170,12 @@ export async function openStateRecord(path: string): Promise<StateRecordStore> {
       // Compact: indentation made each save of 1000 agents 1.1 MB, half of it spaces, written once per batch.
       await writeFileAtomic(path, JSON.stringify(next) + '\n', { mode: 0o600 });
     } catch (error) {
-      for (const update of accepted) update.reject(error);
+      const failure = new CekuraformError(
+        'state_unwritable',
+        `cannot save the state record ${path}: ${error instanceof Error ? error.message : String(error)}`,
+        { hint: 'free space or fix the permissions of its folder, then apply again', cause: error },
+      );
+      for (const update of accepted) update.reject(failure);
       return;
     }
     saved = next;

@@ -148,11 +148,13 @@ describe('openStateRecord', () => {
       }),
     );
 
-    expect((await Promise.allSettled(failing)).map((result) => result.status)).toEqual([
-      'rejected',
-      'rejected',
-      'rejected',
-    ]);
+    const settled = await Promise.allSettled(failing);
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    // A user error that says which file and why, not an unexplained failure reported as a bug.
+    expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'state_unwritable',
+      message: expect.stringContaining(`cannot save the state record ${path}: `),
+    });
     expect(store.current()).toMatchObject({ serial: 0, agents: {} });
 
     await rm(path, { recursive: true });
