@@ -83,7 +83,9 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     const results: AgentResult[] = [];
     const slots = new AgentSlots(parallelism);
     for (const phase of phases) {
-      results.push(...(await Promise.all(phase.map((work) => runAgentInSlot(work, deps, slots, sources, knownIds)))));
+      results.push(
+        ...(await Promise.all(phase.map((work) => runAgentInSlot(work, { deps, slots, sources, knownIds })))),
+      );
     }
     return summarize(results, backupFile, interrupted);
   } finally {
@@ -108,28 +110,25 @@ function idsBeforeApply(plan: Plan, record: StateRecord): Set<number> {
   ]);
 }
 
-async function runAgentInSlot(
-  work: AgentWork,
-  deps: ApplyDeps,
-  slots: AgentSlots,
-  sources: InsertSources,
-  knownIds: ReadonlySet<number>,
-): Promise<AgentResult> {
-  await slots.acquire();
+/** What every agent of one apply shares. */
+interface ApplyRun {
+  deps: ApplyDeps;
+  slots: AgentSlots;
+  sources: InsertSources;
+  /** Agents that existed before this apply (see `idsBeforeApply`). */
+  knownIds: ReadonlySet<number>;
+}
+
+async function runAgentInSlot(work: AgentWork, run: ApplyRun): Promise<AgentResult> {
+  await run.slots.acquire();
   try {
-    return await runAgent(work, deps, slots, sources, knownIds);
+    return await runAgent(work, run);
   } finally {
-    slots.release();
+    run.slots.release();
   }
 }
 
-async function runAgent(
-  work: AgentWork,
-  deps: ApplyDeps,
-  slots: AgentSlots,
-  sources: InsertSources,
-  knownIds: ReadonlySet<number>,
-): Promise<AgentResult> {
+async function runAgent(work: AgentWork, { deps, slots, sources, knownIds }: ApplyRun): Promise<AgentResult> {
   const { address, change, mockMode } = work;
   const outcome: AgentOutcome = { address, action: change.action, id: change.id, status: 'skipped', toggled: false };
   let wrote = false;
