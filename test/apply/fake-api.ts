@@ -9,6 +9,16 @@ import { deleteAtPointer, isJsonObject, type JsonObject, type JsonValue } from '
 
 export type Operation = Exclude<keyof CekuraApi, 'close'>;
 
+/** What Cekura fills in for an agent that does not say otherwise. */
+const SERVER_DEFAULTS: JsonObject = {
+  description: '',
+  language: 'en',
+  mock_tools_enabled: false,
+  mock_tools: [],
+  dynamic_variables: [],
+  knowledge_base_files: [],
+};
+
 /** A scripted failure of the next call of one operation. */
 export type ScriptedFailure =
   /** 503 after which the request may have been committed; `commit: true` does the work first (commit-then-lost). */
@@ -71,16 +81,7 @@ export class FakeCekuraApi implements CekuraApi {
   /** Adds a live agent as if made earlier; returns it as the API shows it. */
   seed(agent: { name: string; project: number } & JsonObject): WireAgent {
     const id = this.#nextId++;
-    const stored: JsonObject = {
-      description: '',
-      language: 'en',
-      mock_tools_enabled: false,
-      mock_tools: [],
-      dynamic_variables: [],
-      knowledge_base_files: [],
-      ...agent,
-      id,
-    };
+    const stored: JsonObject = { ...structuredClone(SERVER_DEFAULTS), ...agent, id };
     for (const set of Object.keys(SET_ITEM_NAME) as (keyof typeof SET_ITEM_NAME)[])
       stored[set] = this.#withIds(stored[set], []);
     this.#agents.set(id, stored);
@@ -137,15 +138,7 @@ export class FakeCekuraApi implements CekuraApi {
     return this.#handle({ operation: 'createAgent', body: structuredClone(body) }, () => {
       this.#validate('createAgent', body, true);
       const id = this.#nextId++;
-      const stored: JsonObject = {
-        id,
-        description: '',
-        language: 'en',
-        mock_tools_enabled: false,
-        mock_tools: [],
-        dynamic_variables: [],
-        knowledge_base_files: [],
-      };
+      const stored: JsonObject = { id, ...structuredClone(SERVER_DEFAULTS) };
       this.#write(stored, body);
       this.#agents.set(id, stored);
       return this.#response(stored);
