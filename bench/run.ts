@@ -5,7 +5,12 @@ import os, { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EMULATOR_DEFAULT_API_KEY, startEmulator, type EmulatorHandle } from '../src/emulator/server.js';
+import {
+  EMULATOR_DEFAULT_API_KEY,
+  startEmulator,
+  type EmulatorHandle,
+  type EmulatorOptions,
+} from '../src/emulator/server.js';
 import { agentName, BENCH_SECRET_ENV, benchManifest, tenPercentEdit } from './manifest.js';
 import {
   renderReport,
@@ -86,15 +91,22 @@ for (const problem of problems) process.stderr.write(`bench: ${problem}\n`);
 // Request counts are exact and fail the run; timing targets depend on the machine and are only reported.
 process.exitCode = problems.length > 0 || report.countTargetsFailed ? 1 : 0;
 
-async function benchSize(size: number): Promise<{ records: RunRecord[]; stages?: SizeStages }> {
-  // When the run's first write came back: everything before it was planning.
-  let firstWriteAt: number | undefined;
-  const emulator = await startEmulator({
+/** An in-memory emulator with the bench's latency, toggle duration and page size. */
+function benchEmulator(extra: Pick<EmulatorOptions, 'onRequest'> = {}): Promise<EmulatorHandle> {
+  return startEmulator({
     port: 0,
     dataFile: null,
     latencyMs: settings.latencyMs,
     toggleDurationMs: settings.toggleDurationMs,
     maxPageSize: MAX_PAGE_SIZE,
+    ...extra,
+  });
+}
+
+async function benchSize(size: number): Promise<{ records: RunRecord[]; stages?: SizeStages }> {
+  // When the run's first write came back: everything before it was planning.
+  let firstWriteAt: number | undefined;
+  const emulator = await benchEmulator({
     onRequest: (entry) => {
       if (firstWriteAt === undefined && WRITE_KINDS.includes(entry.kind)) firstWriteAt = performance.now();
     },
@@ -240,13 +252,7 @@ async function measureSideBySide(size: number, measured: RunRecord[]): Promise<S
     name: string,
     runs: { label: string; run: (dir: string, url: string) => Promise<CliRun> }[],
   ) => {
-    const emulator = await startEmulator({
-      port: 0,
-      dataFile: null,
-      latencyMs: settings.latencyMs,
-      toggleDurationMs: settings.toggleDurationMs,
-      maxPageSize: MAX_PAGE_SIZE,
-    });
+    const emulator = await benchEmulator();
     const dir = await mkdtemp(join(tmpdir(), `cekuraform-bench-${name}-${size}-`));
     const results: CliRun[] = [];
     try {
